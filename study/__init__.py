@@ -1,0 +1,3 @@
+"""study: Markdown notes to spaced-repetition cards, drilled in the terminal."""
+
+__version__ = "0.1.0"

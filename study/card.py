@@ -1,0 +1,86 @@
+"""The card: one question and its answer, and the one function that decides its identity."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+
+# The kinds of card the parser makes. A kind ending in "-reverse" is the sibling of the
+# kind without it: both share a `note` id, so they are buried together and exported as
+# one Anki note.
+KINDS = (
+    "concept",  # heading + sub-heading -> section body
+    "example",  # command(s) in a code block -> the sentence explaining them
+    "code",  # heading -> a code block nobody explained (a Dockerfile)
+    "table",  # row label + column header -> cell
+    "table-reverse",  # a row's value -> the column (the named thing) it belongs to
+    "summary",  # term -> definition
+    "command",  # command -> what it does
+    "command-reverse",  # what it does -> the command
+    "basic",  # explicit front::back
+    "basic-reverse",  # explicit front:::back, the other direction
+    "cloze",  # ==text== or {{c1::text}}
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card as the parser makes it; the store adds the schedule on top."""
+
+    id: str
+    note: str  # shared by a card and its reverse: the sibling group, and the Anki note GUID
+    deck: str
+    kind: str
+    front: str
+    back: str
+    source: str  # the note's path as given
+    line: int  # 1-based line of the card's question in the note
+    path: tuple[str, ...] = ()  # heading path, outermost first, titles cleaned
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = field(default=())  # [[wikilinks]] of the note
+
+    @property
+    def section(self) -> str:
+        return " > ".join(self.path)
+
+    def to_json(self) -> dict[str, object]:
+        """The `study cards --json` record; its field names are a stable interface."""
+        return {
+            "id": self.id,
+            "note": self.note,
+            "deck": self.deck,
+            "kind": self.kind,
+            "front": self.front,
+            "back": self.back,
+            "tags": list(self.tags),
+            "source": self.source,
+            "line": self.line,
+            "section": self.section,
+            "related": list(self.related),
+        }
+
+
+def _normalise(text: str) -> str:
+    # Case, spacing and Unicode form never change an id: "Docker  image" is "docker image".
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def card_id(deck: str, kind: str, path: tuple[str, ...], key: str) -> str:
+    """The stable id of a card: the one place that decides identity.
+
+    An id is made of what asks the question: the deck, the kind, the heading path and the
+    question's key (the command, the row and column, the term, the explicit front). The
+    answer never takes part, so fixing an answer keeps the id and the card's history.
+    Spacing and case in any part do not count. Moving a card under another heading, renaming
+    the deck or rewording the question gives a new id (sync then matches it to the old card
+    by similarity, so history survives the usual edits).
+    """
+    parts = [_normalise(deck), kind, *(_normalise(p) for p in path), "\x1f", _normalise(key)]
+    digest = hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+def note_id(deck: str, path: tuple[str, ...], key: str, family: str) -> str:
+    """The id a card shares with its reverse sibling: `family` is the kind without `-reverse`."""
+    return card_id(deck, family, path, key)

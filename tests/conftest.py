@@ -1,0 +1,30 @@
+"""Test isolation and the strict mode CI runs in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+STRICT = os.environ.get("STUDY_TEST_STRICT") == "1"
+
+
+@pytest.fixture(autouse=True)
+def study_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data folder; no test touches the real home."""
+    home = tmp_path / "study-home"
+    home.mkdir()
+    monkeypatch.setenv("STUDY_HOME", str(home))
+    return home
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Under STUDY_TEST_STRICT=1 (set by .ci/run) a skipped test fails the run."""
+    outcome = yield
+    report = outcome.get_result()
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"skipped under STUDY_TEST_STRICT=1: {reason}"
