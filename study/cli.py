@@ -6,6 +6,7 @@ are imported inside the commands that need them, so `study due` starts fast.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +24,16 @@ class _StudyGroup(TyperGroup):
         except StudyError as error:
             typer.echo(f"study: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except Exception as error:
+            # Corruption found past the checks at open (or a lock held past the busy timeout)
+            # surfaces as sqlite3's error, possibly wrapped by SQLAlchemy: one line, no traceback.
+            import sqlite3
+
+            cause = getattr(error, "orig", error)
+            if not isinstance(cause, sqlite3.DatabaseError):
+                raise
+            typer.echo(f"study: database error: {cause}; nothing more was written", err=True)
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(
@@ -58,4 +69,251 @@ def overview(
 ) -> None:
     """Turn Markdown notes into spaced-repetition cards and drill them in the terminal."""
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        from study.due import overview_text
+
+        typer.echo(overview_text(None))
+
+
+# --- study drill, study due (DRILL) ---------------------------------------------------------
+
+
+@app.command()
+def drill(
+    decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
+    new: Annotated[int | None, typer.Option("--new", min=0, help="New cards at most.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Cards at most.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
+    typed: Annotated[
+        bool, typer.Option("--typed", help="Type the command of command cards.")
+    ] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Drill the cards due now: Space shows the answer, 1-4 grade it, q quits."""
+    from study.drill import Options, run_drill
+
+    options = Options(tuple(decks or ()), tuple(tag or ()), new, limit, typed)
+    run_drill(db, options)
+
+
+@app.command()
+def due(
+    decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="One short line for a shell prompt: `docker:9`.")
+    ] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Show per deck the cards due now, new today, later today and tomorrow."""
+    from study.due import run
+
+    text = run(decks or [], as_json, db, brief)
+    if text:
+        typer.echo(text)
+
+
+# --- study sync, study config (STORE) -----------------------------------------------------
+
+
+@app.command("sync")
+def sync_command(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Notes or folders to register (none: re-sync).")
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Register notes or folders and bring the cards in line with them; history is kept."""
+    from study.due import current_time
+    from study.sync import sync_paths
+
+    report = sync_paths(db, paths or [], current_time())
+    typer.echo(report.summary())
+    for line in report.merged:
+        typer.echo(f"  merged: {line}")
+    for line in report.failures:
+        typer.echo(f"study: {line}", err=True)
+
+
+@app.command("config")
+def config_command(
+    key: Annotated[str | None, typer.Argument(help="The setting (none: list them all).")] = None,
+    value: Annotated[str | None, typer.Argument(help="Its new value (none: show it).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Show or change the schedule settings (new cards per day, retention, steps, ...)."""
+    from study.scheduler import config
+
+    typer.echo(config(db, key, value))
+
+
+# --- study export (EXPORT) ----------------------------------------------------------------
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .apkg file to write.")],
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Decks in the database, or Markdown notes/folders (default: all decks)."
+        ),
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
+    subdecks: Annotated[
+        bool, typer.Option("--subdecks", help="A subdeck per heading section: Deck::Section.")
+    ] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Write an Anki package (.apkg); importing it again updates the notes, never duplicates."""
+    from study.export import export
+
+    report = export(targets or [], output, tags=tag or [], subdecks=subdecks, db_path=db)
+    for message in report.skipped:
+        typer.echo(f"study: {message}", err=True)
+    media = f", {len(report.media)} media files" if report.media else ""
+    decks = ", ".join(report.decks)
+    typer.echo(f"wrote {output}: {report.notes} notes, {report.cards} cards ({decks}){media}")
+
+
+# --- study remind (REMIND) ----------------------------------------------------------------
+
+
+class _RemindGroup(_StudyGroup):
+    """`study remind [DECK...]` means `study remind check [DECK...]`; other words are commands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+remind_app = typer.Typer(
+    cls=_RemindGroup,
+    help="Remind you of due cards now, or daily with a timer or a calendar file.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(remind_app, name="remind")
+
+_Decks = Annotated[
+    list[str] | None, typer.Argument(metavar="DECK...", help="Only these decks (default: all).")
+]
+_Db = Annotated[Path | None, typer.Option("--db", help="The study database (default: yours).")]
+_Min = Annotated[int, typer.Option("--min", min=1, help="Remind only when this many are due.")]
+_At = Annotated[str, typer.Option("--at", help="Time of day, 24-hour HH:MM, e.g. 08:30.")]
+_Backend = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        envvar="STUDY_REMIND_BACKEND",
+        help="auto (systemd user timer, else cron; launchd on macOS), systemd, cron or launchd.",
+    ),
+]
+
+
+@remind_app.command("check")
+def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> None:
+    """Tell you once what is due: a desktop notification, and the line in a terminal."""
+    import sys
+
+    from study.due import current_time
+    from study.paths import default_db_path
+    from study.remind import check, notify
+
+    message = check(db or default_db_path(), current_time(), decks or [], minimum)
+    if message and (not notify(message) or sys.stdout.isatty()):
+        typer.echo(message)
+
+
+@remind_app.command("install")
+def remind_install(
+    at: _At, decks: _Decks = None, minimum: _Min = 1, db: _Db = None, backend: _Backend = "auto"
+) -> None:
+    """Remind you every day at --at: replaces the reminder installed before, if any."""
+    from study import timer
+    from study.due import current_time
+    from study.paths import default_db_path
+    from study.remind import resolve_decks
+
+    hour, minute = timer.parse_at(at)
+    resolved = resolve_decks(db or default_db_path(), decks or [])
+    argv = timer.reminder_argv(resolved, minimum, db)
+    done = timer.install(hour, minute, argv, timer.reminder_environment(), backend)
+    nxt = timer.next_fire(done.hour, done.minute, current_time())
+    typer.echo(f"daily reminder at {done.at} ({done.backend}), next {nxt:%a %Y-%m-%d %H:%M}")
+    typer.echo(f"  runs: {done.command}")
+
+
+@remind_app.command("uninstall")
+def remind_uninstall(backend: _Backend = "auto") -> None:
+    """Remove the daily reminder."""
+    from study import timer
+
+    removed = timer.uninstall(backend)
+    if removed:
+        typer.echo(f"removed the daily reminder ({', '.join(removed)})")
+    else:
+        typer.echo("no daily reminder was installed")
+
+
+@remind_app.command("status")
+def remind_status() -> None:
+    """Show the daily reminder installed, and when it fires next."""
+    from study import timer
+    from study.due import current_time
+
+    found = timer.status()
+    if not found:
+        typer.echo("no daily reminder installed; add one with `study remind install --at HH:MM`")
+    for item in found:
+        nxt = timer.next_fire(item.hour, item.minute, current_time())
+        when = f"daily at {item.at}, next {nxt:%a %Y-%m-%d %H:%M}"
+        typer.echo(f"{item.backend}: {when} ({item.where})")
+        typer.echo(f"  runs: {item.command}")
+
+
+@remind_app.command("ics")
+def remind_ics(
+    at: _At,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .ics file to write.")] = Path(
+        "study.ics"
+    ),
+    decks: _Decks = None,
+    db: _Db = None,
+) -> None:
+    """Write an iCalendar file: a daily event with an alarm, for phones and calendar apps."""
+    from study.due import current_time
+    from study.ical import write_calendar
+    from study.paths import default_db_path
+    from study.remind import resolve_decks
+    from study.timer import parse_at
+
+    hour, minute = parse_at(at)
+    resolved = resolve_decks(db or default_db_path(), decks or [])
+    write_calendar(output, hour, minute, current_time(), resolved)
+    typer.echo(f"wrote {output}: a daily event at {hour:02d}:{minute:02d} with an alarm")
+
+
+@app.command("cards")
+def cards(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Markdown notes, or folders searched for *.md.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON array of cards instead of a table.")
+    ] = False,
+) -> None:
+    """List the cards your notes make, without touching any database."""
+    from study.cardview import print_cards
+    from study.vault import load_cards
+
+    loaded = load_cards(paths)
+    for message in loaded.merged:
+        typer.echo(f"study: {message}", err=True)
+    print_cards(loaded.cards, as_json=as_json)
+    for failure in loaded.failures:
+        typer.echo(f"study: {failure}", err=True)
+    if loaded.failures:
+        raise typer.Exit(1)

@@ -1,0 +1,59 @@
+"""Matching a card whose question changed to the row it replaces, so its history survives.
+
+A reworded question gives a new id (study.card.card_id); sync then looks, within the same
+note and kind, for a card that just lost its id and is similar enough, and hands it the new
+id. difflib is enough here: only the few cards of the notes that changed are compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from study.card import Card
+
+MATCH_THRESHOLD = 0.75  # below this, a changed question is a new card
+_MAX_PAIRS = 40_000  # per note and kind; beyond it only identical text is matched
+
+
+def similarity(old_front: str, old_back: str, new_front: str, new_back: str) -> float:
+    """How alike two cards are, 0..1: the question weighs more than the answer.
+
+    A card and its reverse swap front and back, so either side alone changing (a typo fixed
+    in the command, a word added to the description) still scores high.
+    """
+    front = SequenceMatcher(None, old_front, new_front, autojunk=False).ratio()
+    back = SequenceMatcher(None, old_back, new_back, autojunk=False).ratio()
+    return 0.6 * front + 0.4 * back
+
+
+def match_cards(
+    orphans: Sequence[dict[str, object]], fresh: Sequence[tuple[str, Card]]
+) -> list[tuple[dict[str, object], tuple[str, Card]]]:
+    """Pair cards that lost their id with new cards of the same note and kind, best first."""
+    groups: dict[tuple[object, object], list[dict[str, object]]] = {}
+    for row in orphans:
+        groups.setdefault((row["note_path"], row["kind"]), []).append(row)
+    scored: list[tuple[float, int, int, dict[str, object], tuple[str, Card]]] = []
+    for j, (path, card) in enumerate(fresh):
+        rows = groups.get((path, card.kind), [])
+        exact_only = len(rows) * len(fresh) > _MAX_PAIRS
+        for i, row in enumerate(rows):
+            old_front, old_back = str(row["front"]), str(row["back"])
+            if exact_only:
+                score = float(old_front == card.front and old_back == card.back)
+            else:
+                score = similarity(old_front, old_back, card.front, card.back)
+            if score >= MATCH_THRESHOLD:
+                scored.append((score, i, j, row, (path, card)))
+    scored.sort(key=lambda item: (-item[0], item[2], item[1]))
+    used_old: set[object] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for _, _, j, row, pair in scored:
+        if row["id"] in used_old or j in used_new:
+            continue
+        used_old.add(row["id"])
+        used_new.add(j)
+        pairs.append((row, pair))
+    return pairs

@@ -1,0 +1,146 @@
+"""The schema's history: named, ordered migrations, each applied once and recorded.
+
+A database made by any older release opens in a newer one: `migrate` applies the migrations
+it lacks, in order, inside one transaction, records each by name in the `migration` table and
+sets `PRAGMA user_version` to the number applied. A shipped migration is never edited; a schema
+change is a new function appended to `MIGRATIONS`.
+
+Migrations are plain SQL on a `sqlite3` connection, not the SQLModel classes: the classes
+describe today's schema, a migration must keep describing the schema of its day.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from study.errors import StudyError
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    """The first schema: roots, notes, cards with their FSRS state, the review log, settings."""
+    _script(
+        db,
+        """
+        CREATE TABLE migration (name TEXT PRIMARY KEY NOT NULL, applied_at DATETIME NOT NULL);
+        CREATE TABLE root (path TEXT PRIMARY KEY NOT NULL);
+        CREATE TABLE note (
+            path TEXT PRIMARY KEY NOT NULL,
+            deck TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            synced_at DATETIME NOT NULL
+        );
+        CREATE TABLE card (
+            id TEXT PRIMARY KEY NOT NULL,
+            note TEXT NOT NULL,
+            note_path TEXT NOT NULL,
+            deck TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            front TEXT NOT NULL,
+            back TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]',
+            source TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            section TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'active',
+            buried_until DATETIME,
+            state INTEGER NOT NULL DEFAULT 1,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due DATETIME NOT NULL,
+            last_review DATETIME,
+            added DATETIME NOT NULL
+        );
+        CREATE INDEX ix_card_status_due ON card (status, due);
+        CREATE INDEX ix_card_deck ON card (deck);
+        CREATE INDEX ix_card_note ON card (note);
+        CREATE INDEX ix_card_note_path ON card (note_path);
+        CREATE INDEX ix_card_new ON card (status) WHERE last_review IS NULL;
+        CREATE INDEX ix_card_learning ON card (status, due)
+            WHERE state IN (1, 3) AND last_review IS NOT NULL;
+        CREATE TABLE review (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            card_id TEXT NOT NULL,
+            rating INTEGER NOT NULL,
+            reviewed_at DATETIME NOT NULL,
+            duration_ms INTEGER,
+            before TEXT NOT NULL
+        );
+        CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
+        CREATE INDEX ix_review_card_id ON review (card_id);
+        CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+        """,
+    )
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+# Append only. The position in this list is the schema version the migration leads to.
+MIGRATIONS: list[Migration] = [m001_initial]
+LATEST = len(MIGRATIONS)
+
+
+def _timestamp() -> str:
+    # The applied_at column is bookkeeping for humans, not part of any decision: wall clock ok.
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    """The schema version of an open database; StudyError if it is not a study database."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if version == 0 and tables - {"sqlite_sequence"}:
+        raise StudyError("is not a study database (it holds other tables); pick another --db file")
+    if version > 0 and "migration" not in tables:
+        raise StudyError("is not a study database (no migration table); pick another --db file")
+    return version
+
+
+def _checked_version(db: sqlite3.Connection) -> int:
+    version, known = schema_version(db), len(MIGRATIONS)
+    if version > known:
+        raise StudyError(
+            f"was written by a newer study (schema {version}, this release knows {known}); "
+            "upgrade study to open it"
+        )
+    return version
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Bring the database to the latest schema; returns the names of the migrations applied.
+
+    `db` must be in autocommit mode (isolation_level=None) so the whole upgrade is one
+    explicit transaction: a crash half way leaves the old schema, never a mix. The version is
+    read again inside the write lock, so two processes opening a fresh file do not both migrate.
+    """
+    if _checked_version(db) == len(MIGRATIONS):
+        return []
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = _checked_version(db)
+        applied = []
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            migration(db)
+            db.execute(
+                "INSERT INTO migration (name, applied_at) VALUES (?, ?)",
+                (migration.__name__, _timestamp()),
+            )
+            db.execute(f"PRAGMA user_version = {number}")
+            applied.append(migration.__name__)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return applied
+
+
+def _script(db: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction (executescript() would COMMIT)."""
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            db.execute(current)
+            current = ""

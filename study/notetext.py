@@ -1,0 +1,232 @@
+"""Note text: the small text-level judgements the parser makes inside one Markdown element.
+
+Structure (headings, lists, tables, code) always comes from markdown-it's token stream; this
+module only looks *inside* an element already found there: cleaning a heading's title,
+telling chat-export junk from content, finding #tags and [[wikilinks]], trimming a code
+block. Kept apart from the parser so each judgement can be read and tested on its own.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+
+from markdown_it.tree import SyntaxTreeNode
+
+# Sub-headings that name an aspect of the concept above them. Matched without case or
+# accents; shown in sentence case ("What It Is:" -> "What it is").
+ASPECTS = frozenset(
+    {
+        # English
+        "what it is", "what is it", "definition", "meaning", "characteristics", "features",
+        "key features", "properties", "purpose", "why it matters", "why use it", "how it works",
+        "analogy", "advantages", "disadvantages", "pros", "cons", "benefits", "limitations",
+        "use cases", "when to use", "when to use it", "key points", "key concepts", "notes",
+        "overview", "important", "tips", "caveats",
+        # Portuguese
+        "o que e", "definicao", "significado", "caracteristicas", "propriedades", "proposito",
+        "finalidade", "objetivo", "para que serve", "por que usar", "como funciona", "analogia",
+        "vantagens", "desvantagens", "beneficios", "limitacoes", "casos de uso", "quando usar",
+        "pontos-chave", "pontos chave", "conceitos-chave", "observacoes", "visao geral", "dicas",
+        # Spanish
+        "que es", "definicion", "caracteristicas principales", "propiedades", "para que sirve",
+        "por que usarlo", "ventajas", "desventajas", "limitaciones", "cuando usar",
+        "cuando usarlo", "puntos clave",
+        "conceptos clave", "notas", "observaciones", "vision general", "consejos",
+    }
+)  # fmt: skip
+
+# First header cells saying "the rows are attributes, the columns are the things compared".
+ATTRIBUTE_HEADERS = frozenset(
+    {
+        "", "#", "vs", "vs.", "x", "feature", "features", "aspect", "aspects", "property",
+        "attribute", "characteristic", "characteristics", "criteria", "criterion", "comparison",
+        "category", "dimension", "trait", "caracteristica", "caracteristicas", "aspecto",
+        "propriedade", "atributo", "criterio", "recurso", "comparacao", "categoria",
+        "propiedad", "comparacion", "item",
+    }
+)  # fmt: skip
+
+# The buttons a chat page puts above its code, copied along with the code.
+COPY_LABELS = frozenset(
+    {
+        "copiareditar", "copiar editar", "copyedit", "copy edit", "copy code", "copy",
+        "edit", "copiar", "editar", "copiar codigo", "copy lines", "copied!", "copiado!",
+    }
+)  # fmt: skip
+_LANGUAGE = re.compile(r"[A-Za-z][\w+#.\-]{0,24}")
+
+# A chat model's label pasted between answers ("4o", "o3-mini", "GPT-4o").
+_MODEL_LABEL = re.compile(
+    r"(chat)?(gpt[- ]?)?(3\.5|4|4o|4\.1|4\.5|5|o1|o3|o4)([- ]?(mini|pro|high|turbo))?",
+    re.IGNORECASE,
+)
+_CHAT_LABELS = frozenset(
+    {"chatgpt said:", "you said:", "o chatgpt disse:", "voce disse:", "chatgpt dijo:",
+     "tu dijiste:", "chatgpt", "thought for a few seconds"}
+)  # fmt: skip
+# The assistant's closing offer: a question it asks back ...
+_OFFER_QUESTIONS = (
+    "would you like", "do you want me", "do you want a", "do you want to see", "want me to",
+    "should i ", "shall i ", "would it help", "need help with", "quer que eu", "voce gostaria",
+    "gostaria que eu", "gostaria de ver", "deseja que eu", "quer ver", "posso te ajudar",
+    "quieres que", "te gustaria", "deseas que", "quieres ver", "necesitas ayuda",
+)  # fmt: skip
+# ... or an offer that does not end in a question mark.
+_OFFER_STATEMENTS = (
+    "let me know if", "if you'd like, i can", "if you want, i can", "i can also",
+    "se quiser, posso", "se quiser posso", "posso tambem", "me avise se",
+    "si quieres, puedo", "si quieres puedo", "tambien puedo", "avisame si",
+)  # fmt: skip
+
+CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_TAG = re.compile(r"(?:^|(?<=\s))#([\w/\-]*[^\W\d][\w/\-]*)")
+# A link to another note; an embed (![[image.png]]) is content and stays as written.
+_WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]\n]+?)\]\]")
+_NUMBERING = re.compile(
+    r"^(?:\d\ufe0f?\u20e3|\d+(?:\.\d+)*[.):]|\d+\s*[-–—]\s|[IVXLC]+\.|[A-Z][.)])\s*"
+)
+_KEYCAP = re.compile(r"^\d\ufe0f?\u20e3")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-free form, for matching words in any of the three languages."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(kept.split())
+
+
+def strip_symbols(text: str) -> str:
+    """Text without emoji and pictographs (decoration, not content)."""
+    if text.isascii():
+        return text
+    kept = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in ("So", "Sk", "Cs", "Co", "Cn", "Cf", "Me") or ch in "\ufe0e\ufe0f":
+            continue
+        kept.append(ch)
+    return "".join(kept)
+
+
+def plain(node: SyntaxTreeNode | None) -> str:
+    """An inline node as plain text: emphasis, links and code marks dropped, words kept."""
+    if node is None:
+        return ""
+    parts: list[str] = []
+    _plain_into(node, parts)
+    return " ".join("".join(parts).split())
+
+
+def _plain_into(node: SyntaxTreeNode, parts: list[str]) -> None:
+    for child in node.children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type != "html_inline":
+            _plain_into(child, parts)
+
+
+def clean_title(title: str) -> str:
+    """A heading as a card shows it: no emoji, numbering, wikilink brackets or trailing colon."""
+    text = _KEYCAP.sub("", plain_links(title).strip(), count=1)
+    text = " ".join(strip_symbols(text).replace("**", "").replace("__", "").split())
+    text = _NUMBERING.sub("", text, count=1).strip()
+    text = text.rstrip(":：").strip()
+    return text.strip("*_ ").strip()
+
+
+def aspect_name(title: str) -> str | None:
+    """The sentence-case name of an aspect sub-heading ("How It Works" -> "How it works")."""
+    if fold(title).strip("¿?¡! ") not in ASPECTS:
+        return None
+    lower = title.lower()
+    first = next((n for n, ch in enumerate(lower) if ch.isalpha()), 0)
+    return lower[:first] + lower[first : first + 1].upper() + lower[first + 1 :]
+
+
+def plain_links(text: str) -> str:
+    """[[Target|Alias]] -> Alias and [[Target]] -> Target: wikilinks read as plain text."""
+
+    def shown(match: re.Match[str]) -> str:
+        target, _, alias = match.group(1).partition("|")
+        return (alias or target.replace("#", " > ")).strip()
+
+    return _WIKILINK.sub(shown, text)
+
+
+def wikilinks(text: str) -> list[str]:
+    """The notes a text links to, by target name, in order."""
+    found = []
+    for match in _WIKILINK.finditer(text):
+        target = match.group(1).partition("|")[0].partition("#")[0].strip()
+        if target:
+            found.append(target)
+    return found
+
+
+def tags_in(text: str) -> list[str]:
+    """Obsidian #tags in a run of prose (never in code: callers pass text tokens only)."""
+    return [tag.strip("/") for tag in _TAG.findall(text) if tag.strip("/")]
+
+
+def without_tags(text: str) -> str:
+    return _TAG.sub("", text).strip()
+
+
+def without_links(text: str) -> str:
+    return _WIKILINK.sub("", text).strip()
+
+
+def is_junk(text: str) -> bool:
+    """A paragraph pasted from a chat that is not content: a model label or a closing offer."""
+    if len(text) > 400:
+        return False
+    folded = fold(strip_symbols(text)).lstrip("¿¡ ")
+    if not folded:
+        return True
+    if folded in _CHAT_LABELS or _MODEL_LABEL.fullmatch(folded):
+        return True
+    if folded.startswith(_OFFER_STATEMENTS):
+        return True
+    return folded.startswith(_OFFER_QUESTIONS) and folded.rstrip(" .!").endswith("?")
+
+
+def clean_code(content: str, info: str = "") -> tuple[str, str]:
+    """A fenced block's code and language, without the chat page's copy-button lines.
+
+    A chat export puts the language name and the button label ("bash", "CopiarEditar") as
+    the first lines of the code; they are dropped, and the language kept if the fence had none.
+    """
+    lines = content.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    language = info.split()[0] if info.split() else ""
+    head = [line.strip() for line in lines[:4]]
+    labels = 0
+    start = 1 if head and _LANGUAGE.fullmatch(head[0]) and fold(head[0]) not in COPY_LABELS else 0
+    while start + labels < len(head) and fold(head[start + labels]) in COPY_LABELS:
+        labels += 1
+    if labels:
+        if start and not language:
+            language = head[0].lower()
+        lines = lines[start + labels :]
+    code = textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip("\n")
+    return code, language
+
+
+def tidy(markdown: str) -> str:
+    """Markdown source made presentable: dedented, trailing spaces and blank runs removed."""
+    lines = [line.rstrip() for line in textwrap.dedent(markdown).split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return plain_links("\n".join(out).strip("\n"))
+
+
+def one_line(text: str) -> str:
+    return _SPACES.sub(" ", " ".join(text.split())).strip()

@@ -1,0 +1,141 @@
+"""The reminder: one line saying what is due, sent where the user will see it.
+
+A reminder is run by a timer or a shell prompt, so this module stays on the fast path: stdlib
+and `study.due` only (plain sqlite3, no sqlmodel), and `brief_line` (every prompt) needs no
+import beyond this module's header. Installing the daily timer lives in
+`study.timer`, the calendar file in `study.ical`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from study.errors import StudyError
+
+if TYPE_CHECKING:
+    from study.due import DeckDue
+
+NOTIFY_TIMEOUT = 10  # seconds; a hung notification daemon must not hang a timer job
+
+
+def brief_line(counts: Sequence[DeckDue]) -> str:
+    """`docker:9 git:3`: what is due now, short enough for a shell prompt; "" when nothing is."""
+    due = [c for c in counts if c.total > 0]
+    return " ".join(f"{'-'.join(c.deck.lower().split())}:{c.total}" for c in due)
+
+
+def due_message(counts: Sequence[DeckDue], decks: Sequence[str] = (), minimum: int = 1) -> str:
+    """ "12 cards due (Docker 9, Git 3) — run `study drill`", or "" below `minimum`.
+
+    Decks are listed busiest first, so the one that needs the user most is read first.
+    """
+    import shlex
+
+    due = sorted((c for c in counts if c.total > 0), key=lambda c: (-c.total, c.deck.lower()))
+    total = sum(c.total for c in due)
+    if total == 0 or total < minimum:
+        return ""
+    noun = "card" if total == 1 else "cards"
+    parts = ", ".join(f"{c.deck} {c.total}" for c in due)
+    command = shlex.join(["study", "drill", *decks])
+    return f"{total} {noun} due ({parts}) — run `{command}`"
+
+
+def known_decks(db_path: Path) -> list[str]:
+    """The decks that have cards in the database (plain sqlite3, read-only, like `study due`)."""
+    import sqlite3
+
+    from study.due import connect
+
+    conn = connect(db_path)
+    try:
+        rows = conn.execute("SELECT DISTINCT deck FROM card WHERE status != 'retired'")
+        return sorted(row[0] for row in rows)
+    except sqlite3.Error as error:
+        raise StudyError(f"{db_path} is not a readable study database ({error})") from None
+    finally:
+        conn.close()
+
+
+def resolve_decks(db_path: Path, decks: Sequence[str]) -> list[str]:
+    """The stored names of the decks the user typed (case-insensitive); unknown decks are an error.
+
+    Checked before anything is installed or sent, so a typo never becomes a daily timer that
+    reminds of nothing.
+    """
+    if not decks:
+        return []
+    stored = known_decks(db_path)
+    by_key = {name.casefold(): name for name in stored}
+    resolved = []
+    for deck in decks:
+        name = by_key.get(deck.casefold())
+        if name is None:
+            choices = ", ".join(stored) or "none yet: run `study sync NOTES...`"
+            raise StudyError(f"unknown deck {deck!r}; decks: {choices}")
+        if name not in resolved:
+            resolved.append(name)
+    return resolved
+
+
+def check(db_path: Path, now: datetime, decks: Sequence[str] = (), minimum: int = 1) -> str:
+    """The reminder line for what is due at `now` in `decks` (all when empty), or ""."""
+    from study.due import due_counts
+
+    resolved = resolve_decks(db_path, decks)
+    return due_message(due_counts(db_path, now, resolved), decks=resolved, minimum=minimum)
+
+
+def _applescript_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def notifier_command(
+    message: str, env: Mapping[str, str] | None = None, platform: str | None = None
+) -> list[str] | None:
+    """The command that shows `message` as a desktop notification here, or None if none can.
+
+    notify-send needs a session bus: without DBUS_SESSION_BUS_ADDRESS (a cron job, an ssh
+    login) it would fail or hang, so the line is printed instead.
+    """
+    import shutil
+
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    path = env.get("PATH")
+    if platform == "darwin":
+        osascript = shutil.which("osascript", path=path)
+        if osascript:
+            script = f'display notification {_applescript_string(message)} with title "study"'
+            return [osascript, "-e", script]
+        return None
+    notify_send = shutil.which("notify-send", path=path)
+    if notify_send and env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return [notify_send, "--app-name=study", "study", message]
+    return None
+
+
+def notify(message: str, env: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
+    """Show `message` as a desktop notification; False when there is no notifier or it failed."""
+    import subprocess
+
+    command = notifier_command(message, env, platform)
+    if command is None:
+        return False
+    try:
+        done = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=NOTIFY_TIMEOUT,
+            env=None if env is None else dict(env),
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0

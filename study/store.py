@@ -1,0 +1,233 @@
+"""The store: one SQLite file with the notes synced, the cards, their schedule, the review log.
+
+The schema is made by `study.migrations` (plain SQL, versioned); the SQLModel classes below
+describe the current schema for the code that reads and writes it. The file is opened in WAL
+mode with a busy timeout, so a drill and a `study due` (or two drills) can share it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Field, Session, SQLModel, col, create_engine, select
+
+from study.card import Card
+from study.errors import StudyError
+from study.migrations import migrate
+from study.paths import default_db_path
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 5.0
+STATUSES = ("active", "suspended", "retired")
+
+
+class RootRow(SQLModel, table=True):
+    """A file or folder the user registered with `study sync PATH` (absolute path)."""
+
+    __tablename__ = "root"
+    path: str = Field(primary_key=True)
+
+
+class NoteRow(SQLModel, table=True):
+    """A note file as last synced: its content hash lets an unchanged file skip the parser."""
+
+    __tablename__ = "note"
+    path: str = Field(primary_key=True)
+    deck: str
+    content_hash: str
+    synced_at: datetime
+
+
+class CardRow(SQLModel, table=True):
+    """A card, its place in the notes and its FSRS memory state (last_review NULL = new)."""
+
+    __tablename__ = "card"
+    id: str = Field(primary_key=True)
+    note: str
+    note_path: str
+    deck: str
+    kind: str
+    front: str
+    back: str
+    tags: str = "[]"
+    source: str
+    line: int
+    section: str = ""
+    status: str = "active"
+    buried_until: datetime | None = None
+    state: int = 1
+    step: int | None = 0
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime
+    last_review: datetime | None = None
+    added: datetime
+
+
+class ReviewRow(SQLModel, table=True):
+    """One graded answer; `before` is the card's schedule before it, for an exact undo."""
+
+    __tablename__ = "review"
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int | None = None
+    before: str
+
+
+class SettingRow(SQLModel, table=True):
+    """A setting the user changed with `study config`; a missing key means the default."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class MigrationRow(SQLModel, table=True):
+    """A migration applied to this file (see study.migrations)."""
+
+    __tablename__ = "migration"
+    name: str = Field(primary_key=True)
+    applied_at: datetime
+
+
+def to_db(moment: datetime) -> datetime:
+    """An aware datetime in UTC, as the store's columns take it.
+
+    SQLModel stores it as naive UTC text ('YYYY-MM-DD HH:MM:SS.ffffff'), so plain sqlite3 can
+    compare columns as strings, and reads it back aware.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("datetimes given to the store must be timezone-aware")
+    return moment.astimezone(UTC)
+
+
+def to_card(row: CardRow) -> Card:
+    """The shared Card a row stands for (the schedule stays in the row)."""
+    return Card(
+        id=row.id,
+        note=row.note,
+        deck=row.deck,
+        kind=row.kind,
+        front=row.front,
+        back=row.back,
+        source=row.source,
+        line=row.line,
+        path=tuple(row.section.split(" > ")) if row.section else (),
+        tags=tuple(json.loads(row.tags)),
+    )
+
+
+class Store:
+    """An open study database: `session` for queries, plus the reads every command needs."""
+
+    def __init__(self, path: Path, engine: Any) -> None:
+        self.path = path
+        self.engine = engine
+        # Rows stay readable after commit: a drill shows a card right after grading it.
+        self.session = Session(engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.session.close()
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def cards(
+        self,
+        decks: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        statuses: Sequence[str] = ("active",),
+    ) -> list[Card]:
+        """Cards in note order, filtered by deck, tag (any of them) and status (for export)."""
+        query = select(CardRow).where(col(CardRow.status).in_(list(statuses)))
+        if decks:
+            query = query.where(col(CardRow.deck).in_(list(decks)))
+        query = query.order_by(col(CardRow.deck), col(CardRow.note_path), col(CardRow.line))
+        cards = [to_card(row) for row in self.session.exec(query)]
+        if tags:
+            wanted = {tag.lstrip("#").casefold() for tag in tags}
+            cards = [c for c in cards if wanted & {t.lstrip("#").casefold() for t in c.tags}]
+        return cards
+
+    def decks(self) -> list[str]:
+        """The decks that have cards which are not retired, sorted."""
+        query = select(CardRow.deck).where(CardRow.status != "retired").distinct()
+        return sorted(self.session.exec(query))
+
+    def card(self, card_id: str) -> CardRow:
+        """One card row by id; StudyError if there is none."""
+        row = self.session.get(CardRow, card_id)
+        if row is None:
+            raise StudyError(f"no card with id {card_id}")
+        return row
+
+
+def _prepare(path: Path, create: bool) -> None:
+    """Check the file is a study database (or may become one) and migrate it.
+
+    Every check runs before anything is written, so a foreign, corrupt or newer file is left
+    byte for byte as it was.
+    """
+    if path.is_dir():
+        raise StudyError(f"{path} is a folder, not a study database; pass a file to --db")
+    if not path.exists():
+        if not create:
+            raise StudyError(f"no study database at {path}; run `study sync PATH` first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif path.stat().st_size > 0:
+        with path.open("rb") as file:
+            if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise StudyError(f"{path} is not a study database (not SQLite); pick another --db")
+    try:
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            migrate(db)
+            db.execute("PRAGMA journal_mode=WAL")
+        finally:
+            db.close()
+    except StudyError as error:
+        raise StudyError(f"{path} {error}") from None
+    except sqlite3.DatabaseError as error:
+        raise StudyError(
+            f"{path} is corrupt ({error}); restore it from a backup or pick another --db"
+        ) from None
+
+
+def _on_connect(connection: Any, record: Any) -> None:
+    # WAL makes NORMAL durable enough: a crash can lose no committed transaction's integrity,
+    # and grade() commits every answer on its own.
+    cursor = connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def open_store(db_path: Path | None = None, *, create: bool = True) -> Store:
+    """Open (and create or upgrade) the study database; default `study.paths.default_db_path()`.
+
+    Raises StudyError for a file that is not a study database, is corrupt, was written by a
+    newer release, or (with create=False) does not exist.
+    """
+    path = Path(db_path).expanduser() if db_path is not None else default_db_path()
+    _prepare(path, create)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
+    event.listen(engine, "connect", _on_connect)
+    return Store(path, engine)

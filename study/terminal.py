@@ -1,0 +1,177 @@
+"""The terminal: single keys without Enter, and Markdown drawn with rich.
+
+A drill is driven by single key presses, so on a real terminal the input is switched to
+cbreak mode (no line editing, no echo) and always switched back, even when the drill ends
+with an exception or a SIGTERM/SIGHUP. When stdin is not a terminal (a pipe, a file, a test)
+every character of a line is one key press and an empty line is Enter, so a drill can be
+scripted: `printf ' \\n3\\n q\\n' | study drill`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from functools import cache
+from types import FrameType
+from typing import IO, Any, ClassVar
+
+ENTER = "\n"
+QUIT = "q"  # what the end of a scripted input means: stop, never loop forever
+
+
+class KeyReader:
+    """Reads one key press at a time from a terminal, or keys line by line from a pipe."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stdin
+        self._pending: deque[str] = deque()
+        self._saved: Any = None
+        self._fd = -1
+        try:
+            self._fd = self.stream.fileno()
+            self.tty = os.isatty(self._fd)
+        except (AttributeError, OSError, ValueError):
+            self.tty = False
+
+    def __enter__(self) -> KeyReader:
+        if self.tty:
+            import termios
+            import tty
+
+            self._saved = termios.tcgetattr(self._fd)
+            tty.setcbreak(self._fd)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.restore()
+
+    def restore(self) -> None:
+        """Puts the terminal back as it was; safe to call twice."""
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
+            self._saved = None
+
+    def key(self) -> str:
+        """The next key press; Enter is "\\n"; the end of a scripted input is `q`."""
+        if self.tty:
+            while not self._pending:
+                data = os.read(self._fd, 64)
+                if not data:
+                    return QUIT
+                text = data.decode("utf-8", "replace")
+                if text.startswith("\x1b"):  # an arrow or function key: not a drill key
+                    continue
+                self._pending.extend(ENTER if c == "\r" else c for c in text)
+            return self._pending.popleft()
+        while not self._pending:
+            line = self.stream.readline()
+            if not line:
+                return QUIT
+            line = line.rstrip("\r\n")
+            self._pending.extend(line if line else ENTER)
+        return self._pending.popleft()
+
+    def line(self, prompt: str = "") -> str | None:
+        """A whole typed line (for `--typed`); None at the end of the input."""
+        if self.tty:
+            import termios
+
+            saved = self._saved
+            if saved is not None:
+                termios.tcsetattr(self._fd, termios.TCSADRAIN, saved)
+            try:
+                sys.stdout.write(prompt)
+                sys.stdout.flush()
+                text = sys.stdin.readline()
+            finally:
+                if saved is not None:
+                    import tty
+
+                    tty.setcbreak(self._fd)
+            return text.rstrip("\r\n") if text else None
+        if self._pending:
+            rest = "".join(self._pending)
+            self._pending.clear()
+            return "" if rest == ENTER else rest
+        text = self.stream.readline()
+        return text.rstrip("\r\n") if text else None
+
+
+@contextmanager
+def signals_restore(reader: KeyReader) -> Iterator[None]:
+    """SIGTERM and SIGHUP end the drill through `SystemExit`, so the terminal is restored."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        reader.restore()
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        with suppress(ValueError, OSError):  # not the main thread (some test runners)
+            previous[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def make_console(file: IO[str] | None = None) -> Any:
+    """A rich Console on stdout; colour only on a real terminal."""
+    from rich.console import Console
+
+    return Console(file=file, highlight=False, soft_wrap=False)
+
+
+def markdown(text: str) -> Any:
+    """A card side as rich Markdown: code blocks highlighted, tables drawn with a grid."""
+    return _markdown_class()(text, code_theme="monokai", hyperlinks=False)
+
+
+@cache
+def _markdown_class() -> Any:
+    # rich draws Markdown tables with rules only; comparison tables read better in a grid.
+    from rich import box
+    from rich.markdown import Markdown, TableElement
+    from rich.table import Table
+
+    class GridTable(TableElement):
+        def __rich_console__(self, console: Any, options: Any) -> Any:
+            for part in super().__rich_console__(console, options):
+                if isinstance(part, Table):
+                    part.box = box.ROUNDED
+                    part.pad_edge, part.collapse_padding = True, False
+                yield part
+
+    class GridMarkdown(Markdown):
+        elements: ClassVar = {**Markdown.elements, "table_open": GridTable}
+
+    return GridMarkdown
+
+
+def format_interval(seconds: float) -> str:
+    """An interval as Anki labels its answer buttons: 45s, 10m, 3h, 1d, 12d, 2.1mo, 1.5y."""
+    seconds = round(max(0.0, seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600 - 30:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400 - 1800:
+        return _trim(seconds / 3600, "h")
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return _trim(days / 30, "mo")
+    return _trim(days / 365, "y")
+
+
+def _trim(value: float, unit: str) -> str:
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text}{unit}"

@@ -1,0 +1,199 @@
+"""`study drill` through the real CLI: keys scripted line by line, a fixed clock, no fuzzing."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from study.cli import app
+from study.drill import Summary, compare_typed, format_summary
+from study.scheduler import day_start, set_setting
+from study.store import open_store
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+runner = CliRunner()
+
+DECK = """# Git
+
+## Commands
+
+- `git status`
+
+    Shows the working tree status.
+
+- `git log --oneline`
+
+    Shows the history, one line per commit.
+
+## Branch
+
+### What It Is:
+
+A **branch** is a movable pointer to a commit.
+
+| Command | Effect |
+| --- | --- |
+| `git branch` | lists branches |
+"""
+STATUS, LOG, BRANCH = "git status", "git log --oneline", "Branch — What it is"
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A database with the small Git deck synced, fuzzing off, the clock fixed at NOW."""
+    monkeypatch.setenv("STUDY_NOW", NOW.isoformat())
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "git.md").write_text(DECK, encoding="utf-8")
+    path = tmp_path / "study.db"
+    result = runner.invoke(app, ["sync", str(notes), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    with open_store(path) as store:
+        set_setting(store, "fuzz", "off")
+    return path
+
+
+def drill(db: Path, keys: str, *args: str) -> str:
+    result = runner.invoke(app, ["drill", *args, "--db", str(db)], input=keys)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def reviews(db: Path) -> list[tuple[str, int]]:
+    """(card front, rating) of every review row, oldest first."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "select card.front, review.rating from review join card on card.id = review.card_id"
+            " order by review.id"
+        ).fetchall()
+
+
+def card(db: Path, front: str) -> dict[str, object]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return dict(conn.execute("select * from card where front = ?", (front,)).fetchone())
+
+
+def test_reveal_and_grade_with_interval_labels(db: Path) -> None:
+    out = drill(db, " \n3\n \n1\n \n4\n \n4\n \nq\n")
+
+    assert reviews(db)[:3] == [(STATUS, 3), (LOG, 1), (BRANCH, 4)]
+    assert len(reviews(db)) == 4  # and the table's card
+    # The header: deck, heading path, cards left (one card per sibling pair, as Anki does).
+    assert "Git › Commands  4 left" in out
+    assert "Shows the working tree status." in out  # the back, revealed
+    assert "1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d" in out
+    # Learning cards come back in the same drill: `git log` (Again, 1m) first.
+    assert out.split("Git › Commands  2 left")[1].split("\n")[1].strip() == LOG
+    assert "Seen 4 cards, 1 again, in 0m 00s." in out
+    assert "Next cards due in 1m" in out
+
+
+def test_back_is_rendered_markdown(db: Path) -> None:
+    out = drill(db, " \n4\n \n4\n \nq\n")
+    assert "A branch is a movable pointer to a commit." in out  # **bold** rendered, not raw
+    assert "**" not in out
+
+
+def test_undo_restores_the_card_exactly_and_shows_it_again(db: Path) -> None:
+    log_before = card(db, LOG)
+    out = drill(db, " \n3\nu\n \n4\nq\n")
+
+    # The same card is shown again, with its intervals as a new card.
+    again = out.split("undone: Good")[1].splitlines()
+    assert again[1].startswith("Git › Commands  4 left") and again[2].strip() == STATUS
+    assert reviews(db) == [(STATUS, 4)]
+    assert card(db, STATUS)["state"] == 2
+
+    out = drill(db, "u\nq\n")  # a new drill has nothing of its own to take back
+    assert "nothing to undo" in out
+    assert reviews(db) == [(STATUS, 4)]
+
+    drill(db, " \n1\nu\nq\n")  # grade `git log` Again, then undo it
+    assert card(db, LOG) == log_before  # every column as it was
+    assert reviews(db) == [(STATUS, 4)]
+
+
+def test_skip_bury_suspend(db: Path) -> None:
+    out = drill(db, "s\nb\n!\n")
+
+    assert "skipped" in out and "buried until tomorrow" in out and "suspended" in out
+    assert reviews(db) == []
+    assert card(db, STATUS)["status"] == "active" and card(db, STATUS)["buried_until"] is None
+    tomorrow = day_start(NOW, 4) + timedelta(days=1)  # 04:00 local time, as UTC text
+    assert card(db, LOG)["buried_until"] == tomorrow.strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert card(db, BRANCH)["status"] == "suspended"
+    assert "Seen 0 cards, 0 again" in out
+
+
+def test_limit_and_new(db: Path) -> None:
+    out = drill(db, " \n4\n \n4\n \n4\n", "--limit", "2")
+    assert len(reviews(db)) == 2 and "Seen 2 cards" in out
+
+    out = drill(db, " \n3\n \n3\nq\n", "--new", "1")
+    assert "1 left" in out
+    assert [rating for _, rating in reviews(db)] == [4, 4, 3, 3]  # the same card came back
+
+
+def test_typed_command_cards(db: Path) -> None:
+    with sqlite3.connect(db) as conn:  # leave only the reverse cards: what does it -> command
+        conn.execute("update card set status = 'suspended' where kind != 'command-reverse'")
+    out = drill(db, "git   status\n\ngit log --online\n\nq\n", "--typed")
+
+    assert "✓ git status" in out
+    assert "expected: git log --oneline" in out
+    assert "Enter Hard" in out
+    assert reviews(db) == [
+        ("Shows the working tree status.", 3),
+        ("Shows the history, one line per commit.", 2),
+    ]
+
+
+def test_compare_typed_grades() -> None:
+    assert compare_typed(" docker  ps -a ", "`docker ps -a`")[0] == 3
+    assert compare_typed("docker ps -A", "docker ps -a")[0] == 2
+    rating, diff = compare_typed("docker rm", "docker ps -a")
+    assert rating == 1 and "expected: docker ps -a" in diff
+
+
+def test_edit_opens_the_editor_at_the_cards_line(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = tmp_path / "editor-args.json"
+    script = f"import json, sys; open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} -c {json.dumps(script)}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    out = drill(db, "e\nq\n")
+
+    assert json.loads(record.read_text()) == ["+5", str(tmp_path / "notes" / "git.md")]
+    assert out.count("Git › Commands  4 left") == 2  # back to the same card
+
+
+def test_unknown_deck_is_one_line(db: Path) -> None:
+    result = runner.invoke(app, ["drill", "Nope", "--db", str(db)], input="q\n")
+    assert result.exit_code == 1
+    assert result.output == "study: no deck named 'Nope' (decks: Git)\n"
+
+
+def test_first_run_drills_the_bundled_decks(
+    study_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STUDY_NOW", NOW.isoformat())
+    result = runner.invoke(app, ["drill"], input=" \n3\nq\n")
+
+    assert result.exit_code == 0, result.output
+    assert "First run: added the bundled decks" in result.output
+    assert "Docker › Docker Image" in result.output
+    assert "Seen 1 cards" in result.output
+    assert (study_home / "study.db").is_file()
+
+
+def test_summary_wording() -> None:
+    text = format_summary(Summary(seen=12, again=3, elapsed=timedelta(seconds=135)), NOW)
+    assert text == "Seen 12 cards, 3 again, in 2m 15s.\nNo cards are scheduled."

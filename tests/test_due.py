@@ -1,0 +1,235 @@
+"""`study due`: the counts per deck, the limits, the fast start-up path, and bad databases."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from study.cli import app
+from study.due import DeckDue, due_counts, render
+from study.errors import StudyError
+from study.scheduler import day_start
+from study.store import open_store
+from tests.support import REPO
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+STAMP = "%Y-%m-%d %H:%M:%S.%f"
+runner = CliRunner()
+
+
+def at(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(STAMP)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "study.db"
+    open_store(path).close()  # the real schema, by the real migrations
+    return path
+
+
+def add_card(
+    db: Path, card_id: str, deck: str, *, note: str | None = None, **schedule: object
+) -> None:
+    """A card row with a schedule; datetimes given as aware datetimes."""
+    row: dict[str, object] = {
+        "id": card_id,
+        "note": note or card_id,
+        "note_path": f"/notes/{deck}.md",
+        "deck": deck,
+        "kind": "basic",
+        "front": f"front {card_id}",
+        "back": f"back {card_id}",
+        "source": f"{deck}.md",
+        "line": 1,
+        "status": "active",
+        "state": 1,
+        "due": NOW - timedelta(days=3),
+        "last_review": None,
+        "added": NOW - timedelta(days=3),
+        **schedule,
+    }
+    row = {k: at(v) if isinstance(v, datetime) else v for k, v in row.items()}
+    with sqlite3.connect(db) as conn:
+        names = ", ".join(row)
+        conn.execute(
+            f"insert into card ({names}) values ({', '.join('?' * len(row))})", [*row.values()]
+        )
+
+
+def add_review(db: Path, card_id: str, when: datetime, before: dict[str, object]) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "insert into review (card_id, rating, reviewed_at, duration_ms, before)"
+            " values (?, 3, ?, 1000, ?)",
+            (card_id, at(when), json.dumps(before)),
+        )
+
+
+def reviewed(due: datetime, state: int = 2) -> dict[str, object]:
+    return {"state": state, "due": due, "last_review": NOW - timedelta(days=2), "stability": 3.0}
+
+
+def test_counts_per_deck_with_the_global_new_limit(db: Path) -> None:
+    start = day_start(NOW, 4)
+    add_card(db, "a-learn", "alpha", **reviewed(NOW - timedelta(minutes=1), state=1))
+    add_card(db, "a-relearn-later", "alpha", **reviewed(NOW + timedelta(hours=1), state=3))
+    add_card(db, "a-review-now", "alpha", **reviewed(NOW - timedelta(days=1)))
+    # A review due before the study day ends is shown now, as Anki does.
+    add_card(db, "a-review-tonight", "alpha", **reviewed(start + timedelta(hours=23)))
+    add_card(db, "a-review-tomorrow", "alpha", **reviewed(start + timedelta(hours=30)))
+    add_card(db, "a-review-later", "alpha", **reviewed(NOW + timedelta(days=9)))
+    add_card(db, "a-new-1", "alpha")
+    add_card(db, "a-new-2", "alpha")
+    for n in range(25):
+        add_card(db, f"b-new-{n}", "beta")
+
+    counts = due_counts(db, NOW)
+
+    assert counts == [
+        DeckDue("alpha", learning=1, review=2, new=2, later_today=1, tomorrow=1),
+        # New cards go in the order they were added: 20 a day over all decks.
+        DeckDue("beta", learning=0, review=0, new=18, later_today=0, tomorrow=0),
+    ]
+    assert [c.total for c in counts] == [5, 18]
+    assert due_counts(db, NOW, ["beta"]) == [DeckDue("beta", 0, 0, 20, 0, 0)]
+
+
+def test_new_cards_introduced_today_use_up_the_daily_limit(db: Path) -> None:
+    for n in range(30):
+        add_card(db, f"new-{n}", "alpha")
+    add_card(db, "seen", "alpha", **reviewed(NOW + timedelta(minutes=5), state=1))
+    add_review(db, "seen", NOW - timedelta(minutes=5), {"state": 1, "last_review": None})
+    with sqlite3.connect(db) as conn:
+        conn.execute("insert into setting (key, value) values ('new_per_day', '8')")
+
+    [alpha] = due_counts(db, NOW)
+
+    assert (alpha.new, alpha.later_today) == (7, 1)
+
+
+def test_siblings_buried_and_suspended_cards_wait(db: Path) -> None:
+    add_card(db, "fwd", "alpha", note="pair")
+    add_card(db, "rev", "alpha", note="pair")  # a card and its reverse: one a day
+    add_card(db, "buried", "alpha", buried_until=NOW + timedelta(hours=10))
+    add_card(db, "off", "alpha", status="suspended")
+    add_card(db, "answered", "alpha", note="pair2", **reviewed(NOW + timedelta(days=4)))
+    add_card(db, "its-reverse", "alpha", note="pair2", last_review=None)
+    with sqlite3.connect(db) as conn:  # the sibling was answered this study day
+        conn.execute("update card set last_review = ? where id = 'answered'", (at(NOW),))
+
+    assert due_counts(db, NOW) == [DeckDue("alpha", 0, 0, 1, 0, 0)]
+
+
+def test_due_agrees_with_the_drill_queue(db: Path) -> None:
+    from study.queue import build_queue
+
+    add_card(db, "l", "alpha", **reviewed(NOW - timedelta(minutes=1), state=1))
+    add_card(db, "r", "beta", **reviewed(NOW - timedelta(days=1)))
+    add_card(db, "s1", "beta", note="s")
+    add_card(db, "s2", "beta", note="s")
+    for n in range(30):
+        add_card(db, f"n{n}", "alpha" if n % 2 else "gamma")
+    with open_store(db) as store:
+        queue = build_queue(store, NOW)
+    assert sum(c.total for c in due_counts(db, NOW)) == len(queue) == 22
+
+
+def test_cli_table_json_and_overview(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STUDY_NOW", NOW.isoformat())
+    add_card(db, "x", "alpha", **reviewed(NOW - timedelta(days=1)))
+    add_card(db, "y", "alpha")
+
+    table = runner.invoke(app, ["due", "--db", str(db)])
+    assert table.exit_code == 0, table.output
+    assert table.output.splitlines()[:2] == [
+        "deck   learning  review  new  later today  tomorrow",
+        "alpha         0       1    1            0         0",
+    ]
+    assert "2 cards to study now" in table.output
+
+    as_json = runner.invoke(app, ["due", "--json", "--db", str(db)])
+    assert json.loads(as_json.output) == [
+        {
+            "deck": "alpha",
+            "learning": 0,
+            "review": 1,
+            "new": 1,
+            "later_today": 0,
+            "tomorrow": 0,
+            "total": 2,
+        }
+    ]
+    monkeypatch.setenv("STUDY_HOME", str(db.parent))  # the default database is this one
+    overview = runner.invoke(app, [])
+    assert overview.exit_code == 0
+    assert "alpha" in overview.output and "study drill" in overview.output
+
+
+def test_fast_path_imports_no_heavy_module(db: Path) -> None:
+    add_card(db, "y", "alpha")
+    code = (
+        "import sys; from study.due import entry; sys.argv = ['study', 'due', '--db', sys.argv[1]];"
+        "entry(); heavy = ('typer', 'sqlmodel', 'sqlalchemy', 'fsrs', 'rich', 'markdown_it');"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))"
+    )
+    env = {**os.environ, "STUDY_NOW": NOW.isoformat()}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(db)], capture_output=True, text=True, env=env, cwd=REPO
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == "alpha         0       0    1            0         0"
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_empty_database_and_unknown_deck(db: Path) -> None:
+    assert render(due_counts(db, NOW), as_json=False).startswith("No cards yet")
+    result = runner.invoke(app, ["due", "nope", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == "study: no deck named 'nope'; `study due` lists the decks\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no study database at"),
+        (b"hello, not a database at all" * 100, "is not a study database"),
+        ("plain-sqlite", "is not a study database"),
+        ("newer", "was written by a newer study"),
+    ],
+)
+def test_bad_databases_are_one_line_errors(tmp_path: Path, content: object, message: str) -> None:
+    path = tmp_path / "x.db"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content == "plain-sqlite":
+        with sqlite3.connect(path) as conn:
+            conn.execute("create table t (x)")
+    elif content == "newer":
+        open_store(path).close()
+        with sqlite3.connect(path) as conn:
+            conn.execute("pragma user_version = 999")
+    before = path.read_bytes() if path.exists() else None
+    with pytest.raises(StudyError, match=message):
+        due_counts(path, NOW)
+    result = runner.invoke(app, ["due", "--db", str(path)])
+    assert result.exit_code == 1
+    assert result.output.startswith("study: ") and result.output.count("\n") == 1
+    assert (path.read_bytes() if path.exists() else None) == before
+
+
+@pytest.mark.parametrize("hour", [0, 3, 4, 5, 23])
+def test_day_start_is_the_schedulers(hour: int) -> None:
+    from study import due, scheduler
+
+    for minutes in range(0, 48 * 60, 97):
+        moment = NOW + timedelta(minutes=minutes)
+        assert due.day_start(moment, hour) == scheduler.day_start(moment, hour)

@@ -1,0 +1,126 @@
+"""Migrations: named, ordered, applied once, atomic, and never edited once shipped."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from study import migrations
+from study.errors import StudyError
+from study.migrations import MIGRATIONS, m001_initial, migrate
+from study.store import open_store
+
+# The schema each shipped migration leads to, fingerprinted. If this test fails, a shipped
+# migration was edited: revert it and add a new migration instead.
+SHIPPED = {
+    "m001_initial": "b3263d2d63175704",
+}
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def _schema(db: sqlite3.Connection) -> str:
+    rows = db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+    return "\n".join(f"{kind} {name} {sql}" for kind, name, sql in rows)
+
+
+def test_names_are_numbered_in_order_and_unique() -> None:
+    names = [migration.__name__ for migration in MIGRATIONS]
+    assert names[0] == "m001_initial"
+    assert names == [f"m{i:03d}_{name.split('_', 1)[1]}" for i, name in enumerate(names, 1)]
+    assert len(set(names)) == len(names)
+
+
+def test_shipped_migrations_are_never_edited(tmp_path: Path) -> None:
+    db = _connect(tmp_path / "fingerprint.db")
+    for migration in MIGRATIONS[: len(SHIPPED)]:
+        migration(db)
+        digest = hashlib.sha256(_schema(db).encode()).hexdigest()[:16]
+        assert SHIPPED[migration.__name__] == digest, migration.__name__
+
+
+def test_upgrade_from_an_empty_database(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    db = _connect(path)
+    assert migrate(db) == [m.__name__ for m in MIGRATIONS]
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"root", "note", "card", "review", "setting", "migration"} <= tables
+    assert migrate(db) == []  # applied once
+    assert db.execute("SELECT count(*) FROM migration").fetchone()[0] == len(MIGRATIONS)
+
+
+def m002_card_flag(db: sqlite3.Connection) -> None:
+    """A stand-in for the next release's migration."""
+    db.execute("ALTER TABLE card ADD COLUMN flag INTEGER NOT NULL DEFAULT 0")
+
+
+def _oldest(path: Path) -> None:
+    """A database as the first release left it, with a card and a review in it."""
+    db = _connect(path)
+    m001_initial(db)
+    db.execute("INSERT INTO migration VALUES ('m001_initial', '2026-01-01 00:00:00.000000')")
+    db.execute("PRAGMA user_version = 1")
+    db.execute(
+        "INSERT INTO card (id, note, note_path, deck, kind, front, back, source, line, due, "
+        "added, state, stability) VALUES ('c1', 'c1', '/n.md', 'D', 'basic', 'Q', 'A', '/n.md', "
+        "3, '2026-01-05 00:00:00.000000', '2026-01-01 00:00:00.000000', 2, 4.5)"
+    )
+    db.execute(
+        "INSERT INTO review (card_id, rating, reviewed_at, before) "
+        "VALUES ('c1', 3, '2026-01-01 10:00:00.000000', '{}')"
+    )
+    db.close()
+
+
+def test_upgrade_from_the_oldest_schema_keeps_the_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    _oldest(path)
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, m002_card_flag])
+    open_store(path).close()
+    db = _connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
+    assert [r[0] for r in db.execute("SELECT name FROM migration ORDER BY applied_at")] == [
+        *(m.__name__ for m in MIGRATIONS),
+        "m002_card_flag",
+    ]
+    assert db.execute("SELECT id, state, stability, flag FROM card").fetchall() == [
+        ("c1", 2, 4.5, 0)
+    ]
+    assert db.execute("SELECT card_id, rating FROM review").fetchall() == [("c1", 3)]
+
+
+def _broken(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE half (x)")
+    raise sqlite3.OperationalError("disk I/O error")
+
+
+def test_a_failing_migration_leaves_the_old_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    _oldest(path)
+    before = _schema(_connect(path))
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, _broken])
+    with pytest.raises(StudyError, match="corrupt"):
+        open_store(path)
+    db = _connect(path)
+    assert _schema(db) == before
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_database_from_a_newer_release_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    _oldest(path)
+    db = _connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StudyError, match=r"newer study \(schema 2, this release knows 1\)"):
+        migrate(db)

@@ -1,0 +1,223 @@
+"""The study queue and the answers: order, daily limits, siblings, bury, suspend, grade, undo."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from study.errors import StudyError
+from study.queue import build_queue, bury, grade, preview, reviews_of, suspend, undo_last
+from study.scheduler import set_setting
+from study.store import CardRow, Store, open_store
+from study.sync import sync
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # the study day began at 04:00 UTC (TZ=UTC)
+
+SHELL = """---
+tags: [unix]
+---
+# Shell
+
+## Files
+
+What lists files?::ls
+What prints the working directory?::pwd
+Copy a file:::cp
+What removes a file?::rm
+"""
+
+GIT = """# Git
+
+What shows the working tree status?::git status
+"""
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "shell.md").write_text(SHELL)
+    (notes / "git.md").write_text(GIT)
+    with open_store(tmp_path / "study.db") as opened:
+        sync(opened, [notes], NOW)
+        set_setting(opened, "fuzz", "off")
+        yield opened
+
+
+def _ids(store: Store) -> dict[str, str]:
+    """Card id by front, for readable assertions."""
+    return {card.front: card.id for card in store.cards(statuses=("active", "suspended"))}
+
+
+def _fronts(store: Store, ids: list[str]) -> list[str]:
+    return [store.card(card_id).front for card_id in ids]
+
+
+def test_new_cards_come_in_note_order_one_per_sibling_group(store: Store) -> None:
+    assert _fronts(store, build_queue(store, NOW)) == [
+        "What shows the working tree status?",
+        "What lists files?",
+        "What prints the working directory?",
+        "Copy a file",  # its reverse `cp` shares the note: not on the same day
+        "What removes a file?",
+    ]
+
+
+def test_deck_and_tag_filters(store: Store) -> None:
+    assert _fronts(store, build_queue(store, NOW, decks=["Git"])) == [
+        "What shows the working tree status?"
+    ]
+    assert len(build_queue(store, NOW, tags=["#unix"])) == 4
+    assert build_queue(store, NOW, tags=["nothing"]) == []
+    with pytest.raises(StudyError, match="unknown deck 'Gti'; decks: Git, Shell"):
+        build_queue(store, NOW, decks=["Gti"])
+
+
+def test_new_per_day_counts_cards_introduced_today(store: Store) -> None:
+    set_setting(store, "new_per_day", "2")
+    first = build_queue(store, NOW)
+    assert len(first) == 2
+    grade(store, first[0], 3, NOW)
+    later = build_queue(store, NOW + timedelta(seconds=1))
+    assert later == [first[1]]  # one new left today; the graded card is not due yet
+    assert len(build_queue(store, NOW, new_limit=10)) == 4  # a session limit is not reduced
+    tomorrow = NOW + timedelta(days=1)
+    assert len(build_queue(store, tomorrow)) == 3  # learning card due + 2 new
+
+
+def test_learning_cards_due_now_come_first(store: Store) -> None:
+    ids = _ids(store)
+    grade(store, ids["What removes a file?"], 1, NOW)  # Again: back in one minute
+    assert ids["What removes a file?"] not in build_queue(store, NOW + timedelta(seconds=30))
+    queue = build_queue(store, NOW + timedelta(minutes=2))
+    assert queue[0] == ids["What removes a file?"]
+
+
+def test_reviews_due_today_come_before_new_cards_up_to_the_limit(store: Store) -> None:
+    ids = _ids(store)
+    for front in ("What lists files?", "What prints the working directory?"):
+        grade(store, ids[front], 4, NOW)  # Easy: a review in 8 days
+    assert store.card(ids["What lists files?"]).due == NOW + timedelta(days=8)
+    day8 = NOW + timedelta(days=8) - timedelta(hours=6)  # due later this study day
+    queue = build_queue(store, day8)
+    assert _fronts(store, queue[:2]) == ["What lists files?", "What prints the working directory?"]
+    assert len(queue) == 5
+    assert len(build_queue(store, day8, review_limit=1, new_limit=0)) == 1
+    set_setting(store, "reviews_per_day", "1")
+    assert _fronts(store, build_queue(store, day8, new_limit=0)) == ["What lists files?"]
+
+
+def test_a_sibling_waits_for_the_next_study_day(store: Store) -> None:
+    ids = _ids(store)
+    grade(store, ids["Copy a file"], 4, NOW)
+    queue = build_queue(store, NOW, new_limit=10)
+    assert ids["cp"] not in queue
+    assert ids["cp"] in build_queue(store, NOW + timedelta(days=1), new_limit=10)
+
+
+def test_bury_hides_a_card_until_the_next_study_day(store: Store) -> None:
+    card = _ids(store)["What lists files?"]
+    until = bury(store, card, NOW)
+    assert until == datetime(2026, 3, 3, 4, 0, tzinfo=UTC)
+    assert card not in build_queue(store, NOW)
+    assert card not in build_queue(store, until - timedelta(seconds=1))
+    assert card in build_queue(store, until)
+
+
+def test_suspended_and_retired_cards_are_never_queued(store: Store) -> None:
+    ids = _ids(store)
+    suspend(store, ids["What lists files?"])
+    row = store.card(ids["What removes a file?"])
+    row.status = "retired"
+    store.session.add(row)
+    store.session.commit()
+    queue = build_queue(store, NOW)
+    assert ids["What lists files?"] not in queue
+    assert ids["What removes a file?"] not in queue
+    suspend(store, ids["What lists files?"], suspended=False)
+    assert ids["What lists files?"] in build_queue(store, NOW)
+    with pytest.raises(StudyError, match="retired"):
+        suspend(store, ids["What removes a file?"])
+
+
+def test_grade_gives_fsrs_intervals_and_logs_the_review_at_once(store: Store) -> None:
+    card = _ids(store)["What lists files?"]
+    expected = {
+        1: timedelta(minutes=1),
+        2: timedelta(minutes=5, seconds=30),
+        3: timedelta(minutes=10),
+        4: timedelta(days=8),
+    }
+    assert preview(store, card, NOW) == expected
+    row = grade(store, card, 3, NOW, duration_ms=2500)
+    assert (row.state, row.step, row.due, row.last_review) == (1, 1, NOW + expected[3], NOW)
+    with sqlite3.connect(store.path) as other:  # committed: another process sees it now
+        logged = other.execute("SELECT card_id, rating, reviewed_at, duration_ms FROM review")
+        assert logged.fetchall() == [(card, 3, "2026-03-02 12:00:00.000000", 2500)]
+    [review] = reviews_of(store, card)
+    assert json.loads(review.before) == {
+        "state": 1,
+        "step": 0,
+        "stability": None,
+        "difficulty": None,
+        "due": "2026-03-02 12:00:00.000000",
+        "last_review": None,
+    }
+
+
+def test_bad_rating_is_refused(store: Store) -> None:
+    with pytest.raises(StudyError, match="rating must be 1"):
+        grade(store, _ids(store)["What lists files?"], 5, NOW)
+
+
+def _schedule(row: CardRow) -> tuple[object, ...]:
+    return (row.state, row.step, row.stability, row.difficulty, row.due, row.last_review)
+
+
+def test_undo_restores_the_card_exactly(store: Store) -> None:
+    card = _ids(store)["What lists files?"]
+    original = _schedule(store.card(card))
+    grade(store, card, 3, NOW)
+    after_first = _schedule(store.card(card))
+    grade(store, card, 3, NOW + timedelta(minutes=10))
+    grade(store, card, 2, NOW + timedelta(days=3, minutes=7))
+    assert undo_last(store) == card
+    undo_last(store)
+    assert _schedule(store.card(card)) == after_first
+    assert undo_last(store) == card
+    assert _schedule(store.card(card)) == original
+    assert reviews_of(store, card) == []
+    assert undo_last(store) is None
+    store.session.expire_all()
+    assert _schedule(store.card(card)) == original  # as stored, not just in memory
+
+
+def test_undo_of_one_card_leaves_the_others(store: Store) -> None:
+    ids = _ids(store)
+    grade(store, ids["What lists files?"], 3, NOW)
+    grade(store, ids["What removes a file?"], 3, NOW)
+    assert undo_last(store, ids["What lists files?"]) == ids["What lists files?"]
+    assert store.card(ids["What lists files?"]).last_review is None
+    assert store.card(ids["What removes a file?"]).last_review == NOW
+
+
+def test_fuzz_argument_overrides_the_setting(store: Store) -> None:
+    set_setting(store, "fuzz", "on")
+    card = _ids(store)["What lists files?"]
+    grade(store, card, 4, NOW, fuzz=False)
+    assert store.card(card).due == NOW + timedelta(days=8)

@@ -1,0 +1,191 @@
+"""The fsrs adapter: settings (validated, stored), the study day, intervals, `study config`."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from study.cli import app
+from study.errors import StudyError
+from study.scheduler import (
+    DEFAULTS,
+    Settings,
+    day_start,
+    list_settings,
+    load_settings,
+    parse_steps,
+    set_setting,
+    validate,
+)
+from study.store import open_store
+
+runner = CliRunner()
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_defaults_parse_to_the_documented_settings() -> None:
+    settings = Settings.from_text({})
+    assert settings == Settings()
+    assert settings.desired_retention == 0.9
+    assert settings.learning_steps == (timedelta(minutes=1), timedelta(minutes=10))
+    assert settings.new_per_day == 20
+    assert settings.rollover_hour == 4
+    assert settings.fuzz is True
+    assert set(DEFAULTS) == {
+        "desired_retention",
+        "learning_steps",
+        "relearning_steps",
+        "new_per_day",
+        "reviews_per_day",
+        "maximum_interval",
+        "rollover_hour",
+        "fuzz",
+    }
+
+
+def test_steps_parse_units() -> None:
+    assert parse_steps("30s 1m, 2h 1d") == (
+        timedelta(seconds=30),
+        timedelta(minutes=1),
+        timedelta(hours=2),
+        timedelta(days=1),
+    )
+    assert parse_steps("") == ()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "stored"),
+    [
+        ("desired_retention", "0.95", "0.95"),
+        ("learning_steps", "1M  5m,20m", "1m 5m 20m"),
+        ("relearning_steps", "", ""),
+        ("new_per_day", "0", "0"),
+        ("reviews_per_day", " 500 ", "500"),
+        ("maximum_interval", "365", "365"),
+        ("rollover_hour", "0", "0"),
+        ("fuzz", "OFF", "off"),
+        ("fuzz", "yes", "on"),
+    ],
+)
+def test_valid_values_are_normalised(key: str, value: str, stored: str) -> None:
+    assert validate(key, value) == stored
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("desired_retention", "1.5", "out of range"),
+        ("desired_retention", "high", "not a number"),
+        ("learning_steps", "1x", "bad step"),
+        ("new_per_day", "-1", "out of range"),
+        ("new_per_day", "2.5", "not a number"),
+        ("rollover_hour", "24", "out of range"),
+        ("maximum_interval", "0", "out of range"),
+        ("fuzz", "maybe", "not on or off"),
+        ("colour", "red", "unknown setting"),
+    ],
+)
+def test_bad_values_are_refused(key: str, value: str, message: str) -> None:
+    with pytest.raises(StudyError, match=message):
+        validate(key, value)
+
+
+@pytest.mark.usefixtures("new_york")
+@pytest.mark.parametrize(
+    ("now", "start"),
+    [
+        # 03:59 EST is still the evening before's study day.
+        (datetime(2026, 1, 10, 8, 59, tzinfo=UTC), datetime(2026, 1, 9, 9, 0, tzinfo=UTC)),
+        (datetime(2026, 1, 10, 9, 0, tzinfo=UTC), datetime(2026, 1, 10, 9, 0, tzinfo=UTC)),
+        (datetime(2026, 1, 11, 4, 0, tzinfo=UTC), datetime(2026, 1, 10, 9, 0, tzinfo=UTC)),
+        # DST began at 02:00 on 8 March: the day starts at 04:00 EDT, 08:00 UTC.
+        (datetime(2026, 3, 8, 16, 0, tzinfo=UTC), datetime(2026, 3, 8, 8, 0, tzinfo=UTC)),
+        (datetime(2026, 3, 8, 7, 59, tzinfo=UTC), datetime(2026, 3, 7, 9, 0, tzinfo=UTC)),
+    ],
+)
+def test_the_study_day_starts_at_four_local_time(now: datetime, start: datetime) -> None:
+    assert day_start(now, 4) == start
+    assert day_start(now, 4).tzinfo == UTC
+
+
+@pytest.mark.usefixtures("new_york")
+def test_rollover_hour_moves_the_day_start() -> None:
+    now = datetime(2026, 1, 10, 6, 30, tzinfo=UTC)  # 01:30 EST
+    assert day_start(now, 0) == datetime(2026, 1, 10, 5, 0, tzinfo=UTC)
+    assert day_start(now, 4) == datetime(2026, 1, 9, 9, 0, tzinfo=UTC)
+
+
+def test_naive_now_is_refused() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        day_start(datetime(2026, 1, 1), 4)
+
+
+def test_settings_are_stored_in_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        assert set_setting(store, "new_per_day", "7") == "7"
+        set_setting(store, "fuzz", "off")
+    with open_store(db) as store:
+        settings = load_settings(store)
+        assert (settings.new_per_day, settings.fuzz) == (7, False)
+        listed = {key: value for key, value, _ in list_settings(store)}
+        assert listed["new_per_day"] == "7"
+        assert listed["desired_retention"] == "0.9"
+    with sqlite3.connect(db) as raw:
+        assert dict(raw.execute("SELECT key, value FROM setting")) == {
+            "new_per_day": "7",
+            "fuzz": "off",
+        }
+
+
+def test_unknown_stored_keys_are_ignored() -> None:
+    assert Settings.from_text({"from_a_newer_release": "x"}) == Settings()
+
+
+def test_config_lists_sets_and_shows(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    listing = runner.invoke(app, ["config", "--db", db])
+    assert listing.exit_code == 0, listing.output
+    assert "new_per_day" in listing.output
+    assert "desired_retention  0.9" in listing.output
+    changed = runner.invoke(app, ["config", "new_per_day", "30", "--db", db])
+    assert changed.exit_code == 0
+    assert changed.output == "new_per_day = 30\n"
+    shown = runner.invoke(app, ["config", "new_per_day", "--db", db])
+    assert shown.output == "30\n"
+
+
+def test_config_bad_value_is_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["config", "rollover_hour", "25", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == "study: rollover_hour: 25 is out of range (0 to 23)\n"
+    assert not db.exists()
+    unknown = runner.invoke(app, ["config", "colour", "red", "--db", str(db)])
+    assert unknown.exit_code == 1
+    assert unknown.output.startswith("study: unknown setting 'colour'")
+
+
+def test_config_refuses_a_file_that_is_not_a_study_database(tmp_path: Path) -> None:
+    db = tmp_path / "todo.txt"
+    db.write_text("buy milk\n")
+    result = runner.invoke(app, ["config", "new_per_day", "5", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "not a study database" in result.output
+    assert db.read_text() == "buy milk\n"

@@ -1,0 +1,382 @@
+"""Sync: every way of editing a synced note keeps the history it should, card by card."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import string
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from study.cli import app
+from study.errors import StudyError
+from study.migrations import LATEST
+from study.queue import build_queue, grade, reviews_of
+from study.store import CardRow, Store, open_store
+from study.sync import SyncReport, sync, sync_paths
+
+runner = CliRunner()
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+LATER = NOW + timedelta(days=3)
+
+SHELL = """# Shell
+
+## Files
+
+What lists files?::ls
+What prints the working directroy?::pwd
+Copy a file:::cp
+What removes a file?::rm
+"""
+
+
+@dataclass
+class Vault:
+    """A note folder synced into a store, with some history on every card."""
+
+    folder: Path
+    store: Store
+
+    @property
+    def note(self) -> Path:
+        return self.folder / "shell.md"
+
+    def edit(self, old: str, new: str) -> SyncReport:
+        text = self.note.read_text()
+        assert old in text
+        self.note.write_text(text.replace(old, new))
+        return sync(self.store, [], LATER)
+
+    def row(self, front: str) -> CardRow:
+        rows = self.store.session.exec(select(CardRow).where(CardRow.front == front)).all()
+        assert len(rows) == 1, f"{front!r}: {len(rows)} rows"
+        return rows[0]
+
+    def history(self, front: str) -> list[tuple[int, datetime]]:
+        return [(r.rating, r.reviewed_at) for r in reviews_of(self.store, self.row(front).id)]
+
+
+def _schedule(row: CardRow) -> tuple[object, ...]:
+    return (row.state, row.stability, row.difficulty, row.due, row.last_review)
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Iterator[Vault]:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "shell.md").write_text(SHELL)
+    with open_store(tmp_path / "study.db") as store:
+        report = sync(store, [folder], NOW)
+        assert (report.added, report.parsed) == (5, 1)
+        for card in store.cards():
+            grade(store, card.id, 3, NOW, fuzz=False)
+            grade(store, card.id, 4, NOW + timedelta(minutes=10), fuzz=False)
+        yield Vault(folder, store)
+
+
+def _counts(report: SyncReport) -> tuple[int, ...]:
+    return (report.added, report.updated, report.moved, report.retired, report.restored)
+
+
+HISTORY = [(3, NOW), (4, NOW + timedelta(minutes=10))]
+
+
+def test_unchanged_notes_are_not_parsed(vault: Vault) -> None:
+    report = sync(vault.store, [], LATER)
+    assert _counts(report) == (0, 0, 0, 0, 0)
+    assert (report.parsed, report.unchanged) == (0, 1)
+
+
+def test_an_edited_answer_keeps_id_schedule_and_history(vault: Vault) -> None:
+    before = vault.row("What lists files?")
+    card_id, schedule = before.id, _schedule(before)
+    report = vault.edit("::ls\n", "::ls -la\n")
+    assert _counts(report) == (0, 1, 0, 0, 0)
+    after = vault.row("What lists files?")
+    assert (after.id, after.back, _schedule(after)) == (card_id, "ls -la", schedule)
+    assert vault.history("What lists files?") == HISTORY
+
+
+def test_a_fixed_typo_in_the_question_keeps_the_history(vault: Vault) -> None:
+    old = vault.row("What prints the working directroy?")
+    old_id, schedule = old.id, _schedule(old)
+    report = vault.edit("directroy", "directory")
+    assert _counts(report) == (0, 1, 0, 0, 0)
+    assert report.rekeyed == 1
+    new = vault.row("What prints the working directory?")
+    assert new.id != old_id
+    assert _schedule(new) == schedule
+    assert vault.history("What prints the working directory?") == HISTORY
+    assert reviews_of(vault.store, old_id) == []
+
+
+def test_a_word_added_to_the_question_keeps_the_history(vault: Vault) -> None:
+    schedule = _schedule(vault.row("What removes a file?"))
+    report = vault.edit("What removes a file?", "What removes a file for good?")
+    assert (_counts(report), report.rekeyed) == ((0, 1, 0, 0, 0), 1)
+    assert _schedule(vault.row("What removes a file for good?")) == schedule
+    assert vault.history("What removes a file for good?") == HISTORY
+
+
+def test_a_card_and_its_reverse_both_follow_a_question_edit(vault: Vault) -> None:
+    forward, reverse = _schedule(vault.row("Copy a file")), _schedule(vault.row("cp"))
+    report = vault.edit("Copy a file:::cp", "Copy one file:::cp")
+    assert report.rekeyed == 2
+    assert _schedule(vault.row("Copy one file")) == forward
+    assert _schedule(vault.row("cp")) == reverse
+    assert vault.row("cp").back == "Copy one file"
+    assert vault.row("cp").note == vault.row("Copy one file").note
+    assert vault.history("cp") == HISTORY
+
+
+def test_a_rewritten_question_is_a_new_card_and_the_old_one_retires(vault: Vault) -> None:
+    old_id = vault.row("What removes a file?").id
+    report = vault.edit("What removes a file?::rm", "Which signal stops a process?::SIGTERM")
+    assert _counts(report) == (1, 0, 0, 1, 0)
+    assert vault.row("What removes a file?").status == "retired"
+    assert vault.row("Which signal stops a process?").last_review is None
+    assert len(reviews_of(vault.store, old_id)) == 2
+
+
+def test_a_removed_card_is_retired_and_restored_with_its_history(vault: Vault) -> None:
+    row = vault.row("What removes a file?")
+    card_id, schedule = row.id, _schedule(row)
+    report = vault.edit("What removes a file?::rm\n", "")
+    assert _counts(report) == (0, 0, 0, 1, 0)
+    retired = vault.row("What removes a file?")
+    assert (retired.status, _schedule(retired)) == ("retired", schedule)
+    assert card_id not in build_queue(vault.store, LATER + timedelta(days=30))
+    assert "What removes a file?" not in [c.front for c in vault.store.cards()]
+    report = vault.edit("Copy a file", "What removes a file?::rm\nCopy a file")
+    assert _counts(report) == (0, 0, 0, 0, 1)
+    restored = vault.row("What removes a file?")
+    assert (restored.id, restored.status, _schedule(restored)) == (card_id, "active", schedule)
+    assert vault.history("What removes a file?") == HISTORY
+
+
+def test_a_card_moved_to_another_note_of_the_deck_keeps_its_id(vault: Vault) -> None:
+    card_id = vault.row("What removes a file?").id
+    other = vault.folder / "more.md"
+    other.write_text("---\ndeck: Shell\n---\n## Files\n\nWhat removes a file?::rm\n")
+    vault.note.write_text(SHELL.replace("What removes a file?::rm\n", ""))
+    report = sync(vault.store, [], LATER)
+    assert _counts(report) == (0, 0, 1, 0, 0)
+    moved = vault.row("What removes a file?")
+    assert (moved.id, moved.note_path, moved.line) == (card_id, str(other), 6)
+    assert vault.history("What removes a file?") == HISTORY
+
+
+def test_a_renamed_deck_keeps_every_card_history(vault: Vault) -> None:
+    schedules = {c.front: _schedule(vault.row(c.front)) for c in vault.store.cards()}
+    report = vault.edit("# Shell", "# Unix shell")
+    assert (_counts(report), report.rekeyed) == ((0, 5, 0, 0, 0), 5)
+    assert vault.store.decks() == ["Unix shell"]
+    for front, schedule in schedules.items():
+        assert _schedule(vault.row(front)) == schedule
+        assert vault.history(front) == HISTORY
+
+
+def test_a_deleted_note_retires_its_cards(vault: Vault) -> None:
+    vault.note.unlink()
+    (vault.folder / "other.md").write_text("# Other\n\nQ?::A\n")
+    report = sync(vault.store, [], LATER)
+    assert (_counts(report), report.removed) == ((1, 0, 0, 5, 0), 1)
+    assert vault.store.decks() == ["Other"]
+
+
+def test_an_unreadable_note_keeps_its_cards(vault: Vault) -> None:
+    vault.note.write_bytes(SHELL.encode() + b"\xff\xfe broken")
+    report = sync(vault.store, [], LATER)
+    assert _counts(report) == (0, 0, 0, 0, 0)
+    assert len(report.failures) == 1
+    assert "not UTF-8" in report.failures[0]
+    assert len(vault.store.cards()) == 5
+
+
+def test_a_vanished_registered_folder_keeps_its_cards(vault: Vault) -> None:
+    for path in vault.folder.iterdir():
+        path.unlink()
+    vault.folder.rmdir()
+    report = sync(vault.store, [], LATER)
+    assert _counts(report) == (0, 0, 0, 0, 0)
+    assert "no such file or folder" in report.failures[0]
+    assert len(vault.store.cards()) == 5
+
+
+def test_a_missing_path_given_now_is_an_error(vault: Vault, tmp_path: Path) -> None:
+    with pytest.raises(StudyError, match="no such file or folder"):
+        sync(vault.store, [tmp_path / "gone"], LATER)
+
+
+def test_nothing_registered_is_an_error(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db") as store, pytest.raises(StudyError, match="nothing to sync"):
+        sync(store, [], NOW)
+
+
+def test_a_card_listed_in_two_notes_is_one_card(vault: Vault) -> None:
+    (vault.folder / "copy.md").write_text(
+        "---\ndeck: Shell\n---\n## Files\n\nWhat lists files?::ls\n"
+    )
+    report = sync(vault.store, [], LATER)
+    assert _counts(report) == (0, 0, 0, 0, 0)
+    assert "already a card" in report.merged[0]
+    assert vault.row("What lists files?").note_path == str(vault.note)
+
+
+def _fingerprint(folder: Path) -> dict[str, tuple[str, int]]:
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in folder.iterdir()
+    }
+
+
+def test_notes_are_never_written(vault: Vault) -> None:
+    vault.edit("directroy", "directory")
+    vault.edit("::ls\n", "::ls -l\n")
+    vault.note.write_text(vault.note.read_text())
+    before = _fingerprint(vault.folder)
+    sync(vault.store, [vault.folder], LATER)
+    sync(vault.store, [], LATER)
+    assert _fingerprint(vault.folder) == before
+
+
+def test_unchanged_resync_is_answered_without_opening_the_store(vault: Vault) -> None:
+    db = vault.store.path
+    report = sync_paths(db, [], LATER)
+    assert (report.parsed, report.unchanged) == (0, 1)
+    vault.edit("::ls\n", "::ls -1\n")  # then a real change goes the full way
+    vault.note.write_text(vault.note.read_text().replace("::ls -1\n", "::ls -a\n"))
+    assert sync_paths(db, [], LATER).updated == 1
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+
+def test_sync_command_registers_then_resyncs(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "shell.md").write_text(SHELL)
+    db = str(tmp_path / "s.db")
+    first = runner.invoke(app, ["sync", str(notes), "--db", db], env={"STUDY_NOW": NOW.isoformat()})
+    assert first.exit_code == 0, first.output
+    assert first.output == (
+        "5 added, 0 updated, 0 moved, 0 retired, 0 restored (1 notes parsed, 0 unchanged)\n"
+    )
+    again = runner.invoke(app, ["sync", "--db", db])
+    assert again.output.startswith("0 added, 0 updated")
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT path FROM root").fetchall() == [(str(notes),)]
+
+
+def test_sync_command_with_nothing_registered_says_what_to_do(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sync", "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1
+    assert result.output == (
+        "study: nothing to sync yet: run `study sync PATH` with a note or a folder\n"
+    )
+
+
+def _newer(path: Path) -> None:
+    open_store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA journal_mode=DELETE")
+        db.execute(f"PRAGMA user_version = {LATEST + 1}")
+
+
+def _corrupt(path: Path) -> None:
+    _newer(path)
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {LATEST}")
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\x5a" * (4096 - 100)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_text("not a database\n"), "is not a study database (not SQLite)"),
+        (_corrupt, "is corrupt"),
+        (_newer, "was written by a newer study"),
+    ],
+)
+def test_sync_command_refuses_bad_databases_and_leaves_them_alone(
+    tmp_path: Path, make: object, message: str
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "shell.md").write_text(SHELL)
+    db = tmp_path / "s.db"
+    make(db)  # type: ignore[operator]
+    before = db.read_bytes()
+    for args in (["sync", str(notes), "--db", str(db)], ["sync", "--db", str(db)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1
+        assert result.output.count("\n") == 1
+        assert result.output.startswith(f"study: {db} ")
+        assert message in result.output
+        assert db.read_bytes() == before
+
+
+# --- properties ------------------------------------------------------------------------------
+
+_WORDS = st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=8)
+_PHRASE = st.lists(_WORDS, min_size=1, max_size=4).map(" ".join)
+_CARDS = st.lists(
+    st.tuples(_PHRASE, _PHRASE), min_size=1, max_size=12, unique_by=lambda pair: pair[0]
+)
+
+
+def _sync_into(folder: Path, db: Path) -> dict[str, tuple[str, str]]:
+    with open_store(db) as store:
+        sync(store, [folder], NOW)
+        return {c.id: (c.front, c.back) for c in store.cards()}
+
+
+@settings(max_examples=25, deadline=None)
+@given(cards=_CARDS)
+def test_a_sync_round_trip_loses_nothing_and_ids_are_deterministic(
+    cards: list[tuple[str, str]],
+) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp) / "notes"
+        folder.mkdir()
+        lines = "".join(f"Q {front}?::A {back}\n" for front, back in cards)
+        (folder / "deck.md").write_text(f"# Deck\n\n{lines}")
+        first = _sync_into(folder, Path(temp) / "one.db")
+        assert sorted(first.values()) == sorted((f"Q {f}?", f"A {b}") for f, b in cards)
+        assert first == _sync_into(folder, Path(temp) / "two.db")  # same ids in a new store
+        with open_store(Path(temp) / "one.db") as store:
+            report = sync(store, [], NOW)
+            assert report.parsed == 0
+            assert {c.id: (c.front, c.back) for c in store.cards()} == first
+
+
+def test_corruption_found_mid_sync_is_one_line(tmp_path: Path) -> None:
+    """Page 1 is intact, so the checks at open pass; the card table's pages are not."""
+    note = tmp_path / "deck.md"
+    note.write_text(
+        "# D\n\n" + "".join(f"Question {i}?::Answer {i} {'x' * 200}\n" for i in range(200))
+    )
+    db = tmp_path / "s.db"
+    assert runner.invoke(app, ["sync", str(note), "--db", str(db)]).exit_code == 0
+    with sqlite3.connect(db) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db.read_bytes())
+    data[4096 * 3 : 4096 * 6] = b"\x33" * (4096 * 3)
+    db.write_bytes(bytes(data))
+    note.write_text("# D\n\nQ?::A\n")
+    result = runner.invoke(app, ["sync", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "study: database error: database disk image is malformed; nothing more was written\n"
+    )

@@ -1,0 +1,129 @@
+"""`study drill` in a real terminal: tmux runs it, keys are pressed one by one, no Enter."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from study.cli import app
+from tests.support import REPO, require_program
+
+NOW = "2026-03-10T12:00:00+00:00"
+DECK = """# Git
+
+## Commands
+
+- `git status`
+
+    Shows the working tree status.
+
+- `git log --oneline`
+
+    Shows the history, one line per commit.
+"""
+
+
+class Tmux:
+    """A tmux server of our own (its own socket), so no user session is touched."""
+
+    def __init__(self, socket: str) -> None:
+        self.tmux = require_program("tmux")
+        self.socket = socket
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            [self.tmux, "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "drill", *keys)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "drill", "-S", "-200")
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 15.0) -> str:
+        """Polls the screen until `text` is on it `count` times; fails with the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if screen.count(text) >= count:
+                return screen
+            if time.monotonic() > deadline:
+                pytest.fail(f"{text!r} (x{count}) never appeared; the screen:\n{screen}")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    server = Tmux(f"study-test-{os.getpid()}-{tmp_path.name}")
+    yield server
+    subprocess.run([server.tmux, "-L", server.socket, "kill-server"], capture_output=True)
+
+
+def test_drill_pressed_key_by_key(tmux: Tmux, tmp_path: Path, study_home: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "git.md").write_text(DECK, encoding="utf-8")
+    db = tmp_path / "study.db"
+    env = {"STUDY_HOME": str(study_home), "STUDY_NOW": NOW}
+    runner = CliRunner()
+    assert runner.invoke(app, ["sync", str(notes), "--db", str(db)], env=env).exit_code == 0
+    assert runner.invoke(app, ["config", "fuzz", "off", "--db", str(db)], env=env).exit_code == 0
+    drill = shlex.join([sys.executable, "-m", "study", "drill", "--db", str(db)])
+    # After the drill: is the terminal back in canonical mode (line editing, echo)?
+    script = f"{drill}; echo EXIT=$?; echo MODE=$(stty -a | grep -o -- '-\\?icanon'); sleep 60"
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    tmux.run(
+        "new-session",
+        "-d",
+        "-s",
+        "drill",
+        "-x",
+        "100",
+        "-y",
+        "50",
+        "-c",
+        str(REPO),
+        f"env {exports} PYTHONPATH={shlex.quote(str(REPO))} sh -c {shlex.quote(script)}",
+    )
+
+    tmux.wait_for("space show answer")
+    assert "Git › Commands  2 left" in tmux.screen()
+    tmux.keys("Space")
+    screen = tmux.wait_for("1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d")
+    assert "Shows the working tree status." in screen
+    tmux.keys("3")  # no Enter: a single key grades
+    tmux.wait_for("git log --oneline")
+    tmux.keys("Space")
+    tmux.wait_for("1 Again", count=2)
+    tmux.keys("1")
+    tmux.wait_for("space show answer", count=3)
+    tmux.keys("u")
+    tmux.wait_for("undone: Again")
+    screen = tmux.wait_for("space show answer", count=4)
+    assert screen.split("undone: Again")[1].count("git log --oneline") == 1  # shown again
+    tmux.keys("Space")
+    tmux.wait_for("1 Again", count=3)
+    tmux.keys("4")
+    tmux.wait_for("space show answer", count=5)  # the next card: the answer is in
+    tmux.keys("q")
+    screen = tmux.wait_for("MODE=")
+    assert "Seen 2 cards, 0 again" in screen and "EXIT=0" in screen
+    assert "MODE=icanon" in screen  # the terminal is restored (not "-icanon")
+
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "select card.front, review.rating from review join card on card.id = review.card_id"
+            " order by review.id"
+        ).fetchall()
+    assert rows == [("git status", 3), ("git log --oneline", 4)]

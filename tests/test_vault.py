@@ -1,0 +1,111 @@
+"""Finding notes on disk and reading them safely: bad files are named, good ones still load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from study.errors import StudyError
+from study.vault import find_notes, load_cards, read_note
+from tests.support import DECKS
+
+COMMANDS = "## Shell\n\n- `ls` — lists files\n- `pwd` — prints the folder\n"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_find_notes_recursive_sorted_and_skipping_tool_folders(tmp_path: Path) -> None:
+    b = write(tmp_path / "b.md", "x")
+    a = write(tmp_path / "sub" / "a.markdown", "x")
+    c = write(tmp_path / "sub" / "deeper" / "c.MD", "x")
+    write(tmp_path / ".obsidian" / "workspace.md", "x")
+    write(tmp_path / ".trash" / "old.md", "x")
+    write(tmp_path / "image.png", b"\x89PNG\x00")
+    write(tmp_path / "notes.txt", "x")
+    assert find_notes([tmp_path]) == [b, a, c]
+
+
+def test_find_notes_keeps_explicit_files_and_drops_repeats(tmp_path: Path) -> None:
+    note = write(tmp_path / "n.md", "x")
+    text = write(tmp_path / "plain.txt", "x")
+    assert find_notes([text, note, tmp_path, note]) == [text, note]
+
+
+def test_missing_path_is_a_study_error(tmp_path: Path) -> None:
+    with pytest.raises(StudyError, match=r"nope\.md: no such file or folder"):
+        find_notes([tmp_path / "nope.md"])
+
+
+def test_folder_without_notes_is_a_study_error(tmp_path: Path) -> None:
+    write(tmp_path / "readme.txt", "x")
+    with pytest.raises(StudyError, match="no Markdown notes"):
+        find_notes([tmp_path])
+    with pytest.raises(StudyError, match="no notes given"):
+        find_notes([])
+
+
+def test_read_note_utf8_with_bom_and_crlf(tmp_path: Path) -> None:
+    path = write(tmp_path / "n.md", "\ufeff# Título\r\n".encode())
+    assert read_note(path) == "# Título\r\n"
+
+
+def test_read_note_names_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = write(tmp_path / "latin.md", "# Informação\n".encode("latin-1"))
+    with pytest.raises(StudyError) as caught:
+        read_note(path)
+    assert str(caught.value) == (
+        f"{path}: is not UTF-8 text (byte 0xe7 on line 1); save it as UTF-8 to study it"
+    )
+
+
+def test_read_note_refuses_binary_files(tmp_path: Path) -> None:
+    path = write(tmp_path / "photo.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(StudyError, match=r"photo\.md: is a binary file"):
+        read_note(path)
+
+
+def test_load_cards_reports_bad_files_and_loads_the_rest(tmp_path: Path) -> None:
+    good = write(tmp_path / "shell.md", COMMANDS)
+    bad = write(tmp_path / "bad.md", b"- `ls` \xff\xfe\n")
+    binary = write(tmp_path / "bin.md", b"\x00\x01\x02")
+    loaded = load_cards([tmp_path])
+    assert [(c.kind, c.front) for c in loaded.cards] == [
+        ("command", "ls"),
+        ("command-reverse", "lists files"),
+        ("command", "pwd"),
+        ("command-reverse", "prints the folder"),
+    ]
+    assert all(card.source == str(good) for card in loaded.cards)
+    assert loaded.failures == [
+        f"{bad}: is not UTF-8 text (byte 0xff on line 1); save it as UTF-8 to study it",
+        f"{binary}: is a binary file, not a Markdown note; skipped",
+    ]
+    assert loaded.decks == {str(good): "Shell"}
+
+
+def test_same_command_in_two_notes_of_one_deck_is_one_card(tmp_path: Path) -> None:
+    first = write(tmp_path / "a.md", "---\ndeck: Unix\n---\n" + COMMANDS)
+    second = write(tmp_path / "b.md", "---\ndeck: Unix\n---\n- `ls` — shows a folder\n")
+    loaded = load_cards([tmp_path])
+    assert [c.front for c in loaded.cards if c.kind == "command"] == ["ls", "pwd"]
+    assert len({c.id for c in loaded.cards}) == len(loaded.cards) == 4
+    assert loaded.merged == [
+        f"{second}:4: `ls` is already a card ({first}:6); kept one",
+    ]
+
+
+def test_load_cards_never_writes_to_notes(tmp_path: Path) -> None:
+    note = write(tmp_path / "docker.md", (DECKS / "docker.md").read_bytes())
+    before = (note.read_bytes(), note.stat().st_mtime_ns)
+    loaded = load_cards([note])
+    assert len(loaded.cards) == 115
+    assert (note.read_bytes(), note.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docker.md", "study-home"]
