@@ -46,6 +46,40 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def _history(
+    rng: random.Random, reviewed: list[str], total: int, now: datetime, updates: list[tuple]
+) -> Iterator[tuple[object, ...]]:
+    """Review rows for `reviewed` cards, `total` in all; each card's final schedule goes to
+    `updates`. A generator, so a million rows never sit in memory at once."""
+    per_card, extra = divmod(total, max(1, len(reviewed)))
+    for n, card_id in enumerate(reviewed):
+        moment = now - timedelta(days=400)
+        before: dict[str, object] = {"state": 1, "step": 0, "stability": None, "difficulty": None}
+        for _ in range(per_card + (n < extra)):
+            moment += timedelta(days=rng.uniform(1, 35), seconds=rng.randint(0, 86400))
+            moment = min(moment, now - timedelta(minutes=5))
+            stamp = moment.strftime(STAMP)
+            last = None if before["state"] == 1 else stamp
+            state = json.dumps({**before, "due": stamp, "last_review": last})
+            yield card_id, rng.choice((1, 2, 3, 3, 3, 4)), stamp, rng.randint(900, 9000), state
+            before = {
+                "state": 2,
+                "step": None,
+                "stability": rng.uniform(1, 200),
+                "difficulty": rng.uniform(1, 10),
+            }
+        due = now + timedelta(days=rng.uniform(-2, 120))
+        updates.append(
+            (
+                before["stability"],
+                before["difficulty"],
+                due.strftime(STAMP),
+                moment.strftime(STAMP),
+                card_id,
+            )
+        )
+
+
 def add_reviews(db: Path, total: int, now: datetime, seed: int) -> int:
     """Gives 90% of the cards a review history (`total` rows in all) and a schedule to match.
 
@@ -56,43 +90,12 @@ def add_reviews(db: Path, total: int, now: datetime, seed: int) -> int:
     conn = sqlite3.connect(db)
     ids = [row[0] for row in conn.execute("select id from card where status = 'active'")]
     reviewed = ids[: len(ids) * 9 // 10]
-    per_card, extra = divmod(total, max(1, len(reviewed)))
-    updates = []
-
-    def rows() -> Iterator[tuple[object, ...]]:
-        for n, card_id in enumerate(reviewed):
-            moment = now - timedelta(days=400)
-            before = {"state": 1, "step": 0, "stability": None, "difficulty": None}
-            for _ in range(per_card + (n < extra)):
-                moment += timedelta(days=rng.uniform(1, 35), seconds=rng.randint(0, 86400))
-                moment = min(moment, now - timedelta(minutes=5))
-                stamp = moment.strftime(STAMP)
-                last = None if before["state"] == 1 else stamp
-                rating = rng.choice((1, 2, 3, 3, 3, 4))
-                state = json.dumps({**before, "due": stamp, "last_review": last})
-                yield card_id, rating, stamp, rng.randint(900, 9000), state
-                before = {
-                    "state": 2,
-                    "step": None,
-                    "stability": rng.uniform(1, 200),
-                    "difficulty": rng.uniform(1, 10),
-                }
-            due = now + timedelta(days=rng.uniform(-2, 120))
-            updates.append(
-                (
-                    before["stability"],
-                    before["difficulty"],
-                    due.strftime(STAMP),
-                    moment.strftime(STAMP),
-                    card_id,
-                )
-            )
-
+    updates: list[tuple] = []
     with conn:
         conn.executemany(
             "insert into review (card_id, rating, reviewed_at, duration_ms, before)"
             " values (?, ?, ?, ?, ?)",
-            rows(),
+            _history(rng, reviewed, total, now, updates),
         )
         conn.executemany(
             "update card set state = 2, step = null, stability = ?, difficulty = ?, due = ?,"
@@ -150,24 +153,12 @@ def median_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000
 
 
-def main() -> None:
-    if sys.argv[1:2] == ["--add-reviews"]:
-        db, total, seed = sys.argv[2:5]
-        print(add_reviews(Path(db), int(total), datetime.now(UTC), int(seed)))
-        return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notes", type=int, default=1000)
-    parser.add_argument("--reviews", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temp dir)")
-    args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="study-bench-"))
+def measure(work: Path, args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """Builds the vault and the database under `work`, times every command; the table rows."""
     env = {**os.environ, "STUDY_HOME": str(work / "home")}
     vault, db = work / "vault", work / "bench.db"
     shutil.rmtree(vault, ignore_errors=True)
     expected = make_vault(vault, args.notes, args.seed)
-
     first_sync = []
     for _ in range(max(1, args.runs // 2 + 1)):
         for stale in work.glob("bench.db*"):
@@ -184,7 +175,11 @@ def main() -> None:
         firsts.append(first)
         steps += step
         peaks.append(peak)
-    rows = [
+    print(
+        f"{args.notes} notes, {cards} cards (generator expected {expected}), "
+        f"{reviews} reviews; medians of {args.runs} runs (first sync: {len(first_sync)})\n"
+    )
+    return [
         ("first `study sync`", f"{statistics.median(first_sync):.2f} s", "< 6 s"),
         ("unchanged re-sync", f"{statistics.median(resync):.2f} s", "< 0.5 s"),
         ("`study drill`: time to first card", f"{median_ms(firsts):.0f} ms", ""),
@@ -192,15 +187,29 @@ def main() -> None:
         ("`study due` (whole process)", f"{median_ms(due):.0f} ms", "< 120 ms"),
         ("`study drill` peak memory", f"{statistics.median(peaks) / 1024:.0f} MB", "< 150 MB"),
     ]
-    print(
-        f"{args.notes} notes, {cards} cards (generator expected {expected}), "
-        f"{reviews} reviews; medians of {args.runs} runs (first sync: {len(first_sync)})\n"
-    )
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--add-reviews"]:
+        db, total, seed = sys.argv[2:5]
+        print(add_reviews(Path(db), int(total), datetime.now(UTC), int(seed)))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=1000)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temp dir)")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="study-bench-"))
+    try:
+        rows = measure(work, args)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
     print("| measure | median | goal |\n| --- | --- | --- |")
     for row in rows:
         print(f"| {' | '.join(row)} |")
-    if args.keep is None:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from markdown_it.tree import SyntaxTreeNode
-
 from study import notetext as nt
+from study.blocks import Inline, Node
 from study.card import Card, card_id
 
-Blocks = list[SyntaxTreeNode]
+Blocks = list[Node]
 LISTS = ("bullet_list", "ordered_list")
 CODE = ("fence", "code_block")
 _TERM_PATTERNS = (
@@ -54,7 +53,7 @@ class Builder:
     def cards(self) -> list[Card]:
         return list(self._cards)
 
-    def source_of(self, node: SyntaxTreeNode) -> str:
+    def source_of(self, node: Node) -> str:
         """A block as Markdown, as the user wrote it (code blocks cleaned of chat junk)."""
         if node.type in CODE:
             code, language = nt.clean_code(node.content, node.info)
@@ -135,18 +134,16 @@ def section_cards(section: Section, b: Builder) -> None:
     _concept(blocks, section, b)
 
 
-def _inline(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
-    if node.type == "paragraph" and node.children:
-        return node.children[0]
-    return None
+def _inline(node: Node) -> Inline | None:
+    return node.inline if node.type == "paragraph" else None
 
 
-def raw_text(node: SyntaxTreeNode) -> str:
+def raw_text(node: Node) -> str:
     inline = _inline(node)
     return inline.content if inline is not None else ""
 
 
-def kept(node: SyntaxTreeNode) -> bool:
+def kept(node: Node) -> bool:
     """False for what never makes or joins a card: rules, comments, chat junk, tag lines."""
     if node.type in ("hr", "front_matter"):
         return False
@@ -155,22 +152,27 @@ def kept(node: SyntaxTreeNode) -> bool:
     if node.type != "paragraph":
         return True
     inline = _inline(node)
-    if inline is not None and any(child.type == "image" for child in inline.children):
+    if inline is None:
+        return False
+    if "#" not in inline.content and not inline.maybe_junk():
+        return True  # has words (it can't be junk without) and no #tags to be only that
+    if inline.has_image():
         return True
-    text = nt.plain(inline)
+    text = inline.plain()
     return bool(nt.without_tags(nt.without_links(text))) and not nt.is_junk(text)
 
 
 # --- tables ---------------------------------------------------------------------------------
 
 
-def _cells(row: SyntaxTreeNode) -> list[tuple[str, str]]:
+def _cells(row: Node) -> list[tuple[str, str]]:
     """A table row's cells as (plain text, Markdown) pairs."""
     cells = []
     for cell in row.children:
-        inline = cell.children[0] if cell.children else None
+        inline = cell.inline
         raw = inline.content.strip() if inline is not None else ""
-        cells.append((nt.one_line(nt.plain_links(nt.plain(inline))), nt.plain_links(raw)))
+        text = inline.plain() if inline is not None else ""
+        cells.append((nt.one_line(nt.plain_links(text)), nt.plain_links(raw)))
     return cells
 
 
@@ -182,15 +184,14 @@ def _tables(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     return rest
 
 
-def _table_cards(node: SyntaxTreeNode, section: Section, b: Builder) -> bool:
+def _table_cards(node: Node, section: Section, b: Builder) -> bool:
     """Row label + column header -> cell; reverse cards when two or more things are compared."""
     rows = [row for part in node.children for row in part.children if row.type == "tr"]
     if len(rows) < 2 or len(rows[0].children) < 2:
         return False
-    header = [
-        nt.clean_title(text) or f"Column {n + 1}" for n, (text, _) in enumerate(_cells(rows[0]))
-    ]
-    columns_are_things = nt.fold(nt.strip_symbols(_cells(rows[0])[0][0])) in nt.ATTRIBUTE_HEADERS
+    first = _cells(rows[0])
+    header = [nt.clean_title(text) or f"Column {n + 1}" for n, (text, _) in enumerate(first)]
+    columns_are_things = nt.fold(nt.strip_symbols(first[0][0])) in nt.ATTRIBUTE_HEADERS
     body = [(row, _cells(row)) for row in rows[1:]]
     if len(header) == 2 and all(_code_only(cells[0][1]) for _, cells in body):
         for row, cells in body:  # | `command` | what it does |: a command list as a table
@@ -198,6 +199,7 @@ def _table_cards(node: SyntaxTreeNode, section: Section, b: Builder) -> bool:
             b.add("command", section.path, command, command, cells[1][1], line,
                   (cells[1][1], command, line))  # fmt: skip
         return True
+    folded = [[nt.fold(text) for text, _ in cells] for _, cells in body]  # once, not per peer
     for n, (row, cells) in enumerate(body, start=1):
         label = nt.clean_title(cells[0][0]) or f"Row {n}"
         line = row.map[0] + 1 if row.map else section.line
@@ -208,13 +210,13 @@ def _table_cards(node: SyntaxTreeNode, section: Section, b: Builder) -> bool:
             key = f"{label}\x1f{column}"
             if columns_are_things:
                 front, attribute, thing = f"{column} — {label}", label, column
-                peers = [c[0] for c in cells[1:]]
+                peers = folded[n - 1][1:]
                 many = len(header) > 2
             else:
                 front, attribute, thing = f"{label} — {column}", column, label
-                peers = [c[j][0] for _, c in body if len(c) > j]
+                peers = [f[j] for f in folded if len(f) > j]
                 many = len(body) > 1
-            unique = [nt.fold(p) for p in peers].count(nt.fold(text)) == 1
+            unique = peers.count(folded[n - 1][j]) == 1
             reverse = (f"{attribute}: {text}", thing, line) if many and unique else None
             b.add("table", section.path, key, front, raw, line, reverse)
     return True
@@ -240,9 +242,7 @@ def _commands(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     return rest
 
 
-def _command_list(
-    node: SyntaxTreeNode, nxt: SyntaxTreeNode | None, section: Section, b: Builder
-) -> tuple[bool, bool]:
+def _command_list(node: Node, nxt: Node | None, section: Section, b: Builder) -> tuple[bool, bool]:
     """Command cards from a list; (any found, the block after the list was its command)."""
     found, used_next = False, False
     items = node.children
@@ -260,16 +260,18 @@ def _command_list(
     return found, used_next and found
 
 
-def _line(node: SyntaxTreeNode) -> int:
+def _line(node: Node) -> int:
     return node.map[0] + 1 if node.map else 1
 
 
-def _command_item(item: SyntaxTreeNode, b: Builder) -> tuple[str, str, int, int] | None:
+def _command_item(item: Node, b: Builder) -> tuple[str, str, int, int] | None:
     """`cmd` — what it does, `cmd`: what, or `cmd` with the description indented under it."""
     if not item.children or item.children[0].type != "paragraph":
         return None
     first, more = item.children[0], item.children[1:]
     raw = raw_text(first).strip()
+    if "`" not in raw and not more:
+        return None  # no code span and no block under the item: no command (most items)
     wrap = next((w for w in ("**", "__", "*", "_") if raw.startswith(w + "`")), "")
     match = nt.CODE_SPAN.match(raw, len(wrap))
     if match is not None:
@@ -288,9 +290,7 @@ def _command_item(item: SyntaxTreeNode, b: Builder) -> tuple[str, str, int, int]
     return _described_then_code(first, more)
 
 
-def _described_then_code(
-    first: SyntaxTreeNode, more: list[SyntaxTreeNode]
-) -> tuple[str, str, int, int] | None:
+def _described_then_code(first: Node, more: list[Node]) -> tuple[str, str, int, int] | None:
     """An item "what it does:" followed, inside the item, by the command alone."""
     lines = raw_text(first).strip().split("\n")
     if len(lines) > 1 and _code_only(lines[-1]) and lines[-2].rstrip().endswith(":"):
@@ -304,7 +304,7 @@ def _described_then_code(
     return None
 
 
-def _tldr_item(item: SyntaxTreeNode, nxt: SyntaxTreeNode) -> tuple[str, str, int, int] | None:
+def _tldr_item(item: Node, nxt: Node) -> tuple[str, str, int, int] | None:
     """tldr-pages layout: "- what it does:" then, after the list, a paragraph of the command."""
     if len(item.children) != 1 or item.children[0].type != "paragraph":
         return None
@@ -320,7 +320,7 @@ def _code_only(raw: str) -> str:
     return nt.one_line(match.group(2)) if match else ""
 
 
-def _command_block(node: SyntaxTreeNode) -> str:
+def _command_block(node: Node) -> str:
     """The command in a block that holds only a command: a lone code span or a short fence."""
     if node.type == "paragraph":
         return _code_only(raw_text(node))
@@ -367,7 +367,7 @@ def _examples(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     return rest
 
 
-def _lead_in(node: SyntaxTreeNode) -> bool:
+def _lead_in(node: Node) -> bool:
     return node.type == "paragraph" and raw_text(node).rstrip().endswith(":")
 
 

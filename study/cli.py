@@ -132,6 +132,8 @@ def sync_command(
         typer.echo(f"  merged: {line}")
     for line in report.failures:
         typer.echo(f"study: {line}", err=True)
+    if report.failures:  # the rest was synced, but a vanished folder must not pass unnoticed
+        raise typer.Exit(1)
 
 
 @app.command("config")
@@ -170,8 +172,9 @@ def export_command(
     report = export(targets or [], output, tags=tag or [], subdecks=subdecks, db_path=db)
     for message in report.skipped:
         typer.echo(f"study: {message}", err=True)
-    media = f", {len(report.media)} media files" if report.media else ""
-    decks = ", ".join(report.decks)
+    count = len(report.media)
+    media = f", {count} image{'s' if count != 1 else ''}" if count else ""
+    decks = ", ".join(report.decks) if len(report.decks) <= 3 else f"{len(report.decks)} decks"
     typer.echo(f"wrote {output}: {report.notes} notes, {report.cards} cards ({decks}){media}")
 
 

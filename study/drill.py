@@ -100,6 +100,7 @@ class Drill:
         self.left_out: set[str] = set()  # skipped, buried or suspended this session
         self.summary = Summary()
         self.new_seen = 0
+        self.shown = 0
         self.started = clock()
 
     def run(self) -> Summary:
@@ -114,6 +115,8 @@ class Drill:
                     break
         except KeyboardInterrupt:  # Ctrl-C is a quit: every grade is already committed
             self.console.print()
+        if not self.shown:
+            self.console.print("Nothing to study now.")
         self.summary.elapsed = self.clock() - start
         self.summary.next_due = self._next_due()
         return self.summary
@@ -159,6 +162,7 @@ class Drill:
         if row.status != "active" or self._answered_elsewhere(row):
             return "gone"
         shown = self.clock()
+        self.shown += 1
         self._front(row)
         proposed = None
         typed = self.options.typed and row.kind == "command-reverse"
@@ -211,9 +215,13 @@ class Drill:
         self.console.print("   ".join(labels))
         self.console.print(f"[dim]{hint}{ACTIONS}[/]")
 
-    def _typed(self, row: Any) -> int:
-        """Asks for the command, shows the difference, proposes a grade."""
-        answer = self.reader.line("type the command: ") or ""
+    def _typed(self, row: Any) -> int | None:
+        """Asks for the command, shows the difference, proposes a grade.
+
+        An empty answer just reveals the card (then 1-4, or q to quit, as usual)."""
+        answer = self.reader.line("type the command (Enter alone to just show it): ") or ""
+        if not answer.strip():
+            return None
         rating, diff = compare_typed(answer, row.back)
         self.console.print(diff)
         return rating
@@ -320,7 +328,7 @@ def _plain_command(text: str) -> str:
 def compare_typed(answer: str, expected_back: str) -> tuple[int, str]:
     """The grade a typed command earns, and rich markup showing the difference.
 
-    Spacing does not count. Exact -> Good; close (90% alike) -> Hard; else Again.
+    Spacing does not count. Exact -> Good; close (80% alike) -> Hard; else Again.
     """
     expected = _plain_command(expected_back)
     typed = " ".join(answer.split())
@@ -335,7 +343,7 @@ def compare_typed(answer: str, expected_back: str) -> tuple[int, str]:
             parts.append(f"[red strike]{_escape(typed[a1:a2])}[/]")
         if op in ("insert", "replace"):
             parts.append(f"[green underline]{_escape(expected[b1:b2])}[/]")
-    rating = 2 if matcher.ratio() >= 0.9 else 1
+    rating = 2 if matcher.ratio() >= 0.8 else 1
     return rating, f"✗ {''.join(parts)}\n  expected: {_escape(expected)}"
 
 

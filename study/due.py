@@ -174,6 +174,17 @@ group by c.deck
 """
 
 
+# The decks with a card that is not retired. A skip-scan of the deck index (one seek per
+# deck): `select distinct deck ... where status != 'retired'` reads every row, 80 ms at 100k.
+_DECKS = """
+with recursive d(deck) as (
+  select min(deck) from card
+  union all select (select min(deck) from card where deck > d.deck) from d where d.deck is not null)
+select deck from d where deck is not null
+  and exists (select 1 from card c where c.deck = d.deck and c.status != 'retired')
+"""
+
+
 def _counts(conn: sqlite3.Connection, now: datetime, decks: Sequence[str]) -> list[DeckDue]:
     values = settings(conn)
     start = day_start(now, values["rollover_hour"])
@@ -208,7 +219,7 @@ def _counts(conn: sqlite3.Connection, now: datetime, decks: Sequence[str]) -> li
             _LATER.format(decks=where), params | {"after": stamp(start + timedelta(2))}
         )
     }
-    names = [r[0] for r in conn.execute("select distinct deck from card where status != 'retired'")]
+    names = [row[0] for row in conn.execute(_DECKS)]
     if decks:
         names = [name for name in names if name in decks]
     return [

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import re
 
-from markdown_it.tree import SyntaxTreeNode
-
 from study import notetext as nt
+from study.blocks import Node
 from study.cardrules import LISTS, Blocks, Builder, Section, raw_text
 
 Span = tuple[int, int, str, str, str]  # a cloze: start, end, group, answer, hint
 _HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==", re.DOTALL)
 _CLOZE = re.compile(r"\{\{c(\d+)::(.+?)(?:::([^{}]*?))?\}\}", re.DOTALL)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def _blank(pattern: re.Pattern[str], text: str) -> str:
     """`text` with `pattern`'s matches blanked out, keeping length and line breaks."""
-    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return pattern.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group(0)), text)
 
 
 def _mask_code(text: str) -> str:
@@ -57,6 +57,8 @@ def explicit_cards(blocks: Blocks, section: Section, b: Builder) -> Blocks:
 
 
 def _separator_line(raw: str) -> int | None:
+    if "?" not in raw:
+        return None
     for n, line in enumerate(raw.split("\n")):
         if line.strip() in ("?", "??"):
             return n
@@ -70,7 +72,7 @@ def _needs_neighbour(raw: str, front: bool = False) -> bool:
 
 
 def _multiline_card(
-    node: SyntaxTreeNode, before: SyntaxTreeNode | None, after: SyntaxTreeNode | None,
+    node: Node, before: Node | None, after: Node | None,
     section: Section, b: Builder,
 ) -> None:  # fmt: skip
     lines = raw_text(node).split("\n")
@@ -82,8 +84,10 @@ def _multiline_card(
     b.add("basic", section.path, front, front, back, line, reverse)
 
 
-def _explicit_paragraph(node: SyntaxTreeNode, section: Section, b: Builder) -> bool:
+def _explicit_paragraph(node: Node, section: Section, b: Builder) -> bool:
     """`front::back` / `front:::back` lines and cloze runs; True if the paragraph made cards."""
+    if "::" not in raw_text(node) and "==" not in raw_text(node):
+        return False  # every card below needs one of these (a {{c1::cloze}} has `::`)
     raws = raw_text(node).split("\n")
     hides = _mask_code(raw_text(node)).split("\n")
     first = node.map[0] + 1 if node.map else section.line

@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from study.card import Card
 
 MATCH_THRESHOLD = 0.75  # below this, a changed question is a new card
-_MAX_PAIRS = 40_000  # per note and kind; beyond it only identical text is matched
+_MAX_PAIRS = 40_000  # per group; beyond it only identical text is matched
 
 
 def similarity(old_front: str, old_back: str, new_front: str, new_back: str) -> float:
@@ -28,29 +28,39 @@ def similarity(old_front: str, old_back: str, new_front: str, new_back: str) -> 
 
 
 def match_cards(
-    orphans: Sequence[dict[str, object]], fresh: Sequence[tuple[str, Card]]
+    orphans: Sequence[dict[str, object]],
+    fresh: Sequence[tuple[str, Card]],
+    by_note: bool = True,
 ) -> list[tuple[dict[str, object], tuple[str, Card]]]:
-    """Pair cards that lost their id with new cards of the same note and kind, best first."""
-    groups: dict[tuple[object, object], list[dict[str, object]]] = {}
+    """Pair cards that lost their id with new cards of the same kind (and note), best first."""
+
+    def group(path: object, kind: object) -> object:
+        return (path, kind) if by_note else kind
+
+    olds: dict[object, list[dict[str, object]]] = {}
+    news: dict[object, list[tuple[int, str, Card]]] = {}
     for row in orphans:
-        groups.setdefault((row["note_path"], row["kind"]), []).append(row)
-    scored: list[tuple[float, int, int, dict[str, object], tuple[str, Card]]] = []
+        olds.setdefault(group(row["note_path"], row["kind"]), []).append(row)
     for j, (path, card) in enumerate(fresh):
-        rows = groups.get((path, card.kind), [])
-        exact_only = len(rows) * len(fresh) > _MAX_PAIRS
+        news.setdefault(group(path, card.kind), []).append((j, path, card))
+    scored: list[tuple[float, int, int, dict[str, object], tuple[str, Card]]] = []
+    for key, rows in olds.items():
+        candidates = news.get(key, [])
+        exact_only = len(rows) * len(candidates) > _MAX_PAIRS
         for i, row in enumerate(rows):
             old_front, old_back = str(row["front"]), str(row["back"])
-            if exact_only:
-                score = float(old_front == card.front and old_back == card.back)
-            else:
-                score = similarity(old_front, old_back, card.front, card.back)
-            if score >= MATCH_THRESHOLD:
-                scored.append((score, i, j, row, (path, card)))
-    scored.sort(key=lambda item: (-item[0], item[2], item[1]))
+            for j, path, card in candidates:
+                if exact_only:
+                    score = float(old_front == card.front and old_back == card.back)
+                else:
+                    score = similarity(old_front, old_back, card.front, card.back)
+                if score >= MATCH_THRESHOLD:
+                    scored.append((score, j, i, row, (path, card)))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     used_old: set[object] = set()
     used_new: set[int] = set()
     pairs = []
-    for _, _, j, row, pair in scored:
+    for _, j, _, row, pair in scored:
         if row["id"] in used_old or j in used_new:
             continue
         used_old.add(row["id"])

@@ -12,8 +12,6 @@ import re
 import textwrap
 import unicodedata
 
-from markdown_it.tree import SyntaxTreeNode
-
 # Sub-headings that name an aspect of the concept above them. Matched without case or
 # accents; shown in sentence case ("What It Is:" -> "What it is").
 ASPECTS = frozenset(
@@ -88,46 +86,43 @@ _NUMBERING = re.compile(
     r"^(?:\d\ufe0f?\u20e3|\d+(?:\.\d+)*[.):]|\d+\s*[-–—]\s|[IVXLC]+\.|[A-Z][.)])\s*"
 )
 _KEYCAP = re.compile(r"^\d\ufe0f?\u20e3")
-_SPACES = re.compile(r"[ \t]+")
+
+
+# fold() and strip_symbols() run on every heading and short paragraph, so they look up
+# Unicode categories only for the characters that can have them: non-ASCII ones (ASCII has
+# no accents, and only `^` and ` are symbols).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_SYMBOLS = ("So", "Sk", "Cs", "Co", "Cn", "Cf", "Me")
+_MAYBE_SYMBOL = re.compile(r"[^\x00-\x7f]+|[\^`]")
 
 
 def fold(text: str) -> str:
     """Case- and accent-free form, for matching words in any of the three languages."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(kept.split())
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = _NON_ASCII.sub(_without_marks, unicodedata.normalize("NFD", folded))
+    return " ".join(folded.split())
+
+
+def _without_marks(match: re.Match[str]) -> str:
+    return "".join(ch for ch in match.group() if unicodedata.category(ch) != "Mn")
 
 
 def strip_symbols(text: str) -> str:
-    """Text without emoji and pictographs (decoration, not content)."""
+    """Text without emoji and pictographs (decoration, not content).
+
+    ASCII text is returned as it is (its `^` and ` are kept); in other text they go too.
+    """
     if text.isascii():
         return text
-    kept = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category in ("So", "Sk", "Cs", "Co", "Cn", "Cf", "Me") or ch in "\ufe0e\ufe0f":
-            continue
-        kept.append(ch)
-    return "".join(kept)
+    return _MAYBE_SYMBOL.sub(_without_symbols, text)
 
 
-def plain(node: SyntaxTreeNode | None) -> str:
-    """An inline node as plain text: emphasis, links and code marks dropped, words kept."""
-    if node is None:
-        return ""
-    parts: list[str] = []
-    _plain_into(node, parts)
-    return " ".join("".join(parts).split())
-
-
-def _plain_into(node: SyntaxTreeNode, parts: list[str]) -> None:
-    for child in node.children:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type != "html_inline":
-            _plain_into(child, parts)
+def _without_symbols(match: re.Match[str]) -> str:
+    return "".join(
+        ch for ch in match.group()
+        if unicodedata.category(ch) not in _SYMBOLS and ch not in "\ufe0e\ufe0f"
+    )  # fmt: skip
 
 
 def clean_title(title: str) -> str:
@@ -150,6 +145,8 @@ def aspect_name(title: str) -> str | None:
 
 def plain_links(text: str) -> str:
     """[[Target|Alias]] -> Alias and [[Target]] -> Target: wikilinks read as plain text."""
+    if "[[" not in text:
+        return text  # called on every cell and answer; most have no link
 
     def shown(match: re.Match[str]) -> str:
         target, _, alias = match.group(1).partition("|")
@@ -195,6 +192,26 @@ def is_junk(text: str) -> bool:
     return folded.startswith(_OFFER_QUESTIONS) and folded.rstrip(" .!").endswith("?")
 
 
+def _letters(text: str) -> str:
+    return _NOT_LETTER.sub("", fold(strip_symbols(text)))
+
+
+_NOT_LETTER = re.compile(r"[\W_]+")
+# is_junk() is True only for text whose letters and digits begin like one of these, or are
+# no longer than the longest model label's ("ChatGPT-3.5 turbo").
+_JUNK_STARTS = tuple(_letters(s) for s in (*_CHAT_LABELS, *_OFFER_STATEMENTS, *_OFFER_QUESTIONS))
+_LABEL_LETTERS = len("chatgpt35turbo")
+
+
+def could_be_junk(text: str) -> bool:
+    """False if no text with the letters and digits of `text`, in order, is_junk().
+
+    Lets the parser rule out junk from a paragraph's source, before parsing its Markdown.
+    """
+    letters = _letters(text)
+    return len(letters) <= _LABEL_LETTERS or letters.startswith(_JUNK_STARTS)
+
+
 def clean_code(content: str, info: str = "") -> tuple[str, str]:
     """A fenced block's code and language, without the chat page's copy-button lines.
 
@@ -229,4 +246,4 @@ def tidy(markdown: str) -> str:
 
 
 def one_line(text: str) -> str:
-    return _SPACES.sub(" ", " ".join(text.split())).strip()
+    return " ".join(text.split())

@@ -1,26 +1,28 @@
 """Markdown note -> cards, with no markup asked of the user.
 
-The note is parsed once by markdown-it (CommonMark + GFM tables + front matter) and its
-token tree is cut into sections at each heading. Each section's blocks then go through the
-rules in a fixed order, each rule taking the blocks it understands: explicit cards, tables,
-command lists, then aspect sub-sections (whole body -> one card), examples, summary lists,
-and whatever prose is left. Pure: text in, cards out, no I/O.
+The note is parsed once by markdown-it (CommonMark + GFM tables + front matter; see
+`study.blocks`) and its block tree is cut into sections at each heading. Each section's
+blocks then go through the rules in a fixed order, each rule taking the blocks it
+understands: explicit cards, tables, command lists, then aspect sub-sections (whole body ->
+one card), examples, summary lists, and whatever prose is left. Pure: text in, cards out,
+no I/O.
 """
 
 from __future__ import annotations
 
-import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.front_matter import front_matter_plugin
-
 from study import notetext as nt
+from study.blocks import Inline, Node, parse_blocks
 from study.card import Card
 from study.cardrules import Builder, Section, kept, section_cards
+
+# A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
+# (&num;) or percent-encoded autolink (<http://x/%5B>) that decodes to one. Texts with none
+# of these hold no #tags or [[links]] and are not parsed for them (most are never parsed).
+_PROSE_MARKS = re.compile(r"[#\[&%]")
 
 
 @dataclass
@@ -34,16 +36,6 @@ class ParsedNote:
     related: tuple[str, ...] = ()
 
 
-_MD: MarkdownIt | None = None
-
-
-def _markdown() -> MarkdownIt:
-    global _MD
-    if _MD is None:
-        _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
-    return _MD
-
-
 def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     """The cards of one note. `source` is recorded on each card and names the deck last.
 
@@ -51,11 +43,10 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     the file name ("docker.md" -> "Docker").
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    tokens = _markdown().parse(text)
-    root = SyntaxTreeNode(tokens)
-    meta = _front_matter(root)
-    title, sections = _sections(root)
-    prose = _prose(tokens)
+    top, texts = parse_blocks(text)
+    meta = _front_matter(top)
+    title, sections = _sections(top)
+    prose = _prose(texts)
     tags = _unique([*_meta_tags(meta), *(tag for run in prose for tag in nt.tags_in(run))])
     related = _unique(nt.wikilinks("\n".join(prose)))
     deck = deck or _meta_str(meta, "deck") or title or _deck_from_file(source)
@@ -67,15 +58,15 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     )
 
 
-def _sections(root: SyntaxTreeNode) -> tuple[str, list[Section]]:
+def _sections(top: list[Node]) -> tuple[str, list[Section]]:
     """The note's title (a leading H1) and its blocks grouped under their heading path."""
     title = ""
     # A single H1 before any content is the note's title; several H1s are its sections.
-    is_title = sum(1 for node in root.children if node.type == "heading" and node.tag == "h1") == 1
+    is_title = sum(1 for node in top if node.type == "heading" and node.tag == "h1") == 1
     stack: list[tuple[int, str]] = []
     current = Section(path=(), line=1)
     sections = [current]
-    for node in root.children:
+    for node in top:
         if node.type != "heading":
             if _chat_break(node):
                 # The assistant's closing offer or the next answer's model label ends one
@@ -86,7 +77,7 @@ def _sections(root: SyntaxTreeNode) -> tuple[str, list[Section]]:
             current.blocks.append(node)
             continue
         level = int(node.tag[1:])
-        name = nt.clean_title(_heading_source(node))
+        name = nt.clean_title(node.inline.plain() if node.inline else "")
         line = node.map[0] + 1 if node.map else 1
         if level == 1 and is_title and not title and not stack and not _has_content(sections):
             title = name
@@ -95,36 +86,26 @@ def _sections(root: SyntaxTreeNode) -> tuple[str, list[Section]]:
             continue
         while stack and stack[-1][0] >= level:
             stack.pop()
-        shown = nt.aspect_name(name) or name if stack else name
-        stack.append((level, shown or "…"))
-        current = Section(
-            path=tuple(n for _, n in stack),
-            line=line,
-            aspect=bool(stack[:-1] and nt.aspect_name(name)),
-        )
+        aspect = nt.aspect_name(name) if stack else None  # "What it is" under a concept
+        stack.append((level, aspect or name or "…"))
+        current = Section(path=tuple(n for _, n in stack), line=line, aspect=bool(aspect))
         sections.append(current)
     return title, sections
 
 
-def _chat_break(node: SyntaxTreeNode) -> bool:
-    if node.type != "paragraph" or not node.children:
+def _chat_break(node: Node) -> bool:
+    if node.type != "paragraph" or node.inline is None or not node.inline.maybe_junk():
         return False
-    text = nt.plain(node.children[0])
+    text = node.inline.plain()
     return bool(nt.strip_symbols(text).strip()) and nt.is_junk(text)
-
-
-def _heading_source(node: SyntaxTreeNode) -> str:
-    """A heading's words: plain text of its inline content (so `**` and code marks go)."""
-    inline = node.children[0] if node.children else None
-    return nt.plain(inline)
 
 
 def _has_content(sections: list[Section]) -> bool:
     return any(kept(block) for section in sections for block in section.blocks)
 
 
-def _front_matter(root: SyntaxTreeNode) -> dict[str, object]:
-    for node in root.children:
+def _front_matter(top: list[Node]) -> dict[str, object]:
+    for node in top:
         if node.type == "front_matter":
             import yaml  # only notes with front matter pay for it
 
@@ -152,15 +133,13 @@ def _meta_tags(meta: dict[str, object]) -> list[str]:
     return [str(item).strip().lstrip("#") for item in items if str(item).strip().lstrip("#")]
 
 
-def _prose(tokens: list[Token]) -> list[str]:
+def _prose(texts: list[tuple[Inline, bool]]) -> list[str]:
     """The note's runs of prose outside headings and code: where #tags and [[links]] live."""
     runs: list[str] = []
-    for before, token in itertools.pairwise([None, *tokens]):
-        if token is None or token.type != "inline" or token.children is None:
+    for inline, heading in texts:
+        if heading or not _PROSE_MARKS.search(inline.content):
             continue
-        if before is not None and before.type == "heading_open":
-            continue
-        runs.extend(child.content for child in token.children if child.type == "text")
+        runs.extend(child.content for child in inline.tokens() if child.type == "text")
     return runs
 
 

@@ -62,7 +62,7 @@ def _filters(store: Store, decks: Sequence[str], tags: Sequence[str]) -> tuple[s
         unknown = [d for d in decks if store.session.execute(exists, {"deck": d}).first() is None]
         if unknown:
             listing = ", ".join(store.decks()) or "none yet; run `study sync PATH`"
-            raise StudyError(f"unknown deck {unknown[0]!r}; decks: {listing}")
+            raise StudyError(f"no deck named {unknown[0]!r} (decks: {listing})")
         names = [f":deck{i}" for i in range(len(decks))]
         sql += f" AND c.deck IN ({', '.join(names)})"
         params.update({f"deck{i}": deck for i, deck in enumerate(decks)})
@@ -183,7 +183,7 @@ def undo_last(store: Store, card_id: str | None = None) -> str | None:
     last = store.session.exec(query).first()
     if last is None:
         return None
-    row = store.session.get(CardRow, last.card_id)
+    row = store.session.get(CardRow, last.card_id, populate_existing=True)
     if row is not None:
         _restore(row, last.before)
         store.session.add(row)

@@ -120,7 +120,15 @@ class Settings:
     @classmethod
     def from_text(cls, values: Mapping[str, str]) -> Settings:
         """Settings from stored text (unknown keys ignored: a newer release may add some)."""
-        merged = {**DEFAULTS, **{k: v for k, v in values.items() if k in DEFAULTS}}
+        merged = dict(DEFAULTS)
+        for key, value in values.items():
+            if key in DEFAULTS:  # checked again: the file may have been edited by hand
+                try:
+                    merged[key] = validate(key, value)
+                except StudyError as error:
+                    raise StudyError(
+                        f"stored setting {error}; fix it with `study config {key} VALUE`"
+                    ) from None
         return cls(
             desired_retention=float(merged["desired_retention"]),
             learning_steps=parse_steps(merged["learning_steps"]),

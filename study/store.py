@@ -8,7 +8,6 @@ mode with a busy timeout, so a drill and a `study due` (or two drills) can share
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,11 +19,9 @@ from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from study.card import Card
 from study.errors import StudyError
-from study.migrations import migrate
+from study.migrations import BUSY_TIMEOUT_S, configure, prepare
 from study.paths import default_db_path
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_S = 5.0
 STATUSES = ("active", "suspended", "retired")
 
 
@@ -173,51 +170,15 @@ class Store:
         return sorted(self.session.exec(query))
 
     def card(self, card_id: str) -> CardRow:
-        """One card row by id; StudyError if there is none."""
-        row = self.session.get(CardRow, card_id)
+        """One card row as stored now (another drill may have graded it); StudyError if none."""
+        row = self.session.get(CardRow, card_id, populate_existing=True)
         if row is None:
             raise StudyError(f"no card with id {card_id}")
         return row
 
 
-def _prepare(path: Path, create: bool) -> None:
-    """Check the file is a study database (or may become one) and migrate it.
-
-    Every check runs before anything is written, so a foreign, corrupt or newer file is left
-    byte for byte as it was.
-    """
-    if path.is_dir():
-        raise StudyError(f"{path} is a folder, not a study database; pass a file to --db")
-    if not path.exists():
-        if not create:
-            raise StudyError(f"no study database at {path}; run `study sync PATH` first")
-        path.parent.mkdir(parents=True, exist_ok=True)
-    elif path.stat().st_size > 0:
-        with path.open("rb") as file:
-            if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise StudyError(f"{path} is not a study database (not SQLite); pick another --db")
-    try:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        try:
-            migrate(db)
-            db.execute("PRAGMA journal_mode=WAL")
-        finally:
-            db.close()
-    except StudyError as error:
-        raise StudyError(f"{path} {error}") from None
-    except sqlite3.DatabaseError as error:
-        raise StudyError(
-            f"{path} is corrupt ({error}); restore it from a backup or pick another --db"
-        ) from None
-
-
 def _on_connect(connection: Any, record: Any) -> None:
-    # WAL makes NORMAL durable enough: a crash can lose no committed transaction's integrity,
-    # and grade() commits every answer on its own.
-    cursor = connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.close()
+    configure(connection)
 
 
 def open_store(db_path: Path | None = None, *, create: bool = True) -> Store:
@@ -227,7 +188,7 @@ def open_store(db_path: Path | None = None, *, create: bool = True) -> Store:
     newer release, or (with create=False) does not exist.
     """
     path = Path(db_path).expanduser() if db_path is not None else default_db_path()
-    _prepare(path, create)
+    prepare(path, create)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _on_connect)
     return Store(path, engine)

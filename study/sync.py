@@ -9,32 +9,30 @@ The rules, in the order they apply to each card the notes now give:
 - otherwise a new card.
 A card whose source is gone is retired, never deleted. Notes are only read, and a file whose
 content hash is unchanged is not parsed at all: an unchanged re-sync only hashes files, with
-plain sqlite3 (no SQLModel import), which keeps it well under a second on a large vault.
+plain sqlite3 (study.scan). `study sync` never imports SQLModel: it runs the same SQL through
+sqlite3 that `sync()` runs through a Store's connection.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from study import __version__
 from study.card import Card
 from study.errors import StudyError
 from study.match import match_cards
-from study.migrations import LATEST
+from study.migrations import BUSY_TIMEOUT_S, configure, prepare
 from study.paths import default_db_path
-from study.vault import find_notes
+from study.scan import Plan, plan, quick_check, resolve_roots
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from study.parser import ParsedNote
     from study.store import Store
 
@@ -48,7 +46,7 @@ class SyncReport:
     moved: int = 0
     retired: int = 0
     restored: int = 0
-    rekeyed: int = 0  # of `updated`: cards whose question changed, matched to their old row
+    rekeyed: int = 0  # of updated/moved: cards whose question changed, matched to their old row
     parsed: int = 0  # notes parsed (new or changed)
     unchanged: int = 0  # notes skipped because their content hash was unchanged
     removed: int = 0  # notes gone since the last sync
@@ -67,169 +65,146 @@ class SyncReport:
         return f"{changes} ({notes})"
 
 
-def content_hash(data: bytes) -> str:
-    """The hash that decides whether a note must be parsed again.
-
-    The release is part of it, so a newer parser re-reads every note once after an upgrade.
-    """
-    return hashlib.sha256(__version__.encode() + b"\0" + data).hexdigest()
-
-
-@dataclass
-class Plan:
-    """Which notes under the roots are new or changed, gone, unchanged or unreadable."""
-
-    roots: list[str]
-    present: dict[str, str] = field(default_factory=dict)  # absolute path -> hash
-    changed: list[str] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    failures: list[str] = field(default_factory=list)
-
-    @property
-    def idle(self) -> bool:
-        return not self.changed and not self.gone
-
-
-def _under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
-    """Hash every note under `roots` and compare with the hashes `known` from the last sync.
-
-    A registered root that vanished (an unmounted drive) is reported and its cards are kept;
-    a path the user names now that does not exist is a StudyError (`explicit`).
-    """
-    result = Plan(roots=list(roots))
-    protected: list[str] = []
-    for root in roots:
-        try:
-            notes = find_notes([Path(root)])
-        except StudyError as error:
-            if explicit:
-                raise
-            result.failures.append(f"{error} (its cards are kept)")
-            protected.append(root)
-            continue
-        for note in notes:
-            path = str(note.absolute())
-            try:
-                result.present[path] = content_hash(note.read_bytes())
-            except OSError as error:
-                result.failures.append(f"{note}: cannot be read ({error.strerror or error})")
-                protected.append(path)
-    for path, digest in result.present.items():
-        if known.get(path) != digest:
-            result.changed.append(path)
-    result.unchanged = len(result.present) - len(result.changed)
-    result.gone = [
-        path
-        for path in known
-        if path not in result.present
-        and any(_under(path, root) for root in roots)
-        and not any(_under(path, root) for root in protected)
-    ]
-    return result
-
-
-def _resolve(paths: Sequence[Path]) -> list[str]:
-    return list(dict.fromkeys(str(Path(p).expanduser().absolute()) for p in paths))
-
-
-def _quick_check(db_path: Path, roots: list[str]) -> Plan | None:
-    """The unchanged re-sync, answered with plain sqlite3; None when the full sync must run."""
-    if not db_path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=5)
-        try:
-            if db.execute("PRAGMA user_version").fetchone()[0] != LATEST:
-                return None
-            registered = [row[0] for row in db.execute("SELECT path FROM root")]
-            known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return None  # let open_store() give the proper error
-    if not roots:
-        roots = registered
-    if not roots or not set(roots) <= set(registered):
-        return None
-    result = plan(roots, known, explicit=False)
-    return result if result.idle and not result.failures else None
-
-
 def sync_paths(db_path: Path | None, paths: Sequence[Path], now: datetime) -> SyncReport:
-    """`study sync [PATH...]`: register `paths` (none: the registered roots) and sync them."""
-    db_path = Path(db_path).expanduser() if db_path is not None else default_db_path()
-    quick = _quick_check(db_path, _resolve(paths))
-    if quick is not None:
-        return SyncReport(unchanged=quick.unchanged)
-    from study.store import open_store
+    """`study sync [PATH...]`: register `paths` (none: the registered roots) and sync them.
 
-    with open_store(db_path) as store:
-        return sync(store, paths, now)
+    Plain sqlite3 all the way (no SQLModel import, ~0.7 s saved on every run that changes
+    something); the SQL is the same `sync()` runs through a Store.
+    """
+    db_path = Path(db_path).expanduser() if db_path is not None else default_db_path()
+    scanned = quick_check(db_path, resolve_roots(paths))
+    if scanned is not None and scanned.idle:
+        return SyncReport(unchanged=scanned.unchanged)
+    prepare(db_path, create=True)
+    held: list[sqlite3.Connection] = []
+
+    def connect() -> sqlite3.Connection:
+        if not held:
+            held.append(sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S))
+            configure(held[0])
+        return held[0]
+
+    def release() -> None:
+        held.pop().close()
+
+    try:
+        report = _sync(connect, release, paths, now, scanned)
+        connect().commit()
+        return report
+    finally:
+        if held:
+            release()  # without a commit: rolled back
 
 
 def sync(store: Store, paths: Sequence[Path], now: datetime) -> SyncReport:
     """Register `paths` as roots (none: re-sync the registered roots) and apply the notes.
 
-    One transaction: a failure part way leaves the store as it was.
+    One transaction: a failure part way leaves the store as it was. The session's rows are
+    expunged after (cards may have changed, or changed id, under the ORM).
     """
-    from sqlalchemy import text
-
     session = store.session
-    roots = _resolve(paths)
-    registered = list(session.execute(text("SELECT path FROM root")).scalars())
+
+    def connect() -> sqlite3.Connection:
+        return session.connection().connection.driver_connection  # type: ignore[return-value]
+
+    def release() -> None:
+        session.close()
+        store.engine.dispose()  # reconnects on next use
+
+    try:
+        report = _sync(connect, release, paths, now)
+        session.commit()
+    finally:
+        session.rollback()
+        session.expunge_all()
+    return report
+
+
+def _sync(
+    connect: Callable[[], sqlite3.Connection],
+    release: Callable[[], None],
+    paths: Sequence[Path],
+    now: datetime,
+    scanned: Plan | None = None,
+) -> SyncReport:
+    """The sync itself, uncommitted; `release` closes the connection before a fork.
+
+    `scanned` is the plan `quick_check` already made, so the notes are not hashed twice.
+    """
+    db = connect()
+    roots = resolve_roots(paths)
+    registered = [row[0] for row in db.execute("SELECT path FROM root")]
     if not roots and not registered:
         raise StudyError("nothing to sync yet: run `study sync PATH` with a note or a folder")
-    known = {row[0]: row[1] for row in session.execute(text("SELECT path, content_hash FROM note"))}
-    todo = plan(roots or registered, known, explicit=bool(roots))
+    known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
+    todo = scanned or plan(roots or registered, known, explicit=bool(roots))
     report = SyncReport(unchanged=todo.unchanged, failures=list(todo.failures))
-    notes = _parse(todo.changed, report)
-    changes = _Changes.compute(session, notes, todo.gone, report)
-    changes.write(store, notes, todo, now)
-    for root in roots:
-        if root not in registered:
-            session.execute(text("INSERT INTO root (path) VALUES (:path)"), {"path": root})
-    session.commit()
-    session.expunge_all()  # rows loaded before may have changed, or changed id, under the ORM
+    # Forking is safe on Linux only (macOS system libraries may not survive it).
+    parallel = len(todo.changed) >= PARALLEL_FROM and _workers() > 1 and sys.platform == "linux"
+    if parallel:
+        release()  # a SQLite connection must never cross a fork
+    notes = _parse(todo.changed, report, parallel)
+    db = connect()
+    changes = _Changes.compute(db, notes, set(todo.gone), set(notes) - set(known), report)
+    changes.write(db, notes, todo, now)
+    db.executemany(
+        "INSERT INTO root (path) VALUES (:path)",
+        [{"path": root} for root in roots if root not in registered],
+    )
     report.parsed, report.removed = len(notes), len(todo.gone)
     return report
 
 
-def _parse(paths: Sequence[str], report: SyncReport) -> dict[str, ParsedNote]:
-    """Parse the changed notes; an unreadable one is reported and its cards left alone."""
+PARALLEL_FROM = 100  # changed notes from which parsing is spread over the CPU cores
+
+
+def _read_and_parse(path: str) -> ParsedNote | str:
+    """One note's cards, or the message saying why it cannot be read (runs in a worker too)."""
     from study.parser import parse_text
     from study.vault import read_note
 
+    try:
+        text = read_note(Path(path))
+    except StudyError as error:
+        return f"{error} (its cards are kept)"
+    return parse_text(text, source=path)
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
+def _parse(paths: Sequence[str], report: SyncReport, parallel: bool) -> dict[str, ParsedNote]:
+    """Parse the changed notes; an unreadable one is reported and its cards left alone.
+
+    A big sync (a first sync, a parser upgrade) parses on every core, as parsing is most of
+    its time. Workers are forked (spawning would re-run an unguarded calling script), so the
+    caller closes every SQLite connection first: a connection must never cross a fork.
+    """
+    if not parallel:
+        results = [_read_and_parse(path) for path in paths]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        workers = _workers()
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            chunk = max(1, len(paths) // (workers * 8))
+            results = list(pool.map(_read_and_parse, paths, chunksize=chunk))
     notes = {}
-    for path in paths:
-        try:
-            text = read_note(Path(path))
-        except StudyError as error:
-            report.failures.append(f"{error} (its cards are kept)")
-            continue
-        notes[path] = parse_text(text, source=path)
+    for path, result in zip(paths, results, strict=True):
+        if isinstance(result, str):
+            report.failures.append(result)
+        else:
+            notes[path] = result
     return notes
 
 
-# The card columns a note decides (the rest is the schedule, which sync never touches).
-CONTENT = (
-    "note",
-    "note_path",
-    "deck",
-    "kind",
-    "front",
-    "back",
-    "tags",
-    "source",
-    "line",
-    "section",
-)
 # A change to one of these is reported as an update; a shifted line alone is not.
 VISIBLE = ("note", "deck", "kind", "front", "back", "tags", "section")
+# The card columns a note decides (the rest is the schedule, which sync never touches).
+CONTENT = (*VISIBLE, "note_path", "source", "line")
 _ROW = "SELECT id, status, " + ", ".join(CONTENT) + " FROM card WHERE {column} IN ({names})"
 _CHUNK = 500
 _UPDATE = (
@@ -265,27 +240,26 @@ def _content(card: Card, path: str) -> dict[str, object]:
     }
 
 
-def _known_ids(session: Session, ids: Sequence[str]) -> list[str]:
+def _known_ids(db: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
     """Which of `ids` the store has: one scan of the primary key beats many IN queries."""
-    from sqlalchemy import text
-
     if len(ids) < 5 * _CHUNK:
         return list(ids)
-    known = set(session.execute(text("SELECT id FROM card")).scalars())
+    known = {row[0] for row in db.execute("SELECT id FROM card")}
     return [card_id for card_id in ids if card_id in known]
 
 
-def _rows(session: Session, column: str, values: Sequence[str]) -> dict[str, dict[str, object]]:
+def _rows(
+    db: sqlite3.Connection, column: str, values: Sequence[str]
+) -> dict[str, dict[str, object]]:
     """Card rows (id, status and content columns) whose `column` is one of `values`."""
-    from sqlalchemy import text
-
     rows: dict[str, dict[str, object]] = {}
     for start in range(0, len(values), _CHUNK):
         chunk = values[start : start + _CHUNK]
-        names = ", ".join(f":v{i}" for i in range(len(chunk)))
-        sql = text(_ROW.format(column=column, names=names))
-        for row in session.execute(sql, {f"v{i}": v for i, v in enumerate(chunk)}).mappings():
-            rows[row["id"]] = dict(row)
+        sql = _ROW.format(column=column, names=", ".join("?" * len(chunk)))
+        cursor = db.execute(sql, chunk)
+        names = [column[0] for column in cursor.description]
+        for row in cursor:
+            rows[row[0]] = dict(zip(names, row, strict=True))
     return rows
 
 
@@ -301,16 +275,17 @@ class _Changes:
     @classmethod
     def compute(
         cls,
-        session: Session,
+        db: sqlite3.Connection,
         notes: dict[str, ParsedNote],
-        gone: Sequence[str],
+        gone: set[str],
+        new_notes: set[str],
         report: SyncReport,
     ) -> _Changes:
         """Decide each card's fate (see the module docstring for the rules)."""
         changes = cls()
-        old = _rows(session, "note_path", [*notes, *gone])
+        old = _rows(db, "note_path", [*notes, *gone])
         incoming = _incoming(notes, report)
-        elsewhere = _rows(session, "id", _known_ids(session, [i for i in incoming if i not in old]))
+        elsewhere = _rows(db, "id", _known_ids(db, [i for i in incoming if i not in old]))
         resynced = set(notes) | set(gone)
         fresh: list[tuple[str, Card]] = []
         for card_id, (path, card) in incoming.items():
@@ -326,12 +301,21 @@ class _Changes:
                 changes._update(row, path, card, report)
         orphans = [r for i, r in old.items() if i not in incoming and r["status"] != "retired"]
         matched = match_cards([r for r in orphans if r["note_path"] in notes], fresh)
+        claimed = {row["id"] for row, _ in matched}
+        taken = {id(pair[1]) for _, pair in matched}
+        # A renamed file whose deck is named after it: every id changed, in a note that is
+        # new, while the old note is gone. Match across those two, by kind.
+        matched += match_cards(
+            [r for r in orphans if r["note_path"] in gone and r["id"] not in claimed],
+            [pair for pair in fresh if pair[0] in new_notes and id(pair[1]) not in taken],
+            by_note=False,
+        )
         for row, (path, card) in matched:
             changes._update(row, path, card, report, rekey=True)
+        claimed = {row["id"] for row, _ in matched}
         taken = {id(pair[1]) for _, pair in matched}
         changes.inserts = [pair for pair in fresh if id(pair[1]) not in taken]
         report.added += len(changes.inserts)
-        claimed = {row["id"] for row, _ in matched}
         changes.retire = [str(r["id"]) for r in orphans if r["id"] not in claimed]
         report.retired += len(changes.retire)
         return changes
@@ -341,54 +325,49 @@ class _Changes:
     ) -> None:
         values = _content(card, path)
         status = row["status"]
+        if rekey:
+            report.rekeyed += 1
+            self.rekeys.append({"old": str(row["id"]), "new": card.id})
         if status == "retired":
             status = "active"
             report.restored += 1
-        elif rekey:
-            report.updated += 1
-            report.rekeyed += 1
-            self.rekeys.append({"old": str(row["id"]), "new": card.id})
         elif row["note_path"] != path:
             report.moved += 1
-        elif any(row[name] != values[name] for name in VISIBLE):
+        elif rekey or any(row[name] != values[name] for name in VISIBLE):
             report.updated += 1
         elif all(row[name] == values[name] for name in CONTENT):
             return
         self.updates.append({**values, "id": card.id, "status": status, "_old": row["id"]})
 
-    def write(self, store: Store, notes: dict[str, ParsedNote], todo: Plan, now: datetime) -> None:
-        """Make the writes in bulk, in the session's transaction, uncommitted.
+    def write(
+        self, db: sqlite3.Connection, notes: dict[str, ParsedNote], todo: Plan, now: datetime
+    ) -> None:
+        """Make the writes in bulk with executemany, uncommitted.
 
-        Plain executemany through the session's connection: SQLModel's per-value processing
-        made the ORM bulk insert (`session.execute(insert(CardRow), rows)`) 2.5x slower on
-        100,000 cards; the datetime text written is exactly what SQLModel writes.
+        Plain SQL: SQLModel's per-value processing made the ORM bulk insert
+        (`session.execute(insert(CardRow), rows)`) 2.5x slower on 100,000 cards; the datetime
+        text written is exactly what SQLModel writes.
         """
-        from study.store import to_db
-
-        run = store.session.connection().exec_driver_sql
-        stamp = to_db(now).strftime("%Y-%m-%d %H:%M:%S.%f")
-        if self.updates:
-            run(_UPDATE, self.updates)
-        if self.rekeys:
-            run("UPDATE review SET card_id = :new WHERE card_id = :old", self.rekeys)
-        if self.retire:
-            retire = [{"id": card_id} for card_id in self.retire]
-            run("UPDATE card SET status = 'retired' WHERE id = :id", retire)
-        if self.inserts:
-            rows = [
-                {**_content(card, path), "id": card.id, "due": stamp, "added": stamp}
-                for path, card in sorted(self.inserts, key=lambda pair: (pair[0], pair[1].line))
-            ]
-            run(_INSERT, rows)
-        resynced = [{"path": path} for path in [*notes, *todo.gone]]
-        if resynced:
-            run("DELETE FROM note WHERE path = :path", resynced)
-        if notes:
-            stamps = [
-                {"path": p, "deck": n.deck, "content_hash": todo.present[p], "synced_at": stamp}
-                for p, n in notes.items()
-            ]
-            run(_NOTE, stamps)
+        stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        # Card ids are hashes, so a big first sync inserts all over the indexes: a larger page
+        # cache for these writes makes 100,000 inserts ~1.5x faster.
+        db.execute(f"PRAGMA cache_size = {-64 * 1024}")
+        db.executemany(_UPDATE, self.updates)
+        db.executemany("UPDATE review SET card_id = :new WHERE card_id = :old", self.rekeys)
+        retire = [{"id": card_id} for card_id in self.retire]
+        db.executemany("UPDATE card SET status = 'retired' WHERE id = :id", retire)
+        rows = [
+            {**_content(card, path), "id": card.id, "due": stamp, "added": stamp}
+            for path, card in sorted(self.inserts, key=lambda pair: (pair[0], pair[1].line))
+        ]
+        db.executemany(_INSERT, rows)
+        db.executemany("DELETE FROM note WHERE path = ?", [(p,) for p in [*notes, *todo.gone]])
+        stamps = [
+            {"path": p, "deck": n.deck, "content_hash": todo.present[p], "synced_at": stamp}
+            for p, n in notes.items()
+        ]
+        db.executemany(_NOTE, stamps)
+        db.execute("PRAGMA cache_size = -2000")  # SQLite's default
 
 
 def _incoming(notes: dict[str, ParsedNote], report: SyncReport) -> dict[str, tuple[str, Card]]:

@@ -144,7 +144,7 @@ def test_limit_and_new(db: Path) -> None:
 def test_typed_command_cards(db: Path) -> None:
     with sqlite3.connect(db) as conn:  # leave only the reverse cards: what does it -> command
         conn.execute("update card set status = 'suspended' where kind != 'command-reverse'")
-    out = drill(db, "git   status\n\ngit log --online\n\nq\n", "--typed")
+    out = drill(db, "git   status\n\ngit log --online\n\n\nq\n", "--typed")
 
     assert "✓ git status" in out
     assert "expected: git log --oneline" in out
@@ -158,6 +158,7 @@ def test_typed_command_cards(db: Path) -> None:
 def test_compare_typed_grades() -> None:
     assert compare_typed(" docker  ps -a ", "`docker ps -a`")[0] == 3
     assert compare_typed("docker ps -A", "docker ps -a")[0] == 2
+    assert compare_typed("git stat", "git status")[0] == 2
     rating, diff = compare_typed("docker rm", "docker ps -a")
     assert rating == 1 and "expected: docker ps -a" in diff
 
@@ -173,6 +174,18 @@ def test_edit_opens_the_editor_at_the_cards_line(
 
     assert json.loads(record.read_text()) == ["+5", str(tmp_path / "notes" / "git.md")]
     assert out.count("Git › Commands  4 left") == 2  # back to the same card
+
+
+def test_tag_filter_and_nothing_due(db: Path, tmp_path: Path) -> None:
+    tagged = tmp_path / "notes" / "docker.md"
+    tagged.write_text("# Docker\n\n#containers\n\n- `docker ps`\n\n    Lists containers.\n")
+    assert runner.invoke(app, ["sync", "--db", str(db)]).exit_code == 0
+
+    out = drill(db, " \n4\n", "--tag", "containers")
+    assert "Docker  1 left" in out and "Git" not in out
+    assert reviews(db) == [("docker ps", 4)]
+    out = drill(db, "", "--tag", "#containers")  # a tag may be written with its '#'
+    assert "Nothing to study now" in out and "Next cards due in 8d" in out
 
 
 def test_unknown_deck_is_one_line(db: Path) -> None:

@@ -84,7 +84,7 @@ def test_deck_and_tag_filters(store: Store) -> None:
     ]
     assert len(build_queue(store, NOW, tags=["#unix"])) == 4
     assert build_queue(store, NOW, tags=["nothing"]) == []
-    with pytest.raises(StudyError, match="unknown deck 'Gti'; decks: Git, Shell"):
+    with pytest.raises(StudyError, match=r"no deck named 'Gti' \(decks: Git, Shell\)"):
         build_queue(store, NOW, decks=["Gti"])
 
 
@@ -221,3 +221,14 @@ def test_fuzz_argument_overrides_the_setting(store: Store) -> None:
     card = _ids(store)["What lists files?"]
     grade(store, card, 4, NOW, fuzz=False)
     assert store.card(card).due == NOW + timedelta(days=8)
+
+
+def test_a_grade_builds_on_what_another_process_stored(store: Store) -> None:
+    """Two drills on one database: each grade starts from the card as stored, not as cached."""
+    card = _ids(store)["What lists files?"]
+    store.card(card)  # cached in this session
+    with open_store(store.path) as other:
+        grade(other, card, 3, NOW)
+    row = grade(store, card, 3, NOW + timedelta(minutes=10))
+    assert row.state == 2  # the second Good of the learning steps: graduated
+    assert [r.rating for r in reviews_of(store, card)] == [3, 3]

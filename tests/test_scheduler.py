@@ -189,3 +189,8 @@ def test_config_refuses_a_file_that_is_not_a_study_database(tmp_path: Path) -> N
     assert result.output.count("\n") == 1
     assert "not a study database" in result.output
     assert db.read_text() == "buy milk\n"
+
+
+def test_a_bad_stored_value_is_a_study_error() -> None:
+    with pytest.raises(StudyError, match=r"stored setting new_per_day: 'lots' is not a number"):
+        Settings.from_text({"new_per_day": "lots"})

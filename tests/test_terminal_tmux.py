@@ -70,7 +70,8 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     subprocess.run([server.tmux, "-L", server.socket, "kill-server"], capture_output=True)
 
 
-def test_drill_pressed_key_by_key(tmux: Tmux, tmp_path: Path, study_home: Path) -> None:
+def synced(tmp_path: Path, study_home: Path) -> tuple[Path, dict[str, str]]:
+    """The small deck synced into a fresh database, fuzzing off: (database, environment)."""
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "git.md").write_text(DECK, encoding="utf-8")
@@ -79,23 +80,30 @@ def test_drill_pressed_key_by_key(tmux: Tmux, tmp_path: Path, study_home: Path) 
     runner = CliRunner()
     assert runner.invoke(app, ["sync", str(notes), "--db", str(db)], env=env).exit_code == 0
     assert runner.invoke(app, ["config", "fuzz", "off", "--db", str(db)], env=env).exit_code == 0
-    drill = shlex.join([sys.executable, "-m", "study", "drill", "--db", str(db)])
+    return db, env
+
+
+def launch(tmux: Tmux, db: Path, env: dict[str, str], *args: str) -> None:
+    """Starts `study drill ARGS` in the tmux session, then reports how the terminal was left."""
+    drill = shlex.join([sys.executable, "-m", "study", "drill", *args, "--db", str(db)])
     # After the drill: is the terminal back in canonical mode (line editing, echo)?
     script = f"{drill}; echo EXIT=$?; echo MODE=$(stty -a | grep -o -- '-\\?icanon'); sleep 60"
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    tmux.run(
-        "new-session",
-        "-d",
-        "-s",
-        "drill",
-        "-x",
-        "100",
-        "-y",
-        "50",
-        "-c",
-        str(REPO),
-        f"env {exports} PYTHONPATH={shlex.quote(str(REPO))} sh -c {shlex.quote(script)}",
-    )
+    command = f"env {exports} PYTHONPATH={shlex.quote(str(REPO))} sh -c {shlex.quote(script)}"
+    tmux.run("new-session", "-d", "-s", "drill", "-x", "100", "-y", "50", "-c", str(REPO), command)
+
+
+def reviews(db: Path) -> list[tuple[str, int]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "select card.front, review.rating from review join card on card.id = review.card_id"
+            " order by review.id"
+        ).fetchall()
+
+
+def test_drill_pressed_key_by_key(tmux: Tmux, tmp_path: Path, study_home: Path) -> None:
+    db, env = synced(tmp_path, study_home)
+    launch(tmux, db, env)
 
     tmux.wait_for("space show answer")
     assert "Git › Commands  2 left" in tmux.screen()
@@ -121,9 +129,24 @@ def test_drill_pressed_key_by_key(tmux: Tmux, tmp_path: Path, study_home: Path) 
     assert "Seen 2 cards, 0 again" in screen and "EXIT=0" in screen
     assert "MODE=icanon" in screen  # the terminal is restored (not "-icanon")
 
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "select card.front, review.rating from review join card on card.id = review.card_id"
-            " order by review.id"
-        ).fetchall()
-    assert rows == [("git status", 3), ("git log --oneline", 4)]
+    assert reviews(db) == [("git status", 3), ("git log --oneline", 4)]
+
+
+def test_typed_answer_in_a_terminal(tmux: Tmux, tmp_path: Path, study_home: Path) -> None:
+    db, env = synced(tmp_path, study_home)
+    with sqlite3.connect(db) as conn:  # only the reverse cards: what it does -> the command
+        conn.execute("update card set status = 'suspended' where kind != 'command-reverse'")
+    launch(tmux, db, env, "--typed")
+
+    tmux.wait_for("type the command")
+    tmux.keys("git   stat", "Enter")  # typed in line mode: the terminal echoes it
+    screen = tmux.wait_for("Enter Hard")
+    assert "expected: git status" in screen
+    tmux.keys("Enter")  # accept the proposed grade
+    tmux.wait_for("type the command", count=2)
+    tmux.keys("Enter")  # nothing typed: just show the answer
+    tmux.wait_for("1 Again", count=2)
+    tmux.keys("q")
+    screen = tmux.wait_for("MODE=")
+    assert "EXIT=0" in screen and "MODE=icanon" in screen
+    assert reviews(db) == [("Shows the working tree status.", 2)]

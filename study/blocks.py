@@ -1,0 +1,153 @@
+"""The note's blocks: markdown-it's token stream as a tree, inline text parsed on demand.
+
+Parsing is what every first sync pays for (a 1,000-note vault is ~100,000 cards), so two
+things markdown-it would do up front are done here only when a rule asks:
+
+- markdown-it's own `SyntaxTreeNode` is general and slow to build; the rules need only a
+  block's type, tag, lines, content and children, so a plain tree is built in one pass.
+- Most answers are kept as the user's Markdown source, so the inline structure (emphasis,
+  links, code spans) of most blocks is never looked at. The core `inline` rule is off and
+  an `Inline` parses its text the first time it is asked, with the same `env` (link
+  references) the whole note would have used, so the tokens are the ones markdown-it makes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import inline as inline_rule
+from markdown_it.rules_core import text_join
+from markdown_it.rules_core.state_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from study import notetext as nt
+
+# Built once: making a MarkdownIt compiles its rule chains.
+_MD = (
+    MarkdownIt("commonmark")
+    .enable("table")
+    .use(front_matter_plugin)
+    .disable(["inline", "text_join"])  # run per text by Inline.tokens(), when needed
+)
+
+# The characters at which one of the enabled inline rules (escape, code, emphasis, link,
+# image, autolink, html, entity) can start; newlines only give line breaks. Text without
+# them parses into text runs and line breaks, nothing else.
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[!<&]")
+_NOT_EMPHASIS = re.compile(r"[\\`\[!<&]")
+
+
+class Inline:
+    """The text of a paragraph, heading or table cell: its source, parsed when needed."""
+
+    __slots__ = ("_env", "_junk", "_plain", "_token", "_tokens", "content")
+
+    def __init__(self, token: Token, env: dict[str, Any]) -> None:
+        self.content: str = token.content
+        self._token, self._env = token, env
+        self._tokens: list[Token] | None = None
+        self._plain: str | None = None
+        self._junk: bool | None = None
+
+    @property
+    def plain_source(self) -> bool:
+        """True when the text holds no inline syntax at all (most list items and cells)."""
+        return _INLINE_SYNTAX.search(self.content) is None
+
+    @property
+    def emphasis_only(self) -> bool:
+        """True when emphasis is all the syntax the text may hold: parsing it only drops
+        `*` and `_` marks and line breaks, so its letters and digits are the source's."""
+        return _NOT_EMPHASIS.search(self.content) is None
+
+    def maybe_junk(self) -> bool:
+        """False when the text surely isn't chat junk (`nt.is_junk`), judged without parsing.
+
+        Most paragraphs are prose with at most some **bold**; parsing each one only to find
+        it is not a chat label or offer was a good part of the parser's time.
+        """
+        if self._junk is None:
+            self._junk = not self.emphasis_only or nt.could_be_junk(self.content)
+        return self._junk
+
+    def tokens(self) -> list[Token]:
+        """markdown-it's inline tokens for this text, exactly as `md.parse` would give them."""
+        if self._tokens is None:
+            state = StateCore(self.content, _MD, self._env, [self._token])
+            inline_rule(state)
+            text_join(state)
+            self._tokens = self._token.children or []
+        return self._tokens
+
+    def plain(self) -> str:
+        """The text as words: emphasis, links and code marks dropped, spacing collapsed."""
+        if self._plain is None:
+            if self.plain_source:
+                # Only text runs and line breaks (spaces in `plain`): the source's words.
+                self._plain = " ".join(self.content.split())
+            else:
+                parts: list[str] = []
+                _plain_into(self.tokens(), parts)
+                self._plain = " ".join("".join(parts).split())
+        return self._plain
+
+    def has_image(self) -> bool:
+        """An image outside any link or emphasis (a picture is the paragraph's content)."""
+        if "![" not in self.content:
+            return False
+        depth = 0
+        for child in self.tokens():
+            if child.type == "image" and depth == 0:
+                return True
+            depth += child.nesting
+        return False
+
+
+def _plain_into(tokens: list[Token], parts: list[str]) -> None:
+    for child in tokens:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type != "html_inline" and child.children:
+            _plain_into(child.children, parts)  # an image's alt text
+
+
+class Node:
+    """A block: a heading, paragraph, list, item, table part, code block, ..."""
+
+    __slots__ = ("children", "content", "info", "inline", "map", "tag", "type")
+
+    def __init__(self, token: Token, kind: str) -> None:
+        self.type = kind
+        self.tag, self.map, self.content, self.info = (
+            token.tag, token.map, token.content, token.info,
+        )  # fmt: skip
+        self.children: list[Node] = []
+        self.inline: Inline | None = None  # the text of a paragraph, heading or cell
+
+
+def parse_blocks(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]]:
+    """The note's top-level blocks, and every text in order (True for a heading's)."""
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(text, env)
+    top: list[Node] = []
+    stack: list[Node] = []
+    texts: list[tuple[Inline, bool]] = []
+    for token in tokens:
+        if token.nesting == -1:
+            stack.pop()
+            continue
+        if token.type == "inline":
+            inline = Inline(token, env)
+            stack[-1].inline = inline
+            texts.append((inline, stack[-1].type == "heading"))
+            continue
+        node = Node(token, token.type[:-5] if token.nesting == 1 else token.type)
+        (stack[-1].children if stack else top).append(node)
+        if token.nesting == 1:
+            stack.append(node)
+    return top, texts
