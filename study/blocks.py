@@ -37,7 +37,9 @@ _MD = (
 # image, autolink, html, entity) can start; newlines only give line breaks. Text without
 # them parses into text runs and line breaks, nothing else.
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[!<&]")
-_NOT_EMPHASIS = re.compile(r"[\\`\[!<&]")
+# Links, images, autolinks, HTML and entities drop or change letters; the other syntax
+# (emphasis, code spans, escapes) only drops marks and changes spacing.
+_LETTER_CHANGING = re.compile(r"[\[<&]")
 
 
 class Inline:
@@ -58,19 +60,18 @@ class Inline:
         return _INLINE_SYNTAX.search(self.content) is None
 
     @property
-    def emphasis_only(self) -> bool:
-        """True when emphasis is all the syntax the text may hold: parsing it only drops
-        `*` and `_` marks and line breaks, so its letters and digits are the source's."""
-        return _NOT_EMPHASIS.search(self.content) is None
+    def same_letters(self) -> bool:
+        """True when the plain text's letters and digits are the source's, in order."""
+        return _LETTER_CHANGING.search(self.content) is None
 
     def maybe_junk(self) -> bool:
         """False when the text surely isn't chat junk (`nt.is_junk`), judged without parsing.
 
-        Most paragraphs are prose with at most some **bold**; parsing each one only to find
-        it is not a chat label or offer was a good part of the parser's time.
+        Most paragraphs are prose with at most some **bold** or `code`; parsing each one
+        only to find it is not a chat label or offer was a good part of the parser's time.
         """
         if self._junk is None:
-            self._junk = not self.emphasis_only or nt.could_be_junk(self.content)
+            self._junk = not self.same_letters or nt.could_be_junk(self.content)
         return self._junk
 
     def tokens(self) -> list[Token]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # The kinds of card the parser makes. A kind ending in "-reverse" is the sibling of the
 # kind without it: both share a `note` id, so they are buried together and exported as
@@ -66,6 +67,10 @@ def _normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+# The deck and the heading path repeat for every card of a note (the key rarely does).
+_normalise_repeated = lru_cache(maxsize=1024)(_normalise)
+
+
 def card_id(deck: str, kind: str, path: tuple[str, ...], key: str) -> str:
     """The stable id of a card: the one place that decides identity.
 
@@ -76,7 +81,13 @@ def card_id(deck: str, kind: str, path: tuple[str, ...], key: str) -> str:
     the deck or rewording the question gives a new id (sync then matches it to the old card
     by similarity, so history survives the usual edits).
     """
-    parts = [_normalise(deck), kind, *(_normalise(p) for p in path), "\x1f", _normalise(key)]
+    parts = [
+        _normalise_repeated(deck),
+        kind,
+        *(_normalise_repeated(p) for p in path),
+        "\x1f",
+        _normalise(key),
+    ]
     digest = hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
     return digest[:16]
 

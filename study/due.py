@@ -19,6 +19,8 @@ from pathlib import Path
 
 from study.errors import StudyError
 
+# The scheduler's defaults for the settings read here (study.scheduler.DEFAULTS, which a test
+# holds equal); not imported from there because that module costs start-up time.
 DEFAULTS = {"rollover_hour": 4, "new_per_day": 20, "reviews_per_day": 200}
 _FIELDS = ("deck", "learning", "review", "new", "later_today", "tomorrow")
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how the store writes DATETIMEs: naive UTC, comparable as text

@@ -233,3 +233,11 @@ def test_day_start_is_the_schedulers(hour: int) -> None:
     for minutes in range(0, 48 * 60, 97):
         moment = NOW + timedelta(minutes=minutes)
         assert due.day_start(moment, hour) == scheduler.day_start(moment, hour)
+
+
+def test_defaults_are_the_schedulers() -> None:
+    from study import due, scheduler
+
+    assert {k: str(v) for k, v in due.DEFAULTS.items()} == {
+        k: scheduler.DEFAULTS[k] for k in due.DEFAULTS
+    }

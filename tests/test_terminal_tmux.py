@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -150,3 +151,29 @@ def test_typed_answer_in_a_terminal(tmux: Tmux, tmp_path: Path, study_home: Path
     screen = tmux.wait_for("MODE=")
     assert "EXIT=0" in screen and "MODE=icanon" in screen
     assert reviews(db) == [("Shows the working tree status.", 2)]
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc: Linux, like tmux here)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_sigterm_restores_the_terminal(tmux: Tmux, tmp_path: Path, study_home: Path) -> None:
+    db, env = synced(tmp_path, study_home)
+    launch(tmux, db, env)
+    tmux.wait_for("space show answer")
+    shell = int(tmux.run("display-message", "-p", "-t", "drill", "#{pane_pid}"))
+    [drill] = children(shell)
+    os.kill(drill, signal.SIGTERM)
+
+    screen = tmux.wait_for("MODE=")
+    assert "EXIT=143" in screen  # 128 + SIGTERM, through SystemExit: the `finally`s ran
+    assert "MODE=icanon" in screen
