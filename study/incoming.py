@@ -44,10 +44,17 @@ class NoteRows(NamedTuple):
     cards: list[tuple[str | int, ...]]
 
 
-def _row(card: Card, path: str) -> tuple[str | int, ...]:
-    tags = json.dumps(list(card.tags), ensure_ascii=False)
-    row = (card.id, card.note, card.deck, card.kind, card.front, card.back, tags, card.section)
-    return (*row, path, path, card.line)
+def _rows(cards: list[Card], path: str) -> list[tuple[str | int, ...]]:
+    # Every card of a note has the note's tags: their JSON is made once, not once a card.
+    tags_json: dict[tuple[str, ...], str] = {}
+    rows: list[tuple[str | int, ...]] = []
+    for card in cards:
+        tags = tags_json.get(card.tags)
+        if tags is None:
+            tags = tags_json[card.tags] = json.dumps(list(card.tags), ensure_ascii=False)
+        row = (card.id, card.note, card.deck, card.kind, card.front, card.back, tags)
+        rows.append((*row, card.section, path, path, card.line))
+    return rows
 
 
 def read_and_parse(path: str) -> NoteRows | str:
@@ -60,7 +67,7 @@ def read_and_parse(path: str) -> NoteRows | str:
     except StudyError as error:
         return f"{error} (its cards are kept)"
     note = parse_text(text, source=path)
-    return NoteRows(note.deck, note.merged, [_row(card, path) for card in note.cards])
+    return NoteRows(note.deck, note.merged, _rows(note.cards, path))
 
 
 @contextmanager

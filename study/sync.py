@@ -10,7 +10,8 @@ The rules, in the order they apply to each card the notes now give:
 A card whose source is gone is retired, never deleted. Notes are only read, and a file whose
 content hash is unchanged is not parsed at all: an unchanged re-sync only hashes files, with
 plain sqlite3 (study.scan). `study sync` never imports SQLModel: it runs the same SQL through
-sqlite3 that `sync()` runs through a Store's connection.
+sqlite3 that `sync()` runs through a Store's connection. A first sync (no card stored yet)
+writes each note's cards as the parser workers hand them over (`_FirstSync`).
 """
 
 from __future__ import annotations
@@ -170,12 +171,13 @@ def _collect(
     """The parsed notes by path; a first sync writes each one's cards as soon as it arrives."""
     notes: dict[str, NoteRows] = {}
     for path, result in zip(paths, results, strict=True):
+        note = None
         if isinstance(result, str):
             report.failures.append(result)  # unreadable: its cards are left alone
-            continue
-        notes[path] = result
+        else:
+            notes[path] = note = result
         if first:
-            first.add(path, result, report)
+            first.add(path, note, report)
     return notes
 
 
@@ -321,7 +323,7 @@ class _Changes:
         (`session.execute(insert(CardRow), rows)`) 2.5x slower on 100,000 cards; the datetime
         text written is exactly what SQLModel writes.
         """
-        stamp = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        stamp = _stamp(now)
         # Card ids are hashes, so a big first sync inserts all over the indexes: a larger page
         # cache for these writes makes 100,000 inserts ~1.5x faster.
         db.execute(f"PRAGMA cache_size = {-64 * 1024}")
@@ -334,6 +336,10 @@ class _Changes:
         db.executemany(_INSERT, [(*card, stamp, stamp) for _, card in inserts])
         _write_notes(db, notes, todo, stamp)
         db.execute("PRAGMA cache_size = -2000")  # SQLite's default
+
+
+def _stamp(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLModel writes it
 
 
 def _write_notes(
@@ -381,24 +387,28 @@ class _FirstSync:
 
     Parsing is most of a first sync; writing while the workers parse the next notes hides
     most of the writing. It makes exactly the rows `_Changes` would: with no card stored, every
-    card is new (the first note giving an id wins), added in (note path, line) order, which is
-    the order the notes arrive in when the plan lists them sorted (it does for one folder).
+    card is new, the first note (in the plan's order, the order notes arrive in) giving an id
+    wins, and cards are added in (note path, line) order. The two orders differ when a folder
+    name is a prefix of another ("git/", "git-2/"): a note then waits for those before it.
     """
 
-    def __init__(self, db: sqlite3.Connection, stamp: str, indexes: list[tuple[str, str]]):
+    def __init__(
+        self, db: sqlite3.Connection, todo: Plan, stamp: str, indexes: list[tuple[str, str]]
+    ):
         self.db, self.stamp, self.indexes = db, stamp, indexes
         self.incoming: dict[str, tuple[str, Incoming]] = {}
+        self.order = sorted(todo.changed)  # the order cards are added in
+        self.written = 0  # notes of `order` written so far
+        self.waiting: dict[str, list[Incoming]] = {}
 
     @classmethod
     def start(cls, db: sqlite3.Connection, todo: Plan, now: datetime) -> _FirstSync | None:
-        """Begin one, or None when the store holds cards (or the notes are not in order).
+        """Begin one, or None when the store holds cards.
 
         The card table's indexes are dropped, to be built once at the end: keeping six of
         them up to date row by row costs ~40% of inserting 100,000 cards. All of it inside
         the sync's transaction: a failure or a reader never sees the table without them.
         """
-        if todo.changed != sorted(todo.changed):
-            return None
         if db.execute("SELECT 1 FROM card LIMIT 1").fetchone():
             return None
         if not db.in_transaction:
@@ -410,12 +420,17 @@ class _FirstSync:
         for name, _ in indexes:
             db.execute(f'DROP INDEX "{name}"')
         db.execute(f"PRAGMA cache_size = {-64 * 1024}")  # see _Changes.write
-        return cls(db, now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), indexes)
+        return cls(db, todo, _stamp(now), indexes)
 
-    def add(self, path: str, note: NoteRows, report: SyncReport) -> None:
-        cards = sorted(_take(self.incoming, path, note, report), key=lambda card: card.line)
-        self.db.executemany(_INSERT, [(*card, self.stamp, self.stamp) for card in cards])
+    def add(self, path: str, note: NoteRows | None, report: SyncReport) -> None:
+        """Take a note's cards (None: it could not be read) and write every note now due."""
+        cards = [] if note is None else _take(self.incoming, path, note, report)
         report.added += len(cards)
+        self.waiting[path] = sorted(cards, key=lambda card: card.line)
+        while self.written < len(self.order) and self.order[self.written] in self.waiting:
+            cards = self.waiting.pop(self.order[self.written])
+            self.db.executemany(_INSERT, [(*card, self.stamp, self.stamp) for card in cards])
+            self.written += 1
 
     def finish(self, notes: dict[str, NoteRows], todo: Plan) -> None:
         for _, sql in self.indexes:

@@ -498,3 +498,49 @@ def test_no_edit_ever_loses_a_review_or_a_card(
                 assert raw.execute("SELECT count(*) FROM card").fetchone()[0] >= len(cards)
             parsed = parse_text(note.read_text(), source=str(note))
             assert {c.id for c in store.cards()} == {c.id for c in parsed.cards}
+
+
+def _card_table(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as raw:
+        return raw.execute("SELECT rowid, * FROM card ORDER BY rowid").fetchall()
+
+
+def _indexes(db: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(db) as raw:
+        sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        return raw.execute(sql).fetchall()
+
+
+def test_a_first_sync_writes_what_the_general_path_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync into an empty store writes notes as they are parsed; the result is the same.
+
+    "git/" sorts before "git-2/" as a folder but after it as a path string: cards are added in
+    path order while the first note of the plan wins a shared id.
+    """
+    folder = tmp_path / "notes"
+    for sub, name, answer in [("git", "a", "one"), ("git-2", "b", "two"), ("git", "c", "three")]:
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+        (folder / sub / f"{name}.md").write_text(
+            f"---\ndeck: Git\n---\n## Basics\n\nWhat is HEAD?::{answer}\n"
+            f"Only in {name}?::yes\n\n## Commands\n\n- `git status`: {answer}\n"
+        )
+    (folder / "git" / "bad.md").write_bytes(b"\xff\xfe\x00")
+    monkeypatch.setattr(study.sync, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(study.sync, "_workers", lambda: 2)
+    streamed = sync_paths(tmp_path / "first.db", [folder], NOW)
+    monkeypatch.setattr(study.sync._FirstSync, "start", classmethod(lambda *args: None))
+    general = sync_paths(tmp_path / "general.db", [folder], NOW)
+    assert streamed == general
+    assert (streamed.added, len(streamed.failures)) == (6, 1)
+    assert [line.split(": ", 1)[1][:28] for line in streamed.merged] == 2 * [
+        "`git status` is already a ca"
+    ]
+    rows = _card_table(tmp_path / "first.db")
+    assert rows == _card_table(tmp_path / "general.db")
+    heads = [row for row in rows if row[6] == "What is HEAD?"]
+    assert [(head[7], Path(str(head[3])).parent.name) for head in heads] == [("one", "git")]
+    folders = [Path(str(row[3])).parent.name for row in rows]
+    assert folders == ["git-2"] + 5 * ["git"]  # added in path order: "git-2/" < "git/"
+    assert _indexes(tmp_path / "first.db") == _indexes(tmp_path / "general.db")
