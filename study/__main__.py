@@ -1,3 +1,3 @@
-from study.cli import main
+from study.launch import entry
 
-main()
+entry()

@@ -123,13 +123,11 @@ def sync_command(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Register notes or folders and bring the cards in line with them; history is kept."""
-    from study.due import current_time
+    from study.clock import current_time
     from study.sync import sync_paths
 
     report = sync_paths(db, paths or [], current_time())
-    typer.echo(report.summary())
-    for line in report.merged:
-        typer.echo(f"  merged: {line}")
+    typer.echo(report.render())
     for line in report.failures:
         typer.echo(f"study: {line}", err=True)
     if report.failures:  # the rest was synced, but a vanished folder must not pass unnoticed
@@ -221,7 +219,7 @@ def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> Non
     """Tell you once what is due: a desktop notification, and the line in a terminal."""
     import sys
 
-    from study.due import current_time
+    from study.clock import current_time
     from study.paths import default_db_path
     from study.remind import check, notify
 
@@ -236,7 +234,7 @@ def remind_install(
 ) -> None:
     """Remind you every day at --at: replaces the reminder installed before, if any."""
     from study import timer
-    from study.due import current_time
+    from study.clock import current_time
     from study.paths import default_db_path
     from study.remind import resolve_decks
 
@@ -265,7 +263,7 @@ def remind_uninstall(backend: _Backend = "auto") -> None:
 def remind_status() -> None:
     """Show the daily reminder installed, and when it fires next."""
     from study import timer
-    from study.due import current_time
+    from study.clock import current_time
 
     found = timer.status()
     if not found:
@@ -287,7 +285,7 @@ def remind_ics(
     db: _Db = None,
 ) -> None:
     """Write an iCalendar file: a daily event with an alarm, for phones and calendar apps."""
-    from study.due import current_time
+    from study.clock import current_time
     from study.ical import write_calendar
     from study.paths import default_db_path
     from study.remind import resolve_decks

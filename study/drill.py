@@ -66,7 +66,7 @@ def ensure_cards(store: Store, now: datetime) -> str:
     from study.sync import sync
 
     report = sync(store, [bundled_decks_dir()], now)
-    return f"First run: added the bundled decks ({getattr(report, 'added', '?')} cards)."
+    return f"First run: added the bundled decks ({report.added} cards)."
 
 
 def check_decks(store: Store, decks: Sequence[str]) -> None:
@@ -196,7 +196,7 @@ class Drill:
                 return key
 
     def _front(self, row: Any) -> None:
-        place = " › ".join(part for part in (row.deck, row.section) if part)
+        place = " › ".join(part for part in (row.deck, *row.section.split(" > ")) if part)
         self.console.rule(f"[bold]{place}[/]  [dim]{self._left()} left[/]", align="left")
         self.console.print(markdown(row.front))
         if not (self.options.typed and row.kind == "command-reverse"):
@@ -353,12 +353,15 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def format_summary(summary: Summary, now: datetime) -> str:
     """The closing lines: cards seen, again count, time spent, next cards due."""
     minutes, seconds = divmod(int(summary.elapsed.total_seconds()), 60)
-    lines = [
-        f"Seen {summary.seen} cards, {summary.again} again, in {minutes}m {seconds:02d}s.",
-    ]
+    seen = _count(summary.seen, "card")
+    lines = [f"Seen {seen}, {summary.again} again, in {minutes}m {seconds:02d}s."]
     if summary.next_due is None:
         lines.append("No cards are scheduled.")
     else:
@@ -372,7 +375,7 @@ def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> 
     """`study drill`: open the store, add the bundled decks on a first run, drill, sum up."""
     import sys
 
-    from study.due import current_time
+    from study.clock import current_time
     from study.store import open_store
     from study.terminal import make_console, signals_restore
 

@@ -1,22 +1,21 @@
 """What is due: the fast read path behind `study due` and the bare `study` overview.
 
 `study due` runs from shell prompts and timers, so it is built to start fast: plain sqlite3
-on a read-only connection, no SQLModel, no fsrs, no rich, no typer. `entry` is the console
-script: it answers `study due` here and hands every other command to the Typer app. The
-counts follow the drill's rules: the study day rolls over at `rollover_hour` local time, new
-cards are limited by `new_per_day` minus those introduced today, buried cards wait.
+on a read-only connection, no SQLModel, no fsrs, no rich, no typer (`study.launch` answers it
+before Typer is imported). The counts follow the drill's rules: the study day rolls over at
+`rollover_hour` local time, new cards are limited by `new_per_day` minus those introduced
+today, buried cards wait.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from study.clock import current_time
 from study.errors import StudyError
 
 # The scheduler's defaults for the settings read here (study.scheduler.DEFAULTS, which a test
@@ -61,18 +60,6 @@ class DeckDue:
     def __repr__(self) -> str:
         values = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
         return f"DeckDue({values})"
-
-
-def current_time() -> datetime:
-    """Now, in aware UTC; `STUDY_NOW` (ISO 8601) fixes it for tests and scripted runs."""
-    fixed = os.environ.get("STUDY_NOW")
-    if not fixed:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(fixed)
-    except ValueError:
-        raise StudyError(f"STUDY_NOW={fixed!r} is not an ISO date and time") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def stamp(moment: datetime) -> str:
@@ -279,31 +266,6 @@ def render(counts: Sequence[DeckDue], as_json: bool) -> str:
     return f"{format_table(counts)}\n\n{summary_line(counts)}"
 
 
-def _fast_args(args: list[str]) -> tuple[list[str], bool, Path | None, bool] | None:
-    """`due [DECK...] [--json] [--brief] [--db PATH]`, or None for anything else (Typer's)."""
-    decks: list[str] = []
-    as_json = brief = False
-    db: Path | None = None
-    rest = iter(args)
-    for arg in rest:
-        if arg == "--json":
-            as_json = True
-        elif arg == "--brief":
-            brief = True
-        elif arg == "--db":
-            value = next(rest, None)
-            if value is None:
-                return None
-            db = Path(value)
-        elif arg.startswith("--db="):
-            db = Path(arg.removeprefix("--db="))
-        elif arg.startswith("-"):
-            return None
-        else:
-            decks.append(arg)
-    return decks, as_json, db, brief
-
-
 def run(decks: Sequence[str], as_json: bool, db: Path | None, brief: bool = False) -> str:
     """`study due` from its arguments: the one core call the CLI makes too.
 
@@ -322,24 +284,6 @@ def run(decks: Sequence[str], as_json: bool, db: Path | None, brief: bool = Fals
 
         return brief_line(counts)
     return render(counts, as_json)
-
-
-def entry() -> None:
-    """The console script: `study due` answered without importing typer, the rest by Typer."""
-    args = sys.argv[1:]
-    parsed = _fast_args(args[1:]) if args[:1] == ["due"] else None
-    if parsed is None:
-        from study.cli import main
-
-        main()
-        return
-    try:
-        text = run(*parsed)
-        if text:
-            print(text)
-    except StudyError as error:
-        print(f"study: {error}", file=sys.stderr)
-        sys.exit(error.exit_code)
 
 
 def overview_text(db: Path | None) -> str:

@@ -63,6 +63,10 @@ class SyncReport:
             notes += f", {self.removed} removed"
         return f"{changes} ({notes})"
 
+    def render(self) -> str:
+        """What `study sync` prints: the summary, then each merge of a duplicate card."""
+        return "\n".join([self.summary(), *(f"  merged: {line}" for line in self.merged)])
+
 
 def sync_paths(db_path: Path | None, paths: Sequence[Path], now: datetime) -> SyncReport:
     """`study sync [PATH...]`: register `paths` (none: the registered roots) and sync them.

@@ -202,8 +202,8 @@ def test_first_run_drills_the_bundled_decks(
 
     assert result.exit_code == 0, result.output
     assert "First run: added the bundled decks" in result.output
-    assert "Docker › Docker Image" in result.output
-    assert "Seen 1 cards" in result.output
+    assert "Docker › Docker Image › What it is" in result.output
+    assert "Seen 1 card, 0 again" in result.output
     assert (study_home / "study.db").is_file()
 
 

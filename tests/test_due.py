@@ -177,7 +177,8 @@ def test_cli_table_json_and_overview(db: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_fast_path_imports_no_heavy_module(db: Path) -> None:
     add_card(db, "y", "alpha")
     code = (
-        "import sys; from study.due import entry; sys.argv = ['study', 'due', '--db', sys.argv[1]];"
+        "import sys; from study.launch import entry;"
+        "sys.argv = ['study', 'due', '--db', sys.argv[1]];"
         "entry(); heavy = ('typer', 'sqlmodel', 'sqlalchemy', 'fsrs', 'rich', 'markdown_it');"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))"
     )

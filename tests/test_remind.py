@@ -209,7 +209,7 @@ def test_due_brief_for_shell_prompts(db: Path, capsys: pytest.CaptureFixture[str
     result = runner.invoke(app, ["due", "--brief"])
     assert (result.exit_code, result.output) == (0, "docker:9 git:3\n")
     assert runner.invoke(app, ["due", "--brief", "Data Science"]).output == ""
-    from study.due import entry  # the console script's fast path, without Typer
+    from study.launch import entry  # the console script's fast path, without Typer
 
     for args, printed in (
         (["due", "--brief"], "docker:9 git:3\n"),

@@ -1,0 +1,65 @@
+"""The console script: `study due` and `study sync` answered without importing Typer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from study.cli import app
+from tests.support import REPO
+
+NOTE = "# Git\n\n- `git status` — Shows the working tree status.\n"
+
+
+def study(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m study ARGS` as a whole process, reporting which heavy modules it imported."""
+    code = (
+        "import sys; from study.launch import entry; sys.argv = ['study', *sys.argv[1:]]\n"
+        "try:\n    entry()\nfinally:\n"
+        "    print('typer' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "STUDY_HOME": str(home), "STUDY_NOW": "2026-11-27T12:00:00+00:00"}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=REPO
+    )
+
+
+def test_sync_fast_path_prints_what_the_typer_command_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "git.md"
+    note.write_text(NOTE)
+    fast = study("sync", str(note), home=tmp_path / "fast")
+    assert fast.returncode == 0, fast.stderr
+    assert (
+        fast.stdout
+        == "2 added, 0 updated, 0 moved, 0 retired, 0 restored (1 notes parsed, 0 unchanged)\n"
+    )
+    assert fast.stderr == "False\n"  # Typer never imported
+
+    monkeypatch.setenv("STUDY_NOW", "2026-11-27T12:00:00+00:00")
+    typer_run = CliRunner().invoke(app, ["sync", str(note), "--db", str(tmp_path / "t.db")])
+    assert typer_run.output == fast.stdout
+
+
+def test_sync_fast_path_fails_like_the_cli_when_a_note_is_missing(tmp_path: Path) -> None:
+    done = study("sync", str(tmp_path / "nowhere.md"), home=tmp_path / "h")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.splitlines()[0].startswith("study: ")
+    assert "nowhere.md" in done.stderr.splitlines()[0]
+
+
+def test_unknown_flags_and_help_go_to_typer(tmp_path: Path) -> None:
+    helped = study("sync", "-h", home=tmp_path / "h")
+    assert helped.returncode == 0
+    assert "Register notes or folders" in helped.stdout
+    assert helped.stderr == "True\n"
+    wrong = study("due", "--bogus", home=tmp_path / "h")
+    assert wrong.returncode == 2
+    assert "No such option: --bogus" in wrong.stderr
