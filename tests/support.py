@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,12 @@ def require_program(name: str) -> str:
     if path is None:
         pytest.skip(f"needs the `{name}` program, which is not on PATH")
     return path
+
+
+def reviews(db: Path) -> list[tuple[str, int]]:
+    """(card front, rating) of every review row, oldest first."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "select card.front, review.rating from review join card on card.id = review.card_id"
+            " order by review.id"
+        ).fetchall()

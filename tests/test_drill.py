@@ -15,6 +15,7 @@ from study.cli import app
 from study.drill import Summary, compare_typed, format_summary
 from study.scheduler import day_start, set_setting
 from study.store import open_store
+from tests.support import reviews
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 runner = CliRunner()
@@ -63,15 +64,6 @@ def drill(db: Path, keys: str, *args: str) -> str:
     result = runner.invoke(app, ["drill", *args, "--db", str(db)], input=keys)
     assert result.exit_code == 0, result.output
     return result.output
-
-
-def reviews(db: Path) -> list[tuple[str, int]]:
-    """(card front, rating) of every review row, oldest first."""
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "select card.front, review.rating from review join card on card.id = review.card_id"
-            " order by review.id"
-        ).fetchall()
 
 
 def card(db: Path, front: str) -> dict[str, object]:

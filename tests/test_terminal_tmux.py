@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
-from tests.support import REPO, require_program
+from tests.support import REPO, require_program, reviews
 
 NOW = "2026-03-10T12:00:00+00:00"
 DECK = """# Git
@@ -92,14 +92,6 @@ def launch(tmux: Tmux, db: Path, env: dict[str, str], *args: str) -> None:
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     command = f"env {exports} PYTHONPATH={shlex.quote(str(REPO))} sh -c {shlex.quote(script)}"
     tmux.run("new-session", "-d", "-s", "drill", "-x", "100", "-y", "50", "-c", str(REPO), command)
-
-
-def reviews(db: Path) -> list[tuple[str, int]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "select card.front, review.rating from review join card on card.id = review.card_id"
-            " order by review.id"
-        ).fetchall()
 
 
 def test_drill_pressed_key_by_key(tmux: Tmux, tmp_path: Path, study_home: Path) -> None:

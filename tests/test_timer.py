@@ -25,7 +25,7 @@ from study import cron, timer
 from study.cli import app
 from study.errors import StudyError
 from tests.support import require_program
-from tests.test_remind import STUDY_NOW, make_db
+from tests.test_remind import STUDY_NOW, make_db, utc_clock  # noqa: F401 (autouse fixture)
 
 runner = CliRunner()
 EVIL = "x; rm -rf ~"
@@ -37,16 +37,6 @@ USER_CRONTAB = (
     "@reboot  echo hi\n"
     "0 3 * * 1-5 echo 50\\% off\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def utc_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.setenv("STUDY_NOW", STUDY_NOW)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture(autouse=True)
