@@ -36,13 +36,20 @@ class _StudyGroup(TyperGroup):
             raise typer.Exit(1) from None
 
 
-app = typer.Typer(
-    cls=_StudyGroup,
-    help="Turn Markdown notes into spaced-repetition cards and drill them in the terminal.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+def _typer(cls: type[TyperGroup], help: str) -> typer.Typer:
+    """A command group with study's conventions: `-h` works, errors are one line."""
+    return typer.Typer(
+        cls=cls,
+        help=help,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        no_args_is_help=False,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+
+app = _typer(
+    _StudyGroup, "Turn Markdown notes into spaced-repetition cards and drill them in the terminal."
 )
 
 
@@ -188,13 +195,8 @@ class _RemindGroup(_StudyGroup):
         return super().parse_args(ctx, args)
 
 
-remind_app = typer.Typer(
-    cls=_RemindGroup,
-    help="Remind you of due cards now, or daily with a timer or a calendar file.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+remind_app = _typer(
+    _RemindGroup, "Remind you of due cards now, or daily with a timer or a calendar file."
 )
 app.add_typer(remind_app, name="remind")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
@@ -15,3 +16,32 @@ def test_help_short_and_long_flags_agree() -> None:
     assert long.exit_code == 0
     assert short.output == long.output
     assert "Markdown notes" in long.output
+
+
+COMMANDS = [
+    ["cards"],
+    ["sync"],
+    ["config"],
+    ["drill"],
+    ["due"],
+    ["export"],
+    ["remind"],
+    ["remind", "check"],
+    ["remind", "install"],
+    ["remind", "uninstall"],
+    ["remind", "status"],
+    ["remind", "ics"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "-h"], prog_name="study")
+    assert result.exit_code == 0, result.output
+    assert f"Usage: study {' '.join(command)}" in result.output
+
+
+def test_every_command_is_listed_in_the_main_help() -> None:
+    output = runner.invoke(app, ["--help"]).output
+    for name in {command[0] for command in COMMANDS}:
+        assert name in output
