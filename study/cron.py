@@ -40,18 +40,23 @@ def _is_ours(line: str) -> bool:
     return line.rstrip().endswith(CRON_MARKER)
 
 
-def read_crontab() -> str:
-    """The user's crontab as the `crontab` program has it ("" when the user has none)."""
+def _crontab(option: str, text: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Runs `crontab OPTION` (feeding it `text`); StudyError when it cannot be run at all."""
     crontab = shutil.which("crontab")
     if crontab is None:
         raise StudyError("no `crontab` program: install cron, or use `study remind ics`")
     try:
-        done = subprocess.run(
-            [crontab, "-l"], capture_output=True, text=True, timeout=TIMEOUT, check=False,
-            stdin=subprocess.DEVNULL,
+        return subprocess.run(
+            [crontab, option], input=text, capture_output=True, text=True, timeout=TIMEOUT,
+            check=False, stdin=subprocess.DEVNULL if text is None else None,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise StudyError(f"`crontab -l` failed: {error}") from None
+        raise StudyError(f"`crontab {option}` failed: {error}") from None
+
+
+def read_crontab() -> str:
+    """The user's crontab as the `crontab` program has it ("" when the user has none)."""
+    done = _crontab("-l")
     if done.returncode != 0:
         if "no crontab for" in done.stderr:
             return ""
@@ -61,16 +66,7 @@ def read_crontab() -> str:
 
 def write_crontab(text: str) -> None:
     """Replace the user's crontab in one `crontab -` call (the program checks it first)."""
-    crontab = shutil.which("crontab")
-    if crontab is None:
-        raise StudyError("no `crontab` program: install cron, or use `study remind ics`")
-    try:
-        done = subprocess.run(
-            [crontab, "-"], input=text, capture_output=True, text=True, timeout=TIMEOUT,
-            check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise StudyError(f"`crontab -` failed: {error}") from None
+    done = _crontab("-", text)
     if done.returncode != 0:
         raise StudyError(f"`crontab -` refused the new crontab: {done.stderr.strip()}")
 
