@@ -13,6 +13,7 @@ things markdown-it would do up front are done here only when a rule asks:
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -33,10 +34,34 @@ _MD = (
     .disable(["inline", "text_join"])  # run per text by Inline.tokens(), when needed
 )
 
+
+def _ignore(*args: object, **kwargs: object) -> None:
+    return None
+
+
+def _quiet_rule_logs() -> None:
+    """Skip markdown-it's debug logging, which no study command ever shows.
+
+    Each block rule logs every attempt at DEBUG ("entering list: ..."): ~350 calls a note,
+    each two function calls in `logging` even with nobody listening, ~6% of a parse.
+    """
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("markdown_it.") and isinstance(logger, logging.Logger):
+            logger.debug = _ignore  # type: ignore[method-assign]
+
+
+_quiet_rule_logs()
+
 # The characters at which one of the enabled inline rules (escape, code, emphasis, link,
 # image, autolink, html, entity) can start; newlines only give line breaks. Text without
 # them parses into text runs and line breaks, nothing else.
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[!<&]")
+# `**bold**` that CommonMark can only read as strong emphasis: the opening run at the start
+# or after a space and before a letter or digit, the closing one after a letter or digit and
+# at the end or before a space or . , : ; ! ? ). Such runs are pure openers and closers, so
+# with no other `*` around they pair with each other and nothing else (headings such as
+# "🐳 1. Docker **Image**" are most of the texts a note's rules read as plain words).
+_PLAIN_STRONG = re.compile(r"(?<![^ \t\n])\*\*(?=[^\W_])([^*]*?[^\W_])\*\*(?=[ \t\n.,:;!?)]|\Z)")
 # Links, images, autolinks, HTML and entities drop or change letters; the other syntax
 # (emphasis, code spans, escapes) only drops marks and changes spacing.
 _LETTER_CHANGING = re.compile(r"[\[<&]")
@@ -86,9 +111,12 @@ class Inline:
     def plain(self) -> str:
         """The text as words: emphasis, links and code marks dropped, spacing collapsed."""
         if self._plain is None:
-            if self.plain_source:
-                # Only text runs and line breaks (spaces in `plain`): the source's words.
-                self._plain = " ".join(self.content.split())
+            words = self.content
+            if "**" in words:
+                words = _PLAIN_STRONG.sub(r"\1", words)
+            if _INLINE_SYNTAX.search(words) is None:
+                # Only text runs, line breaks and plain bold: the source's words.
+                self._plain = " ".join(words.split())
             else:
                 parts: list[str] = []
                 _plain_into(self.tokens(), parts)

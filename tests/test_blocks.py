@@ -28,6 +28,7 @@ PIECES = [
     "\\", "\\#", "&", "&#35;", "&lbrack;", "<", ">", "<http://x/%5B%5Bn%5D%5D>", "<b>", "%23",
     "é", "e\u0301", "🚢", "\ufe0f", "^", "?", ":", "Would you like", "me to", "ChatGPT", "said",
     "4o", "mini", "Let me know if", "| a | b |\n|---|---|\n| c | d |", "# ", "- ",
+    "**Bold**", " **2**", "**é**:", "**x y**.", ")", "(", ".", "\x1f", "\u00a0", "***", "_b_",
 ]  # fmt: skip
 MARKDOWNISH = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
 
@@ -73,6 +74,20 @@ def test_lazy_texts_match_the_full_parse_on_the_bundled_deck() -> None:
     inlines = check_texts(DOCKER)
     assert len(inlines) > 100
     assert sum(inline.plain_source for inline in inlines) > len(inlines) / 2
+
+
+def test_plain_bold_is_read_off_the_source() -> None:
+    texts = [
+        "🐳 1. Docker **Image**",
+        "**Image** vs **Container**: two things",
+        "A **read-only** template.\n**Layers** (cached)",
+    ]
+    for text in texts:
+        (inline,) = check_texts(text)
+        fresh = parse_blocks(text)[1][0][0]
+        assert fresh.plain() == inline.plain() and fresh._tokens is None  # no inline parse
+    for text in ("a**b**", "**b**c", "** b**", "**b **", "**b**_c_", "***b***", "**b*c**"):
+        check_texts(text)  # not plain bold: parsed, and still what markdown-it says
 
 
 def test_block_tree_mirrors_the_token_stream() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
 from study.incoming import Incoming, NoteRows, parsing, read_and_parse
 from study.parser import parse_text
-from study.sync import CONTENT
+from study.sync import CONTENT, collector_paused
+from tests.support import DECKS, FIXTURES
 
 NOTE = "---\ntags: [shell]\n---\n# Shell\n\n## Files\n\nWhat lists files?::ls\nCopy a file:::cp\n"
 
@@ -55,3 +57,27 @@ def test_workers_give_the_notes_in_order(tmp_path: Path) -> None:
     assert [note.cards[0][4] for note in expected if isinstance(note, NoteRows)] == [
         f"Question {i}?" for i in range(7)
     ]
+
+
+def test_parsing_makes_no_reference_cycles(tmp_path: Path) -> None:
+    """A sync turns the cycle collector off: safe only while every note parsed, read or not,
+    is freed by reference counting alone."""
+    odd = {
+        "explicit.md": NOTE + "\n## Cloze\n\n==Paris== is in {{c1::France}}.\n",
+        "bad-front-matter.md": "---\ndate: 2024-02-30\nkey: [unclosed\n---\n# T\n\n- `ls`: list\n",
+        "table.md": "# T\n\n| Thing | A | B |\n|---|---|---|\n| x | **1** | 2 |\n| y | 3 | 4 |\n",
+    }
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name, text in odd.items():
+        (notes / name).write_text(text)
+    (notes / "binary.md").write_bytes(b"\xff\xfe\x00")
+    paths = [DECKS / "docker.md", *sorted(FIXTURES.rglob("*.md")), *sorted(notes.iterdir())]
+    read_and_parse(str(paths[0]))  # first-use imports and caches are not garbage
+    gc.collect()
+    with collector_paused():
+        assert not gc.isenabled()
+        results = [read_and_parse(str(path)) for path in paths]
+        assert gc.collect() == 0
+    assert gc.isenabled()
+    assert sum(isinstance(result, NoteRows) for result in results) == len(paths) - 1
