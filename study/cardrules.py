@@ -9,7 +9,7 @@ command listed twice into one card.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from study import notetext as nt
 from study.blocks import Inline, Node
@@ -108,10 +108,10 @@ class Builder:
         if nt.fold(description) in (nt.fold(part) for part in first.back.split("\n\n")):
             return
         joined = f"{first.back}\n\n{description}"
-        self._cards[self._at[cid]] = replace(first, back=joined)
+        self._cards[self._at[cid]] = first._replace(back=joined)
         rid = card_id(self.deck, "command-reverse", (), first.front)
         if rid in self._at:
-            self._cards[self._at[rid]] = replace(self._cards[self._at[rid]], front=joined)
+            self._cards[self._at[rid]] = self._cards[self._at[rid]]._replace(front=joined)
 
 
 def fenced(code: str, language: str = "") -> str:
