@@ -1,4 +1,4 @@
-"""How `study cards` shows cards: a readable table per deck, or the stable JSON array."""
+"""How `study cards` shows cards (a table per deck, or the stable JSON array), and card lists."""
 
 from __future__ import annotations
 
@@ -11,6 +11,17 @@ from study.card import Card
 def cards_json(cards: Sequence[Card]) -> str:
     """One JSON array of `Card.to_json()` records: the scriptable interface."""
     return json.dumps([card.to_json() for card in cards], ensure_ascii=False, indent=2)
+
+
+def card_lines(cards: Sequence[Card], width: int = 72) -> str:
+    """One line a card, its id first (what `study unsuspend` takes): `id  deck: question`."""
+    lines = []
+    for card in cards:
+        front = " ".join(card.front.split())
+        if len(front) > width:
+            front = front[: width - 1] + "…"
+        lines.append(f"{card.id}  {card.deck}: {front}")
+    return "\n".join(lines)
 
 
 def print_cards(cards: Sequence[Card], *, as_json: bool = False) -> None:

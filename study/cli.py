@@ -119,6 +119,36 @@ def due(
         typer.echo(text)
 
 
+@app.command("suspended")
+def suspended_command(
+    decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """List the cards you suspended (`!` in a drill), each with its id."""
+    from study.cardview import card_lines
+    from study.queue import suspended
+    from study.store import open_store
+
+    with open_store(db, create=False) as store:
+        cards = suspended(store, decks or [])
+    typer.echo(card_lines(cards) if cards else "No suspended cards.")
+
+
+@app.command("unsuspend")
+def unsuspend_command(
+    ids: Annotated[list[str], typer.Argument(help="Card ids, or their first characters.")],
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Bring suspended cards back into the drill (ids from `study suspended`)."""
+    from study.cardview import card_lines
+    from study.queue import unsuspend
+    from study.store import open_store
+
+    with open_store(db, create=False) as store:
+        cards = unsuspend(store, ids)
+    typer.echo(f"Unsuspended {len(cards)}:\n{card_lines(cards)}")
+
+
 # --- study sync, study config (STORE) -----------------------------------------------------
 
 

@@ -259,7 +259,7 @@ class Drill:
             self.console.print("[dim]buried until tomorrow[/]")
         elif key == "!":
             queue.suspend(self.store, row.id)
-            self.console.print("[dim]suspended[/]")
+            self.console.print(f"[dim]suspended (`study unsuspend {row.id[:8]}` brings it back)[/]")
         else:
             self.console.print("[dim]skipped[/]")
         return key

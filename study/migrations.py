@@ -76,10 +76,15 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def m002_card_retired_from(db: sqlite3.Connection) -> None:
+    """A retired card remembers its status (a suspended card comes back suspended)."""
+    db.execute("ALTER TABLE card ADD COLUMN retired_from TEXT")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
-MIGRATIONS: list[Migration] = [m001_initial]
+MIGRATIONS: list[Migration] = [m001_initial, m002_card_retired_from]
 LATEST = len(MIGRATIONS)
 
 

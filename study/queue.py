@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import col, select
 
+from study.card import Card
 from study.errors import StudyError
 from study.scheduler import (
     Settings,
@@ -54,15 +55,20 @@ def db_text(moment: datetime) -> str:
     return to_db(moment).strftime("%Y-%m-%d %H:%M:%S.%f")  # the text SQLModel writes
 
 
+def check_decks(store: Store, decks: Sequence[str]) -> None:
+    """StudyError naming the first of `decks` that has no card, and the decks there are."""
+    exists = text("SELECT 1 FROM card WHERE deck = :deck AND status != 'retired' LIMIT 1")
+    unknown = [d for d in decks if store.session.execute(exists, {"deck": d}).first() is None]
+    if unknown:
+        listing = ", ".join(store.decks()) or "none yet; run `study sync PATH`"
+        raise StudyError(f"no deck named {unknown[0]!r} (decks: {listing})")
+
+
 def _filters(store: Store, decks: Sequence[str], tags: Sequence[str]) -> tuple[str, dict[str, Any]]:
     """SQL conditions and parameters for the deck and tag filters; StudyError on unknown decks."""
     sql, params = "", {}
     if decks:
-        exists = text("SELECT 1 FROM card WHERE deck = :deck AND status != 'retired' LIMIT 1")
-        unknown = [d for d in decks if store.session.execute(exists, {"deck": d}).first() is None]
-        if unknown:
-            listing = ", ".join(store.decks()) or "none yet; run `study sync PATH`"
-            raise StudyError(f"no deck named {unknown[0]!r} (decks: {listing})")
+        check_decks(store, decks)
         names = [f":deck{i}" for i in range(len(decks))]
         sql += f" AND c.deck IN ({', '.join(names)})"
         params.update({f"deck{i}": deck for i, deck in enumerate(decks)})
@@ -213,6 +219,31 @@ def suspend(store: Store, card_id: str, suspended: bool = True) -> None:
     store.session.commit()
 
 
+def suspended(store: Store, decks: Sequence[str] = ()) -> list[Card]:
+    """The suspended cards (of `decks`, if given), in note order."""
+    check_decks(store, decks)
+    return store.cards(decks, statuses=("suspended",))
+
+
+def unsuspend(store: Store, ids: Sequence[str]) -> list[Card]:
+    """Bring suspended cards back into the queues; `ids` may be unique prefixes, as in git.
+
+    All of them are checked before any is changed, so a typo changes nothing.
+    """
+    waiting = suspended(store)
+    chosen: dict[str, Card] = {}
+    for given in ids:
+        matches = [card for card in waiting if card.id.startswith(given.lower())]
+        if not given or not matches:
+            raise StudyError(f"no suspended card with id {given!r} (see `study suspended`)")
+        if len(matches) > 1:
+            raise StudyError(f"{given!r} is the start of {len(matches)} suspended cards' ids")
+        chosen[matches[0].id] = matches[0]
+    for card_id in chosen:
+        suspend(store, card_id, suspended=False)
+    return list(chosen.values())
+
+
 def preview(store: Store, card_id: str, now: datetime) -> dict[int, timedelta]:
     """The wait each rating (1-4) would give this card now, unfuzzed, for the grade labels."""
     settings: Settings = load_settings(store)
@@ -225,4 +256,15 @@ def reviews_of(store: Store, card_id: str) -> list[ReviewRow]:
     return list(store.session.exec(query))
 
 
-__all__ = ["build_queue", "bury", "grade", "preview", "reviews_of", "suspend", "undo_last"]
+__all__ = [
+    "build_queue",
+    "bury",
+    "check_decks",
+    "grade",
+    "preview",
+    "reviews_of",
+    "suspend",
+    "suspended",
+    "undo_last",
+    "unsuspend",
+]

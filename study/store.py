@@ -58,6 +58,7 @@ class CardRow(SQLModel, table=True):
     line: int
     section: str = ""
     status: str = "active"
+    retired_from: str | None = None  # a retired card's status before, given back on restore
     buried_until: datetime | None = None
     state: int = 1
     step: int | None = 0

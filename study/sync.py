@@ -224,10 +224,14 @@ def _workers() -> int:
 VISIBLE = ("note", "deck", "kind", "front", "back", "tags", "section")
 # The card columns a note decides (the rest is the schedule, which sync never touches).
 CONTENT = (*VISIBLE, "note_path", "source", "line")
-_ROW = "SELECT id, status, " + ", ".join(CONTENT) + " FROM card WHERE {column} IN ({names})"
+_ROW = (
+    "SELECT id, status, retired_from, "
+    + ", ".join(CONTENT)
+    + " FROM card WHERE {column} IN ({names})"
+)
 _CHUNK = 500
 _UPDATE = (
-    "UPDATE card SET id = :id, status = :status, "
+    "UPDATE card SET id = :id, status = :status, retired_from = NULL, "
     + ", ".join(f"{name} = :{name}" for name in CONTENT)
     + " WHERE id = :_old"
 )
@@ -339,7 +343,7 @@ class _Changes:
             report.rekeyed += 1
             self.rekeys.append({"old": str(row["id"]), "new": card.id})
         if status == "retired":
-            status = "active"
+            status = row["retired_from"] or "active"  # a suspended card stays suspended
             report.restored += 1
         elif row["note_path"] != path:
             report.moved += 1
@@ -365,7 +369,9 @@ class _Changes:
         db.executemany(_UPDATE, self.updates)
         db.executemany("UPDATE review SET card_id = :new WHERE card_id = :old", self.rekeys)
         retire = [{"id": card_id} for card_id in self.retire]
-        db.executemany("UPDATE card SET status = 'retired' WHERE id = :id", retire)
+        db.executemany(
+            "UPDATE card SET retired_from = status, status = 'retired' WHERE id = :id", retire
+        )
         # New cards are added in note and line order: their rowid is the order they are studied.
         inserts = sorted(self.inserts, key=lambda pair: (pair[0], pair[1].line))
         db.executemany(_INSERT, [(*card, stamp, stamp) for _, card in inserts])

@@ -24,6 +24,8 @@ COMMANDS = [
     ["config"],
     ["drill"],
     ["due"],
+    ["suspended"],
+    ["unsuspend"],
     ["export"],
     ["remind"],
     ["remind", "check"],

@@ -115,13 +115,59 @@ def test_undo_restores_the_card_exactly_and_shows_it_again(db: Path) -> None:
 def test_skip_bury_suspend(db: Path) -> None:
     out = drill(db, "s\nb\n!\n")
 
-    assert "skipped" in out and "buried until tomorrow" in out and "suspended" in out
+    assert "skipped" in out and "buried until tomorrow" in out
+    assert f"suspended (`study unsuspend {str(card(db, BRANCH)['id'])[:8]}` brings it back)" in out
     assert reviews(db) == []
     assert card(db, STATUS)["status"] == "active" and card(db, STATUS)["buried_until"] is None
     tomorrow = day_start(NOW, 4) + timedelta(days=1)  # 04:00 local time, as UTC text
     assert card(db, LOG)["buried_until"] == tomorrow.strftime("%Y-%m-%d %H:%M:%S.%f")
     assert card(db, BRANCH)["status"] == "suspended"
     assert "Seen 0 cards, 0 again" in out
+
+
+def test_suspended_cards_are_listed_and_come_back(db: Path) -> None:
+    drill(db, "!\n \n3\n!\nq\n")  # suspend git status, grade git log, suspend the branch
+    status, branch = card(db, STATUS)["id"], card(db, BRANCH)["id"]
+    listed = runner.invoke(app, ["suspended", "--db", str(db)])
+    assert listed.exit_code == 0
+    assert listed.output == f"{status}  Git: git status\n{branch}  Git: {BRANCH}\n"
+
+    back = runner.invoke(app, ["unsuspend", str(status)[:6], "--db", str(db)])
+    assert back.output == f"Unsuspended 1:\n{status}  Git: git status\n"
+    assert (card(db, STATUS)["status"], card(db, BRANCH)["status"]) == ("active", "suspended")
+    assert "git status" in drill(db, "q\n")  # due again, first in line
+
+    for ids, message in [
+        (["ffff"], "no suspended card with id 'ffff' (see `study suspended`)"),
+        ([str(branch)[:6], "nope"], "no suspended card with id 'nope' (see `study suspended`)"),
+        ([str(status)], f"no suspended card with id {str(status)!r} (see `study suspended`)"),
+    ]:
+        failed = runner.invoke(app, ["unsuspend", *ids, "--db", str(db)])
+        assert (failed.exit_code, failed.output) == (1, f"study: {message}\n")
+    assert card(db, BRANCH)["status"] == "suspended"  # a typo among the ids changes nothing
+    unknown = runner.invoke(app, ["suspended", "Gti", "--db", str(db)])
+    assert unknown.exit_code == 1 and "study: no deck named 'Gti' (decks: Git)" in unknown.output
+    runner.invoke(app, ["unsuspend", str(branch), "--db", str(db)])
+    assert runner.invoke(app, ["suspended", "Git", "--db", str(db)]).output == (
+        "No suspended cards.\n"
+    )
+
+
+def test_an_id_prefix_must_name_one_suspended_card(db: Path) -> None:
+    with sqlite3.connect(db) as conn:  # two suspended cards whose ids start alike
+        conn.execute("update card set status = 'suspended', id = 'ab' || id where kind = 'command'")
+    failed = runner.invoke(app, ["unsuspend", "ab", "--db", str(db)])
+    assert (failed.exit_code, failed.output) == (
+        1,
+        "study: 'ab' is the start of 3 suspended cards' ids\n",
+    )
+    assert (
+        runner.invoke(
+            app, ["unsuspend", "AB" + str(card(db, LOG)["id"])[2:5], "--db", str(db)]
+        ).exit_code
+        == 0
+    )
+    assert (card(db, STATUS)["status"], card(db, LOG)["status"]) == ("suspended", "active")
 
 
 def test_limit_and_new(db: Path) -> None:

@@ -17,6 +17,7 @@ from study.store import open_store
 # migration was edited: revert it and add a new migration instead.
 SHIPPED = {
     "m001_initial": "b3263d2d63175704",
+    "m002_card_retired_from": "09d6fe7e41dec2eb",
 }
 
 
@@ -37,6 +38,7 @@ def test_names_are_numbered_in_order_and_unique() -> None:
 
 
 def test_shipped_migrations_are_never_edited(tmp_path: Path) -> None:
+    assert list(SHIPPED) == [migration.__name__ for migration in MIGRATIONS]  # each one shipped
     db = _connect(tmp_path / "fingerprint.db")
     for migration in MIGRATIONS[: len(SHIPPED)]:
         migration(db)
@@ -56,7 +58,7 @@ def test_upgrade_from_an_empty_database(tmp_path: Path) -> None:
     assert db.execute("SELECT count(*) FROM migration").fetchone()[0] == len(MIGRATIONS)
 
 
-def m002_card_flag(db: sqlite3.Connection) -> None:
+def next_card_flag(db: sqlite3.Connection) -> None:
     """A stand-in for the next release's migration."""
     db.execute("ALTER TABLE card ADD COLUMN flag INTEGER NOT NULL DEFAULT 0")
 
@@ -84,16 +86,16 @@ def test_upgrade_from_the_oldest_schema_keeps_the_data(
 ) -> None:
     path = tmp_path / "old.db"
     _oldest(path)
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, m002_card_flag])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, next_card_flag])
     open_store(path).close()
     db = _connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
     assert [r[0] for r in db.execute("SELECT name FROM migration ORDER BY applied_at")] == [
         *(m.__name__ for m in MIGRATIONS),
-        "m002_card_flag",
+        "next_card_flag",
     ]
-    assert db.execute("SELECT id, state, stability, flag FROM card").fetchall() == [
-        ("c1", 2, 4.5, 0)
+    assert db.execute("SELECT id, state, stability, retired_from, flag FROM card").fetchall() == [
+        ("c1", 2, 4.5, None, 0)
     ]
     assert db.execute("SELECT card_id, rating FROM review").fetchall() == [("c1", 3)]
 
@@ -122,5 +124,6 @@ def test_a_database_from_a_newer_release_is_refused(tmp_path: Path) -> None:
     _oldest(path)
     db = _connect(path)
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(StudyError, match=r"newer study \(schema 2, this release knows 1\)"):
+    newer = rf"newer study \(schema {len(MIGRATIONS) + 1}, this release knows {len(MIGRATIONS)}\)"
+    with pytest.raises(StudyError, match=newer):
         migrate(db)

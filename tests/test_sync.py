@@ -22,7 +22,7 @@ from study.cli import app
 from study.errors import StudyError
 from study.migrations import LATEST
 from study.parser import parse_text
-from study.queue import build_queue, grade, reviews_of
+from study.queue import build_queue, grade, reviews_of, suspend
 from study.store import CardRow, Store, open_store
 from study.sync import SyncReport, sync, sync_paths
 
@@ -163,6 +163,19 @@ def test_a_removed_card_is_retired_and_restored_with_its_history(vault: Vault) -
     restored = vault.row("What removes a file?")
     assert (restored.id, restored.status, _schedule(restored)) == (card_id, "active", schedule)
     assert vault.history("What removes a file?") == HISTORY
+
+
+def test_a_suspended_card_comes_back_suspended(vault: Vault) -> None:
+    card_id = vault.row("What removes a file?").id
+    suspend(vault.store, card_id)
+    vault.edit("What removes a file?::rm\n", "")
+    retired = vault.row("What removes a file?")
+    assert (retired.status, retired.retired_from) == ("retired", "suspended")
+    report = vault.edit("Copy a file", "What removes a file?::rm\nCopy a file")
+    assert _counts(report) == (0, 0, 0, 0, 1)
+    restored = vault.row("What removes a file?")
+    assert (restored.id, restored.status, restored.retired_from) == (card_id, "suspended", None)
+    assert card_id not in build_queue(vault.store, LATER + timedelta(days=30))
 
 
 def test_a_card_moved_to_another_note_of_the_deck_keeps_its_id(vault: Vault) -> None:
