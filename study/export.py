@@ -32,6 +32,7 @@ from typing import Any
 import genanki
 
 from study.card import Card
+from study.collector import collector_paused
 from study.errors import StudyError
 from study.media import Media
 from study.notetypes import BASIC, CLOZE, COMMAND, MODELS_CHANGED
@@ -313,6 +314,11 @@ def write_package(cards: Sequence[Card], out: Path, *, subdecks: bool = False) -
         raise StudyError(f"{out}: is a folder; give a file name such as {out / 'study.apkg'}")
     if not folder.is_dir():
         raise StudyError(f"{out}: {folder} is not an existing folder; create it first")
+    with collector_paused():
+        return _write(cards, out, folder, subdecks)
+
+
+def _write(cards: Sequence[Card], out: Path, folder: Path, subdecks: bool) -> ExportReport:
     built, media = _build(cards, subdecks)
     report = ExportReport(path=out, notes=len(built), skipped=media.skipped)
     report.decks = sorted({name for name, _, _ in built})

@@ -16,18 +16,17 @@ writes each note's cards as the parser workers hand them over (`_FirstSync`).
 
 from __future__ import annotations
 
-import gc
 import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from study.collector import collector_paused
 from study.errors import StudyError
 from study.incoming import Incoming, NoteRows, parsing
 from study.match import match_cards
@@ -139,23 +138,6 @@ def _sync(
     """
     with collector_paused():
         return _sync_notes(connect, release, paths, now, scanned)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for a sync (and its forked parse workers, which inherit it).
-
-    Parsing and syncing make no reference cycles (a test holds the parser to that), so
-    reference counting frees everything; but the collector would pass over and over the
-    100,000 cards a first sync holds: ~15% of the main process's time, ~3% of a worker's.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _sync_notes(

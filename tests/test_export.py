@@ -7,6 +7,7 @@ place instead of duplicating them.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -23,6 +24,7 @@ from typer.testing import CliRunner
 
 from study.card import Card
 from study.cli import app
+from study.collector import collector_paused
 from study.errors import StudyError
 from study.export import anki_tag, deck_id, deck_name, export, write_package
 from study.vault import load_cards
@@ -227,6 +229,17 @@ def test_same_input_gives_byte_identical_deflated_package(vault: Path, tmp_path:
         assert [e.filename for e in entries] == ["collection.anki2", "media", "0", "1"]
         assert {e.compress_type for e in entries} == {zipfile.ZIP_DEFLATED}
         assert {e.date_time for e in entries} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_exporting_makes_no_reference_cycles(vault: Path, tmp_path: Path) -> None:
+    """write_package pauses the cycle collector: it must leave nothing only it could free."""
+    cards = load_cards([vault, DECKS / "docker.md"]).cards
+    write_package(cards, tmp_path / "warm.apkg")  # first-use imports and caches
+    gc.collect()
+    with collector_paused():
+        report = write_package(cards, tmp_path / "study.apkg", subdecks=True)
+        assert gc.collect() == 0
+    assert gc.isenabled() and report.notes > 70 and report.media
 
 
 def test_images_travel_and_references_outside_or_missing_are_reported(

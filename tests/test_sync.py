@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import shutil
 import sqlite3
 import string
 import tempfile
@@ -19,12 +21,14 @@ from typer.testing import CliRunner
 
 import study.sync
 from study.cli import app
+from study.collector import collector_paused
 from study.errors import StudyError
 from study.migrations import LATEST
 from study.parser import parse_text
 from study.queue import build_queue, grade, reviews_of, suspend
 from study.store import CardRow, Store, open_store
 from study.sync import SyncReport, sync, sync_paths
+from tests.support import DECKS, FIXTURES
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -557,3 +561,21 @@ def test_a_first_sync_writes_what_the_general_path_writes(
     folders = [Path(str(row[3])).parent.name for row in rows]
     assert folders == ["git-2"] + 5 * ["git"]  # added in path order: "git-2/" < "git/"
     assert _indexes(tmp_path / "first.db") == _indexes(tmp_path / "general.db")
+
+
+def test_syncing_makes_no_reference_cycles(tmp_path: Path) -> None:
+    """A sync pauses the cycle collector: it must leave nothing only the collector could free."""
+    notes = tmp_path / "notes"
+    shutil.copytree(FIXTURES / "tldr", notes)
+    shutil.copy(DECKS / "docker.md", notes / "docker.md")
+    warm = sync_paths(tmp_path / "warm.db", [notes], NOW)  # first-use imports and caches
+    gc.collect()
+    with collector_paused():
+        first = sync_paths(tmp_path / "study.db", [notes], NOW)
+        tar = notes / "en" / "tar.md"
+        tar.write_text(tar.read_text().replace("into the current directory", "here"))
+        (notes / "en" / "chmod.md").unlink()
+        again = sync_paths(tmp_path / "study.db", [], LATER)
+        assert gc.collect() == 0
+    assert first.added == warm.added > 200
+    assert (again.updated, again.retired, again.parsed) == (2, 16, 1)
