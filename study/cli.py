@@ -157,13 +157,17 @@ def sync_command(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Notes or folders to register (none: re-sync).")
     ] = None,
+    forget: Annotated[
+        list[Path] | None,
+        typer.Option("--forget", help="Unregister a note or folder; its cards retire, kept."),
+    ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Register notes or folders and bring the cards in line with them; history is kept."""
     from study.clock import current_time
     from study.sync import sync_paths
 
-    report = sync_paths(db, paths or [], current_time())
+    report = sync_paths(db, paths or [], current_time(), forget or [])
     typer.echo(report.render())
     for line in report.failures:
         typer.echo(f"study: {line}", err=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +47,19 @@ class Plan:
 
 def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def uncovered(
+    known: Iterable[str], forgotten: Sequence[str], kept: Sequence[str], gone: Sequence[str]
+) -> list[str]:
+    """The synced notes under a `forgotten` root that no `kept` root covers (and not `gone`)."""
+    return [
+        path
+        for path in known
+        if any(_under(path, root) for root in forgotten)
+        and not any(_under(path, root) for root in kept)
+        and path not in gone
+    ]
 
 
 def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:

@@ -17,6 +17,7 @@ writes each note's cards as the parser workers hand them over (`_FirstSync`).
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -32,7 +33,7 @@ from study.incoming import Incoming, NoteRows, parsing
 from study.match import match_cards
 from study.migrations import BUSY_TIMEOUT_S, configure, prepare
 from study.paths import default_db_path
-from study.scan import Plan, plan, quick_check, resolve_roots
+from study.scan import Plan, plan, quick_check, resolve_roots, uncovered
 
 if TYPE_CHECKING:
     from study.store import Store
@@ -53,6 +54,7 @@ class SyncReport:
     removed: int = 0  # notes gone since the last sync
     merged: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)  # roots unregistered by --forget
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -66,18 +68,26 @@ class SyncReport:
         return f"{changes} ({notes})"
 
     def render(self) -> str:
-        """What `study sync` prints: the summary, then each merge of a duplicate card."""
-        return "\n".join([self.summary(), *(f"  merged: {line}" for line in self.merged)])
+        """What `study sync` prints: the summary, each root forgotten, each merge of a card."""
+        forgot = [
+            f"  forgot: {root} (`study sync {shlex.quote(root)}` brings it back)"
+            for root in self.forgotten
+        ]
+        merged = [f"  merged: {line}" for line in self.merged]
+        return "\n".join([self.summary(), *forgot, *merged])
 
 
-def sync_paths(db_path: Path | None, paths: Sequence[Path], now: datetime) -> SyncReport:
-    """`study sync [PATH...]`: register `paths` (none: the registered roots) and sync them.
+def sync_paths(
+    db_path: Path | None, paths: Sequence[Path], now: datetime, forget: Sequence[Path] = ()
+) -> SyncReport:
+    """`study sync [PATH...] [--forget PATH]`: register `paths` (none: the registered roots)
+    and sync them; unregister `forget` first, retiring the cards only it covered.
 
     Plain sqlite3 all the way (no SQLModel import, ~0.7 s saved on every run that changes
     something); the SQL is the same `sync()` runs through a Store.
     """
     db_path = Path(db_path).expanduser() if db_path is not None else default_db_path()
-    scanned = quick_check(db_path, resolve_roots(paths))
+    scanned = None if forget else quick_check(db_path, resolve_roots(paths))
     if scanned is not None and scanned.idle:
         return SyncReport(unchanged=scanned.unchanged)
     prepare(db_path, create=True)
@@ -93,7 +103,7 @@ def sync_paths(db_path: Path | None, paths: Sequence[Path], now: datetime) -> Sy
         held.pop().close()
 
     try:
-        report = _sync(connect, release, paths, now, scanned)
+        report = _sync(connect, release, paths, now, forget, scanned)
         connect().commit()
         return report
     finally:
@@ -101,7 +111,9 @@ def sync_paths(db_path: Path | None, paths: Sequence[Path], now: datetime) -> Sy
             release()  # without a commit: rolled back
 
 
-def sync(store: Store, paths: Sequence[Path], now: datetime) -> SyncReport:
+def sync(
+    store: Store, paths: Sequence[Path], now: datetime, forget: Sequence[Path] = ()
+) -> SyncReport:
     """Register `paths` as roots (none: re-sync the registered roots) and apply the notes.
 
     One transaction: a failure part way leaves the store as it was. The session's rows are
@@ -117,7 +129,7 @@ def sync(store: Store, paths: Sequence[Path], now: datetime) -> SyncReport:
         store.engine.dispose()  # reconnects on next use
 
     try:
-        report = _sync(connect, release, paths, now)
+        report = _sync(connect, release, paths, now, forget)
         session.commit()
     finally:
         session.rollback()
@@ -130,6 +142,7 @@ def _sync(
     release: Callable[[], None],
     paths: Sequence[Path],
     now: datetime,
+    forget: Sequence[Path],
     scanned: Plan | None = None,
 ) -> SyncReport:
     """The sync itself, uncommitted; `release` closes the connection before a fork.
@@ -137,7 +150,7 @@ def _sync(
     `scanned` is the plan `quick_check` already made, so the notes are not hashed twice.
     """
     with collector_paused():
-        return _sync_notes(connect, release, paths, now, scanned)
+        return _sync_notes(connect, release, paths, now, forget, scanned)
 
 
 def _sync_notes(
@@ -145,16 +158,21 @@ def _sync_notes(
     release: Callable[[], None],
     paths: Sequence[Path],
     now: datetime,
+    forget: Sequence[Path],
     scanned: Plan | None,
 ) -> SyncReport:
     db = connect()
     roots = resolve_roots(paths)
     registered = [row[0] for row in db.execute("SELECT path FROM root")]
-    if not roots and not registered:
+    forgotten = _forget(db, resolve_roots(forget), registered)
+    registered = [root for root in registered if root not in forgotten]
+    if not roots and not registered and not forgotten:
         raise StudyError("nothing to sync yet: run `study sync PATH` with a note or a folder")
     known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
     todo = scanned or plan(roots or registered, known, explicit=bool(roots))
+    todo.gone += uncovered(known, forgotten, [*roots, *registered], todo.gone)
     report = SyncReport(unchanged=todo.unchanged, failures=list(todo.failures))
+    report.forgotten = forgotten
     # Forking is safe on Linux only (macOS system libraries may not survive it).
     parallel = len(todo.changed) >= PARALLEL_FROM and _workers() > 1 and sys.platform == "linux"
     if parallel:
@@ -174,6 +192,16 @@ def _sync_notes(
     )
     report.parsed, report.removed = len(notes), len(todo.gone)
     return report
+
+
+def _forget(db: sqlite3.Connection, roots: list[str], registered: list[str]) -> list[str]:
+    """Unregister `roots` (inside the sync's transaction); StudyError if one is not registered."""
+    for root in roots:
+        if root not in registered:
+            listing = ", ".join(registered) or "none"
+            raise StudyError(f"{root} is not registered, so there is nothing to forget ({listing})")
+    db.executemany("DELETE FROM root WHERE path = ?", [(root,) for root in roots])
+    return roots
 
 
 PARALLEL_FROM = 100  # changed notes from which parsing is spread over the CPU cores

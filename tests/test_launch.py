@@ -63,3 +63,13 @@ def test_unknown_flags_and_help_go_to_typer(tmp_path: Path) -> None:
     wrong = study("due", "--bogus", home=tmp_path / "h")
     assert wrong.returncode == 2
     assert "No such option: --bogus" in wrong.stderr
+
+
+def test_sync_forget_goes_through_typer_from_the_console_script(tmp_path: Path) -> None:
+    note = tmp_path / "git.md"
+    note.write_text(NOTE)
+    assert study("sync", str(note), home=tmp_path / "h").returncode == 0
+    forgot = study("sync", "--forget", str(note), home=tmp_path / "h")
+    assert forgot.returncode == 0, forgot.stderr
+    assert forgot.stdout.startswith("0 added, 0 updated, 0 moved, 2 retired, 0 restored")
+    assert forgot.stderr == "True\n"  # a flag the fast path does not know: Typer parsed it

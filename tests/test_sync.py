@@ -28,7 +28,7 @@ from study.parser import parse_text
 from study.queue import build_queue, grade, reviews_of, suspend
 from study.store import CardRow, Store, open_store
 from study.sync import SyncReport, sync, sync_paths
-from tests.support import DECKS, FIXTURES
+from tests.support import DECKS, FIXTURES, reviews
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -292,6 +292,88 @@ def test_sync_command_registers_then_resyncs(tmp_path: Path) -> None:
     )
     again = runner.invoke(app, ["sync", "--db", db])
     assert again.output.startswith("0 added, 0 updated")
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT path FROM root").fetchall() == [(str(notes),)]
+
+
+def _statuses(db: str) -> dict[str, str]:
+    with sqlite3.connect(db) as raw:
+        return dict(raw.execute("SELECT front, status FROM card"))
+
+
+def test_forget_unregisters_a_folder_and_retires_only_its_cards(tmp_path: Path) -> None:
+    shell, git = tmp_path / "shell", tmp_path / "git"
+    for folder, text in ((shell, SHELL), (git, "# Git\n\n## Basics\n\nShow the log?::git log\n")):
+        folder.mkdir()
+        (folder / "note.md").write_text(text)
+    db = str(tmp_path / "s.db")
+    env = {"STUDY_NOW": NOW.isoformat()}
+    assert runner.invoke(app, ["sync", str(shell), str(git), "--db", db], env=env).exit_code == 0
+    with open_store(Path(db)) as store:
+        grade(store, store.cards(["Git"])[0].id, 3, NOW)
+
+    forgot = runner.invoke(app, ["sync", "--forget", str(git), "--db", db], env=env)
+    assert forgot.exit_code == 0, forgot.output
+    assert forgot.output == (
+        "0 added, 0 updated, 0 moved, 1 retired, 0 restored "
+        "(0 notes parsed, 1 unchanged, 1 removed)\n"
+        f"  forgot: {git} (`study sync {git}` brings it back)\n"
+    )
+    assert _statuses(db)["Show the log?"] == "retired"
+    assert set(_statuses(db).values()) == {"active", "retired"}
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT path FROM root").fetchall() == [(str(shell),)]
+    assert runner.invoke(app, ["sync", "--db", db], env=env).output.startswith("0 added")
+
+    back = runner.invoke(app, ["sync", str(git), "--db", db], env=env)
+    assert back.output.startswith("0 added, 0 updated, 0 moved, 0 retired, 1 restored")
+    assert _statuses(db)["Show the log?"] == "active"
+    assert [rating for _, rating in reviews(Path(db))] == [3]  # its history came back with it
+
+
+def test_forget_keeps_what_another_root_still_covers(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "shell.md").write_text(SHELL)
+    db = str(tmp_path / "s.db")
+    runner.invoke(app, ["sync", str(notes), str(notes / "shell.md"), "--db", db])
+    forgot = runner.invoke(app, ["sync", "--forget", str(notes / "shell.md"), "--db", db])
+    assert forgot.output.startswith("0 added, 0 updated, 0 moved, 0 retired, 0 restored")
+    assert set(_statuses(db).values()) == {"active"}
+
+
+def test_forget_is_how_a_vanished_folder_stops_failing_every_sync(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "shell.md").write_text(SHELL)
+    db = str(tmp_path / "s.db")
+    runner.invoke(app, ["sync", str(notes), "--db", db])
+    shutil.rmtree(notes)
+    assert runner.invoke(app, ["sync", "--db", db]).exit_code == 1
+    forgot = runner.invoke(app, ["sync", "--forget", str(notes), "--db", db])
+    assert forgot.exit_code == 0, forgot.output
+    assert set(_statuses(db).values()) == {"retired"}
+    after = runner.invoke(app, ["sync", "--db", db])  # the vanished folder is no longer named
+    assert (
+        after.output
+        == "study: nothing to sync yet: run `study sync PATH` with a note or a folder\n"
+    )
+
+
+def test_forget_of_a_path_never_registered_changes_nothing(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "shell.md").write_text(SHELL)
+    db = tmp_path / "s.db"
+    runner.invoke(app, ["sync", str(notes), "--db", str(db)])
+    before = _statuses(str(db))
+    result = runner.invoke(app, ["sync", "--forget", str(tmp_path / "elsewhere"), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"study: {tmp_path / 'elsewhere'} is not registered, so there is nothing to forget "
+        f"({notes})\n"
+    )
+    assert _statuses(str(db)) == before
     with sqlite3.connect(db) as raw:
         assert raw.execute("SELECT path FROM root").fetchall() == [(str(notes),)]
 
