@@ -628,6 +628,7 @@ def test_a_first_sync_writes_what_the_general_path_writes(
     (folder / "git" / "bad.md").write_bytes(b"\xff\xfe\x00")
     monkeypatch.setattr(study.sync, "PARALLEL_FROM", 2)
     monkeypatch.setattr(study.sync, "_workers", lambda: 2)
+    monkeypatch.setattr(study.sync._FirstSync, "INDEX_AT", 0.5)  # indexes built half way
     streamed = sync_paths(tmp_path / "first.db", [folder], NOW)
     monkeypatch.setattr(study.sync._FirstSync, "start", classmethod(lambda *args: None))
     general = sync_paths(tmp_path / "general.db", [folder], NOW)
@@ -643,6 +644,11 @@ def test_a_first_sync_writes_what_the_general_path_writes(
     folders = [Path(str(row[3])).parent.name for row in rows]
     assert folders == ["git-2"] + 5 * ["git"]  # added in path order: "git-2/" < "git/"
     assert _indexes(tmp_path / "first.db") == _indexes(tmp_path / "general.db")
+    with sqlite3.connect(tmp_path / "first.db") as raw:  # the indexes hold every row
+        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert raw.execute(
+            "SELECT count(*) FROM card INDEXED BY ix_card_deck WHERE deck = 'Git'"
+        ).fetchone() == (6,)
 
 
 def test_syncing_makes_no_reference_cycles(tmp_path: Path) -> None:
