@@ -301,6 +301,7 @@ def _write_zip(target: Path, collection: bytes, media: dict[str, Path]) -> None:
                 shutil.copyfileobj(source, out, 1 << 20)
 
 
+@collector_paused()
 def write_package(cards: Sequence[Card], out: Path, *, subdecks: bool = False) -> ExportReport:
     """Write `cards` to the Anki package `out`, atomically: all of it or nothing.
 
@@ -314,11 +315,6 @@ def write_package(cards: Sequence[Card], out: Path, *, subdecks: bool = False) -
         raise StudyError(f"{out}: is a folder; give a file name such as {out / 'study.apkg'}")
     if not folder.is_dir():
         raise StudyError(f"{out}: {folder} is not an existing folder; create it first")
-    with collector_paused():
-        return _write(cards, out, folder, subdecks)
-
-
-def _write(cards: Sequence[Card], out: Path, folder: Path, subdecks: bool) -> ExportReport:
     built, media = _build(cards, subdecks)
     report = ExportReport(path=out, notes=len(built), skipped=media.skipped)
     report.decks = sorted({name for name, _, _ in built})

@@ -137,6 +137,7 @@ def sync(
     return report
 
 
+@collector_paused()
 def _sync(
     connect: Callable[[], sqlite3.Connection],
     release: Callable[[], None],
@@ -149,18 +150,6 @@ def _sync(
 
     `scanned` is the plan `quick_check` already made, so the notes are not hashed twice.
     """
-    with collector_paused():
-        return _sync_notes(connect, release, paths, now, forget, scanned)
-
-
-def _sync_notes(
-    connect: Callable[[], sqlite3.Connection],
-    release: Callable[[], None],
-    paths: Sequence[Path],
-    now: datetime,
-    forget: Sequence[Path],
-    scanned: Plan | None,
-) -> SyncReport:
     db = connect()
     roots = resolve_roots(paths)
     registered = [row[0] for row in db.execute("SELECT path FROM root")]

@@ -17,11 +17,13 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from typer.testing import CliRunner
 
+import study.export
 from study.card import Card
 from study.cli import app
 from study.collector import collector_paused
@@ -240,6 +242,21 @@ def test_exporting_makes_no_reference_cycles(vault: Path, tmp_path: Path) -> Non
         report = write_package(cards, tmp_path / "study.apkg", subdecks=True)
         assert gc.collect() == 0
     assert gc.isenabled() and report.notes > 70 and report.media
+
+
+def test_the_collector_is_paused_during_an_export_and_back_after(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    real_build = study.export._build
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(study.export, "_build", build)
+    write_package(load_cards([vault]).cards, tmp_path / "study.apkg")
+    assert seen == [False] and gc.isenabled()
 
 
 def test_images_travel_and_references_outside_or_missing_are_reported(

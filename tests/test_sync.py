@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -667,3 +668,21 @@ def test_syncing_makes_no_reference_cycles(tmp_path: Path) -> None:
         assert gc.collect() == 0
     assert first.added == warm.added > 200
     assert (again.updated, again.retired, again.parsed) == (2, 16, 1)
+
+
+def test_the_collector_is_paused_during_a_sync_and_back_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    real_plan = study.sync.plan
+
+    def plan(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(study.sync, "plan", plan)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "shell.md").write_text(SHELL)
+    sync_paths(tmp_path / "s.db", [notes], NOW)
+    assert seen == [False] and gc.isenabled()
