@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sqlite3
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -31,3 +34,16 @@ def reviews(db: Path) -> list[tuple[str, int]]:
             "select card.front, review.rating from review join card on card.id = review.card_id"
             " order by review.id"
         ).fetchall()
+
+
+def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str) -> list[bool]:
+    """Whether the cycle collector was on each time `module.name` was called (a spy)."""
+    seen: list[bool] = []
+    real = getattr(module, name)
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return seen

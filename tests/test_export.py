@@ -17,7 +17,6 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
@@ -30,7 +29,7 @@ from study.collector import collector_paused
 from study.errors import StudyError
 from study.export import anki_tag, deck_id, deck_name, export, write_package
 from study.vault import load_cards
-from tests.support import DECKS, REPO
+from tests.support import DECKS, REPO, collector_states
 
 runner = CliRunner()
 
@@ -247,14 +246,7 @@ def test_exporting_makes_no_reference_cycles(vault: Path, tmp_path: Path) -> Non
 def test_the_collector_is_paused_during_an_export_and_back_after(
     vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[bool] = []
-    real_build = study.export._build
-
-    def build(*args: Any, **kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
-        return real_build(*args, **kwargs)
-
-    monkeypatch.setattr(study.export, "_build", build)
+    seen = collector_states(monkeypatch, study.export, "_build")
     write_package(load_cards([vault]).cards, tmp_path / "study.apkg")
     assert seen == [False] and gc.isenabled()
 

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -29,7 +28,7 @@ from study.parser import parse_text
 from study.queue import build_queue, grade, reviews_of, suspend
 from study.store import CardRow, Store, open_store
 from study.sync import SyncReport, sync, sync_paths
-from tests.support import DECKS, FIXTURES, reviews
+from tests.support import DECKS, FIXTURES, collector_states, reviews
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -673,14 +672,7 @@ def test_syncing_makes_no_reference_cycles(tmp_path: Path) -> None:
 def test_the_collector_is_paused_during_a_sync_and_back_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[bool] = []
-    real_plan = study.sync.plan
-
-    def plan(*args: Any, **kwargs: Any) -> Any:
-        seen.append(gc.isenabled())
-        return real_plan(*args, **kwargs)
-
-    monkeypatch.setattr(study.sync, "plan", plan)
+    seen = collector_states(monkeypatch, study.sync, "plan")
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "shell.md").write_text(SHELL)
