@@ -29,10 +29,10 @@ import genanki
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.vault import make_vault
-from study import export, render
-from study.card import Card
-from study.export import _build, deck_id, write_package
-from study.vault import load_cards
+from study.anki import export, render
+from study.anki.export import _build, deck_id, write_package
+from study.notes.card import Card
+from study.notes.vault import load_cards
 
 
 def genanki_inputs(cards: list[Card]) -> list[tuple[str, Any, list[str], list[str], str]]:

@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.vault import make_vault
-from study.parser import parse_text
-from study.vault import load_cards
+from study.notes.parser import parse_text
+from study.notes.vault import load_cards
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -76,7 +76,7 @@ def overview(
 ) -> None:
     """Turn Markdown notes into spaced-repetition cards and drill them in the terminal."""
     if ctx.invoked_subcommand is None:
-        from study.due import overview_text
+        from study.schedule.due import overview_text
 
         typer.echo(overview_text(None))
 
@@ -96,7 +96,7 @@ def drill(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Drill the cards due now: Space shows the answer, 1-4 grade it, q quits."""
-    from study.drill import Options, run_drill
+    from study.drill.loop import Options, run_drill
 
     options = Options(tuple(decks or ()), tuple(tag or ()), new, limit, typed)
     run_drill(db, options)
@@ -112,7 +112,7 @@ def due(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show per deck the cards due now, new today, later today and tomorrow."""
-    from study.due import run
+    from study.schedule.due import run
 
     text = run(decks or [], as_json, db, brief)
     if text:
@@ -125,9 +125,9 @@ def suspended_command(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """List the cards you suspended (`!` in a drill), each with its id."""
-    from study.cardview import card_lines
-    from study.queue import suspended
-    from study.store import open_store
+    from study.notes.cardview import card_lines
+    from study.schedule.queue import suspended
+    from study.schedule.store import open_store
 
     with open_store(db, create=False) as store:
         cards = suspended(store, decks or [])
@@ -140,9 +140,9 @@ def unsuspend_command(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Bring suspended cards back into the drill (ids from `study suspended`)."""
-    from study.cardview import card_lines
-    from study.queue import unsuspend
-    from study.store import open_store
+    from study.notes.cardview import card_lines
+    from study.schedule.queue import unsuspend
+    from study.schedule.store import open_store
 
     with open_store(db, create=False) as store:
         cards = unsuspend(store, ids)
@@ -165,7 +165,7 @@ def sync_command(
 ) -> None:
     """Register notes or folders and bring the cards in line with them; history is kept."""
     from study.clock import current_time
-    from study.sync import sync_paths
+    from study.schedule.sync import sync_paths
 
     report = sync_paths(db, paths or [], current_time(), forget or [])
     typer.echo(report.render())
@@ -182,7 +182,7 @@ def config_command(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show or change the schedule settings (new cards per day, retention, steps, ...)."""
-    from study.scheduler import config
+    from study.schedule.scheduler import config
 
     typer.echo(config(db, key, value))
 
@@ -206,7 +206,7 @@ def export_command(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Write an Anki package (.apkg); importing it again updates the notes, never duplicates."""
-    from study.export import export
+    from study.anki.export import export
 
     report = export(targets or [], output, tags=tag or [], subdecks=subdecks, db_path=db)
     for message in report.skipped:
@@ -257,7 +257,7 @@ def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> Non
 
     from study.clock import current_time
     from study.paths import default_db_path
-    from study.remind import check, notify
+    from study.remind.reminder import check, notify
 
     message = check(db or default_db_path(), current_time(), decks or [], minimum)
     if message and (not notify(message) or sys.stdout.isatty()):
@@ -269,10 +269,10 @@ def remind_install(
     at: _At, decks: _Decks = None, minimum: _Min = 1, db: _Db = None, backend: _Backend = "auto"
 ) -> None:
     """Remind you every day at --at: replaces the reminder installed before, if any."""
-    from study import timer
     from study.clock import current_time
     from study.paths import default_db_path
-    from study.remind import resolve_decks
+    from study.remind import timer
+    from study.remind.reminder import resolve_decks
 
     hour, minute = timer.parse_at(at)
     resolved = resolve_decks(db or default_db_path(), decks or [])
@@ -286,7 +286,7 @@ def remind_install(
 @remind_app.command("uninstall")
 def remind_uninstall(backend: _Backend = "auto") -> None:
     """Remove the daily reminder."""
-    from study import timer
+    from study.remind import timer
 
     removed = timer.uninstall(backend)
     if removed:
@@ -298,8 +298,8 @@ def remind_uninstall(backend: _Backend = "auto") -> None:
 @remind_app.command("status")
 def remind_status() -> None:
     """Show the daily reminder installed, and when it fires next."""
-    from study import timer
     from study.clock import current_time
+    from study.remind import timer
 
     found = timer.status()
     if not found:
@@ -322,10 +322,10 @@ def remind_ics(
 ) -> None:
     """Write an iCalendar file: a daily event with an alarm, for phones and calendar apps."""
     from study.clock import current_time
-    from study.ical import write_calendar
     from study.paths import default_db_path
-    from study.remind import resolve_decks
-    from study.timer import parse_at
+    from study.remind.ical import write_calendar
+    from study.remind.reminder import resolve_decks
+    from study.remind.timer import parse_at
 
     hour, minute = parse_at(at)
     resolved = resolve_decks(db or default_db_path(), decks or [])
@@ -343,8 +343,8 @@ def cards(
     ] = False,
 ) -> None:
     """List the cards your notes make, without touching any database."""
-    from study.cardview import print_cards
-    from study.vault import load_cards
+    from study.notes.cardview import print_cards
+    from study.notes.vault import load_cards
 
     loaded = load_cards(paths)
     for message in loaded.merged:

@@ -35,7 +35,7 @@ def _fast_args(args: list[str], flags: tuple[str, ...]) -> tuple[list[str], set[
 
 
 def _due(args: list[str]) -> int:
-    from study.due import run
+    from study.schedule.due import run
 
     decks, flags, db = _fast_args(args, ("--json", "--brief"))
     text = run(decks, "--json" in flags, db, "--brief" in flags)
@@ -46,7 +46,7 @@ def _due(args: list[str]) -> int:
 
 def _sync(args: list[str]) -> int:
     from study.clock import current_time
-    from study.sync import sync_paths
+    from study.schedule.sync import sync_paths
 
     paths, _, db = _fast_args(args, ())
     report = sync_paths(db, [Path(p) for p in paths], current_time())

@@ -13,9 +13,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from study import notetext as nt
-from study.blocks import Inline, parse_blocks
-from study.parser import _PROSE_MARKS
+from study.notes import notetext as nt
+from study.notes.blocks import Inline, parse_blocks
+from study.notes.parser import _PROSE_MARKS
 from tests.support import DECKS, FIXTURES
 
 FULL = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
-from study.drill import Summary, compare_typed, format_summary
-from study.scheduler import day_start, set_setting
-from study.store import open_store
+from study.drill.loop import Summary, compare_typed, format_summary
+from study.schedule.scheduler import day_start, set_setting
+from study.schedule.store import open_store
 from tests.support import reviews
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

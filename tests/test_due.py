@@ -14,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
-from study.due import DeckDue, due_counts, render
 from study.errors import StudyError
-from study.scheduler import day_start
-from study.store import open_store
+from study.schedule.due import DeckDue, due_counts, render
+from study.schedule.scheduler import day_start
+from study.schedule.store import open_store
 from tests.support import REPO
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -130,7 +130,7 @@ def test_siblings_buried_and_suspended_cards_wait(db: Path) -> None:
 
 
 def test_due_agrees_with_the_drill_queue(db: Path) -> None:
-    from study.queue import build_queue
+    from study.schedule.queue import build_queue
 
     add_card(db, "l", "alpha", **reviewed(NOW - timedelta(minutes=1), state=1))
     add_card(db, "r", "beta", **reviewed(NOW - timedelta(days=1)))
@@ -229,7 +229,7 @@ def test_bad_databases_are_one_line_errors(tmp_path: Path, content: object, mess
 
 @pytest.mark.parametrize("hour", [0, 3, 4, 5, 23])
 def test_day_start_is_the_schedulers(hour: int) -> None:
-    from study import due, scheduler
+    from study.schedule import due, scheduler
 
     for minutes in range(0, 48 * 60, 97):
         moment = NOW + timedelta(minutes=minutes)
@@ -237,7 +237,7 @@ def test_day_start_is_the_schedulers(hour: int) -> None:
 
 
 def test_defaults_are_the_schedulers() -> None:
-    from study import due, scheduler
+    from study.schedule import due, scheduler
 
     assert {k: str(v) for k, v in due.DEFAULTS.items()} == {
         k: scheduler.DEFAULTS[k] for k in due.DEFAULTS

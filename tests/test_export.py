@@ -22,13 +22,13 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from typer.testing import CliRunner
 
-import study.export
-from study.card import Card
+import study.anki.export
+from study.anki.export import anki_tag, deck_id, deck_name, export, write_package
 from study.cli import app
 from study.collector import collector_paused
 from study.errors import StudyError
-from study.export import anki_tag, deck_id, deck_name, export, write_package
-from study.vault import load_cards
+from study.notes.card import Card
+from study.notes.vault import load_cards
 from tests.support import DECKS, REPO, collector_states
 
 runner = CliRunner()
@@ -246,7 +246,7 @@ def test_exporting_makes_no_reference_cycles(vault: Path, tmp_path: Path) -> Non
 def test_the_collector_is_paused_during_an_export_and_back_after(
     vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen = collector_states(monkeypatch, study.export, "_build")
+    seen = collector_states(monkeypatch, study.anki.export, "_build")
     write_package(load_cards([vault]).cards, tmp_path / "study.apkg")
     assert seen == [False] and gc.isenabled()
 

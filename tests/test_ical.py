@@ -10,7 +10,7 @@ from icalendar import Calendar
 from typer.testing import CliRunner
 
 from study.cli import app
-from study.ical import event_uid, reminder_calendar, write_calendar
+from study.remind.ical import event_uid, reminder_calendar, write_calendar
 from tests.test_remind import STUDY_NOW, make_db
 
 runner = CliRunner()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from study.card import Card
-from study.match import MATCH_THRESHOLD, match_cards, similarity
+from study.notes.card import Card
+from study.schedule.match import MATCH_THRESHOLD, match_cards, similarity
 
 
 def _card(front: str, back: str, kind: str = "basic") -> Card:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from study.card import Card
-from study.media import Media
+from study.anki.media import Media
+from study.notes.card import Card
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from study import migrations
 from study.errors import StudyError
-from study.migrations import MIGRATIONS, m001_initial, migrate
-from study.store import open_store
+from study.schedule import migrations
+from study.schedule.migrations import MIGRATIONS, m001_initial, migrate
+from study.schedule.store import open_store
 
 # The schema each shipped migration leads to, fingerprinted. If this test fails, a shipped
 # migration was edited: revert it and add a new migration instead.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import genanki
 
-from study.notetypes import BASIC, CLOZE, COMMAND
+from study.anki.notetypes import BASIC, CLOZE, COMMAND
 
 
 def test_note_type_ids_are_pinned() -> None:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from study.card import Card, card_id
-from study.notetext import clean_code, clean_title, is_junk
-from study.parser import ParsedNote, parse_text
+from study.notes.card import Card, card_id
+from study.notes.notetext import clean_code, clean_title, is_junk
+from study.notes.parser import ParsedNote, parse_text
 from tests.support import DECKS, FIXTURES, REPO
 
 DOCKER = (DECKS / "docker.md").read_text(encoding="utf-8")

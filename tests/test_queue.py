@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from study.errors import StudyError
-from study.queue import build_queue, bury, grade, preview, reviews_of, suspend, undo_last
-from study.scheduler import set_setting
-from study.store import CardRow, Store, open_store
-from study.sync import sync
+from study.schedule.queue import build_queue, bury, grade, preview, reviews_of, suspend, undo_last
+from study.schedule.scheduler import set_setting
+from study.schedule.store import CardRow, Store, open_store
+from study.schedule.sync import sync
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # the study day began at 04:00 UTC (TZ=UTC)
 

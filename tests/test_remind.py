@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
-from study.remind import brief_line, check, known_decks, notifier_command, resolve_decks
-from study.store import open_store
+from study.remind.reminder import brief_line, check, known_decks, notifier_command, resolve_decks
+from study.schedule.store import open_store
 
 runner = CliRunner()
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -114,7 +114,7 @@ def test_decks_resolve_case_insensitively_and_unknown_is_an_error(db: Path) -> N
 
 
 def test_brief_line_for_prompts(db: Path) -> None:
-    from study.due import due_counts
+    from study.schedule.due import due_counts
 
     assert brief_line(due_counts(db, NOW)) == "docker:9 git:3"
     later = due_counts(db, NOW + timedelta(days=5))

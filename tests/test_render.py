@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from study import render as render_module
-from study.render import cloze_count, escape_braces, render, render_plain
+from study.anki import render as render_module
+from study.anki.render import cloze_count, escape_braces, render, render_plain
 
 
 def test_plain_text_stays_plain() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from study.errors import StudyError
-from study.scan import content_hash, plan, resolve_roots
+from study.schedule.scan import content_hash, plan, resolve_roots
 
 
 def test_content_hash_is_deterministic_and_content_only() -> None:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
-from study.scheduler import (
+from study.schedule.scheduler import (
     DEFAULTS,
     Settings,
     day_start,
@@ -23,7 +23,7 @@ from study.scheduler import (
     set_setting,
     validate,
 )
-from study.store import open_store
+from study.schedule.store import open_store
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import SQLModel
 
 from study.errors import StudyError
-from study.migrations import LATEST
-from study.store import CardRow, open_store
-from study.sync import sync
+from study.schedule.migrations import LATEST
+from study.schedule.store import CardRow, open_store
+from study.schedule.sync import sync
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

@@ -19,15 +19,15 @@ from hypothesis import strategies as st
 from sqlmodel import select
 from typer.testing import CliRunner
 
-import study.sync
+import study.schedule.sync
 from study.cli import app
 from study.collector import collector_paused
 from study.errors import StudyError
-from study.migrations import LATEST
-from study.parser import parse_text
-from study.queue import build_queue, grade, reviews_of, suspend
-from study.store import CardRow, Store, open_store
-from study.sync import SyncReport, sync, sync_paths
+from study.notes.parser import parse_text
+from study.schedule.migrations import LATEST
+from study.schedule.queue import build_queue, grade, reviews_of, suspend
+from study.schedule.store import CardRow, Store, open_store
+from study.schedule.sync import SyncReport, sync, sync_paths
 from tests.support import DECKS, FIXTURES, collector_states, reviews
 
 runner = CliRunner()
@@ -508,8 +508,8 @@ def test_a_big_sync_parses_on_every_core_with_the_same_result(
         )
     (folder / "bad.md").write_bytes(b"\xff\xfe\x00")
     serial = _sync_into(folder, tmp_path / "serial.db")
-    monkeypatch.setattr(study.sync, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(study.sync, "_workers", lambda: 2)
+    monkeypatch.setattr(study.schedule.sync, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(study.schedule.sync, "_workers", lambda: 2)
     with open_store(tmp_path / "parallel.db") as store:
         report = sync(store, [folder], NOW)
         assert (report.added, report.parsed, len(report.failures)) == (6, 6, 1)
@@ -527,7 +527,7 @@ def test_study_sync_never_imports_sqlmodel(tmp_path: Path) -> None:
     (notes / "shell.md").write_text(SHELL)
     script = (
         "import sys; from datetime import datetime, UTC; from pathlib import Path\n"
-        "from study.sync import sync_paths\n"
+        "from study.schedule.sync import sync_paths\n"
         f"r = sync_paths(Path({str(tmp_path / 's.db')!r}), [Path({str(notes)!r})], "
         "datetime(2026, 3, 2, tzinfo=UTC))\n"
         "print(r.added, 'sqlmodel' in sys.modules, 'sqlalchemy' in sys.modules)\n"
@@ -626,11 +626,11 @@ def test_a_first_sync_writes_what_the_general_path_writes(
             f"Only in {name}?::yes\n\n## Commands\n\n- `git status`: {answer}\n"
         )
     (folder / "git" / "bad.md").write_bytes(b"\xff\xfe\x00")
-    monkeypatch.setattr(study.sync, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(study.sync, "_workers", lambda: 2)
-    monkeypatch.setattr(study.sync._FirstSync, "INDEX_AT", 0.5)  # indexes built half way
+    monkeypatch.setattr(study.schedule.sync, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(study.schedule.sync, "_workers", lambda: 2)
+    monkeypatch.setattr(study.schedule.sync._FirstSync, "INDEX_AT", 0.5)  # indexes built half way
     streamed = sync_paths(tmp_path / "first.db", [folder], NOW)
-    monkeypatch.setattr(study.sync._FirstSync, "start", classmethod(lambda *args: None))
+    monkeypatch.setattr(study.schedule.sync._FirstSync, "start", classmethod(lambda *args: None))
     general = sync_paths(tmp_path / "general.db", [folder], NOW)
     assert streamed == general
     assert (streamed.added, len(streamed.failures)) == (6, 1)
@@ -672,7 +672,7 @@ def test_syncing_makes_no_reference_cycles(tmp_path: Path) -> None:
 def test_the_collector_is_paused_during_a_sync_and_back_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen = collector_states(monkeypatch, study.sync, "plan")
+    seen = collector_states(monkeypatch, study.schedule.sync, "plan")
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "shell.md").write_text(SHELL)

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from study import cron, timer
 from study.cli import app
 from study.errors import StudyError
+from study.remind import cron, timer
 from tests.support import require_program
 from tests.test_remind import STUDY_NOW, make_db, utc_clock  # noqa: F401 (autouse fixture)
 

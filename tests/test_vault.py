@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from study.errors import StudyError
-from study.vault import find_notes, load_cards, read_note
+from study.notes.vault import find_notes, load_cards, read_note
 from tests.support import DECKS
 
 COMMANDS = "## Shell\n\n- `ls` — lists files\n- `pwd` — prints the folder\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from study.card import Card
+from study.notes.card import Card
 
 
 def cards_json(cards: Sequence[Card]) -> str:

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from study.card import Card
 from study.errors import StudyError
-from study.scheduler import (
+from study.notes.card import Card
+from study.schedule.scheduler import (
     Settings,
     day_start,
     load_settings,
@@ -26,7 +26,7 @@ from study.scheduler import (
     preview_intervals,
     review,
 )
-from study.store import CardRow, ReviewRow, Store, to_db
+from study.schedule.store import CardRow, ReviewRow, Store, to_db
 
 SCHEDULE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review")
 

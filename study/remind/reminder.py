@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from study.errors import StudyError
 
 if TYPE_CHECKING:
-    from study.due import DeckDue
+    from study.schedule.due import DeckDue
 
 NOTIFY_TIMEOUT = 10  # seconds; a hung notification daemon must not hang a timer job
 
@@ -50,7 +50,7 @@ def known_decks(db_path: Path) -> list[str]:
     """The decks that have cards in the database (plain sqlite3, read-only, like `study due`)."""
     import sqlite3
 
-    from study.due import connect
+    from study.schedule.due import connect
 
     conn = connect(db_path)
     try:
@@ -85,7 +85,7 @@ def resolve_decks(db_path: Path, decks: Sequence[str]) -> list[str]:
 
 def check(db_path: Path, now: datetime, decks: Sequence[str] = (), minimum: int = 1) -> str:
     """The reminder line for what is due at `now` in `decks` (all when empty), or ""."""
-    from study.due import due_counts
+    from study.schedule.due import due_counts
 
     resolved = resolve_decks(db_path, decks)
     return due_message(due_counts(db_path, now, resolved), decks=resolved, minimum=minimum)

@@ -22,7 +22,7 @@ from study.errors import StudyError
 if TYPE_CHECKING:
     import fsrs
 
-    from study.store import CardRow, Store
+    from study.schedule.store import CardRow, Store
 
 # Every setting as stored (text), with its default. A key missing from the table is the default.
 DEFAULTS: dict[str, str] = {
@@ -169,7 +169,7 @@ def day_start(now: datetime, rollover_hour: int = 4) -> datetime:
 
 def load_settings(store: Store) -> Settings:
     """The settings stored in the database, defaults for the rest."""
-    from study.store import SettingRow
+    from study.schedule.store import SettingRow
 
     rows = store.session.exec(_select(SettingRow)).all()
     return Settings.from_text({row.key: row.value for row in rows})
@@ -177,7 +177,7 @@ def load_settings(store: Store) -> Settings:
 
 def list_settings(store: Store) -> list[tuple[str, str, str]]:
     """(key, value in force, help) for every setting, for `study config`."""
-    from study.store import SettingRow
+    from study.schedule.store import SettingRow
 
     stored = {row.key: row.value for row in store.session.exec(_select(SettingRow)).all()}
     return [(key, stored.get(key, default), HELP[key]) for key, default in DEFAULTS.items()]
@@ -185,7 +185,7 @@ def list_settings(store: Store) -> list[tuple[str, str, str]]:
 
 def set_setting(store: Store, key: str, value: str) -> str:
     """Validate and store one setting; returns the value stored."""
-    from study.store import SettingRow
+    from study.schedule.store import SettingRow
 
     stored = validate(key, value)
     store.session.merge(SettingRow(key=key, value=stored))
@@ -266,7 +266,7 @@ def preview_intervals(
 
 def config(db_path: Path | None, key: str | None, value: str | None) -> str:
     """`study config [KEY [VALUE]]`: list the settings, show one, or change one."""
-    from study.store import open_store
+    from study.schedule.store import open_store
 
     if key is not None and key not in DEFAULTS:
         raise StudyError(f"unknown setting {key!r}; known: {', '.join(DEFAULTS)}")

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
-from study.card import Card
 from study.errors import StudyError
-from study.migrations import BUSY_TIMEOUT_S, configure, prepare
+from study.notes.card import Card
 from study.paths import default_db_path
+from study.schedule.migrations import BUSY_TIMEOUT_S, configure, prepare
 
 STATUSES = ("active", "suspended", "retired")
 

@@ -19,11 +19,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from study import queue
-from study.due import stamp
+from study.drill.terminal import ENTER, KeyReader, format_interval, markdown
 from study.errors import StudyError
-from study.store import Store
-from study.terminal import ENTER, KeyReader, format_interval, markdown
+from study.schedule import queue
+from study.schedule.due import stamp
+from study.schedule.store import Store
 
 Clock = Callable[[], datetime]
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -63,7 +63,7 @@ def ensure_cards(store: Store, now: datetime) -> str:
     if store.session.execute(text("select 1 from card limit 1")).first() is not None:
         return ""
     from study.paths import bundled_decks_dir
-    from study.sync import sync
+    from study.schedule.sync import sync
 
     report = sync(store, [bundled_decks_dir()], now)
     return f"First run: added the bundled decks ({report.added} cards)."
@@ -376,8 +376,8 @@ def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> 
     import sys
 
     from study.clock import current_time
-    from study.store import open_store
-    from study.terminal import make_console, signals_restore
+    from study.drill.terminal import make_console, signals_restore
+    from study.schedule.store import open_store
 
     clock = clock or current_time
     console = make_console()

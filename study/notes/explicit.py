@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from study import notetext as nt
-from study.blocks import Node
-from study.cardrules import LISTS, Blocks, Builder, Section, raw_text
+from study.notes import notetext as nt
+from study.notes.blocks import Node
+from study.notes.cardrules import LISTS, Blocks, Builder, Section, raw_text
 
 Span = tuple[int, int, str, str, str]  # a cloze: start, end, group, answer, hint
 _HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==", re.DOTALL)

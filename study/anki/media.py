@@ -11,8 +11,8 @@ import hashlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from study.card import Card
-from study.render import ImageResolver
+from study.anki.render import ImageResolver
+from study.notes.card import Card
 
 
 class Media:

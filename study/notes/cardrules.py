@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from study import notetext as nt
-from study.blocks import Inline, Node
-from study.card import Card, card_id
+from study.notes import notetext as nt
+from study.notes.blocks import Inline, Node
+from study.notes.card import Card, card_id
 
 Blocks = list[Node]
 LISTS = ("bullet_list", "ordered_list")
@@ -122,7 +122,7 @@ def fenced(code: str, language: str = "") -> str:
 def section_cards(section: Section, b: Builder) -> None:
     """Run the rules over one section's blocks, in order of precedence."""
     blocks = [node for node in section.blocks if kept(node)]
-    from study.explicit import explicit_cards  # the rule module imports this one
+    from study.notes.explicit import explicit_cards  # the rule module imports this one
 
     for rule in (explicit_cards, _tables, _commands):
         blocks = rule(blocks, section, b)

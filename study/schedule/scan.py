@@ -17,8 +17,8 @@ from pathlib import Path
 
 from study import __version__
 from study.errors import StudyError
-from study.migrations import LATEST
-from study.vault import find_notes
+from study.notes.vault import find_notes
+from study.schedule.migrations import LATEST
 
 
 def content_hash(data: bytes) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from study.errors import StudyError
 
 if TYPE_CHECKING:
-    from study.card import Card
+    from study.notes.card import Card
 
 
 class Incoming(NamedTuple):
@@ -59,8 +59,8 @@ def _rows(cards: list[Card], path: str) -> list[tuple[str | int, ...]]:
 
 def read_and_parse(path: str) -> NoteRows | str:
     """One note's cards, or the message saying why it cannot be read (runs in a worker too)."""
-    from study.parser import parse_text
-    from study.vault import read_note
+    from study.notes.parser import parse_text
+    from study.notes.vault import read_note
 
     try:
         text = read_note(Path(path))
@@ -84,7 +84,7 @@ def parsing(paths: Sequence[str], workers: int) -> Iterator[Iterator[NoteRows | 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import study.parser  # noqa: F401  (imported once here, inherited by every worker)
+    import study.notes.parser  # noqa: F401  (imported once here, inherited by every worker)
 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:

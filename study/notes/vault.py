@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from study.card import Card
 from study.errors import StudyError
+from study.notes.card import Card
 
 NOTE_SUFFIXES = (".md", ".markdown")
 # Folders that belong to tools, not to the user's notes (Obsidian settings, trash, VCS).
@@ -97,7 +97,7 @@ def load_cards(paths: Sequence[Path]) -> Loaded:
     two notes of one deck, or the same heading and question in two notes of one deck) is
     dropped and the merge reported.
     """
-    from study.parser import parse_text  # the parser is the heavy part; load it on demand
+    from study.notes.parser import parse_text  # the parser is the heavy part; load it on demand
 
     loaded = Loaded()
     first_seen: dict[str, Card] = {}

@@ -31,12 +31,12 @@ from typing import Any
 
 import genanki
 
-from study.card import Card
+from study.anki.media import Media
+from study.anki.notetypes import BASIC, CLOZE, COMMAND, MODELS_CHANGED
+from study.anki.render import cloze_count, render, render_plain
 from study.collector import collector_paused
 from study.errors import StudyError
-from study.media import Media
-from study.notetypes import BASIC, CLOZE, COMMAND, MODELS_CHANGED
-from study.render import cloze_count, render, render_plain
+from study.notes.card import Card
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: entry dates never vary
 # Level 2 packs a collection within 8% of level 6's size in a third of the time.
@@ -347,7 +347,9 @@ def _tagged(cards: list[Card], tags: Sequence[str]) -> list[Card]:
 
 
 def _store_cards(decks: list[str], tags: Sequence[str], db_path: Path | None) -> list[Card]:
-    from study.store import open_store  # sqlmodel is heavy: only when decks come from the store
+    from study.schedule.store import (
+        open_store,  # sqlmodel is heavy: only when decks come from the store
+    )
 
     try:
         store = open_store(db_path, create=False)
@@ -385,7 +387,7 @@ def export(
     cards: dict[str, Card] = {}
     failures: list[str] = []
     if paths:
-        from study.vault import load_cards
+        from study.notes.vault import load_cards
 
         loaded = load_cards(paths)
         failures = loaded.failures

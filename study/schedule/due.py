@@ -98,7 +98,7 @@ def connect(db_path: Path) -> sqlite3.Connection:
     if not {"card", "review", "setting"} <= tables:
         conn.close()
         raise StudyError(f"{db_path} is not a study database (no card, review, setting tables)")
-    from study.migrations import LATEST
+    from study.schedule.migrations import LATEST
 
     version = int(conn.execute("pragma user_version").fetchone()[0])
     if version > LATEST:
@@ -269,8 +269,8 @@ def render(counts: Sequence[DeckDue], as_json: bool) -> str:
 def run(decks: Sequence[str], as_json: bool, db: Path | None, brief: bool = False) -> str:
     """`study due` from its arguments: the one core call the CLI makes too.
 
-    `brief` is the shell-prompt form from study.remind (`docker:9 git:3`, empty when nothing
-    is due)."""
+    `brief` is the shell-prompt form from `study.remind.reminder` (`docker:9 git:3`, empty when
+    nothing is due)."""
     from study.paths import default_db_path
 
     path = db if db is not None else default_db_path()
@@ -280,7 +280,7 @@ def run(decks: Sequence[str], as_json: bool, db: Path | None, brief: bool = Fals
     if missing:
         raise StudyError(f"no deck named {missing[0]!r}; `study due` lists the decks")
     if brief:
-        from study.remind import brief_line
+        from study.remind.reminder import brief_line
 
         return brief_line(counts)
     return render(counts, as_json)

@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING
 
 from study.collector import collector_paused
 from study.errors import StudyError
-from study.incoming import Incoming, NoteRows, parsing
-from study.match import match_cards
-from study.migrations import BUSY_TIMEOUT_S, configure, prepare
 from study.paths import default_db_path
-from study.scan import Plan, plan, quick_check, resolve_roots, uncovered
+from study.schedule.incoming import Incoming, NoteRows, parsing
+from study.schedule.match import match_cards
+from study.schedule.migrations import BUSY_TIMEOUT_S, configure, prepare
+from study.schedule.scan import Plan, plan, quick_check, resolve_roots, uncovered
 
 if TYPE_CHECKING:
-    from study.store import Store
+    from study.schedule.store import Store
 
 
 @dataclass

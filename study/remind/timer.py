@@ -23,8 +23,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from study.atomic import write_atomic
-from study.cron import check_printable, cron_install, cron_remove, cron_status
 from study.errors import StudyError
+from study.remind.cron import check_printable, cron_install, cron_remove, cron_status
 
 BACKENDS = ("auto", "systemd", "cron", "launchd")
 UNIT = "study-remind"  # the systemd .service and .timer names

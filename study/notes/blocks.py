@@ -24,7 +24,7 @@ from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from study import notetext as nt
+from study.notes import notetext as nt
 
 # Built once: making a MarkdownIt compiles its rule chains.
 _MD = (
