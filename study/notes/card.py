@@ -25,6 +25,12 @@ KINDS = (
 )
 
 
+# The longest answer a card may have, in characters of its Markdown text: past this a student
+# cannot grade it honestly. The card rules split or drop longer answers (see
+# benchmarks/quality.py, which measures against the same number).
+MAX_ANSWER_CHARS = 400
+
+
 class Card(NamedTuple):
     """A card as the parser makes it; the store adds the schedule on top.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
@@ -25,15 +26,24 @@ from study.notes.cardrules import Builder, Section, kept, section_cards
 _PROSE_MARKS = re.compile(r"[#\[&%]")
 
 
+class Dropped(NamedTuple):
+    """Content a rule saw and made no card of, and why: what `study check` reports."""
+
+    line: int  # 1-based line in the note
+    text: str  # the question (or the content) left out, on one line
+    reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
+
+
 @dataclass
 class ParsedNote:
-    """One note's cards, the deck they belong to, the note's tags and merge reports."""
+    """One note's cards, the deck they belong to, the note's tags, merge and drop reports."""
 
     deck: str
     cards: list[Card] = field(default_factory=list)
     tags: tuple[str, ...] = ()
     merged: list[str] = field(default_factory=list)
     related: tuple[str, ...] = ()
+    dropped: list[Dropped] = field(default_factory=list)
 
 
 def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
