@@ -11,7 +11,7 @@ import re
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.cardrules import LISTS, Blocks, Builder, Section, raw_text
+from study.notes.builder import LISTS, Blocks, Builder, Section, raw_text
 
 Span = tuple[int, int, str, str, str]  # a cloze: start, end, group, answer, hint
 _HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==", re.DOTALL)

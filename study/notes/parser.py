@@ -17,8 +17,9 @@ from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
+from study.notes.builder import Builder, Section, kept
 from study.notes.card import Card
-from study.notes.cardrules import Builder, Section, kept, section_cards
+from study.notes.cardrules import section_cards
 
 # A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
 # (&num;) or percent-encoded autolink (<http://x/%5B>) that decodes to one. Texts with none

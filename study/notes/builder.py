@@ -1,0 +1,155 @@
+"""What every card rule works with: a section's blocks, and the Builder that collects cards.
+
+The Builder gives every card its id through `study.notes.card.card_id` and merges a command
+listed twice into one card. The rules themselves live in `cardrules` (their order), `tables`,
+`commands` and `explicit`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from study.notes import notetext as nt
+from study.notes.blocks import Inline, Node
+from study.notes.card import Card, card_id
+
+Blocks = list[Node]
+LISTS = ("bullet_list", "ordered_list")
+CODE = ("fence", "code_block")
+TERM_PATTERNS = (
+    re.compile(r"(\*\*|__)([^*_]{1,80}?):\1\s*(.+)", re.DOTALL),
+    re.compile(r"(\*\*|__)([^*_]{1,80}?)\1\s*(?:=|:|—|–|->|→|-(?=\s))\s*(.+)", re.DOTALL),
+    re.compile(r"()([^=`\n]{1,80}?)\s+(?:=|->|→)\s+(.+)", re.DOTALL),
+    re.compile(r"()([^:`\n]{1,60}?):\s+(.+)", re.DOTALL),
+    re.compile(r"()([^—–`\n]{1,60}?)\s+[—–]\s+(.+)", re.DOTALL),
+)
+
+
+@dataclass
+class Section:
+    """The blocks under one heading (path () is the text before the first heading)."""
+
+    path: tuple[str, ...]
+    line: int
+    aspect: bool = False  # an aspect sub-heading ("What it is") whose whole body is one card
+    blocks: Blocks = field(default_factory=list)
+
+
+class Builder:
+    """Collects a note's cards: computes ids, keeps them unique, merges repeated commands."""
+
+    def __init__(
+        self, deck: str, source: str, tags: tuple[str, ...], related: tuple[str, ...],
+        lines: list[str],
+    ) -> None:  # fmt: skip
+        self.deck, self.source, self.tags, self.related = deck, source, tags, related
+        self.lines = lines
+        self.merged: list[str] = []
+        self._cards: list[Card] = []
+        self._at: dict[str, int] = {}  # card id -> position in _cards
+
+    def cards(self) -> list[Card]:
+        return list(self._cards)
+
+    def source_of(self, node: Node) -> str:
+        """A block as Markdown, as the user wrote it (code blocks cleaned of chat junk)."""
+        if node.type in CODE:
+            code, language = nt.clean_code(node.content, node.info)
+            return fenced(code, language)
+        start, end = node.map or (0, 0)
+        return nt.tidy("\n".join(self.lines[start:end]))
+
+    def add(
+        self, kind: str, path: tuple[str, ...], key: str, front: str, back: str, line: int,
+        reverse: tuple[str, str, int] | None = None, note: str | None = None,
+    ) -> str | None:  # fmt: skip
+        """Add a card (and its reverse sibling, sharing its note id); its id, or None.
+
+        `note` groups siblings that are not reverses (the deletions of one cloze text).
+        """
+        front, back = front.strip(), back.strip()
+        if not front or not back:
+            return None
+        id_path = () if kind == "command" else path
+        cid = card_id(self.deck, kind, id_path, key)
+        if cid in self._at and kind == "command":
+            self._merge_command(cid, back, line)
+            return cid
+        n = 1
+        while cid in self._at:
+            n += 1
+            cid = card_id(self.deck, kind, id_path, f"{key}\x1f{n}")
+        self._put(cid, note or cid, kind, front, back, line, path)
+        if reverse and reverse[0].strip() and reverse[1].strip():
+            rid = card_id(self.deck, f"{kind}-reverse", id_path, key if n == 1 else f"{key}\x1f{n}")
+            self._put(rid, cid, f"{kind}-reverse", reverse[0], reverse[1], reverse[2], path)
+        return cid
+
+    def _put(
+        self, cid: str, note: str, kind: str, front: str, back: str, line: int,
+        path: tuple[str, ...],
+    ) -> None:  # fmt: skip
+        self._at[cid] = len(self._cards)
+        card = Card(
+            id=cid, note=note, deck=self.deck, kind=kind, front=front.strip(),
+            back=back.strip(), source=self.source, line=line, path=path, tags=self.tags,
+            related=self.related,
+        )  # fmt: skip
+        self._cards.append(card)
+
+    def _merge_command(self, cid: str, description: str, line: int) -> None:
+        first = self._cards[self._at[cid]]
+        self.merged.append(
+            f"{self.source}:{line}: `{first.front}` is listed again (first at line "
+            f"{first.line}); merged into one card"
+        )
+        if nt.fold(description) in (nt.fold(part) for part in first.back.split("\n\n")):
+            return
+        joined = f"{first.back}\n\n{description}"
+        self._cards[self._at[cid]] = first._replace(back=joined)
+        rid = card_id(self.deck, "command-reverse", (), first.front)
+        if rid in self._at:
+            self._cards[self._at[rid]] = self._cards[self._at[rid]]._replace(front=joined)
+
+
+def fenced(code: str, language: str = "") -> str:
+    fence = "````" if "```" in code else "```"
+    return f"{fence}{language}\n{code}\n{fence}"
+
+
+def _inline(node: Node) -> Inline | None:
+    return node.inline if node.type == "paragraph" else None
+
+
+def raw_text(node: Node) -> str:
+    inline = _inline(node)
+    return inline.content if inline is not None else ""
+
+
+def kept(node: Node) -> bool:
+    """False for what never makes or joins a card: rules, comments, chat junk, tag lines."""
+    if node.type in ("hr", "front_matter"):
+        return False
+    if node.type == "html_block":
+        return not node.content.lstrip().startswith("<!--")
+    if node.type != "paragraph":
+        return True
+    inline = _inline(node)
+    if inline is None:
+        return False
+    if "#" not in inline.content and not inline.maybe_junk():
+        return True  # has words (it can't be junk without) and no #tags to be only that
+    if inline.has_image():
+        return True
+    text = inline.plain()
+    return bool(nt.without_tags(nt.without_links(text))) and not nt.is_junk(text)
+
+
+def line_of(node: Node) -> int:
+    return node.map[0] + 1 if node.map else 1
+
+
+def code_only(raw: str) -> str:
+    match = nt.CODE_SPAN.fullmatch(raw.strip())
+    return nt.one_line(match.group(2)) if match else ""
