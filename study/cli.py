@@ -169,7 +169,7 @@ def sync_command(
 
     report = sync_paths(db, paths or [], current_time(), forget or [])
     typer.echo(report.render())
-    for line in report.failures:
+    for line in [*report.skipped, *report.failures]:
         typer.echo(f"study: {line}", err=True)
     if report.failures:  # the rest was synced, but a vanished folder must not pass unnoticed
         raise typer.Exit(1)
@@ -347,7 +347,7 @@ def cards(
     from study.notes.vault import load_cards
 
     loaded = load_cards(paths)
-    for message in loaded.merged:
+    for message in [*loaded.skipped, *loaded.merged]:
         typer.echo(f"study: {message}", err=True)
     print_cards(loaded.cards, as_json=as_json)
     for failure in loaded.failures:

@@ -51,7 +51,7 @@ def _sync(args: list[str]) -> int:
     paths, _, db = _fast_args(args, ())
     report = sync_paths(db, [Path(p) for p in paths], current_time())
     print(report.render())
-    for line in report.failures:
+    for line in [*report.skipped, *report.failures]:
         print(f"study: {line}", file=sys.stderr)
     return 1 if report.failures else 0
 

@@ -19,8 +19,8 @@ from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
 from study.notes.builder import Builder, Section, kept
 from study.notes.card import Card
-from study.notes.frontmatter import load_front_matter
 from study.notes.cardrules import section_cards
+from study.notes.frontmatter import load_front_matter
 
 # A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
 # (&num;) or percent-encoded autolink (<http://x/%5B>) that decodes to one. Texts with none

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from study import __version__
 from study.errors import StudyError
-from study.notes.vault import find_notes
+from study.notes.vault import NoteLimits, find_notes, read_note_bytes
 from study.schedule.migrations import LATEST
 
 
@@ -39,6 +39,7 @@ class Plan:
     gone: list[str] = field(default_factory=list)
     unchanged: int = 0
     failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # links leaving a folder, left alone
 
     @property
     def idle(self) -> bool:
@@ -70,9 +71,10 @@ def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
     """
     result = Plan(roots=list(roots))
     protected: list[str] = []
+    limits = NoteLimits.from_environment()
     for root in roots:
         try:
-            notes = find_notes([Path(root)])
+            notes = find_notes([Path(root)], limits, result.skipped)
         except StudyError as error:
             if explicit:
                 raise
@@ -82,9 +84,9 @@ def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
         for note in notes:
             path = os.path.abspath(note)
             try:
-                result.present[path] = content_hash(note.read_bytes())
-            except OSError as error:
-                result.failures.append(f"{note}: cannot be read ({error.strerror or error})")
+                result.present[path] = content_hash(read_note_bytes(note, limits))
+            except StudyError as error:
+                result.failures.append(f"{error} (its cards are kept)")
                 protected.append(path)
     for path, digest in result.present.items():
         if known.get(path) != digest:

@@ -54,6 +54,7 @@ class SyncReport:
     removed: int = 0  # notes gone since the last sync
     merged: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # links out of a folder, left alone
     forgotten: list[str] = field(default_factory=list)  # roots unregistered by --forget
 
     def summary(self) -> str:
@@ -89,7 +90,7 @@ def sync_paths(
     db_path = Path(db_path).expanduser() if db_path is not None else default_db_path()
     scanned = None if forget else quick_check(db_path, resolve_roots(paths))
     if scanned is not None and scanned.idle:
-        return SyncReport(unchanged=scanned.unchanged)
+        return SyncReport(unchanged=scanned.unchanged, skipped=scanned.skipped)
     prepare(db_path, create=True)
     held: list[sqlite3.Connection] = []
 
@@ -160,7 +161,9 @@ def _sync(
     known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
     todo = scanned or plan(roots or registered, known, explicit=bool(roots))
     todo.gone += uncovered(known, forgotten, [*roots, *registered], todo.gone)
-    report = SyncReport(unchanged=todo.unchanged, failures=list(todo.failures))
+    report = SyncReport(
+        unchanged=todo.unchanged, failures=list(todo.failures), skipped=list(todo.skipped)
+    )
     report.forgotten = forgotten
     # Forking is safe on Linux only (macOS system libraries may not survive it).
     parallel = len(todo.changed) >= PARALLEL_FROM and _workers() > 1 and sys.platform == "linux"
