@@ -63,7 +63,8 @@ class NoteLimits:
         return cls(max_bytes=max(0, int(size * 1024 * 1024)), follow_outside_links=follow)
 
 
-def _inside(path: str, folder: str) -> bool:
+def is_under(path: str, folder: str) -> bool:
+    """Whether the path `path` is `folder` or inside it (both absolute, compared as text)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
@@ -91,17 +92,17 @@ def _notes_under(folder: Path, limits: NoteLimits, skipped: list[str]) -> list[P
             kept.append(name)
         folders[:] = kept
         for name in files:
-            path = Path(here, name)
-            if not _is_note(path):
+            note = Path(here, name)
+            if not _is_note(note):
                 continue
-            if not _outside(str(path), os.path.realpath(path), real_root, limits, skipped):
-                found.append(path)
+            if not _outside(str(note), os.path.realpath(note), real_root, limits, skipped):
+                found.append(note)
     return sorted(found)
 
 
 def _outside(path: str, real: str, real_root: str, limits: NoteLimits, skipped: list[str]) -> bool:
     """Whether `path` leads out of the folder (reported in `skipped`) and must be left alone."""
-    if _inside(real, real_root) or limits.follow_outside_links:
+    if is_under(real, real_root) or limits.follow_outside_links:
         return False
     skipped.append(
         f"{path}: links to {real}, outside the folder {real_root}; skipped "

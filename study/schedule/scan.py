@@ -17,7 +17,7 @@ from pathlib import Path
 
 from study import __version__
 from study.errors import StudyError
-from study.notes.vault import NoteLimits, find_notes, read_note_bytes
+from study.notes.vault import NoteLimits, find_notes, is_under, read_note_bytes
 from study.schedule.migrations import LATEST
 
 
@@ -46,10 +46,6 @@ class Plan:
         return not self.changed and not self.gone
 
 
-def _under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
 def uncovered(
     known: Iterable[str], forgotten: Sequence[str], kept: Sequence[str], gone: Sequence[str]
 ) -> list[str]:
@@ -57,8 +53,8 @@ def uncovered(
     return [
         path
         for path in known
-        if any(_under(path, root) for root in forgotten)
-        and not any(_under(path, root) for root in kept)
+        if any(is_under(path, root) for root in forgotten)
+        and not any(is_under(path, root) for root in kept)
         and path not in gone
     ]
 
@@ -96,8 +92,8 @@ def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
         path
         for path in known
         if path not in result.present
-        and any(_under(path, root) for root in roots)
-        and not any(_under(path, root) for root in protected)
+        and any(is_under(path, root) for root in roots)
+        and not any(is_under(path, root) for root in protected)
     ]
     return result
 
