@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import shutil
+import re
 import sqlite3
 import string
 import tempfile
@@ -478,8 +479,11 @@ def test_corruption_found_mid_sync_is_one_line(tmp_path: Path) -> None:
     note.write_text("# D\n\nQ?::A\n")
     result = runner.invoke(app, ["sync", "--db", str(db)])
     assert result.exit_code == 1
-    assert result.output == (
-        "study: database error: database disk image is malformed; nothing more was written\n"
+    assert re.fullmatch(
+        f"study: {re.escape(str(db))} is corrupt \\(Page [456]: btreeInitPage\\(\\) returns "
+        "error code 11\\); run `study db check` to see what is damaged, and restore it from a "
+        "backup \\(`study db backups`\\) or pick another --db\n",
+        result.output,
     )
 
 

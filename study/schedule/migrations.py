@@ -14,7 +14,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from study.errors import StudyError
 
@@ -150,46 +149,3 @@ def _script(db: sqlite3.Connection, script: str) -> None:
         if sqlite3.complete_statement(current):
             db.execute(current)
             current = ""
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_S = 5.0
-
-
-def prepare(path: Path, create: bool) -> None:
-    """Check the file is a study database (or may become one) and migrate it.
-
-    Every check runs before anything is written, so a foreign, corrupt or newer file is left
-    byte for byte as it was. Plain sqlite3: `study sync` uses it without importing SQLModel.
-    """
-    if path.is_dir():
-        raise StudyError(f"{path} is a folder, not a study database; pass a file to --db")
-    if not path.exists():
-        if not create:
-            raise StudyError(f"no study database at {path}; run `study sync PATH` first")
-        path.parent.mkdir(parents=True, exist_ok=True)
-    elif path.stat().st_size > 0:
-        with path.open("rb") as file:
-            if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise StudyError(f"{path} is not a study database (not SQLite); pick another --db")
-    try:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        try:
-            migrate(db)
-            db.execute("PRAGMA journal_mode=WAL")
-        finally:
-            db.close()
-    except StudyError as error:
-        raise StudyError(f"{path} {error}") from None
-    except sqlite3.DatabaseError as error:
-        raise StudyError(
-            f"{path} is corrupt ({error}); restore it from a backup or pick another --db"
-        ) from None
-
-
-def configure(connection: sqlite3.Connection) -> None:
-    """The settings every connection gets (they are per connection, not stored in the file)."""
-    # With WAL, NORMAL keeps integrity always; a killed process loses no commit (a power cut
-    # may lose the last ones), and grade() commits every answer on its own.
-    connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    connection.execute("PRAGMA synchronous = NORMAL")

@@ -160,23 +160,23 @@ def grade(
     Committed at once, so a drill killed right after loses nothing. `fuzz` None means the
     `fuzz` setting; tests pass False for exact intervals.
     """
-    settings = load_settings(store)
-    row = store.card(card_id)
-    before = _schedule_json(row)
-    after = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
-    for name, value in after.items():
-        setattr(row, name, value)
-    store.session.add(row)
-    store.session.add(
-        ReviewRow(
-            card_id=card_id,
-            rating=rating,
-            reviewed_at=to_db(now),
-            duration_ms=duration_ms,
-            before=before,
+    with store.writing() as session:
+        settings = load_settings(store)
+        row = store.card(card_id)
+        before = _schedule_json(row)
+        after = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
+        for name, value in after.items():
+            setattr(row, name, value)
+        session.add(row)
+        session.add(
+            ReviewRow(
+                card_id=card_id,
+                rating=rating,
+                reviewed_at=to_db(now),
+                duration_ms=duration_ms,
+                before=before,
+            )
         )
-    )
-    store.session.commit()
     return row
 
 
@@ -186,37 +186,37 @@ def undo_last(store: Store, card_id: str | None = None) -> str | None:
     query = select(ReviewRow).order_by(col(ReviewRow.id).desc()).limit(1)
     if card_id is not None:
         query = query.where(ReviewRow.card_id == card_id)
-    last = store.session.exec(query).first()
-    if last is None:
-        return None
-    row = store.session.get(CardRow, last.card_id, populate_existing=True)
-    if row is not None:
-        _restore(row, last.before)
-        store.session.add(row)
-    store.session.delete(last)
-    store.session.commit()
+    with store.writing() as session:
+        last = session.exec(query).first()
+        if last is None:
+            return None
+        row = session.get(CardRow, last.card_id, populate_existing=True)
+        if row is not None:
+            _restore(row, last.before)
+            session.add(row)
+        session.delete(last)
     return last.card_id
 
 
 def bury(store: Store, card_id: str, now: datetime) -> datetime:
     """Hide a card until the next study day starts; returns that moment (aware UTC)."""
-    settings = load_settings(store)
-    until = day_start(now, settings.rollover_hour) + timedelta(days=1)
-    row = store.card(card_id)
-    row.buried_until = to_db(until)
-    store.session.add(row)
-    store.session.commit()
+    with store.writing() as session:
+        settings = load_settings(store)
+        until = day_start(now, settings.rollover_hour) + timedelta(days=1)
+        row = store.card(card_id)
+        row.buried_until = to_db(until)
+        session.add(row)
     return until
 
 
 def suspend(store: Store, card_id: str, suspended: bool = True) -> None:
     """Take a card out of every queue until it is unsuspended (suspended=False)."""
-    row = store.card(card_id)
-    if row.status == "retired":
-        raise StudyError(f"card {card_id} is retired (its note no longer has it)")
-    row.status = "suspended" if suspended else "active"
-    store.session.add(row)
-    store.session.commit()
+    with store.writing() as session:
+        row = store.card(card_id)
+        if row.status == "retired":
+            raise StudyError(f"card {card_id} is retired (its note no longer has it)")
+        row.status = "suspended" if suspended else "active"
+        session.add(row)
 
 
 def suspended(store: Store, decks: Sequence[str] = ()) -> list[Card]:

@@ -34,6 +34,7 @@ DEFAULTS: dict[str, str] = {
     "maximum_interval": "36500",
     "rollover_hour": "4",
     "fuzz": "on",
+    "backups": "7",
 }
 
 HELP: dict[str, str] = {
@@ -45,6 +46,7 @@ HELP: dict[str, str] = {
     "maximum_interval": "longest wait between reviews, in days",
     "rollover_hour": "local hour at which the study day starts (0-23)",
     "fuzz": "spread intervals a little so cards learnt together drift apart (on/off)",
+    "backups": "daily copies of the database kept in backups/ beside it (0: none)",
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -101,6 +103,7 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
     "maximum_interval": _number(int, 1, 36500),
     "rollover_hour": _number(int, 0, 23),
     "fuzz": _switch,
+    "backups": _number(int, 0, 1000),
 }
 
 
@@ -188,8 +191,8 @@ def set_setting(store: Store, key: str, value: str) -> str:
     from study.schedule.store import SettingRow
 
     stored = validate(key, value)
-    store.session.merge(SettingRow(key=key, value=stored))
-    store.session.commit()
+    with store.writing() as session:
+        session.merge(SettingRow(key=key, value=stored))
     return stored
 
 
@@ -273,7 +276,7 @@ def config(db_path: Path | None, key: str | None, value: str | None) -> str:
     if value is not None:
         assert key is not None
         validate(key, value)  # before the database is even opened: a typo changes nothing
-    with open_store(db_path) as store:
+    with open_store(db_path, verify=True) as store:
         if key is None:
             rows = list_settings(store)
             width = max(len(name) for name, _, _ in rows)
