@@ -32,7 +32,11 @@ class _StudyGroup(TyperGroup):
             cause = getattr(error, "orig", error)
             if not isinstance(cause, sqlite3.DatabaseError):
                 raise
-            typer.echo(f"study: database error: {cause}; nothing more was written", err=True)
+            typer.echo(
+                f"study: database error: {cause}; nothing more was written "
+                "(`study db check` says whether the file is damaged)",
+                err=True,
+            )
             raise typer.Exit(1) from None
 
 
@@ -129,7 +133,7 @@ def suspended_command(
     from study.schedule.queue import suspended
     from study.schedule.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, verify=True) as store:
         cards = suspended(store, decks or [])
     typer.echo(card_lines(cards) if cards else "No suspended cards.")
 
@@ -144,7 +148,7 @@ def unsuspend_command(
     from study.schedule.queue import unsuspend
     from study.schedule.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, verify=True) as store:
         cards = unsuspend(store, ids)
     typer.echo(f"Unsuspended {len(cards)}:\n{card_lines(cards)}")
 
@@ -354,3 +358,57 @@ def cards(
         typer.echo(f"study: {failure}", err=True)
     if loaded.failures:
         raise typer.Exit(1)
+
+
+# --- study db check, backups, restore (DATABASE) ------------------------------------------
+
+db_app = _typer(_StudyGroup, "Check the database, list its daily backups, restore one.")
+app.add_typer(db_app, name="db")
+
+
+def _db_path(db: Path | None) -> Path:
+    from study.paths import default_db_path
+
+    return Path(db).expanduser() if db is not None else default_db_path()
+
+
+@db_app.command("check")
+def db_check(db: _Db = None) -> None:
+    """Check every page and study's own rules (reviews belong to cards, schedules add up)."""
+    from study.schedule.check import check_report
+
+    text, sound = check_report(_db_path(db))
+    typer.echo(text)
+    if not sound:
+        raise typer.Exit(1)
+
+
+@db_app.command("backups")
+def db_backups(db: _Db = None) -> None:
+    """List the daily backups kept beside the database, oldest first."""
+    from study.schedule.backup import folder_of, list_backups
+
+    path = _db_path(db)
+    found = list_backups(path)
+    if not found:
+        typer.echo(f"no backups of {path} yet (one is made a day, when study writes to it)")
+    for backup in found:
+        size = backup.path.stat().st_size / 1024
+        typer.echo(f"{backup.name}  {backup.made:%Y-%m-%d %H:%M} UTC  {size:,.0f} KB")
+    if found:
+        typer.echo(f"in {folder_of(path)}; `study db restore NAME` brings one back")
+
+
+@db_app.command("restore")
+def db_restore(
+    name: Annotated[str, typer.Argument(help="The backup's file name (see `study db backups`).")],
+    db: _Db = None,
+) -> None:
+    """Bring a backup back; the current database is kept aside first, never deleted."""
+    from study.clock import current_time
+    from study.schedule.backup import restore
+
+    path = _db_path(db)
+    aside = restore(path, name, current_time())
+    typer.echo(f"restored {name} into {path}")
+    typer.echo(f"  the database it replaced is kept as {aside}")

@@ -52,11 +52,22 @@ def _folder_is_read_only(folder: Path) -> bool:
         return False
 
 
+def _nearly_full(folder: Path) -> bool:
+    try:
+        status = os.statvfs(folder)
+    except OSError:
+        return False
+    return status.f_bavail * status.f_frsize < 256 * 1024
+
+
 def diagnose(path: Path, error: BaseException) -> StudyError:
     """The one line for a sqlite3 error met on `path` (SQLAlchemy's wrapper unwrapped)."""
     cause = getattr(error, "orig", None) or error
     code = getattr(cause, "sqlite_errorcode", -1) & 0xFF
-    if code == sqlite3.SQLITE_FULL or getattr(cause, "errno", None) == errno.ENOSPC:
+    full = code == sqlite3.SQLITE_FULL or getattr(cause, "errno", None) == errno.ENOSPC
+    # Growing the `-shm` index on a full disk is an I/O error (SQLITE_IOERR_SHMSIZE), not
+    # SQLITE_FULL: for any I/O error, the free space left decides.
+    if full or (code == sqlite3.SQLITE_IOERR and _nearly_full(path.parent)):
         return StudyError(
             f"{path}: the disk is full, so nothing more was written; free some space and "
             "run it again (the database is fine)"
@@ -89,7 +100,19 @@ def _cannot_create(path: Path) -> StudyError:
         return StudyError(
             f"{path} cannot be made: the folder {folder} is read-only; pick another --db"
         )
-    return StudyError(f"{path} cannot be opened; pick another --db")
+    return StudyError(
+        f"{path} cannot be made in {folder} ({_why_not_create(path)}); pick another --db"
+    )
+
+
+def _why_not_create(path: Path) -> str:
+    """The system's reason a file cannot be made at `path` (SQLite only says "cannot open")."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as error:
+        return error.strerror or str(error)
+    path.unlink(missing_ok=True)  # it could be made after all: take the probe away
+    return "the file could not be opened"
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from study.clock import current_time
 from study.errors import StudyError
+from study.schedule.database import diagnose
 
 # The scheduler's defaults for the settings read here (study.scheduler.DEFAULTS, which a test
 # holds equal); not imported from there because that module costs start-up time.
@@ -94,7 +95,7 @@ def connect(db_path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         tables = {row[0] for row in conn.execute("select name from sqlite_master")}
     except sqlite3.DatabaseError as error:
-        raise StudyError(_corrupt(db_path, error)) from None
+        raise diagnose(db_path, error) from None
     if not {"card", "review", "setting"} <= tables:
         conn.close()
         raise StudyError(f"{db_path} is not a study database (no card, review, setting tables)")
@@ -108,10 +109,6 @@ def connect(db_path: Path) -> sqlite3.Connection:
             f"{LATEST}); upgrade study to read it"
         )
     return conn
-
-
-def _corrupt(db_path: Path, error: Exception) -> str:
-    return f"{db_path} is corrupt ({error}); restore it from a backup or pick another --db"
 
 
 def settings(conn: sqlite3.Connection) -> dict[str, int]:
@@ -131,7 +128,7 @@ def due_counts(db_path: Path, now: datetime, decks: Sequence[str] = ()) -> list[
     try:
         return _counts(conn, now, decks)
     except sqlite3.DatabaseError as error:
-        raise StudyError(_corrupt(db_path, error)) from None
+        raise diagnose(db_path, error) from None
     finally:
         conn.close()
 
