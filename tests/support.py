@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -47,3 +52,60 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
 
     monkeypatch.setattr(module, name, spy)
     return seen
+
+
+@contextmanager
+def small_disk(folder: Path, size_kb: int) -> Iterator[Path]:
+    """A tmpfs of `size_kb` mounted at `folder`: a disk a test can fill or make read-only.
+
+    Mounting needs root; elsewhere the test is skipped with the reason (a failure under
+    STUDY_TEST_STRICT=1, see conftest.py).
+    """
+    mount = shutil.which("mount")
+    if os.geteuid() != 0 or mount is None:
+        pytest.skip("needs root and `mount` to mount a small tmpfs (a disk to fill)")
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def read_only(folder: Path) -> None:
+    """Remount a `small_disk` read-only (root ignores file modes, not a read-only mount)."""
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+
+
+@contextmanager
+def write_lock_held(db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding `db`'s write lock for `seconds` (from when this returns)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(db), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "locked\n"
+    try:
+        yield holder
+    finally:
+        holder.wait(timeout=seconds + 30)
+        holder.stdout.close()
+
+
+_HOLD = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("INSERT INTO setting (key, value) VALUES ('held', 'yes')")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute("ROLLBACK")
+"""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import shutil
 import re
+import shutil
 import sqlite3
 import string
 import tempfile

@@ -72,7 +72,7 @@ def diagnose(path: Path, error: BaseException) -> StudyError:
             f"{path}: the disk is full, so nothing more was written; free some space and "
             "run it again (the database is fine)"
         )
-    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+    if is_busy(cause):
         return StudyError(
             f"{path} is locked by another study (a drill or a sync) and stayed locked "
             f"for {BUSY_TIMEOUT_S:g} s; nothing was lost: run it again when that one is done"
@@ -90,6 +90,13 @@ def diagnose(path: Path, error: BaseException) -> StudyError:
     if code == sqlite3.SQLITE_CORRUPT:
         return _corrupt(path, cause)
     return StudyError(f"{path}: database error: {cause} ({CHECK_ADVICE})")
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether `error` (SQLAlchemy's wrapper unwrapped) is another process holding the lock."""
+    cause = getattr(error, "orig", None) or error
+    code = getattr(cause, "sqlite_errorcode", -1) & 0xFF
+    return isinstance(cause, sqlite3.Error) and code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _cannot_create(path: Path) -> StudyError:
@@ -174,29 +181,47 @@ def _check_file(path: Path, create: bool) -> bool:
             raise StudyError(f"no study database at {path}; run `study sync PATH` first")
         _make_folder(path)
         return False
+    return path.stat().st_size > 0
+
+
+def header_version(path: Path) -> int:
+    """The schema version in the file's header, read as bytes (no SQLite, nothing created).
+
+    It can lag behind the true one while a change sits in the write-ahead log, never lead
+    it: versions only grow. StudyError if the file is not SQLite at all.
+    """
     try:
         with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
+            header = file.read(100)
     except OSError as error:
         raise StudyError(f"{path} cannot be read ({error.strerror or error})") from None
-    if header and header != SQLITE_HEADER:
+    if not header.startswith(SQLITE_HEADER):
         raise StudyError(f"{path} is not a study database (not SQLite); pick another --db")
-    return bool(header)
+    return int.from_bytes(header[60:64], "big") if len(header) == 100 else 0
+
+
+def _newer(path: Path, version: int) -> StudyError:
+    return StudyError(
+        f"{path} was written by a newer study (schema {version}, this release knows "
+        f"{len(migrations.MIGRATIONS)}); upgrade study to open it"
+    )
 
 
 def inspect(path: Path) -> int:
-    """The schema version of an existing file, read-only; StudyError if it must be refused."""
-    with closing(connect(path, read_only=True)) as db:
+    """The schema version of an existing file; StudyError if the file must be refused.
+
+    Refused from its header bytes when that is enough (not SQLite, newer), else read-only
+    through SQLite, taking away any empty `-wal`/`-shm` that opening it made.
+    """
+    if header_version(path) > len(migrations.MIGRATIONS):
+        raise _newer(path, header_version(path))
+    with nothing_left_beside(path), translated(path), closing(connect(path, read_only=True)) as db:
         try:
             version = migrations.schema_version(db)
         except StudyError as error:
             raise StudyError(f"{path} {error}") from None
-        known = len(migrations.MIGRATIONS)
-        if version > known:
-            raise StudyError(
-                f"{path} was written by a newer study (schema {version}, this release knows "
-                f"{known}); upgrade study to open it"
-            )
+        if version > len(migrations.MIGRATIONS):
+            raise _newer(path, version)
         return version
 
 

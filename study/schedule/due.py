@@ -17,7 +17,7 @@ from pathlib import Path
 
 from study.clock import current_time
 from study.errors import StudyError
-from study.schedule.database import diagnose
+from study.schedule.database import diagnose, inspect
 
 # The scheduler's defaults for the settings read here (study.scheduler.DEFAULTS, which a test
 # holds equal); not imported from there because that module costs start-up time.
@@ -88,9 +88,7 @@ def connect(db_path: Path) -> sqlite3.Connection:
             f"no study database at {db_path}: run `study drill` to start with the bundled "
             "decks, or `study sync PATH` to add your notes"
         )
-    with db_path.open("rb") as file:
-        if file.read(16) != b"SQLite format 3\x00":
-            raise StudyError(f"{db_path} is not a study database (not SQLite); pick another --db")
+    inspect(db_path)  # the one check of "is this a study database this release can read"
     try:
         conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         tables = {row[0] for row in conn.execute("select name from sqlite_master")}
@@ -99,15 +97,6 @@ def connect(db_path: Path) -> sqlite3.Connection:
     if not {"card", "review", "setting"} <= tables:
         conn.close()
         raise StudyError(f"{db_path} is not a study database (no card, review, setting tables)")
-    from study.schedule.migrations import LATEST
-
-    version = int(conn.execute("pragma user_version").fetchone()[0])
-    if version > LATEST:
-        conn.close()
-        raise StudyError(
-            f"{db_path} was written by a newer study (schema {version}, this release knows "
-            f"{LATEST}); upgrade study to read it"
-        )
     return conn
 
 

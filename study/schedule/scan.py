@@ -18,6 +18,7 @@ from pathlib import Path
 from study import __version__
 from study.errors import StudyError
 from study.notes.vault import NoteLimits, find_notes, is_under, read_note_bytes
+from study.schedule.database import header_version
 from study.schedule.migrations import LATEST
 
 
@@ -110,6 +111,11 @@ def quick_check(db_path: Path, roots: list[str]) -> Plan | None:
     registered, an unreadable file): the full sync then plans itself.
     """
     if not db_path.is_file():
+        return None
+    try:
+        if header_version(db_path) != LATEST:
+            return None  # not opened at all: a file to refuse gets nothing made beside it
+    except StudyError:
         return None
     try:
         db = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=5)
