@@ -45,7 +45,8 @@ def test_a_sound_database_passes(db: Path) -> None:
     ("sql", "problem"),
     [
         (
-            "INSERT INTO review (card_id, rating, reviewed_at, before) VALUES ('gone', 3, '2026-03-10', '{}')",
+            "INSERT INTO review (card_id, rating, reviewed_at, before)"
+            " VALUES ('gone', 3, '2026-03-10', '{}')",
             "1 row break: every review belongs to a card",
         ),
         (
