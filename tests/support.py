@@ -85,9 +85,11 @@ def read_only(folder: Path) -> None:
 
 @contextmanager
 def write_lock_held(db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
-    """Another process holding `db`'s write lock for `seconds` (from when this returns)."""
+    """Another process holding `db`'s write lock for `seconds` from when this returns, or
+    until a line is written to its stdin (`release`)."""
     holder = subprocess.Popen(
         [sys.executable, "-c", _HOLD, str(db), str(seconds)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -98,14 +100,23 @@ def write_lock_held(db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]
     finally:
         holder.wait(timeout=seconds + 30)
         holder.stdout.close()
+        if holder.stdin is not None and not holder.stdin.closed:
+            holder.stdin.close()
+
+
+def release(holder: subprocess.Popen[str]) -> None:
+    """Let a `write_lock_held` go now."""
+    assert holder.stdin is not None
+    holder.stdin.write("go\n")
+    holder.stdin.close()
 
 
 _HOLD = """
-import sqlite3, sys, time
+import select, sqlite3, sys
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")
 db.execute("INSERT INTO setting (key, value) VALUES ('held', 'yes')")
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+select.select([sys.stdin], [], [], float(sys.argv[2]))
 db.execute("ROLLBACK")
 """

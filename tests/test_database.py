@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from study.schedule.database import prepare
 from study.schedule.migrations import LATEST
-from tests.support import REPO, read_only, small_disk, write_lock_held
+from tests.support import REPO, read_only, release, reviews, small_disk, write_lock_held
 
 NOW = "2026-03-10T12:00:00+00:00"
 NOTE = "# Shell\n\n## Files\n\n- `ls -la` — lists every file\n- `pwd` — prints the folder\n"
@@ -259,3 +259,35 @@ def test_prepare_refuses_before_writing(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="is not a study database"):
         prepare(db, create=True)
     assert [p.name for p in tmp_path.glob("other.db*")] == ["other.db"]
+
+
+def test_a_drill_keeps_an_answer_while_the_database_stays_locked(
+    synced: tuple[Path, Path],
+) -> None:
+    """Issue 16, finding 6: locked past the busy timeout, the grade waits; it is never dropped."""
+    db, _ = synced
+    with write_lock_held(db, 60) as holder:
+        drill = subprocess.Popen(
+            [sys.executable, "-m", "study", "drill", "--db", str(db)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=REPO,
+            env={**os.environ, "STUDY_NOW": NOW},
+        )
+        assert drill.stdin is not None and drill.stdout is not None
+        drill.stdin.write(b" \n3\nq\n")
+        drill.stdin.close()
+        seen = bytearray()
+        while b"waiting to save it" not in seen:  # 5 s of busy timeout, at least once
+            chunk = os.read(drill.stdout.fileno(), 65536)
+            assert chunk, seen.decode(errors="replace")
+            seen.extend(chunk)
+        assert reviews(db) == []
+        release(holder)
+        out, err = drill.stdout.read(), drill.stderr.read()  # type: ignore[union-attr]
+        drill.stdout.close()
+        drill.stderr.close()  # type: ignore[union-attr]
+    assert drill.wait(timeout=60) == 0, err.decode()
+    assert "Seen 1 card, 0 again" in (seen + out).decode()
+    assert [rating for _, rating in reviews(db)] == [3]
