@@ -115,8 +115,10 @@ _HOLD = """
 import select, sqlite3, sys
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")
+# A real write, committed: a reader that began meanwhile holds a snapshot it cannot write from.
 db.execute("INSERT INTO setting (key, value) VALUES ('held', 'yes')")
+db.execute("DELETE FROM setting WHERE key = 'held'")
 print("locked", flush=True)
 select.select([sys.stdin], [], [], float(sys.argv[2]))
-db.execute("ROLLBACK")
+db.execute("COMMIT")
 """

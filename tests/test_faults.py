@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -117,6 +118,61 @@ def test_two_drills_at_once_log_every_answer(synced: tuple[Path, Path, dict[str,
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from card where state = 2").fetchone()[0] == 12
     with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_three_drills_and_a_sync_loop_log_every_answer_once(
+    synced: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """Issue 16: three drills answer as fast as they can while syncs keep writing; every
+    answer pressed is logged exactly once, and no sync fails for the lock."""
+    db, notes, env = synced
+    keys = b" \n4\n" * 12
+    sync_codes: list[tuple[int, str]] = []
+
+    def sync_loop(stop: threading.Event) -> None:
+        edit = 0
+        while not stop.is_set() or edit < 3:
+            edit += 1
+            (notes / "tools.md").write_text(deck(12) + f"\n<!-- edit {edit} -->\n")
+            done = subprocess.run(
+                [sys.executable, "-m", "study", "sync", "--db", str(db)],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=REPO,
+                timeout=60,
+            )
+            sync_codes.append((done.returncode, done.stderr))
+
+    stop = threading.Event()
+    syncing = threading.Thread(target=sync_loop, args=(stop,))
+    syncing.start()
+    drills = [start_drill(db, env) for _ in range(3)]
+    try:
+        for proc in drills:
+            assert proc.stdin is not None
+            proc.stdin.write(keys)
+            proc.stdin.close()
+        overlapped = all(proc.poll() is None for proc in drills)
+        outputs = [(p.stdout.read(), p.stderr.read()) for p in drills]  # type: ignore[union-attr]
+        codes = [proc.wait(timeout=120) for proc in drills]
+    finally:
+        stop.set()
+        syncing.join(timeout=120)
+        for proc in drills:
+            proc.stdout.close()  # type: ignore[union-attr]
+            proc.stderr.close()  # type: ignore[union-attr]
+    assert overlapped, "a drill ended before the last one started: nothing ran at once"
+    seen = []
+    for code, (out, err) in zip(codes, outputs, strict=True):
+        assert code == 0, err.decode()
+        seen.append(int(re.search(rb"Seen (\d+) cards?, 0 again", out).group(1)))  # type: ignore[union-attr]
+    assert all(code == 0 for code, _ in sync_codes), sync_codes
+    assert len(sync_codes) >= 3
+    assert review_count(db) == sum(seen) >= 12  # every answer pressed, each logged once
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from card where state = 2").fetchone()[0] == 12
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
 
 
