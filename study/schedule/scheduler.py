@@ -6,8 +6,8 @@ checks are `study.schedule.settings`; the study day is `study.schedule.rules.day
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
