@@ -7,17 +7,25 @@ a user's own notes on day one), and per-deck settings.
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from study.cli import app
+from study.drill.loop import Drill, Options
+from study.drill.terminal import KeyReader, make_console
 from study.errors import StudyError
 from study.notes.lookup import deck_key, resolve_decks
+from study.schedule.due import due_counts
 from study.schedule.store import open_store
 from tests.support import DECKS
 
@@ -219,3 +227,120 @@ def test_an_old_database_is_counted_without_being_migrated(tmp_path: Path) -> No
         conn.execute("drop table deck_setting")
         conn.execute("pragma user_version = 2")
     assert _due_json(db) == {}
+
+
+# --- the property: what `study due` counts is what the drill serves --------------------------
+
+DECK_NAMES = ("Alpha", "beta", "Gamma Ray")
+STAMP = "%Y-%m-%d %H:%M:%S.%f"
+
+_card = st.tuples(
+    st.integers(0, 2),  # deck
+    st.integers(0, 8),  # sibling group within the deck
+    st.sampled_from(["active"] * 6 + ["suspended", "retired"]),
+    st.sampled_from(["new", "new", "learning", "relearning", "review", "review"]),
+    st.integers(-3 * 1440, 3 * 1440),  # due, minutes from now
+    st.integers(0, 10 * 1440),  # last answered, minutes before now
+    st.one_of(st.none(), st.integers(-1440, 1440)),  # buried until, minutes from now
+    st.one_of(st.none(), st.integers(0, 30 * 60)),  # a review logged, minutes before now
+)
+_limits = st.tuples(st.integers(0, 4), st.integers(0, 4))
+
+
+def _at(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(STAMP)
+
+
+def _fill(db: Path, now: datetime, cards: list[tuple], settings: dict) -> None:  # type: ignore[type-arg]
+    states = {"new": 1, "learning": 1, "relearning": 3, "review": 2}
+    with sqlite3.connect(db) as conn:
+        for n, (deck, group, status, kind, due, answered, buried, logged) in enumerate(cards):
+            name = DECK_NAMES[deck]
+            last = None if kind == "new" else _at(now - timedelta(minutes=answered))
+            conn.execute(
+                "insert into card (id, note, note_path, deck, kind, front, back, source, line,"
+                " status, buried_until, state, due, last_review, added)"
+                " values (?, ?, 'n.md', ?, 'basic', ?, 'b', 'n.md', 1, ?, ?, ?, ?, ?, ?)",
+                (
+                    f"c{n}",
+                    f"{name}-{group}",
+                    name,
+                    f"front {n}",
+                    status,
+                    None if buried is None else _at(now + timedelta(minutes=buried)),
+                    states[kind],
+                    _at(now + timedelta(minutes=due)),
+                    last,
+                    _at(now - timedelta(days=30)),
+                ),
+            )
+            if logged is not None:
+                before = {"state": states[kind], "last_review": None if kind == "new" else last}
+                conn.execute(
+                    "insert into review (card_id, rating, reviewed_at, before) values (?, 3, ?, ?)",
+                    (f"c{n}", _at(now - timedelta(minutes=logged)), json.dumps(before)),
+                )
+        for key, value in settings["global"].items():
+            conn.execute("insert into setting values (?, ?)", (key, str(value)))
+        for deck, (new, reviews) in settings["decks"].items():
+            for key, value in (("new_per_day", new), ("reviews_per_day", reviews)):
+                conn.execute(
+                    "insert into deck_setting values (?, ?, ?)",
+                    (deck_key(DECK_NAMES[deck]), key, str(value)),
+                )
+
+
+def _served(db: Path, now: datetime, decks: tuple[str, ...]) -> dict[tuple[str, str], int]:
+    """What a drill shows, per (deck, part), when every card is skipped."""
+    seen: dict[tuple[str, str], int] = {}
+
+    class Watched(Drill):
+        def _front(self, row: Any) -> None:
+            part = "new" if row.last_review is None else "review" if row.state == 2 else "learning"
+            seen[row.deck, part] = seen.get((row.deck, part), 0) + 1
+
+    with open_store(db) as store:
+        reader = KeyReader(io.StringIO("s" * 200))
+        Watched(store, reader, make_console(io.StringIO()), lambda: now, Options(decks)).run()
+    return seen
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cards=st.lists(_card, max_size=30),
+    global_limits=_limits,
+    deck_limits=st.dictionaries(st.integers(0, 2), _limits, max_size=3),
+    rollover=st.integers(0, 23),
+    minutes=st.integers(0, 1440),
+    only=st.sets(st.integers(0, 2), max_size=2),
+)
+def test_due_counts_are_what_the_drill_serves(
+    cards: list[tuple],  # type: ignore[type-arg]
+    global_limits: tuple[int, int],
+    deck_limits: dict[int, tuple[int, int]],
+    rollover: int,
+    minutes: int,
+    only: set[int],
+) -> None:
+    now = NOW + timedelta(minutes=minutes)
+    settings = {
+        "global": {
+            "new_per_day": global_limits[0],
+            "reviews_per_day": global_limits[1],
+            "rollover_hour": rollover,
+        },
+        "decks": deck_limits,
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "study.db"
+        open_store(db).close()
+        _fill(db, now, cards, settings)
+        present = {DECK_NAMES[c[0]] for c in cards if c[2] != "retired"}
+        decks = tuple(DECK_NAMES[d] for d in sorted(only) if DECK_NAMES[d] in present)
+        counted = {
+            (row.deck, part): getattr(row, part)
+            for row in due_counts(db, now, decks)
+            for part in ("learning", "review", "new")
+            if getattr(row, part)
+        }
+        assert _served(db, now, decks) == counted
