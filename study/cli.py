@@ -25,18 +25,12 @@ class _StudyGroup(TyperGroup):
             typer.echo(f"study: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
         except Exception as error:
-            # Corruption found past the checks at open (or a lock held past the busy timeout)
-            # surfaces as sqlite3's error, possibly wrapped by SQLAlchemy: one line, no traceback.
-            import sqlite3
+            from study.schedule.database import unnamed_error
 
-            cause = getattr(error, "orig", error)
-            if not isinstance(cause, sqlite3.DatabaseError):
+            message = unnamed_error(error)  # a database error past every store: one line too
+            if message is None:
                 raise
-            typer.echo(
-                f"study: database error: {cause}; nothing more was written "
-                "(`study db check` says whether the file is damaged)",
-                err=True,
-            )
+            typer.echo(f"study: {message}", err=True)
             raise typer.Exit(1) from None
 
 
@@ -80,7 +74,7 @@ def overview(
 ) -> None:
     """Turn Markdown notes into spaced-repetition cards and drill them in the terminal."""
     if ctx.invoked_subcommand is None:
-        from study.schedule.due import overview_text
+        from study.schedule.duereport import overview_text
 
         typer.echo(overview_text(None))
 
@@ -116,7 +110,7 @@ def due(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show per deck the cards due now, new today, later today and tomorrow."""
-    from study.schedule.due import run
+    from study.schedule.duereport import run
 
     text = run(decks or [], as_json, db, brief)
     if text:
@@ -130,7 +124,7 @@ def suspended_command(
 ) -> None:
     """List the cards you suspended (`!` in a drill), each with its id."""
     from study.notes.cardview import card_lines
-    from study.schedule.queue import suspended
+    from study.schedule.answers import suspended
     from study.schedule.store import open_store
 
     with open_store(db, create=False, verify=True) as store:
@@ -145,7 +139,7 @@ def unsuspend_command(
 ) -> None:
     """Bring suspended cards back into the drill (ids from `study suspended`)."""
     from study.notes.cardview import card_lines
-    from study.schedule.queue import unsuspend
+    from study.schedule.answers import unsuspend
     from study.schedule.store import open_store
 
     with open_store(db, create=False, verify=True) as store:
@@ -183,12 +177,16 @@ def sync_command(
 def config_command(
     key: Annotated[str | None, typer.Argument(help="The setting (none: list them all).")] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value (none: show it).")] = None,
+    deck: Annotated[
+        str | None,
+        typer.Option("--deck", help="One deck's own settings, over the global ones."),
+    ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show or change the schedule settings (new cards per day, retention, steps, ...)."""
-    from study.schedule.scheduler import config
+    from study.schedule.config import config
 
-    typer.echo(config(db, key, value))
+    typer.echo(config(db, key, value, deck))
 
 
 # --- study export (EXPORT) ----------------------------------------------------------------
@@ -366,18 +364,13 @@ db_app = _typer(_StudyGroup, "Check the database, list its daily backups, restor
 app.add_typer(db_app, name="db")
 
 
-def _db_path(db: Path | None) -> Path:
-    from study.paths import default_db_path
-
-    return Path(db).expanduser() if db is not None else default_db_path()
-
-
 @db_app.command("check")
 def db_check(db: _Db = None) -> None:
     """Check every page and study's own rules (reviews belong to cards, schedules add up)."""
+    from study.paths import db_path
     from study.schedule.check import check_report
 
-    text, sound = check_report(_db_path(db))
+    text, sound = check_report(db_path(db))
     typer.echo(text)
     if not sound:
         raise typer.Exit(1)
@@ -386,17 +379,10 @@ def db_check(db: _Db = None) -> None:
 @db_app.command("backups")
 def db_backups(db: _Db = None) -> None:
     """List the daily backups kept beside the database, oldest first."""
-    from study.schedule.backup import folder_of, list_backups
+    from study.paths import db_path
+    from study.schedule.backup import listing
 
-    path = _db_path(db)
-    found = list_backups(path)
-    if not found:
-        typer.echo(f"no backups of {path} yet (one is made a day, when study writes to it)")
-    for backup in found:
-        size = backup.path.stat().st_size / 1024
-        typer.echo(f"{backup.name}  {backup.made:%Y-%m-%d %H:%M} UTC  {size:,.0f} KB")
-    if found:
-        typer.echo(f"in {folder_of(path)}; `study db restore NAME` brings one back")
+    typer.echo(listing(db_path(db)))
 
 
 @db_app.command("restore")
@@ -406,9 +392,9 @@ def db_restore(
 ) -> None:
     """Bring a backup back; the current database is kept aside first, never deleted."""
     from study.clock import current_time
+    from study.paths import db_path
     from study.schedule.backup import restore
 
-    path = _db_path(db)
+    path = db_path(db)
     aside = restore(path, name, current_time())
-    typer.echo(f"restored {name} into {path}")
-    typer.echo(f"  the database it replaced is kept as {aside}")
+    typer.echo(f"restored {name} into {path}\n  the database it replaced is kept as {aside}")

@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from study.errors import StudyError
-from study.schedule.database import connect, inspect, refuse_if_damaged, translated
-from study.schedule.scheduler import DEFAULTS
+from study.schedule.database import connect, inspect, prepare, refuse_if_damaged, translated
+from study.schedule.settings import DEFAULTS
 
 INTERVAL = timedelta(days=1)
 _STAMP = "%Y-%m-%dT%H%M%S"
@@ -54,6 +54,19 @@ def list_backups(db_path: Path) -> list[Backup]:
     return sorted(found, key=lambda backup: backup.made)
 
 
+def listing(db_path: Path) -> str:
+    """What `study db backups` prints."""
+    found = list_backups(db_path)
+    if not found:
+        return f"no backups of {db_path} yet (one is made a day, when study writes to it)"
+    lines = [
+        f"{b.name}  {b.made:%Y-%m-%d %H:%M} UTC  {b.path.stat().st_size // 1024:,} KB"
+        for b in found
+    ]
+    lines.append(f"in {folder_of(db_path)}; `study db restore NAME` brings one back")
+    return "\n".join(lines)
+
+
 def kept_backups(db: sqlite3.Connection) -> int:
     """The `backups` setting: how many daily copies to keep (0: none)."""
     row = db.execute("SELECT value FROM setting WHERE key = 'backups'").fetchone()
@@ -78,6 +91,11 @@ def daily_backup(db_path: Path, now: datetime) -> Backup | None:
     for old in [*existing, Backup(target, made)][:-keep]:
         old.path.unlink(missing_ok=True)
     return Backup(target, made)
+
+
+def open_for_writing(db_path: Path, create: bool, now: datetime) -> None:
+    """`study.schedule.database.prepare`, with the daily backup made before any change."""
+    prepare(db_path, create, lambda path: daily_backup(path, now))
 
 
 def copy(source: Path, target: Path, wal: bool = False) -> None:

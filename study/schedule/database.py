@@ -13,9 +13,8 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from datetime import datetime
 from pathlib import Path
 
 from study.errors import StudyError
@@ -97,6 +96,15 @@ def is_busy(error: BaseException) -> bool:
     cause = getattr(error, "orig", None) or error
     code = getattr(cause, "sqlite_errorcode", -1) & 0xFF
     return isinstance(cause, sqlite3.Error) and code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def unnamed_error(error: BaseException) -> str | None:
+    """The line for a database error that reached the CLI with no file named (every store and
+    sync names its own, see `translated`); None when `error` is not a database error."""
+    cause = getattr(error, "orig", None) or error
+    if not isinstance(cause, sqlite3.Error):
+        return None
+    return f"database error: {cause}; nothing more was written ({CHECK_ADVICE})"
 
 
 def _cannot_create(path: Path) -> StudyError:
@@ -243,21 +251,39 @@ def _corrupt(path: Path, what: object) -> StudyError:
     )
 
 
-def prepare(path: Path, create: bool, now: datetime | None = None) -> None:
-    """Check the file is a study database (or may become one), back it up, migrate it.
+def prepare(
+    path: Path, create: bool, before_writing: Callable[[Path], object] | None = None
+) -> None:
+    """Check the file is a study database (or may become one) and migrate it.
 
     Every check runs read-only before anything is written, so a foreign, corrupt or newer
-    file is left byte for byte as it was, with nothing beside it. `now` given means the file
-    is opened for writing: the daily backup is made (study.schedule.backup) before any change.
+    file is left byte for byte as it was, with nothing beside it. `before_writing` runs on an
+    accepted existing file before anything changes it (the daily backup, study.schedule.backup).
     """
     with nothing_left_beside(path), translated(path):
         version = inspect(path) if _check_file(path, create) else 0
-        if now is not None and version:
-            from study.schedule.backup import daily_backup
-
-            daily_backup(path, now)
+        if before_writing is not None and version:
+            before_writing(path)
         if version == len(migrations.MIGRATIONS):
             return
         with closing(connect(path)) as db:
             migrations.migrate(db)
             db.execute("PRAGMA journal_mode=WAL")
+
+
+def connect_read_only(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection for the fast read paths (`study due`, reminders), or StudyError
+    if the file is missing or not a study database. Nothing is created, migrated or left."""
+    if not db_path.is_file():
+        raise StudyError(
+            f"no study database at {db_path}: run `study drill` to start with the bundled "
+            "decks, or `study sync PATH` to add your notes"
+        )
+    inspect(db_path)  # the one check of "is this a study database this release can read"
+    with translated(db_path):
+        conn = connect(db_path, read_only=True)
+        tables = {row[0] for row in conn.execute("select name from sqlite_master")}
+    if not {"card", "review", "setting"} <= tables:
+        conn.close()
+        raise StudyError(f"{db_path} is not a study database (no card, review, setting tables)")
+    return conn

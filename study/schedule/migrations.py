@@ -80,10 +80,49 @@ def m002_card_retired_from(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE card ADD COLUMN retired_from TEXT")
 
 
+def m003_deck_setting(db: sqlite3.Connection) -> None:
+    """A deck's own settings (its limits, retention, steps), over the global ones.
+
+    `deck` is the deck's name folded as `study.notes.lookup.deck_key` folds it, so `Docker` and
+    `docker` share one set of settings.
+    """
+    db.execute(
+        "CREATE TABLE deck_setting (deck TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+        " PRIMARY KEY (deck, key))"
+    )
+
+
+def m004_review_before_as_fsrs_card(db: sqlite3.Connection) -> None:
+    """A review's `before` snapshot becomes fsrs' own `Card.to_json` form, for its `from_json`.
+
+    The old form had the same keys but no `card_id`, and naive UTC stamps for the datetimes.
+    """
+    _script(
+        db,
+        """
+        UPDATE review SET before = json_object(
+            'card_id', 0,
+            'state', json_extract(before, '$.state'),
+            'step', json_extract(before, '$.step'),
+            'stability', json_extract(before, '$.stability'),
+            'difficulty', json_extract(before, '$.difficulty'),
+            'due', replace(json_extract(before, '$.due'), ' ', 'T') || '+00:00',
+            'last_review', CASE WHEN json_extract(before, '$.last_review') IS NULL THEN NULL
+                ELSE replace(json_extract(before, '$.last_review'), ' ', 'T') || '+00:00' END
+        ) WHERE json_extract(before, '$.card_id') IS NULL;
+        """,
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
-MIGRATIONS: list[Migration] = [m001_initial, m002_card_retired_from]
+MIGRATIONS: list[Migration] = [
+    m001_initial,
+    m002_card_retired_from,
+    m003_deck_setting,
+    m004_review_before_as_fsrs_card,
+]
 LATEST = len(MIGRATIONS)
 
 
