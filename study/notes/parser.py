@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import NamedTuple
 
+from study.notes import hashcards, optout
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
 from study.notes.builder import Builder, Section, kept
@@ -54,6 +55,7 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     the file name ("docker.md" -> "Docker").
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, drilled = hashcards.extract(text)  # Q:/A: and C: cards; their lines blanked
     top, texts = parse_blocks(text)
     meta = _front_matter(top)
     title, sections = _sections(top)
@@ -62,11 +64,15 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     related = _unique(nt.wikilinks("\n".join(prose)))
     deck = deck or _meta_str(meta, "deck") or title or _deck_from_file(source)
     builder = Builder(deck=deck, source=source, tags=tags, related=related, lines=text.split("\n"))
-    for section in sections:
+    kept = [] if optout.note_left_out(meta) else optout.kept_sections(sections)
+    for section in kept:
         section_cards(section, builder)
+    hashcards.add_cards(drilled, sections, kept, builder)
+    dropped = [Dropped(*item) for item in builder.dropped]
     return ParsedNote(
-        deck=deck, cards=builder.cards(), tags=tags, merged=builder.merged, related=related
-    )
+        deck=deck, cards=builder.cards(), tags=tags, merged=builder.merged, related=related,
+        dropped=dropped,
+    )  # fmt: skip
 
 
 def _sections(top: list[Node]) -> tuple[str, list[Section]]:
