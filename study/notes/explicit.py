@@ -70,23 +70,36 @@ def _multiline_card(blocks: Blocks, i: int, rest: Blocks, section: Section, b: B
     if not front and rest and _touches(rest[-1], node):
         head = rest.pop()
         front = b.source_of(head)
-    front = _with_heading(front, node, section, b)
-    parts = [nt.tidy("\n".join(lines[n + 1 :]))]
-    last = node
-    i += 1
-    while i < len(blocks) and _touches(last, blocks[i]):
+    titled = _with_heading(front, node, section, b)
+    line = section.line if titled != front else _first_line(head, section)
+    parts, last = [nt.tidy("\n".join(lines[n + 1 :]))], node
+    while i + 1 < len(blocks) and _touches(last, blocks[i + 1]):
+        i += 1
         last = blocks[i]
         parts.append(b.source_of(last))
-        i += 1
     back = _without_schedule("\n\n".join(part for part in parts if part))
-    front, deck = _deck_tag(front)
-    line = _first_line(head, section)
+    front, deck = _deck_tag(titled)
     if not front or not back:
-        b.dropped.append((line, nt.one_line(raw_text(node)), _NO_NEIGHBOUR))
-        return i
+        return _no_card(blocks, i, rest, front, line, b)
     reverse = (back, front, line) if lines[n].strip() == "??" else None
     b.add("basic", section.path, front, front, back, line, reverse, deck=deck)
-    return i
+    return i + 1
+
+
+def _no_card(blocks: Blocks, i: int, rest: Blocks, front: str, line: int, b: Builder) -> int:
+    """A `?` with a blank line before or after it: no card, as in the plugin, and reported.
+
+    The paragraphs across the blank line were meant as its question or answer; they are
+    reported with it rather than left to make a card of half a question and half an answer.
+    """
+    texts = [raw_text(blocks[i])]
+    if not front and rest and rest[-1].type == "paragraph":
+        texts.insert(0, raw_text(rest.pop()))
+    elif i + 1 < len(blocks) and blocks[i + 1].type == "paragraph":
+        i += 1
+        texts.append(raw_text(blocks[i]))
+    b.dropped.append((line, nt.one_line(" ".join(texts)), _NO_NEIGHBOUR))
+    return i + 1
 
 
 _NO_NEIGHBOUR = "a `?` line needs the question right above it and the answer right below"

@@ -7,10 +7,11 @@ comment. Markdown would read some of that otherwise (`---` right under an answer
 setext heading), so these cards are taken from the lines before the Markdown parse, and
 their lines blanked out of what the other rules see.
 
-Deliberate differences, for notes that also hold prose: a heading ends an answer or a cloze
-text (a comment line inside one is still left out), the lines of a fenced code block are
-never read as `Q:`/`A:`/`C:` or comments, and a malformed card (a question with no answer,
-a `C:` with no deletion) is left to the other rules instead of failing the whole note.
+Deliberate differences, for notes that also hold prose: a heading after a blank line ends
+a card (a `#` line right under a line of the card is a comment, as in hashcards); the
+lines of a fenced code block are never read as `Q:`/`A:`/`C:` or comments; a malformed
+card (a question with no answer, a `C:` with no deletion) is left to the other rules
+instead of failing the whole note.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def _read_line(reader: _Reader, at: int, line: str) -> None:
         reader.open(mark, at)
     elif mark == "A:" or not reader.mark:
         reader.close(at)  # an answer with no question: not a card
-    elif line.strip() == "---" or (reader.mark != "Q:" and _HEADING.match(line)):
+    elif line.strip() == "---" or (_HEADING.match(line) and not reader.lines[at - 1].strip()):
         reader.close(at + (line.strip() == "---"))
     elif not line.lstrip().startswith("#"):
         reader.parts[reader.mark].append(line)
