@@ -6,9 +6,12 @@ import signal
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from study.notes.card import card_id
 from study.notes.cloze import MAX_DELETIONS, anki_spans, bracket_deletions, highlight_spans
+from study.notes.hashcards import extract
 from study.notes.parser import Dropped, ParsedNote, parse_text
 
 
@@ -201,7 +204,20 @@ def test_malformed_hashcards_are_left_to_the_other_rules() -> None:
         "C: No brackets in this one.\n\n"
         "```text\nQ: inside code\nA: not a card\n```\n"
     )
-    assert cards(parse_text(text, source="f.md")) == [
+    note = parse_text(text, source="f.md")
+    assert note.dropped == [
+        Dropped(
+            2,
+            "Which yeast makes bread rise? Saccharomyces cerevisiae feeds on sugars.",
+            "a `Q:` question with no `A:` answer",
+        ),
+        Dropped(
+            6,  # a C: text runs on to the end of the note, code block and all
+            "No brackets in this one. ```text Q: inside code A: not a card ```",
+            "a `C:` text with no [deletion]",
+        ),
+    ]
+    assert cards(note) == [
         (
             "concept",
             "F — Fermentation",
@@ -350,3 +366,16 @@ def test_highlight_spans(text: str, spans: list[tuple[int, int]]) -> None:
 def test_anki_spans() -> None:
     text = "{{c1::Lisbon::city}} and {{c2::Porto}} {{c3::}} {{c1::open"
     assert anki_spans(text, text) == [(0, 20, "c1", "Lisbon", "city"), (25, 38, "c2", "Porto", "")]
+
+
+_PIECES = ["Q:", "A:", "C:", "?", "??", "::", ":::", "==", "=", "[", "]", "\\[", "![", "#"]
+_PIECES += ["#flashcards/a", "---", "```", "{{c1::", "}}", "<!--SR:", "-->", " ", "\n", "x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60).map("".join))
+def test_marker_soup_never_crashes_and_keeps_lines(text: str) -> None:
+    blanked, _ = extract(text)
+    assert blanked.count("\n") == text.count("\n")
+    note = parse_text(text, source="soup.md")
+    assert all(card.front and card.back for card in note.cards)

@@ -25,6 +25,11 @@ _EQUALS = re.compile(r"=+")
 _ANKI_OPEN = re.compile(r"\{\{c(\d+)::")
 
 
+def too_many(count: int) -> str:
+    """Why the deletions of a text past MAX_DELETIONS made no card."""
+    return f"{count} deletions in one text: cards for the first {MAX_DELETIONS} only"
+
+
 def highlight_spans(text: str) -> list[tuple[int, int]]:
     """The `==highlight==` runs of `text`: (start, end) with the markers.
 

@@ -21,7 +21,7 @@ from study.notes.blocks import Node
 from study.notes.builder import LISTS, Blocks, Builder, Section, raw_text
 
 _LEADING_TAG = re.compile(r"#([^\s#]*[^\s#\d][^\s#]*)[ \t]*\n?")
-_SCHEDULE = re.compile(r"[ \t]*<!--SR:[^>\n]{0,2000}-->")
+_SCHEDULE = re.compile(r"<!--SR:[^>\n]{0,2000}-->")
 _DECK_ROOT = "flashcards"  # the plugin's default flashcard tag: its decks are beneath it
 
 
@@ -144,7 +144,9 @@ def _tag_cut(text: str) -> tuple[int, str | None]:
 
 
 def _without_schedule(text: str) -> str:
-    return _SCHEDULE.sub("", text).strip() if "<!--SR:" in text else text
+    if "<!--SR:" not in text:
+        return text
+    return "\n".join(line.rstrip() for line in _SCHEDULE.sub("", text).split("\n")).strip()
 
 
 def _explicit_paragraph(node: Node, section: Section, b: Builder) -> bool:
@@ -220,7 +222,7 @@ def _cloze_cards(
     spans.sort()
     groups = list(dict.fromkeys(span[2] for span in spans))
     if len(groups) > cloze.MAX_DELETIONS:
-        b.dropped.append((line, nt.one_line(raw)[:80], _too_many(len(groups))))
+        b.dropped.append((line, nt.one_line(raw)[:80], cloze.too_many(len(groups))))
     back = nt.tidy(cloze.fill(raw, spans, None))
     note: str | None = None  # the deletions of one text are siblings, like a card and its reverse
     for group in groups[: cloze.MAX_DELETIONS]:
@@ -228,7 +230,3 @@ def _cloze_cards(
         cid = b.add("cloze", section.path, front, nt.tidy(front), back, line, note=note, deck=deck)
         note = note or cid
     return note is not None
-
-
-def _too_many(count: int) -> str:
-    return f"{count} deletions in one text: cards for the first {cloze.MAX_DELETIONS} only"

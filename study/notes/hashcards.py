@@ -38,6 +38,17 @@ class Found(NamedTuple):
     deletions: tuple[cloze.Span, ...]
 
 
+class Malformed(NamedTuple):
+    """A card hashcards would refuse: `study` leaves its lines to the other rules."""
+
+    line: int
+    text: str
+    reason: str
+
+
+_REASONS = {"Q:": "a `Q:` question with no `A:` answer", "C:": "a `C:` text with no [deletion]"}
+
+
 class _Reader:
     """The state of one pass over a note's lines."""
 
@@ -49,6 +60,7 @@ class _Reader:
         self.parts: dict[str, list[str]] = {}  # "Q:" / "A:" / "C:" -> the lines read
         self.taken: list[tuple[int, int]] = []  # line ranges made into cards
         self.seen: set[Found] = set()  # hashcards keeps one card of identical twins
+        self.malformed: list[Malformed] = []
 
     def open(self, mark: str, at: int) -> None:
         self.close(at)
@@ -57,6 +69,9 @@ class _Reader:
     def close(self, end: int) -> None:
         """End the card being read at line `end` (excluded), keeping it if it is whole."""
         card = self._card() if self.mark else None
+        if card is None and self.mark in _REASONS:
+            text = nt.one_line(" ".join(self.parts[self.mark]))[:80]
+            self.malformed.append(Malformed(self.start + 1, text, _REASONS[self.mark]))
         if card is not None:
             self.taken.append((self.start, end))
             if card._replace(line=0) not in self.seen:
@@ -75,8 +90,9 @@ class _Reader:
         return None
 
 
-def extract(text: str) -> tuple[str, list[Found]]:
-    """The note's hashcards cards, and its text with their lines blanked (lines kept)."""
+def extract(text: str) -> tuple[str, list[Found | Malformed]]:
+    """The note's hashcards cards (and those it would refuse), and its text with the cards'
+    lines blanked (as many lines as before)."""
     if "Q:" not in text and "C:" not in text:
         return text, []
     lines = text.split("\n")
@@ -92,7 +108,8 @@ def extract(text: str) -> tuple[str, list[Found]]:
     reader.close(len(lines))
     for start, end in reader.taken:
         lines[start:end] = [""] * (end - start)
-    return "\n".join(lines), reader.found
+    found: list[Found | Malformed] = [*reader.found, *reader.malformed]
+    return "\n".join(lines), found
 
 
 def _fence_after(line: str, fence: str) -> str:
@@ -121,7 +138,9 @@ def _read_line(reader: _Reader, at: int, line: str) -> None:
         reader.parts[reader.mark].append(line)
 
 
-def add_cards(found: list[Found], sections: list[Section], kept: list[Section], b: Builder) -> None:
+def add_cards(
+    found: list[Found | Malformed], sections: list[Section], kept: list[Section], b: Builder
+) -> None:
     """Each card under the heading it sits in (`sections` in note order), if that is `kept`."""
     starts = [section.line for section in sections]
     keep = {id(section) for section in kept}
@@ -129,11 +148,22 @@ def add_cards(found: list[Found], sections: list[Section], kept: list[Section], 
         section = sections[max(bisect.bisect_right(starts, card.line) - 1, 0)]
         if id(section) not in keep:
             continue
-        if not card.deletions:
-            b.add("basic", section.path, card.front, card.front, card.back, card.line)
-            continue
-        note: str | None = None
-        for span in card.deletions[: cloze.MAX_DELETIONS]:
-            front = cloze.fill(card.front, list(card.deletions), span[2])
-            cid = b.add("cloze", section.path, front, front, card.front, card.line, note=note)
-            note = note or cid
+        if isinstance(card, Malformed):
+            b.dropped.append(card)
+        else:
+            _add(card, section.path, b)
+
+
+def _add(card: Found, path: tuple[str, ...], b: Builder) -> None:
+    if not card.deletions:
+        b.add("basic", path, card.front, card.front, card.back, card.line)
+        return
+    if len(card.deletions) > cloze.MAX_DELETIONS:
+        b.dropped.append(
+            (card.line, nt.one_line(card.front)[:80], cloze.too_many(len(card.deletions)))
+        )
+    note: str | None = None
+    for span in card.deletions[: cloze.MAX_DELETIONS]:
+        front = cloze.fill(card.front, list(card.deletions), span[2])
+        cid = b.add("cloze", path, front, front, card.front, card.line, note=note)
+        note = note or cid
