@@ -131,6 +131,14 @@ def test_clozes_highlights_and_what_is_not_one() -> None:
     assert note.cards[0].note == note.cards[1].note == note.cards[0].id
 
 
+def test_a_deck_tag_under_a_touching_heading() -> None:
+    text = "## Giants\n#flashcards/space/planets\nLargest planet?\n?\nJupiter\n"
+    note = parse_text(text, source="g.md")
+    assert [(c.deck, c.front, c.back, c.tags) for c in note.cards] == [
+        ("space::planets", "Giants\nLargest planet?", "Jupiter", ("flashcards/space/planets",))
+    ]
+
+
 def test_single_line_cards_ignore_the_heading_above() -> None:
     note = parse_text("## Orbits\nPeriod of Earth::365.25 days\n", source="o.md")
     assert cards(note) == [("basic", "Period of Earth", "365.25 days")]

@@ -70,6 +70,7 @@ def _multiline_card(blocks: Blocks, i: int, rest: Blocks, section: Section, b: B
     if not front and rest and _touches(rest[-1], node):
         head = rest.pop()
         front = b.source_of(head)
+    front, deck = _deck_tag(front)  # the tag first: a heading above it still touches
     titled = _with_heading(front, node, section, b)
     line = section.line if titled != front else _first_line(head, section)
     parts, last = [nt.tidy("\n".join(lines[n + 1 :]))], node
@@ -78,7 +79,7 @@ def _multiline_card(blocks: Blocks, i: int, rest: Blocks, section: Section, b: B
         last = blocks[i]
         parts.append(b.source_of(last))
     back = _without_schedule("\n\n".join(part for part in parts if part))
-    front, deck = _deck_tag(titled)
+    front = titled
     if not front or not back:
         return _no_card(blocks, i, rest, front, line, b)
     reverse = (back, front, line) if lines[n].strip() == "??" else None
@@ -202,12 +203,12 @@ def _cloze_run(
     if "==" not in hidden and "{{" not in hidden:
         return False
     text = "\n".join(raws[n] for n in run)
+    cut, deck = _tag_cut(text)
+    text, hidden = text[cut:], hidden[cut:]
     if run[0] == 0:  # the text opens the paragraph: a heading above it may touch it
         heading = _with_heading("", node, section, b)
         if heading:
             text, hidden = f"{heading}\n{text}", f"{heading}\n{hidden}"
-    cut, deck = _tag_cut(text)
-    text, hidden = text[cut:], hidden[cut:]
     return _cloze_cards(text, hidden, first + run[0], section, b, deck)
 
 
