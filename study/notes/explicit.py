@@ -22,6 +22,7 @@ from study.notes.builder import LISTS, Blocks, Builder, Section, raw_text
 
 _LEADING_TAG = re.compile(r"#([^\s#]*[^\s#\d][^\s#]*)[ \t]*\n?")
 _SCHEDULE = re.compile(r"<!--SR:[^>\n]{0,2000}-->")
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 _DECK_ROOT = "flashcards"  # the plugin's default flashcard tag: its decks are beneath it
 
 
@@ -71,7 +72,7 @@ def _multiline_card(blocks: Blocks, i: int, rest: Blocks, section: Section, b: B
         head = rest.pop()
         front = b.source_of(head)
     front, deck = _deck_tag(front)  # the tag first: a heading above it still touches
-    titled = _with_heading(front, node, section, b)
+    titled = _with_heading(front, head, section, b)
     line = section.line if titled != front else _first_line(head, section)
     parts, last = [nt.tidy("\n".join(lines[n + 1 :]))], node
     while i + 1 < len(blocks) and _touches(last, blocks[i + 1]):
@@ -118,8 +119,9 @@ def _with_heading(text: str, node: Node, section: Section, b: Builder) -> str:
     """The text, after the heading's title when the heading line touches it (no blank line)."""
     if not section.path or not node.map:
         return text
-    heading = section.line - 1  # 0-based line of the heading (a setext one spans two)
-    if node.map[0] <= heading or not all(b.lines[k].strip() for k in range(heading, node.map[0])):
+    start = node.map[0]  # the heading's own lines end at `section.line` (0-based), or one
+    underlined = start == section.line + 1 and _SETEXT.match(b.lines[section.line])  # later
+    if start != section.line and not underlined:
         return text
     return f"{section.path[-1]}\n{text}" if text else section.path[-1]
 
