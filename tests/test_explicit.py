@@ -139,6 +139,19 @@ def test_a_deck_tag_under_a_touching_heading() -> None:
     ]
 
 
+def test_single_line_cards_opening_a_question_paragraph_are_cards_of_their_own() -> None:
+    text = (
+        "## Orbits\n\nMoon period::27.3 days\nYear on Mars?\nstd::chrono says\n?\n687 days\n\n"
+        "## Tides\nCause::the Moon\n?\nGravity\n"
+    )
+    assert [(c.front, c.back, c.line) for c in parse_text(text, source="o.md").cards] == [
+        ("Moon period", "27.3 days", 3),
+        ("Year on Mars?\nstd::chrono says", "687 days", 4),
+        # right under a heading, the plugin's card starts at the heading: no `::` card
+        ("Tides\nCause::the Moon", "Gravity", 9),
+    ]
+
+
 def test_single_line_cards_ignore_the_heading_above() -> None:
     note = parse_text("## Orbits\nPeriod of Earth::365.25 days\n", source="o.md")
     assert cards(note) == [("basic", "Period of Earth", "365.25 days")]
@@ -202,6 +215,15 @@ def test_a_hashcards_card_keeps_the_id_of_the_same_explicit_card() -> None:
     plugin = parse_text("## Sauces\nMother of mayonnaise?::Hollandaise\n", "s.md")
     assert hashcards.cards[0].id == plugin.cards[0].id
     assert plugin.cards[0].id == card_id("S", "basic", ("Sauces",), "Mother of mayonnaise?")
+
+
+def test_hashcards_toml_front_matter_names_the_deck() -> None:
+    text = '---\nname = "Biologie cellulaire"\n---\n\nQ: Unité du vivant ?\nA: La cellule.'
+    note = parse_text(text, source="ch1.md")
+    assert [(c.deck, c.kind, c.front, c.back) for c in note.cards] == [
+        ("Biologie cellulaire", "basic", "Unité du vivant ?", "La cellule.")
+    ]
+    assert parse_text("---\nC: [a, b]\nQ: x\nA: y\n---\n", source="ch2.md").cards == []
 
 
 def test_malformed_hashcards_are_left_to_the_other_rules() -> None:

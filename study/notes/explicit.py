@@ -67,13 +67,15 @@ def _multiline_card(blocks: Blocks, i: int, rest: Blocks, section: Section, b: B
     node = blocks[i]
     lines = raw_text(node).split("\n")
     n = _separator_line(raw_text(node)) or 0
-    front, head = nt.tidy("\n".join(lines[:n])), node
-    if not front and rest and _touches(rest[-1], node):
+    under_heading = bool(_with_heading("", node, section, b))  # the card starts at it
+    top = 0 if under_heading else _single_lines_above(node, lines[:n], section, b)
+    front, head = nt.tidy("\n".join(lines[top:n])), node
+    if not front and not top and rest and _touches(rest[-1], node):
         head = rest.pop()
         front = b.source_of(head)
     front, deck = _deck_tag(front)  # the tag first: a heading above it still touches
     titled = _with_heading(front, head, section, b)
-    line = section.line if titled != front else _first_line(head, section)
+    line = section.line if titled != front else _first_line(head, section) + top
     parts, last = [nt.tidy("\n".join(lines[n + 1 :]))], node
     while i + 1 < len(blocks) and _touches(last, blocks[i + 1]):
         i += 1
@@ -86,6 +88,21 @@ def _multiline_card(blocks: Blocks, i: int, rest: Blocks, section: Section, b: B
     reverse = (back, front, line) if lines[n].strip() == "??" else None
     b.add("basic", section.path, front, front, back, line, reverse, deck=deck)
     return i + 1
+
+
+def _single_lines_above(node: Node, above: list[str], section: Section, b: Builder) -> int:
+    """Cards of the `a::b` lines opening a paragraph above its `?`: how many lines they are.
+
+    The plugin reads a `::` line as a card of its own before it looks for a `?` below it;
+    a `::` line after the question's first line is part of the question.
+    """
+    hides = _mask_code("\n".join(above)).split("\n")
+    for k, raw in enumerate(above):
+        at = _separator_at(hides[k], raw)
+        if at < 0:
+            return k
+        _single_line(raw, hides[k], at, _first_line(node, section) + k, section, b)
+    return len(above)
 
 
 def _no_card(blocks: Blocks, i: int, rest: Blocks, front: str, line: int, b: Builder) -> int:
@@ -171,14 +188,17 @@ def _explicit_paragraph(node: Node, section: Section, b: Builder) -> bool:
             run = []
         if k < 0:
             break
-        width = 3 if hides[k][at : at + 3] == ":::" else 2
-        front, deck = _deck_tag(nt.tidy(raws[k][:at]))
-        back = _without_schedule(nt.tidy(raws[k][at + width :]))
-        if front and back:
-            reverse = (back, front, first + k) if width == 3 else None
-            b.add("basic", section.path, front, front, back, first + k, reverse, deck=deck)
-            made = True
+        made = _single_line(raws[k], hides[k], at, first + k, section, b) or made
     return made
+
+
+def _single_line(raw: str, hidden: str, at: int, line: int, section: Section, b: Builder) -> bool:
+    """The card of a `front::back` (or `front:::back`, both ways) line; True if it made one."""
+    width = 3 if hidden[at : at + 3] == ":::" else 2
+    front, deck = _deck_tag(nt.tidy(raw[:at]))
+    back = _without_schedule(nt.tidy(raw[at + width :]))
+    reverse = (back, front, line) if width == 3 else None
+    return b.add("basic", section.path, front, front, back, line, reverse, deck=deck) is not None
 
 
 def _mask_code(text: str) -> str:

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from study.notes import cloze
 from study.notes import notetext as nt
+from study.notes.blocks import Node
 from study.notes.builder import Builder, Section
 
 _MARKS = ("Q:", "A:", "C:")
@@ -98,7 +99,10 @@ def extract(text: str) -> tuple[str, list[Found | Malformed]]:
     lines = text.split("\n")
     reader = _Reader(lines)
     fence = ""
+    matter = _front_matter_end(lines)
     for at, line in enumerate(lines):
+        if at < matter:
+            continue
         if fence or _FENCE.match(line):
             fence = _fence_after(line, fence)
             if reader.mark:
@@ -110,6 +114,16 @@ def extract(text: str) -> tuple[str, list[Found | Malformed]]:
         lines[start:end] = [""] * (end - start)
     found: list[Found | Malformed] = [*reader.found, *reader.malformed]
     return "\n".join(lines), found
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """The first line after the front matter (0 for none): its keys are no cards."""
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    for at in range(1, len(lines)):
+        if lines[at].rstrip() in ("---", "..."):
+            return at + 1
+    return 0
 
 
 def _fence_after(line: str, fence: str) -> str:
@@ -152,6 +166,20 @@ def add_cards(
             b.dropped.append(card)
         else:
             _add(card, section.path, b)
+
+
+def deck_name(top: list[Node]) -> str:
+    """A hashcards deck's `name = "..."` in TOML front matter (YAML reads it as no mapping)."""
+    matter = top[0] if top and top[0].type == "front_matter" else None
+    if matter is None or "name" not in matter.content or "=" not in matter.content:
+        return ""
+    import tomllib  # only notes with TOML front matter pay for it
+
+    try:
+        name = tomllib.loads(matter.content).get("name")
+    except (tomllib.TOMLDecodeError, ValueError):
+        return ""
+    return nt.one_line(name) if isinstance(name, str) else ""
 
 
 def _add(card: Found, path: tuple[str, ...], b: Builder) -> None:

@@ -51,8 +51,8 @@ class ParsedNote:
 def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     """The cards of one note. `source` is recorded on each card and names the deck last.
 
-    The deck is `deck` if given, else the front matter's `deck:`, else the note's H1, else
-    the file name ("docker.md" -> "Docker").
+    The deck is `deck` if given, else the front matter's `deck:` (or hashcards' TOML
+    `name = "..."`), else the note's H1, else the file name ("docker.md" -> "Docker").
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, drilled = hashcards.extract(text)  # Q:/A: and C: cards; their lines blanked
@@ -62,7 +62,8 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     prose = _prose(texts)
     tags = _unique([*_meta_tags(meta), *(tag for run in prose for tag in nt.tags_in(run))])
     related = _unique(nt.wikilinks("\n".join(prose)))
-    deck = deck or _meta_str(meta, "deck") or title or _deck_from_file(source)
+    deck = deck or _meta_str(meta, "deck") or hashcards.deck_name(top) or title
+    deck = deck or _deck_from_file(source)
     builder = Builder(deck=deck, source=source, tags=tags, related=related, lines=text.split("\n"))
     kept = [] if optout.note_left_out(meta) else optout.kept_sections(sections)
     for section in kept:
