@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node
@@ -24,6 +25,14 @@ TERM_PATTERNS = (
     re.compile(r"()([^:`\n]{1,60}?):\s+(.+)", re.DOTALL),
     re.compile(r"()([^—–`\n]{1,60}?)\s+[—–]\s+(.+)", re.DOTALL),
 )
+
+
+class Dropped(NamedTuple):
+    """Content a rule saw and made no card of, and why: what `study check` reports."""
+
+    line: int  # 1-based line in the note
+    text: str  # the question (or the content) left out, on one line
+    reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
 
 
 @dataclass
@@ -46,7 +55,7 @@ class Builder:
         self.deck, self.source, self.tags, self.related = deck, source, tags, related
         self.lines = lines
         self.merged: list[str] = []
-        self.dropped: list[tuple[int, str, str]] = []  # line, content, why: no card made
+        self.dropped: list[Dropped] = []  # what a rule saw and made no card of, and why
         self._repeats: dict[str, int] = {}  # first id of a key -> its last repeat number
         self._cards: list[Card] = []
         self._at: dict[str, int] = {}  # card id -> position in _cards

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 
+from study.notes import notetext as nt
+from study.notes.builder import Dropped
+
 # A text with more blanks than this is a list to split, not one fact; the deletions past it
 # stay visible in every card (and are reported), so a note of `==a== ` x 6000 makes 20 cards
 # of the paragraph, not 6,000.
@@ -25,9 +28,10 @@ _EQUALS = re.compile(r"=+")
 _ANKI_OPEN = re.compile(r"\{\{c(\d+)::")
 
 
-def too_many(count: int) -> str:
-    """Why the deletions of a text past MAX_DELETIONS made no card."""
-    return f"{count} deletions in one text: cards for the first {MAX_DELETIONS} only"
+def too_many(line: int, text: str, count: int) -> Dropped:
+    """The report of a text whose deletions past MAX_DELETIONS made no card."""
+    why = f"{count} deletions in one text: cards for the first {MAX_DELETIONS} only"
+    return Dropped(line, nt.one_line(text)[:80], why)
 
 
 def highlight_spans(text: str) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ import re
 from study.notes import cloze
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.builder import LISTS, Blocks, Builder, Section, raw_text
+from study.notes.builder import LISTS, Blocks, Builder, Dropped, Section, raw_text
 
 _LEADING_TAG = re.compile(r"#([^\s#]*[^\s#\d][^\s#]*)[ \t]*\n?")
 _SCHEDULE = re.compile(r"<!--SR:[^>\n]{0,2000}-->")
@@ -117,7 +117,7 @@ def _no_card(blocks: Blocks, i: int, rest: Blocks, front: str, line: int, b: Bui
     elif i + 1 < len(blocks) and blocks[i + 1].type == "paragraph":
         i += 1
         texts.append(raw_text(blocks[i]))
-    b.dropped.append((line, nt.one_line(" ".join(texts)), _NO_NEIGHBOUR))
+    b.dropped.append(Dropped(line, nt.one_line(" ".join(texts)), _NO_NEIGHBOUR))
     return i + 1
 
 
@@ -245,7 +245,7 @@ def _cloze_cards(
     spans.sort()
     groups = list(dict.fromkeys(span[2] for span in spans))
     if len(groups) > cloze.MAX_DELETIONS:
-        b.dropped.append((line, nt.one_line(raw)[:80], cloze.too_many(len(groups))))
+        b.dropped.append(cloze.too_many(line, raw, len(groups)))
     back = nt.tidy(cloze.fill(raw, spans, None))
     note: str | None = None  # the deletions of one text are siblings, like a card and its reverse
     for group in groups[: cloze.MAX_DELETIONS]:

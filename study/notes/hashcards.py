@@ -23,7 +23,7 @@ from typing import NamedTuple
 from study.notes import cloze
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.builder import Builder, Section
+from study.notes.builder import Builder, Dropped, Section
 
 _MARKS = ("Q:", "A:", "C:")
 _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
@@ -37,14 +37,6 @@ class Found(NamedTuple):
     front: str  # the question, or the cloze text without its brackets
     back: str  # the answer ("" for a cloze)
     deletions: tuple[cloze.Span, ...]
-
-
-class Malformed(NamedTuple):
-    """A card hashcards would refuse: `study` leaves its lines to the other rules."""
-
-    line: int
-    text: str
-    reason: str
 
 
 _REASONS = {"Q:": "a `Q:` question with no `A:` answer", "C:": "a `C:` text with no [deletion]"}
@@ -61,7 +53,7 @@ class _Reader:
         self.parts: dict[str, list[str]] = {}  # "Q:" / "A:" / "C:" -> the lines read
         self.taken: list[tuple[int, int]] = []  # line ranges made into cards
         self.seen: set[Found] = set()  # hashcards keeps one card of identical twins
-        self.malformed: list[Malformed] = []
+        self.malformed: list[Dropped] = []
 
     def open(self, mark: str, at: int) -> None:
         self.close(at)
@@ -72,7 +64,7 @@ class _Reader:
         card = self._card() if self.mark else None
         if card is None and self.mark in _REASONS:
             text = nt.one_line(" ".join(self.parts[self.mark]))[:80]
-            self.malformed.append(Malformed(self.start + 1, text, _REASONS[self.mark]))
+            self.malformed.append(Dropped(self.start + 1, text, _REASONS[self.mark]))
         if card is not None:
             self.taken.append((self.start, end))
             if card._replace(line=0) not in self.seen:
@@ -91,7 +83,7 @@ class _Reader:
         return None
 
 
-def extract(text: str) -> tuple[str, list[Found | Malformed]]:
+def extract(text: str) -> tuple[str, list[Found | Dropped]]:
     """The note's hashcards cards (and those it would refuse), and its text with the cards'
     lines blanked (as many lines as before)."""
     if "Q:" not in text and "C:" not in text:
@@ -112,7 +104,7 @@ def extract(text: str) -> tuple[str, list[Found | Malformed]]:
     reader.close(len(lines))
     for start, end in reader.taken:
         lines[start:end] = [""] * (end - start)
-    found: list[Found | Malformed] = [*reader.found, *reader.malformed]
+    found: list[Found | Dropped] = [*reader.found, *reader.malformed]
     return "\n".join(lines), found
 
 
@@ -153,7 +145,7 @@ def _read_line(reader: _Reader, at: int, line: str) -> None:
 
 
 def add_cards(
-    found: list[Found | Malformed], sections: list[Section], kept: list[Section], b: Builder
+    found: list[Found | Dropped], sections: list[Section], kept: list[Section], b: Builder
 ) -> None:
     """Each card under the heading it sits in (`sections` in note order), if that is `kept`."""
     starts = [section.line for section in sections]
@@ -162,7 +154,7 @@ def add_cards(
         section = sections[max(bisect.bisect_right(starts, card.line) - 1, 0)]
         if id(section) not in keep:
             continue
-        if isinstance(card, Malformed):
+        if isinstance(card, Dropped):
             b.dropped.append(card)
         else:
             _add(card, section.path, b)
@@ -187,9 +179,7 @@ def _add(card: Found, path: tuple[str, ...], b: Builder) -> None:
         b.add("basic", path, card.front, card.front, card.back, card.line)
         return
     if len(card.deletions) > cloze.MAX_DELETIONS:
-        b.dropped.append(
-            (card.line, nt.one_line(card.front)[:80], cloze.too_many(len(card.deletions)))
-        )
+        b.dropped.append(cloze.too_many(card.line, card.front, len(card.deletions)))
     note: str | None = None
     for span in card.deletions[: cloze.MAX_DELETIONS]:
         front = cloze.fill(card.front, list(card.deletions), span[2])

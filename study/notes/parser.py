@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import NamedTuple
 
 from study.notes import hashcards, optout
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
-from study.notes.builder import Builder, Section, kept
+from study.notes.builder import Builder, Dropped, Section, kept
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
 
@@ -26,14 +25,6 @@ from study.notes.cardrules import section_cards
 # (&num;) or percent-encoded autolink (<http://x/%5B>) that decodes to one. Texts with none
 # of these hold no #tags or [[links]] and are not parsed for them (most are never parsed).
 _PROSE_MARKS = re.compile(r"[#\[&%]")
-
-
-class Dropped(NamedTuple):
-    """Content a rule saw and made no card of, and why: what `study check` reports."""
-
-    line: int  # 1-based line in the note
-    text: str  # the question (or the content) left out, on one line
-    reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
 
 
 @dataclass
@@ -69,10 +60,9 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     for section in kept:
         section_cards(section, builder)
     hashcards.add_cards(drilled, sections, kept, builder)
-    dropped = [Dropped(*item) for item in builder.dropped]
     return ParsedNote(
         deck=deck, cards=builder.cards(), tags=tags, merged=builder.merged, related=related,
-        dropped=dropped,
+        dropped=builder.dropped,
     )  # fmt: skip
 
 
