@@ -210,6 +210,23 @@ def test_hashcards_notes_make_the_cards_hashcards_makes() -> None:
     assert [c.note for c in clozes] == [clozes[0].id] * 2 + [clozes[2].id] * 2
 
 
+def test_hashcards_answers_in_display_math() -> None:
+    text = (
+        "Q: Derivative of $x^2$?\nA: $2x$\n\nQ: State Euler's identity\nA:\n\n"
+        "$$\ne^{i\\pi} + 1 = 0\n$$\n\n\nQ: Determinant of a 2x2 matrix?\nA:\n$$\n"
+        "\\begin{vmatrix}\na & b \\\\\nc & d\n\\end{vmatrix} = ad - bc\n$$\n"
+    )
+    assert cards(parse_text(text, source="maths.md")) == [
+        ("basic", "Derivative of $x^2$?", "$2x$"),
+        ("basic", "State Euler's identity", "$$\ne^{i\\pi} + 1 = 0\n$$"),
+        (
+            "basic",
+            "Determinant of a 2x2 matrix?",
+            "$$\n\\begin{vmatrix}\na & b \\\\\nc & d\n\\end{vmatrix} = ad - bc\n$$",
+        ),
+    ]
+
+
 def test_a_hashcards_card_keeps_the_id_of_the_same_explicit_card() -> None:
     hashcards = parse_text("## Sauces\nQ: Mother of mayonnaise?\nA: Hollandaise\n", "s.md")
     plugin = parse_text("## Sauces\nMother of mayonnaise?::Hollandaise\n", "s.md")
