@@ -5,10 +5,10 @@ and hashcards' `[answer]` (after a `C:`). Each finder scans the text once, left 
 a note of 6,000 highlights costs what its length does (a lazy regex such as
 `==(.+?)==` rescans the rest of the text from every unclosed `==`).
 
-mdit-py-plugins' `mark` plugin is not in the installed mdit-py-plugins (0.7), and it would
-give tokens without source offsets; cards keep the user's Markdown, so the finders here
-work on the source and follow the same flanking rule as the plugin: `==` opens before a
-non-space and closes after one.
+mdit-py-plugins ships no `mark` plugin (none in 0.7.0, the installed one, nor in its
+earlier releases' file lists), and markdown-it tokens carry no source offsets anyway: cards
+keep the user's Markdown, so the finders here work on the source, with markdown-it-mark's
+flanking rule: `==` opens before a non-space and closes after one.
 """
 
 from __future__ import annotations
