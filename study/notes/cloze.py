@@ -7,8 +7,8 @@ a note of 6,000 highlights costs what its length does (a lazy regex such as
 
 mdit-py-plugins ships no `mark` plugin (none in 0.7.0, the installed one, nor in its
 earlier releases' file lists), and markdown-it tokens carry no source offsets anyway: cards
-keep the user's Markdown, so the finders here work on the source, with markdown-it-mark's
-flanking rule: `==` opens before a non-space and closes after one.
+keep the user's Markdown, so the finders here work on the source, with a simple form of
+markdown-it-mark's flanking rule: `==` opens before a non-space and closes after one.
 """
 
 from __future__ import annotations
