@@ -687,3 +687,27 @@ def test_the_collector_is_paused_during_a_sync_and_back_after(
     (notes / "shell.md").write_text(SHELL)
     sync_paths(tmp_path / "s.db", [notes], NOW)
     assert seen == [False] and gc.isenabled()
+
+
+def test_sync_skips_a_link_out_of_the_folder_and_reports_it(tmp_path: Path) -> None:
+    """Issue 16, finding 8: a link to a file elsewhere became cards (and went into exports)."""
+    vault, elsewhere = tmp_path / "vault", tmp_path / "elsewhere"
+    vault.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "secret.md").write_text("# S\n\n## Key\n\nWhat is the key?\n\nhunter2\n")
+    (vault / "secret.md").symlink_to(elsewhere / "secret.md")
+    (vault / "shell.md").write_text(SHELL)
+    db = tmp_path / "s.db"
+    skipped = (
+        f"study: {vault / 'secret.md'}: links to {elsewhere / 'secret.md'}, outside the folder "
+        f"{vault}; skipped (STUDY_FOLLOW_LINKS=1 follows such links)\n"
+    )
+    for args in (["sync", str(vault)], ["sync"]):  # the full sync, then the quick unchanged one
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert result.stderr == skipped
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT count(*) FROM card WHERE back LIKE '%hunter2%'").fetchone() == (
+            0,
+        )
+        assert raw.execute("SELECT count(*) FROM card").fetchone()[0] > 0
