@@ -54,6 +54,29 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
     return seen
 
 
+def damage_card_table(db: Path) -> None:
+    """Overwrite the card table's root page, leaving page 1 (header and schema) intact."""
+    with sqlite3.connect(db) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (root,) = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'card'").fetchone()
+    raw.close()
+    data = bytearray(db.read_bytes())
+    data[4096 * (root - 1) : 4096 * root] = b"\x33" * 4096
+    db.write_bytes(bytes(data))
+
+
+def vault_with_a_link_out(tmp_path: Path, note: str) -> tuple[Path, Path]:
+    """(vault, outside): a vault holding `note` as shell.md and `secret.md`, a link to a note
+    outside it whose answer is "hunter2"."""
+    vault, outside = tmp_path / "vault", tmp_path / "elsewhere"
+    vault.mkdir()
+    outside.mkdir()
+    (outside / "secret.md").write_text("# S\n\n## Key\n\nWhat is the key?\n\nhunter2\n")
+    (vault / "secret.md").symlink_to(outside / "secret.md")
+    (vault / "shell.md").write_text(note)
+    return vault, outside
+
+
 @contextmanager
 def small_disk(folder: Path, size_kb: int) -> Iterator[Path]:
     """A tmpfs of `size_kb` mounted at `folder`: a disk a test can fill or make read-only.

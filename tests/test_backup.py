@@ -14,7 +14,7 @@ from study.cli import app
 from study.errors import StudyError
 from study.schedule.backup import daily_backup, list_backups, restore
 from study.schedule.store import open_store
-from tests.support import reviews
+from tests.support import damage_card_table, reviews
 
 NOTE = "# Shell\n\n## Files\n\n- `ls -la` — lists every file\n- `pwd` — prints the folder\n"
 runner = CliRunner()
@@ -141,12 +141,7 @@ def test_restoring_an_unknown_name_changes_nothing(db: Path) -> None:
 
 
 def test_a_damaged_file_is_never_backed_up(db: Path) -> None:
-    with closing(sqlite3.connect(db)) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'card'").fetchone()
-    data = bytearray(db.read_bytes())
-    data[4096 * (root - 1) : 4096 * root] = b"\x5a" * 4096
-    db.write_bytes(bytes(data))
+    damage_card_table(db)
     with pytest.raises(StudyError, match="is corrupt"):
         daily_backup(db, datetime(2026, 3, 10, tzinfo=UTC))
     assert names(db) == []

@@ -11,7 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from study.cli import app
-from tests.support import DECKS, REPO
+from tests.support import DECKS, REPO, vault_with_a_link_out
 
 runner = CliRunner()
 DOCKER = str(DECKS / "docker.md")
@@ -127,12 +127,7 @@ def test_cards_on_a_link_to_dev_zero_or_a_fifo_answers_at_once(tmp_path: Path) -
 
 
 def test_cards_skips_links_out_of_the_folder_and_says_so(tmp_path: Path) -> None:
-    vault, elsewhere = tmp_path / "vault", tmp_path / "elsewhere"
-    vault.mkdir()
-    elsewhere.mkdir()
-    (elsewhere / "secret.md").write_text("# S\n\n## Key\n\nWhat is the key?\n\nhunter2\n")
-    (vault / "secret.md").symlink_to(elsewhere / "secret.md")
-    (vault / "shell.md").write_text("# Shell\n\n- `pwd` — prints the folder\n")
+    vault, elsewhere = vault_with_a_link_out(tmp_path, "# Shell\n\n- `pwd` — prints the folder\n")
     result = runner.invoke(app, ["cards", str(vault), "--json"])
     assert result.exit_code == 0
     assert [card["deck"] for card in json.loads(result.stdout)] == ["Shell"] * 2

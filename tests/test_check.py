@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.schedule.check import INVARIANTS, check_database
+from tests.support import damage_card_table
 
 NOTE = "# Shell\n\n## Files\n\n- `ls -la` — lists every file\n- `pwd` — prints the folder\n"
 runner = CliRunner()
@@ -85,12 +86,7 @@ def test_each_broken_rule_is_named_with_its_count(db: Path, sql: str, problem: s
 
 
 def test_damaged_pages_are_reported_not_raised(db: Path) -> None:
-    with closing(sqlite3.connect(db)) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'card'").fetchone()
-    data = bytearray(db.read_bytes())
-    data[4096 * (root - 1) : 4096 * root] = b"\x33" * 4096
-    db.write_bytes(bytes(data))
+    damage_card_table(db)
     problems = check_database(db)
     assert problems and all(p.startswith("damaged: ") for p in problems)
     result = runner.invoke(app, ["db", "check", "--db", str(db)])

@@ -15,7 +15,15 @@ from typer.testing import CliRunner
 
 from study.schedule.database import prepare
 from study.schedule.migrations import LATEST
-from tests.support import REPO, read_only, release, reviews, small_disk, write_lock_held
+from tests.support import (
+    REPO,
+    damage_card_table,
+    read_only,
+    release,
+    reviews,
+    small_disk,
+    write_lock_held,
+)
 
 NOW = "2026-03-10T12:00:00+00:00"
 NOTE = "# Shell\n\n## Files\n\n- `ls -la` — lists every file\n- `pwd` — prints the folder\n"
@@ -175,23 +183,13 @@ def test_config_waits_for_a_write_lock_too(synced: tuple[Path, Path]) -> None:
 # --- corrupt pages: refused up front, and one line wherever they are met --------------------
 
 
-def _damage_cards(db: Path) -> None:
-    """Damage the card table's root page, leaving page 1 (header and schema) intact."""
-    with closing(sqlite3.connect(db)) as raw:
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        (root,) = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'card'").fetchone()
-    data = bytearray(db.read_bytes())
-    data[4096 * (root - 1) : 4096 * root] = b"\x33" * 4096
-    db.write_bytes(bytes(data))
-
-
 @pytest.fixture
 def damaged(tmp_path: Path) -> Path:
     note = tmp_path / "deck.md"
     note.write_text("# D\n\n" + "".join(f"Q{i} {'x' * 200}?::A{i}\n" for i in range(200)))
     db = tmp_path / "study.db"
     assert study("sync", str(note), "--db", str(db)).returncode == 0
-    _damage_cards(db)
+    damage_card_table(db)
     return db
 
 

@@ -30,7 +30,7 @@ from study.schedule.migrations import LATEST
 from study.schedule.queue import build_queue
 from study.schedule.store import CardRow, Store, open_store
 from study.schedule.sync import SyncReport, sync, sync_paths
-from tests.support import DECKS, FIXTURES, collector_states, reviews
+from tests.support import DECKS, FIXTURES, collector_states, reviews, vault_with_a_link_out
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -691,12 +691,7 @@ def test_the_collector_is_paused_during_a_sync_and_back_after(
 
 def test_sync_skips_a_link_out_of_the_folder_and_reports_it(tmp_path: Path) -> None:
     """Issue 16, finding 8: a link to a file elsewhere became cards (and went into exports)."""
-    vault, elsewhere = tmp_path / "vault", tmp_path / "elsewhere"
-    vault.mkdir()
-    elsewhere.mkdir()
-    (elsewhere / "secret.md").write_text("# S\n\n## Key\n\nWhat is the key?\n\nhunter2\n")
-    (vault / "secret.md").symlink_to(elsewhere / "secret.md")
-    (vault / "shell.md").write_text(SHELL)
+    vault, elsewhere = vault_with_a_link_out(tmp_path, SHELL)
     db = tmp_path / "s.db"
     skipped = (
         f"study: {vault / 'secret.md'}: links to {elsewhere / 'secret.md'}, outside the folder "
