@@ -395,6 +395,6 @@ def db_restore(
     from study.paths import db_path
     from study.schedule.backup import restore
 
-    path = db_path(db)
-    aside = restore(path, name, current_time())
-    typer.echo(f"restored {name} into {path}\n  the database it replaced is kept as {aside}")
+    aside = restore(db_path(db), name, current_time())
+    kept = f"\n  the database it replaced is kept as {aside}" if aside else ""
+    typer.echo(f"restored {name} into {db_path(db)}{kept}")

@@ -151,3 +151,13 @@ def test_open_store_backs_up_before_migrating_nothing_more(db: Path) -> None:
     with open_store(db, now=datetime(2026, 3, 12, tzinfo=UTC)):
         pass
     assert names(db) == ["study-2026-03-12T000000.db"]
+
+
+def test_restore_when_the_database_file_is_gone(db: Path) -> None:
+    run(db, "config", "fuzz", "off", now=at(10))
+    db.unlink()
+    Path(f"{db}-wal").unlink(missing_ok=True)
+    Path(f"{db}-shm").unlink(missing_ok=True)
+    out = run(db, "db", "restore", "study-2026-03-10T120000.db")
+    assert out == f"restored study-2026-03-10T120000.db into {db}\n"
+    assert run(db, "db", "check").startswith(f"{db}: ok")

@@ -116,10 +116,11 @@ def copy(source: Path, target: Path, wal: bool = False) -> None:
     os.replace(partial, target)
 
 
-def restore(db_path: Path, name: str, now: datetime) -> Path:
+def restore(db_path: Path, name: str, now: datetime) -> Path | None:
     """Bring back the backup `name`; the current file (and its log) is kept aside first.
 
-    Returns where the current file went. The backup is checked before anything is moved.
+    Returns where the current file went (None: there was none). The backup is checked
+    before anything is moved.
     """
     chosen = [backup for backup in list_backups(db_path) if backup.name == name]
     if not chosen:
@@ -128,9 +129,10 @@ def restore(db_path: Path, name: str, now: datetime) -> Path:
     inspect(chosen[0].path)  # a study database this release can open, read-only
     refuse_if_damaged(chosen[0].path)
     aside = db_path.with_name(f"{db_path.name}.before-restore-{now.strftime(_STAMP)}")
+    existed = db_path.exists()
     for suffix in ("", "-wal", "-shm"):
         current = Path(f"{db_path}{suffix}")
         if current.exists():
             os.replace(current, Path(f"{aside}{suffix}"))
     copy(chosen[0].path, db_path, wal=True)
-    return aside
+    return aside if existed else None
