@@ -430,9 +430,8 @@ def test_spanish_note_with_front_matter_ragged_table_and_wikilinks() -> None:
         ("UDP — Uso | ejemplo", "DNS | VoIP"),
         ("UDP — Fiabilidad", "Baja"),
     ]
+    # "Sí" and "No" name nothing: no reverse card asks "Conexión: Sí".
     assert pairs(note, "table-reverse") == [
-        ("Conexión: Sí", "TCP"),
-        ("Conexión: No", "UDP"),
         ("Orden: Garantizado", "TCP"),
         ("Uso | ejemplo: Web", "TCP"),
         ("Uso | ejemplo: DNS | VoIP", "UDP"),
@@ -446,7 +445,7 @@ def test_spanish_note_with_front_matter_ragged_table_and_wikilinks() -> None:
         ("Latencia", "tiempo de ida"),
         ("Ancho de banda", "capacidad del enlace"),
     ]
-    assert len(note.cards) == 2 + 12 + 4 + 2
+    assert len(note.cards) == 2 + 10 + 4 + 2
     assert all(card.tags == ("networking", "tcp", "capas") for card in note.cards)
 
 

@@ -26,6 +26,10 @@ TERM_PATTERNS = (
 )
 
 
+# What joins two commands for one thing: `less` / `more`, `top` or `htop`, `a`, `b`.
+_ALTERNATIVE = re.compile(r"[ \t]*[/,|][ \t]*|[ \t]+(?:or|ou|o|y|e|and)[ \t]+", re.IGNORECASE)
+
+
 @dataclass
 class Section:
     """The blocks under one heading (path () is the text before the first heading)."""
@@ -151,5 +155,23 @@ def line_of(node: Node) -> int:
 
 
 def code_only(raw: str) -> str:
-    match = nt.CODE_SPAN.fullmatch(raw.strip())
-    return nt.one_line(match.group(2)) if match else ""
+    """The command(s) of a text that is only code: `ls`, or `ipconfig` / `ifconfig`."""
+    text = raw.strip()
+    found = leading_commands(text)
+    return found[0] if found and found[1] == len(text) else ""
+
+
+def leading_commands(raw: str, start: int = 0) -> tuple[str, int] | None:
+    """The code span at `start`, with any naming the same thing after it (`a` / `b`, `a` or
+    `b`), as "a / b"; and where they end. One card then asks for both: two cards with one
+    description would be two reverse cards with one question."""
+    match = nt.CODE_SPAN.match(raw, start)
+    if match is None:
+        return None
+    commands, end = [nt.one_line(match.group(2))], match.end()
+    while (joiner := _ALTERNATIVE.match(raw, end)) and (
+        more := nt.CODE_SPAN.match(raw, joiner.end())
+    ):
+        commands.append(nt.one_line(more.group(2)))
+        end = more.end()
+    return " / ".join(commands), end
