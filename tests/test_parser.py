@@ -796,11 +796,12 @@ def test_any_text_parses_and_ids_repeat(text: str) -> None:
 
 def test_images_and_embeds_stay_in_answers_links_become_related() -> None:
     note = parse_text(
-        "# Arch\n\n## Diagram\n\n![](arch.png)\n\n## Flow\n\n![[flow.png]]\n\n[[Other note]]\n",
+        "# Arch\n\n## Diagram\n\nThree tiers.\n\n![](arch.png)\n\n## Flow\n\n"
+        "Requests go left to right. ![[flow.png]]\n\n[[Other note]]\n",
         source="arch.md",
     )
     assert pairs(note, "concept") == [
-        ("Arch — Diagram", "![](arch.png)"),
-        ("Arch — Flow", "![[flow.png]]"),
+        ("Arch — Diagram", "Three tiers.\n\n![](arch.png)"),
+        ("Arch — Flow", "Requests go left to right. ![[flow.png]]"),
     ]
     assert note.related == ("Other note",)

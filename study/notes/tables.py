@@ -55,49 +55,62 @@ def table_cards(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     return rest
 
 
+class Table(NamedTuple):
+    header: list[str]  # column names as questions show them ("Column 2" for an empty one)
+    names: list[str]  # the header cells' words as written ("N°", "PIN")
+    body: list[tuple[int, list[Cell]]]  # (line, cells) per row
+
+    def column(self, j: int) -> list[Cell]:
+        return [cells[j] for _, cells in self.body if j < len(cells)]
+
+
 def _table_cards(node: Node, section: Section, b: Builder) -> bool:
     """The table's cards; False when it has no rows or no column that can key them."""
     rows = [row for part in node.children for row in part.children if row.type == "tr"]
     if len(rows) < 2 or len(rows[0].children) < 2:
         return False
     first = _cells(rows[0])
-    header = [nt.clean_title(cell.text) or f"Column {n + 1}" for n, cell in enumerate(first)]
-    body = [(line_of(row), _cells(row)) for row in rows[1:]]
-    key = key_column(header, [cells for _, cells in body])
+    table = Table(
+        header=[nt.clean_title(cell.text) or f"Column {n + 1}" for n, cell in enumerate(first)],
+        names=[cell.text for cell in first],
+        body=[(line_of(row), _cells(row)) for row in rows[1:]],
+    )
+    key = key_column(table)
     if key is None:
         return False
-    code = _is_code_column(key, [cells for _, cells in body])
+    code = _is_code_column(table, key)
     if key == 0 and not code and nt.fold(nt.strip_symbols(first[0].text)) in nt.ATTRIBUTE_HEADERS:
-        _compared_columns(header, body, section, b)
+        _compared_columns(table, section, b)
     elif code:
-        _command_rows(header, key, body, section, b)
+        _command_rows(table, key, section, b)
     else:
-        _keyed_rows(header, nt.one_line(first[key].text), key, body, section, b)
+        _keyed_rows(table, key, section, b)
     return True
 
 
-def key_column(header: list[str], rows: list[list[Cell]]) -> int | None:
+def key_column(table: Table) -> int | None:
     """The column naming each row: the first if filled and unique, else a command column,
     else the next column filled and unique. None when no column names every row."""
-    width = len(header)
-    if _is_code_column(0, rows) or _names_rows(0, header, rows):
+    width = len(table.header)
+    if _is_code_column(table, 0) or _names_rows(table, 0):
         return 0
-    codes = [j for j in range(width) if _is_code_column(j, rows)]
+    codes = [j for j in range(width) if _is_code_column(table, j)]
     if codes:
         return codes[0]
-    return next((j for j in range(1, width) if _names_rows(j, header, rows)), None)
+    return next((j for j in range(1, width) if _names_rows(table, j)), None)
 
 
-def _names_rows(j: int, header: list[str], rows: list[list[Cell]]) -> bool:
+def _names_rows(table: Table, j: int) -> bool:
     """True when column `j` is filled and unique, and not a count of the rows (1, 2, 3)."""
-    labels = [nt.fold(row_label(row[j].text)) if j < len(row) else "" for row in rows]
+    labels = [nt.fold(row_label(row[j].text)) if j < len(row) else "" for _, row in table.body]
     if not all(labels) or len(set(labels)) != len(labels):
         return False
-    return header[j] not in _COUNTING or not all(_NUMBER.fullmatch(label) for label in labels)
+    counting = all(_NUMBER.fullmatch(label) for label in labels)
+    return table.header[j] not in _COUNTING or not counting
 
 
-def _is_code_column(j: int, rows: list[list[Cell]]) -> bool:
-    return all(j < len(row) and code_only(row[j].raw) for row in rows)
+def _is_code_column(table: Table, j: int) -> bool:
+    return all(j < len(row) and code_only(row[j].raw) for _, row in table.body)
 
 
 def row_label(text: str) -> str:
@@ -105,60 +118,53 @@ def row_label(text: str) -> str:
     return nt.one_line(nt.strip_symbols(text).replace("**", "").replace("__", "")).strip("*_ :")
 
 
-def _command_rows(
-    header: list[str], key: int, body: list[tuple[int, list[Cell]]], section: Section,
-    b: Builder,
-) -> None:  # fmt: skip
+def _command_rows(table: Table, key: int, section: Section, b: Builder) -> None:
     """A command column: command -> its description (the wordiest column), both ways; the
     other columns are the command's attributes (a mode, a shortcut)."""
-    others = [j for j in range(len(header)) if j != key]
-    described = max(others, key=lambda j: sum(len(c[j].text) for _, c in body if j < len(c)))
-    for line, cells in body:
+    others = [j for j in range(len(table.header)) if j != key]
+    described = max(others, key=lambda j: sum(len(cell.text) for cell in table.column(j)))
+    for line, cells in table.body:
         command = code_only(cells[key].raw)
-        for j in others:
-            cell = cells[j] if j < len(cells) else Cell("", "")
-            if not cell.raw:
+        for j, cell in enumerate(cells):
+            if j == key or not cell.raw:
                 continue
             if j == described:
                 b.add("command", section.path, command, command, cell.raw, line,
                       (cell.raw, command, line))  # fmt: skip
                 continue
-            reverse = _reverse(header[j], cell, command, [c[j] for _, c in body if j < len(c)])
-            b.add("table", section.path, f"{command}\x1f{header[j]}",
-                  f"{command} — {header[j]}", cell.raw, line, reverse and (*reverse, line))  # fmt: skip
+            column = table.header[j]
+            reverse = _reverse(column, cell, command, table.column(j))
+            b.add("table", section.path, f"{command}\x1f{column}", f"{command} — {column}",
+                  cell.raw, line, reverse and (*reverse, line))  # fmt: skip
 
 
-def _keyed_rows(
-    header: list[str], key_name: str, key: int, body: list[tuple[int, list[Cell]]], section: Section,
-    b: Builder,
-) -> None:  # fmt: skip
+def _keyed_rows(table: Table, key: int, section: Section, b: Builder) -> None:
     """Row key + column header -> cell, and the reverse where the cell names the row."""
-    labels = [row_label(cells[key].text) for _, cells in body]
+    labels = [row_label(cells[key].text) for _, cells in table.body]
     numbered = all(_NUMBER.fullmatch(label) for label in labels)
-    for (line, cells), label in zip(body, labels, strict=True):
+    for (line, cells), label in zip(table.body, labels, strict=True):
         # A row named by a number alone ("1", "7") asks with its column's name: "PIN 1".
-        shown = f"{key_name} {label}" if numbered else label
+        shown = f"{nt.one_line(table.names[key])} {label}" if numbered else label
         for j, cell in enumerate(cells):
             if j == key or not cell.raw:
                 continue
-            column = header[j]
-            peers = [c[j] for _, c in body if j < len(c)]
-            reverse = _reverse(column, cell, shown, peers) if len(body) > 1 else None
+            column = table.header[j]
+            many = len(table.body) > 1
+            reverse = _reverse(column, cell, shown, table.column(j)) if many else None
             b.add("table", section.path, f"{label}\x1f{column}", f"{shown} — {column}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
 
 
-def _compared_columns(
-    header: list[str], body: list[tuple[int, list[Cell]]], section: Section, b: Builder
-) -> None:
+def _compared_columns(table: Table, section: Section, b: Builder) -> None:
     """Rows are attributes, columns the things compared: thing + attribute -> cell."""
-    for n, (line, cells) in enumerate(body, start=1):
+    for n, (line, cells) in enumerate(table.body, start=1):
         attribute = row_label(cells[0].text) or f"Row {n}"
         for j, cell in enumerate(cells[1:], start=1):
             if not cell.raw:
                 continue
-            thing = header[j]
-            reverse = _reverse(attribute, cell, thing, cells[1:]) if len(header) > 2 else None
+            thing = table.header[j]
+            many = len(table.header) > 2
+            reverse = _reverse(attribute, cell, thing, cells[1:]) if many else None
             b.add("table", section.path, f"{attribute}\x1f{thing}", f"{thing} — {attribute}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
 
@@ -194,9 +200,7 @@ def distinctive(text: str, attribute: str = "") -> bool:
 def gives_away(question: str, answer: str) -> bool:
     """True when a word of the answer (three letters or more) is already in the question."""
     asked = {_stem(word) for word in _WORD.findall(nt.fold(question))}
-    return any(
-        _stem(word) in asked for word in _WORD.findall(nt.fold(answer)) if len(word) >= 3
-    )
+    return any(_stem(word) in asked for word in _WORD.findall(nt.fold(answer)) if len(word) >= 3)
 
 
 def _stem(word: str) -> str:
