@@ -19,6 +19,7 @@ from study.notes.blocks import Inline, Node, parse_blocks
 from study.notes.builder import Builder, Dropped, Section, kept
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
+from study.notes.commands import demote_command_headings
 from study.notes.prune import prune
 
 # A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
@@ -47,6 +48,7 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     top, texts = parse_blocks(text)
+    demote_command_headings(top)
     meta = _front_matter(top)
     title, sections = _sections(top)
     prose = _prose(texts)
