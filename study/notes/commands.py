@@ -25,7 +25,7 @@ _AFTER_CODE = re.compile(r"[ \t]*(?:->|→|=>|:|—|–|-)[ \t]+")
 # Without a code span only an arrow does: "ls -> lists files" ("a - b" and "a: b" are prose).
 _ARROW = re.compile(r"[ \t]+(?:->|→|=>)[ \t]+")
 # A key written like a command: a lowercase word, a <placeholder>, a path or an option.
-_COMMAND_LIKE = re.compile(r"[a-z<.~/\-\[]")
+_COMMAND_LIKE = re.compile(r"[a-z<.~/:\-\[]")
 _MAX_KEY = 60
 
 
@@ -83,10 +83,10 @@ def _command_item(item: Node, b: Builder) -> tuple[str, str, int, int] | None:
     if "`" not in raw and not more:
         return None  # no code span and no block under the item: no command (most items)
     wrap = next((w for w in ("**", "__", "*", "_") if raw.startswith(w + "`")), "")
-    match = nt.CODE_SPAN.match(raw, len(wrap))
-    if match is not None:
-        command = nt.one_line(match.group(2))
-        rest = raw[match.end() :]
+    found = leading_commands(raw, len(wrap))
+    if found is not None:
+        command, end = found
+        rest = raw[end:]
         rest = rest[len(wrap) :] if wrap and rest.startswith(wrap) else rest
         if rest.strip() and rest.lstrip(" \t")[:1] in ("—", "–", "-", ":", "\n"):
             head = rest.lstrip(" \t")

@@ -11,6 +11,7 @@ for context keeps its id, since ids come from the key and heading path, not the 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import NamedTuple
 
 from study.notes import signals
@@ -18,6 +19,13 @@ from study.notes.builder import Dropped
 from study.notes.card import MAX_ANSWER_CHARS, Card
 
 _WORD = re.compile(r"[^\W_]+")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*")
+_CONTENTS = frozenset(
+    {"contents", "table of contents", "toc", "index", "indice", "sumario", "conteudo",
+     "tabla de contenidos", "contenido", "table des matieres", "sommaire"}
+)  # fmt: skip
+# An Obsidian/GitHub callout and nothing else: "> [!warning] ..." and its quoted lines.
+_CALLOUT = re.compile(r"\s*>\s*\[![^\]\n]+\][-+]?[^\n]*(?:\n\s*>[^\n]*)*\s*")
 # Two answers sharing this share of the shorter one's words say the same thing.
 _RESTATED = 0.8
 
@@ -32,8 +40,10 @@ def prune(cards: list[Card]) -> Pruned:
     """The note's cards without empty or ungradeable ones, each question asked once."""
     dropped: list[Dropped] = []
     kept = []
+    headings = {signals.plain_fold(name) for card in cards for name in card.path}
+    carded = Counter(card.path for card in cards)
     for card in cards:
-        reason = nothing_to_learn(card)
+        reason = nothing_to_learn(card) or _left_over(card, headings, carded[card.path] > 1)
         if reason:
             dropped.append(Dropped(card.line, _one_line(card.front), reason))
         else:
@@ -51,6 +61,20 @@ def nothing_to_learn(card: Card) -> str | None:
         return f"the answer is only {empty}"
     if signals.too_long(card):
         return f"answer too long to grade ({len(card.back)} characters, over {MAX_ANSWER_CHARS})"
+    return None
+
+
+def _left_over(card: Card, headings: set[str], section_carded: bool) -> str | None:
+    """What only makes sense beside the rest of the note: a table of contents (a section so
+    named listing the note's own headings), a callout left alone after its section's table
+    or list was carded."""
+    if card.path and signals.plain_fold(card.path[-1]) in _CONTENTS:
+        items = [_LIST_ITEM.fullmatch(line) for line in card.back.splitlines() if line.strip()]
+        names = [signals.plain_fold(item.group(1)) if item else "" for item in items]
+        if names and all(name in headings for name in names):
+            return "the answer is only a table of contents"
+    if section_carded and card.kind == "concept" and _CALLOUT.fullmatch(card.back):
+        return "the answer is only a callout left beside its section's cards"
     return None
 
 

@@ -105,8 +105,14 @@ def _names_rows(table: Table, j: int) -> bool:
     labels = [nt.fold(row_label(row[j].text)) if j < len(row) else "" for _, row in table.body]
     if not all(labels) or len(set(labels)) != len(labels):
         return False
-    counting = all(_NUMBER.fullmatch(label) for label in labels)
-    return table.header[j] not in _COUNTING or not counting
+    return not _counts_rows(table, j)
+
+
+def _counts_rows(table: Table, j: int) -> bool:
+    """A "#" column of numbers: the rows' order, neither a key nor a fact."""
+    return table.header[j] in _COUNTING and all(
+        _NUMBER.fullmatch(cell.text) for cell in table.column(j)
+    )
 
 
 def _is_code_column(table: Table, j: int) -> bool:
@@ -142,11 +148,12 @@ def _keyed_rows(table: Table, key: int, section: Section, b: Builder) -> None:
     """Row key + column header -> cell, and the reverse where the cell names the row."""
     labels = [row_label(cells[key].text) for _, cells in table.body]
     numbered = all(_NUMBER.fullmatch(label) for label in labels)
+    counters = {j for j in range(len(table.header)) if _counts_rows(table, j)}
     for (line, cells), label in zip(table.body, labels, strict=True):
         # A row named by a number alone ("1", "7") asks with its column's name: "PIN 1".
         shown = f"{nt.one_line(table.names[key])} {label}" if numbered else label
         for j, cell in enumerate(cells):
-            if j == key or not cell.raw:
+            if j == key or not cell.raw or j in counters:
                 continue
             column = table.header[j]
             many = len(table.body) > 1
