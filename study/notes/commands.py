@@ -152,7 +152,7 @@ def _plain_lines(node: Node, section: Section, b: Builder) -> bool:
     pairs = line_pairs(raw_text(node))
     if not pairs:
         return False
-    commands = sum(1 for pair in pairs if pair.code or _COMMAND_LIKE.match(pair.key))
+    commands = sum(1 for pair in pairs if _command_like(pair))
     kind = "command" if commands * 2 >= len(pairs) else "summary"
     for pair in pairs:
         line = line_of(node) + pair.offset
@@ -163,7 +163,7 @@ def _plain_lines(node: Node, section: Section, b: Builder) -> bool:
 
 def line_pairs(text: str) -> list[Pair]:
     """The (command, description) of each line, when every line is one (a lead-in line
-    ending in ":" aside); a single line counts only when its command is a code span."""
+    ending in ":" aside); a single line counts only when its key looks like a command."""
     lines = [line.rstrip().removesuffix("\\").strip() for line in text.split("\n")]
     pairs = []
     for offset, line in enumerate(lines):
@@ -172,9 +172,13 @@ def line_pairs(text: str) -> list[Pair]:
             return []
         if pair is not None:
             pairs.append(pair)
-    if len(pairs) == 1 and not pairs[0].code:
+    if len(pairs) == 1 and not (pairs[0].code or _command_like(pairs[0])):
         return []
     return pairs
+
+
+def _command_like(pair: Pair) -> bool:
+    return pair.code or _COMMAND_LIKE.match(pair.key) is not None
 
 
 def _line_pair(line: str, offset: int) -> Pair | None:
