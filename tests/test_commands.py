@@ -10,17 +10,13 @@ def cards(note: ParsedNote) -> list[tuple[str, str, str]]:
     return [(card.kind, card.front, card.back) for card in note.cards]
 
 
-NPM = """\
-# npm
-
-## Scripts
-
-`npm install` - installs the dependencies  
-`npm test` - runs the test script\\
-`npm run build` — runs the build script
-
-`npm ci`: installs exactly what the lock file says
-"""
+NPM = (
+    "# npm\n\n## Scripts\n\n"
+    "`npm install` - installs the dependencies  \n"  # a hard break: two trailing spaces
+    "`npm test` - runs the test script\\\n"  # a hard break: a backslash
+    "`npm run build` — runs the build script\n\n"
+    "`npm ci`: installs exactly what the lock file says\n"
+)
 
 
 def test_code_lines_with_hard_breaks_and_a_cmd_colon_paragraph() -> None:
