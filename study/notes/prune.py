@@ -86,10 +86,23 @@ def _one_card_per_question(
     out: list[Card | None] = list(cards)
     for n, card in enumerate(cards):
         groups.setdefault(_question(card), []).append(n)
-    for positions in groups.values():
-        if len(positions) > 1:
-            _fold([cards[n] for n in positions], positions, out, merged, dropped)
+    folded = [
+        _fold([cards[n] for n in positions], positions, out, merged, dropped)
+        for positions in groups.values()
+        if len(positions) > 1
+    ]
+    # Sections that answer one question differently are parallel (two standards, two
+    # versions): every question they share names its section, even one answered alike.
+    parallel = [_paths(answers) for answers in folded if len(answers) > 1]
+    for answers in folded:
+        paths = _paths(answers)
+        if len(paths) > 1 and any(paths <= other for other in parallel):
+            _name_sections(answers, paths, out)
     return [card for card in out if card is not None]
+
+
+def _paths(answers: dict[int, list[Card]]) -> frozenset[tuple[str, ...]]:
+    return frozenset(card.path for cards in answers.values() for card in cards)
 
 
 def _question(card: Card) -> tuple[str, str]:
@@ -99,8 +112,9 @@ def _question(card: Card) -> tuple[str, str]:
 def _fold(
     asked: list[Card], positions: list[int], out: list[Card | None], merged: list[str],
     dropped: list[Dropped],
-) -> None:  # fmt: skip
-    """One question asked several times: merge, drop or tell apart the later cards."""
+) -> dict[int, list[Card]]:  # fmt: skip
+    """One question asked several times: merge or drop the later cards, or keep those that
+    answer it differently in another section. Each answer's position: the cards giving it."""
     answers: dict[int, list[Card]] = {positions[0]: [asked[0]]}  # an answer's card: where asked
     for n, card in zip(positions[1:], asked[1:], strict=True):
         out[n] = None
@@ -123,7 +137,7 @@ def _fold(
         else:
             reason = f"asked at line {first.line} too; the answers together are too long"
             dropped.append(Dropped(card.line, _one_line(card.front), reason))
-    _name_sections(answers, out)
+    return answers
 
 
 def _current(out: list[Card | None], n: int) -> Card:
@@ -136,11 +150,10 @@ def _same_answer(card: Card, other: Card) -> bool:
     return signals.plain_fold(card.back) == signals.plain_fold(other.back)
 
 
-def _name_sections(answers: dict[int, list[Card]], out: list[Card | None]) -> None:
-    """A question asked in several sections names the section(s) each answer is from."""
-    paths = {card.path for cards in answers.values() for card in cards}
-    if len(paths) < 2:
-        return
+def _name_sections(
+    answers: dict[int, list[Card]], paths: frozenset[tuple[str, ...]], out: list[Card | None]
+) -> None:
+    """The question names the section(s) each of its answers is from."""
     lasts = {path[-1] if path else "" for path in paths}
     whole = len(lasts) < len(paths)  # two sections of one name: say the whole path
     for n, cards in answers.items():
