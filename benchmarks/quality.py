@@ -27,6 +27,7 @@ the harness was written is still made: `benchmarks/facts/docker.seed.json` holds
 
     .venv/bin/python benchmarks/quality.py [NOTE...] [--json] [--missed]
 
+The table names the signals dup, over, no-ans, no-q and same.
 `--missed` lists, per note, the facts not carried and the junk cards; `--json` prints the
 numbers for scripts. Exits 0 whatever the numbers: it measures, it does not judge.
 """
@@ -192,7 +193,25 @@ def total(reports: list[NoteReport]) -> NoteReport:
     )
 
 
-COLUMNS = ("note", "cards", "facts", "carried", "recall", "long", *SIGNALS, "junk", "seed kept")
+# The table's short names for the signals (the JSON uses the full ones).
+SHORT = {
+    "duplicate": "dup",
+    "too-long": "over",
+    "empty-answer": "no-ans",
+    "empty-front": "no-q",
+    "answer-is-front": "same",
+}
+COLUMNS = (
+    "note",
+    "cards",
+    "facts",
+    "carried",
+    "recall",
+    "long",
+    *(SHORT[s] for s in SIGNALS),
+    "junk",
+    "seed",
+)
 
 
 def _row(report: NoteReport) -> list[str]:

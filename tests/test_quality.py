@@ -144,8 +144,8 @@ def test_the_table_has_a_row_per_note_and_an_overall_row(garden: tuple[Path, Pat
     report = measure(note, load_facts(facts), MAX_ANSWER_CHARS)
     lines = table([report]).splitlines()
     assert lines[0].split() == [
-        "note", "cards", "facts", "carried", "recall", "long", "duplicate", "too-long",
-        "empty-answer", "empty-front", "answer-is-front", "junk", "seed", "kept",
+        "note", "cards", "facts", "carried", "recall", "long", "dup", "over", "no-ans",
+        "no-q", "same", "junk", "seed",
     ]  # fmt: skip
     assert lines[2].split()[:6] == ["garden", str(report.cards), "4", "2", "50%", "1"]
     assert lines[-1].split()[:6] == ["overall", str(report.cards), "4", "2", "50%", "1"]
