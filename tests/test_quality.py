@@ -10,10 +10,14 @@ import pytest
 
 from benchmarks.quality import (
     CARRIED,
+    CORPUS,
+    FACTS,
     LONG,
     MISSED,
     Fact,
+    _words,
     as_json,
+    corpus_notes,
     fact_outcome,
     load_facts,
     measure,
@@ -54,7 +58,7 @@ next spring comes round again, so that the soil is rich and ready. The cold fram
 opened on warm days and closed at night until the last frost has passed.
 """
 
-FACTS = """\
+GARDEN_FACTS = """\
 - {cue: "rake", answer: ["gathers dead leaves"]}
 - {cue: "hoe", answer: ["waters the roses"]}
 - {cue: "Seasons", answer: ["Winter is for pruning"]}
@@ -74,7 +78,7 @@ def garden(tmp_path: Path) -> tuple[Path, Path]:
     note = tmp_path / "garden.md"
     note.write_text(NOTE, encoding="utf-8")
     facts = tmp_path / "garden.yaml"
-    facts.write_text(FACTS, encoding="utf-8")
+    facts.write_text(GARDEN_FACTS, encoding="utf-8")
     return note, facts
 
 
@@ -157,6 +161,22 @@ def test_the_seed_golden_names_cards_the_bundled_deck_makes() -> None:
     seed = json.loads((REPO / "benchmarks" / "facts" / "docker.seed.json").read_text("utf-8"))
     assert len(seed) == 115
     assert ["command", "docker ps"] in seed
+
+
+def test_every_corpus_note_has_its_licence_line_and_facts_in_its_own_words() -> None:
+    """Facts are copied from the note: a phrase the note does not hold is a typo."""
+    sources = (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
+    notes = corpus_notes()
+    assert len(notes) == 21
+    for note in notes:
+        if note.parent == CORPUS:
+            assert f"| {note.name} |" in sources
+        facts = load_facts(FACTS / f"{note.stem}.yaml")
+        assert len(facts) >= 6, note.name
+        text = plain_fold(note.read_text(encoding="utf-8"))
+        for fact in facts:
+            for phrase in (*fact.cue, *fact.answer):
+                assert _words(phrase).search(text), (note.name, phrase)
 
 
 # --- the junk signals, on hand-written cards ----------------------------------------------
