@@ -102,8 +102,8 @@ def fact_outcome(fact: Fact, cards: list[Card], limit: int) -> str:
 
     The question side is the front with its heading path, as the drill shows it.
     """
-    cues = [_words(p) for p in fact.cue]
-    phrases = [_words(p) for p in fact.answer]
+    cues = [phrase_pattern(p) for p in fact.cue]
+    phrases = [phrase_pattern(p) for p in fact.answer]
     found_long = False
     for card in cards:
         front = plain_fold(" ".join((*card.path, card.front)))
@@ -115,7 +115,7 @@ def fact_outcome(fact: Fact, cards: list[Card], limit: int) -> str:
     return LONG if found_long else MISSED
 
 
-def _words(phrase: str) -> re.Pattern[str]:
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
     # Whole words only: the cue "top" is not in "desktop", "cd" not in "abcd".
     return re.compile(rf"(?<!\w){re.escape(plain_fold(phrase))}(?!\w)")
 

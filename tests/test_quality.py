@@ -15,12 +15,12 @@ from benchmarks.quality import (
     LONG,
     MISSED,
     Fact,
-    _words,
     as_json,
     corpus_notes,
     fact_outcome,
     load_facts,
     measure,
+    phrase_pattern,
     seed_kept,
     table,
 )
@@ -176,7 +176,7 @@ def test_every_corpus_note_has_its_licence_line_and_facts_in_its_own_words() -> 
         text = plain_fold(note.read_text(encoding="utf-8"))
         for fact in facts:
             for phrase in (*fact.cue, *fact.answer):
-                assert _words(phrase).search(text), (note.name, phrase)
+                assert phrase_pattern(phrase).search(text), (note.name, phrase)
 
 
 # --- the junk signals, on hand-written cards ----------------------------------------------
