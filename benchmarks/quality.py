@@ -148,10 +148,21 @@ def measure(
 ) -> NoteReport:
     """One note's row: its cards, the facts carried, the junk signals, the seed cards kept."""
     cards = parse_text(note.read_text(encoding="utf-8"), source=str(note)).cards
+    return score(note.name, cards, facts, limit, seed)
+
+
+def score(
+    name: str,
+    cards: list[Card],
+    facts: list[Fact],
+    limit: int,
+    seed: list[tuple[str, str]] | None = None,
+) -> NoteReport:
+    """The row of a note that made `cards`."""
     outcomes = [fact_outcome(fact, cards, limit) for fact in facts]
     junk = junk_lines(cards)
     return NoteReport(
-        note=note.name,
+        note=name,
         cards=len(cards),
         facts=len(facts),
         carried=outcomes.count(CARRIED),

@@ -106,17 +106,6 @@ def test_a_clean_note_has_no_findings_and_exits_0(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == ["1 note checked: no findings"]
 
 
-def test_lines_no_card_holds_are_reported_in_runs_per_block(tmp_path: Path) -> None:
-    note = tmp_path / "git.md"
-    note.write_text(GIT + "\nLembre de commitar cedo.\nE com frequência.\n", encoding="utf-8")
-    result = runner.invoke(app, ["check", str(note)])
-    assert result.exit_code == 1, result.output
-    assert result.stdout.splitlines() == [
-        f'{note}:8: lines 8-9 made no card: "Lembre de commitar cedo."',
-        "1 note checked: 1 findings in 1",
-    ]
-
-
 def test_a_missing_note_is_bad_input_exit_2_one_line(tmp_path: Path) -> None:
     missing = tmp_path / "nope.md"
     result = runner.invoke(app, ["check", str(missing)])
