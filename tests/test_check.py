@@ -179,3 +179,23 @@ def test_a_list_item_a_rule_dropped_is_reported_once_with_its_reason(
         f'{note}:16: line made no card: "x y"',
         "1 note checked: 4 findings in 1",
     ]
+
+
+def test_a_dropped_item_covers_its_sub_items_and_an_image_alone_is_not_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "puntos.md"
+    note.write_text(
+        "- **Imagen**\n  - detalle del punto\n- Otro punto\n\n![foto](foto.png)\n",
+        encoding="utf-8",
+    )
+    dropped = [Dropped(1, "Imagen", "the answer is only an image")]
+    monkeypatch.setattr(
+        check, "parse_text", lambda text, source: ParsedNote(deck="Puntos", dropped=dropped)
+    )
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.stdout.splitlines() == [
+        f'{note}:1: no card for "Imagen": the answer is only an image',
+        f'{note}:3: line made no card: "Otro punto"',
+        "1 note checked: 2 findings in 1",
+    ]

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from study.errors import StudyError
 from study.notes import notetext as nt
 from study.notes.blocks import Node, parse_blocks
-from study.notes.builder import kept
+from study.notes.builder import LISTS, kept
 from study.notes.card import MAX_ANSWER_CHARS, Card
 from study.notes.parser import ParsedNote, parse_text
 from study.notes.signals import card_signals, empty_answer, plain_fold, repeats
@@ -124,7 +124,8 @@ class _Line(NamedTuple):
     number: int  # 1-based
     text: str  # without list and quote markers; a table row's cells joined by _CELL
     block: int  # the id of its top-level block: runs of unheld lines stay inside one
-    unit: tuple[int, int]  # 1-based first and last line of its list item, else its block
+    # 1-based first and last lines of the list items it is in (or of its block, outside lists)
+    units: tuple[tuple[int, int], ...]
 
 
 def _unheld_lines(text: str, cards: list[Card], dropped: set[int]) -> Iterator[Finding]:
@@ -140,7 +141,7 @@ def _unheld_lines(text: str, cards: list[Card], dropped: set[int]) -> Iterator[F
         line
         for line in _content_lines(top, lines)
         if line.number not in settings
-        and not any(line.unit[0] <= drop <= line.unit[1] for drop in dropped)
+        and not any(first <= drop <= last for first, last in line.units for drop in dropped)
     )
     for run in _runs(content, held):
         first, last, shown = run[0][0], run[-1][0], run[0][1]
@@ -165,8 +166,8 @@ def _runs(content: Iterator[_Line], held: list[set[str]]) -> Iterator[list[tuple
     for line in content:
         # A table row is held when each of its cells is: a row gives one card per column.
         cells = [words for cell in line.text.split(_CELL) if (words := set(_words(cell)))]
-        if not cells:
-            continue  # "}" or "---": no words to hold, and no reason to end a run
+        if not cells or empty_answer(line.text):
+            continue  # "}", "---" or an image alone: nothing to hold, no reason to end a run
         if all(any(words <= card for card in held) for words in cells):
             if run:
                 yield run
@@ -189,14 +190,13 @@ def _content_lines(
         if node.type in ("heading", "hr", "front_matter", "thead") or not node.map:
             continue
         start, end = node.map
-        if outer is None or node.type == "list_item":
-            unit = (start + 1, end)
-            block = id(node) if outer is None else outer.block
-        else:
-            unit, block = outer.unit, outer.block
+        block = id(node) if outer is None else outer.block
+        units = () if outer is None else outer.units
+        if node.type == "list_item" or (outer is None and node.type not in LISTS):
+            units = (*units, (start + 1, end))
 
         def line(n: int, text: str) -> _Line:
-            return _Line(n + 1, text, block, unit)  # noqa: B023 (used at once)
+            return _Line(n + 1, text, block, units)  # noqa: B023 (used at once)
 
         if node.type in ("fence", "code_block"):
             code, _ = nt.clean_code(node.content, node.info)
@@ -213,7 +213,7 @@ def _content_lines(
         elif node.type == "tr":
             yield line(start, _CELL.join(lines[start].split("|")))
         else:
-            yield from _content_lines(node.children, lines, _Line(0, "", block, unit))
+            yield from _content_lines(node.children, lines, _Line(0, "", block, units))
 
 
 def _html_lines(node: Node, lines: list[str]) -> Iterator[tuple[int, str]]:
