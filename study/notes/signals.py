@@ -19,8 +19,9 @@ SIGNALS = ("duplicate", "too-long", "empty-answer", "empty-front", "answer-is-fr
 _IMAGE = r"(?:!\[[^\]\n]*\]\([^)\n]*\)|!\[\[[^\]\n]+\]\]|<img\b[^>\n]*>)"
 _LINK = r"(?:\[[^\]\n]*\]\([^)\n]*\)|\[\[[^\]\n]+\]\]|<https?://[^>\s]+>|https?://\S+)"
 _ONLY_IMAGE = re.compile(rf"(?:\s*{_IMAGE}\s*)+")
-_ONLY_LINK = re.compile(rf"\s*{_LINK}\s*")
-_LINK_ITEM = re.compile(rf"\s*(?:[-*+]|\d+[.)])\s+{_LINK}\s*[.,;]?\s*")
+_ONLY_LINK = re.compile(rf"\s*{_LINK}\s*[.,;]?\s*")
+# A list or quote marker before an item: "- ", "1. ", "> ", "- [ ] ".
+_ITEM_MARK = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)?")
 _FENCE = re.compile(r"\s*(`{3,}|~{3,})([^\n]*)\n(.*?)\n?\1\s*", re.DOTALL)
 _PRE = re.compile(r"\s*<pre\b[^>]*>(.*?)</pre>\s*", re.DOTALL | re.IGNORECASE)
 _DIAGRAM_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "ditaa", "svgbob"})
@@ -36,14 +37,17 @@ def too_long(card: Card) -> bool:
 
 
 def empty_answer(back: str) -> str | None:
-    """What an answer with nothing to learn is only ("an image", "a link", ...), or None."""
-    if _ONLY_IMAGE.fullmatch(back):
+    """What an answer with nothing to learn is only ("an image", "a link", ...), or None.
+
+    List and quote markers do not count: `- ![[diagram.png]]` is still only an image.
+    """
+    lines = [_ITEM_MARK.sub("", line) for line in back.splitlines() if line.strip()]
+    if not lines:
+        return None
+    if all(_ONLY_IMAGE.fullmatch(line) for line in lines):
         return "an image"
-    if _ONLY_LINK.fullmatch(back):
-        return "a link"
-    lines = [line for line in back.splitlines() if line.strip()]
-    if len(lines) > 1 and all(_LINK_ITEM.fullmatch(line) for line in lines):
-        return "a list of links"
+    if all(_ONLY_LINK.fullmatch(line) or _ONLY_IMAGE.fullmatch(line) for line in lines):
+        return "a link" if len(lines) == 1 else "a list of links"
     if is_diagram(back):
         return "a diagram"
     return None
@@ -112,7 +116,8 @@ def card_signals(card: Card) -> list[str]:
         found.append("empty-answer")
     if empty_front(card.front):
         found.append("empty-front")
-    if answer_is_front(card):
+    # An image whose alt text is the front, or "$" -> "$", is already named above.
+    if found in ([], ["too-long"]) and answer_is_front(card):
         found.append("answer-is-front")
     return found
 
