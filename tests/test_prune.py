@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from study.notes.builder import Dropped
 from study.notes.card import MAX_ANSWER_CHARS, Card, card_id
-from study.notes.parser import ParsedNote, parse_text
+from study.notes.parser import parse_text
 from study.notes.prune import prune
-
-
-def cards(note: ParsedNote) -> list[tuple[str, str, str]]:
-    return [(card.kind, card.front, card.back) for card in note.cards]
-
+from tests.support import triples
 
 ASTRONOMY = """\
 # Astronomy
@@ -38,7 +34,7 @@ ASTRONOMY = """\
 
 def test_a_repeat_is_merged_a_restatement_dropped_another_answer_told_apart() -> None:
     note = parse_text(ASTRONOMY, source="astro.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("summary", "Mercury", "the closest planet to the Sun"),
         ("summary", "Venus", "the hottest planet"),
         ("summary", "Mars", "the red planet"),
@@ -75,7 +71,7 @@ VIOLAO = """\
 
 def test_parallel_sections_name_themselves_even_where_they_agree() -> None:
     note = parse_text(VIOLAO, source="violao.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("table", "Corda 6 — Nota (Afinação padrão)", "Mi"),
         ("table", "Corda 5 — Nota (Afinação padrão, Afinação Drop D)", "Lá"),
         ("table", "Corda 6 — Nota (Afinação Drop D)", "Ré"),
@@ -136,7 +132,7 @@ graph TD; Pâte-->Cuisson
 
 def test_answers_with_nothing_to_learn_are_dropped_and_reported() -> None:
     note = parse_text(PATISSERIE, source="patisserie.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("summary", "Pâte brisée", "farine, beurre, eau\n\nse travaille froide"),
         ("table", "Crème pâtissière — Base", "Lait, œufs, sucre, farine"),
         ("table-reverse", "Base: Lait, œufs, sucre, farine", "Crème pâtissière"),
