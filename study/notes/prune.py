@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import NamedTuple
 
 from study.notes import signals
@@ -40,10 +41,9 @@ def prune(cards: list[Card]) -> Pruned:
     """The note's cards without empty or ungradeable ones, each question asked once."""
     dropped: list[Dropped] = []
     kept = []
-    headings = {signals.plain_fold(name) for card in cards for name in card.path}
     carded = Counter(card.path for card in cards)
     for card in cards:
-        reason = nothing_to_learn(card) or _left_over(card, headings, carded[card.path] > 1)
+        reason = nothing_to_learn(card) or _left_over(card, cards, carded[card.path] > 1)
         if reason:
             dropped.append(Dropped(card.line, _one_line(card.front), reason))
         else:
@@ -64,13 +64,14 @@ def nothing_to_learn(card: Card) -> str | None:
     return None
 
 
-def _left_over(card: Card, headings: set[str], section_carded: bool) -> str | None:
+def _left_over(card: Card, cards: list[Card], section_carded: bool) -> str | None:
     """What only makes sense beside the rest of the note: a table of contents (a section so
     named listing the note's own headings), a callout left alone after its section's table
     or list was carded."""
-    if card.path and signals.plain_fold(card.path[-1]) in _CONTENTS:
+    if card.path and _name_key(card.path[-1]) in _CONTENTS:
         items = [_LIST_ITEM.fullmatch(line) for line in card.back.splitlines() if line.strip()]
         names = [signals.plain_fold(item.group(1)) if item else "" for item in items]
+        headings = {signals.plain_fold(name) for name in {n for c in cards for n in c.path}}
         if names and all(name in headings for name in names):
             return "the answer is only a table of contents"
     if section_carded and card.kind == "concept" and _CALLOUT.fullmatch(card.back):
@@ -106,7 +107,11 @@ def _paths(answers: dict[int, list[Card]]) -> frozenset[tuple[str, ...]]:
 
 
 def _question(card: Card) -> tuple[str, str]:
-    return signals.plain_fold(card.deck), signals.plain_fold(card.front)
+    return _name_key(card.deck), signals.plain_fold(card.front)
+
+
+# A note's cards share one deck and a few headings: fold each name once, not once a card.
+_name_key = lru_cache(maxsize=1024)(signals.plain_fold)
 
 
 def _fold(
