@@ -185,3 +185,17 @@ def test_one_section_asking_twice_with_answers_too_long_together_keeps_the_first
 def test_cards_without_repeats_or_junk_pass_untouched() -> None:
     given = [_card("Tides", "the Moon's pull", 3), _card("Seasons", "the axial tilt", 5)]
     assert prune(given) == (given, [], [])
+
+
+def test_a_third_answer_joins_the_one_from_its_own_section() -> None:
+    x = _card("Boiling point", "100 °C at sea level", 3, ("Water",))
+    y = _card("Boiling point", "78 °C", 9, ("Ethanol",))
+    pruned = prune([x, y, _card("Boiling point", "lower in the mountains", 11, ("Ethanol",))])
+    assert [(card.front, card.back) for card in pruned.cards] == [
+        ("Boiling point (Water)", "100 °C at sea level"),
+        ("Boiling point (Ethanol)", "78 °C\n\nlower in the mountains"),
+    ]
+    assert [card.id for card in pruned.cards] == [x.id, y.id]
+    assert pruned.merged == [
+        "deck.md:11: “Boiling point” is asked again with another answer (first at line 9); merged"
+    ]

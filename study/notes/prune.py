@@ -120,29 +120,42 @@ def _fold(
 ) -> dict[int, list[Card]]:  # fmt: skip
     """One question asked several times: merge or drop the later cards, or keep those that
     answer it differently in another section. Each answer's position: the cards giving it."""
-    answers: dict[int, list[Card]] = {positions[0]: [asked[0]]}  # an answer's card: where asked
+    answers: dict[int, list[Card]] = {positions[0]: [asked[0]]}
     for n, card in zip(positions[1:], asked[1:], strict=True):
         out[n] = None
-        where = f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again "
         same = next((k for k, cs in answers.items() if _same_answer(cs[0], card)), None)
-        first = answers[same if same is not None else positions[0]][0]
+        here = next((k for k, cs in answers.items() if cs[0].path == card.path), None)
+        first = answers[positions[0]][0]
+        where = f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again "
         if same is not None:
             answers[same].append(card)
-            merged.append(f"{where}(first at line {first.line}); merged into one card")
+            line = answers[same][0].line
+            merged.append(f"{where}(first at line {line}); merged into one card")
         elif restates(card.back, first.back):
             dropped.append(Dropped(card.line, _one_line(card.front), f"restates line {first.line}"))
-        elif card.path != first.path:
+        elif here is None:  # another section, another answer: both stay, told apart
             out[n] = card
             answers[n] = [card]
-        elif (
-            len(joined := f"{_current(out, positions[0]).back}\n\n{card.back}") <= MAX_ANSWER_CHARS
-        ):
-            out[positions[0]] = _current(out, positions[0])._replace(back=joined)
-            merged.append(f"{where}with another answer (first at line {first.line}); merged")
-        else:
-            reason = f"asked at line {first.line} too; the answers together are too long"
-            dropped.append(Dropped(card.line, _one_line(card.front), reason))
+        else:  # one section, two answers: one card holding both, if it stays gradeable
+            _join(card, here, answers[here][0].line, out, merged, dropped)
     return answers
+
+
+def _join(
+    card: Card, at: int, line: int, out: list[Card | None], merged: list[str],
+    dropped: list[Dropped],
+) -> None:  # fmt: skip
+    kept = _current(out, at)
+    joined = f"{kept.back}\n\n{card.back}"
+    if len(joined) <= MAX_ANSWER_CHARS:
+        out[at] = kept._replace(back=joined)
+        merged.append(
+            f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again with another "
+            f"answer (first at line {line}); merged"
+        )
+    else:
+        reason = f"asked at line {line} too; the answers together are too long"
+        dropped.append(Dropped(card.line, _one_line(card.front), reason))
 
 
 def _current(out: list[Card | None], n: int) -> Card:
