@@ -1,8 +1,9 @@
 """What every card rule works with: a section's blocks, and the Builder that collects cards.
 
-The Builder gives every card its id through `study.notes.card.card_id` and merges a command
-listed twice into one card. The rules themselves live in `cardrules` (their order), `tables`,
-`commands` and `explicit`.
+The Builder gives every card its id through `study.notes.card.card_id`, merges a command
+listed twice into one card and collects what a rule chose not to card (`Dropped`). The rules
+themselves live in `cardrules` (their order), `tables`, `commands` and `explicit`; `prune`
+is the last pass over the cards they made.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Builder:
         self.deck, self.source, self.tags, self.related = deck, source, tags, related
         self.lines = lines
         self.merged: list[str] = []
+        self.dropped: list[Dropped] = []  # what a rule saw and made no card of, and why
         self._cards: list[Card] = []
         self._at: dict[str, int] = {}  # card id -> position in _cards
 

@@ -61,7 +61,7 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     pruned = prune(builder.cards())
     return ParsedNote(
         deck=deck, cards=pruned.cards, tags=tags, merged=[*builder.merged, *pruned.merged],
-        related=related, dropped=pruned.dropped,
+        related=related, dropped=[*builder.dropped, *pruned.dropped],
     )  # fmt: skip
 
 
