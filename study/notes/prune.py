@@ -20,6 +20,8 @@ from study.notes.builder import Dropped
 from study.notes.card import MAX_ANSWER_CHARS, Card
 
 _WORD = re.compile(r"[^\W_]+")
+# Rounds of folding repeats: a question named after its section can read as another one.
+_PASSES = 3
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*")
 _CONTENTS = frozenset(
     {"contents", "table of contents", "toc", "index", "indice", "sumario", "conteudo",
@@ -49,7 +51,33 @@ def prune(cards: list[Card]) -> Pruned:
         else:
             kept.append(card)
     merged: list[str] = []
-    return Pruned(_one_card_per_question(kept, merged, dropped), merged, dropped)
+    renamed = False
+    for _ in range(_PASSES):
+        kept, named = _one_card_per_question(kept, merged, dropped)
+        renamed = renamed or named
+        if not named:
+            break  # a question given its section's name can be another question's words
+    if renamed:
+        kept = _last_word(kept, dropped)
+    return Pruned(kept, merged, dropped)
+
+
+def _last_word(cards: list[Card], dropped: list[Dropped]) -> list[Card]:
+    """If naming sections kept making repeats (or a question its own answer): the first
+    card of a question stays, the others go."""
+    first: dict[tuple[str, str], Card] = {}
+    kept = []
+    for card in cards:
+        earlier = first.setdefault(_question(card), card)
+        if earlier is not card:
+            reason = f"repeats line {earlier.line}"
+        elif signals.answer_is_front(card):
+            reason = "the answer repeats the question"
+        else:
+            kept.append(card)
+            continue
+        dropped.append(Dropped(card.line, _one_line(card.front), reason))
+    return kept
 
 
 def nothing_to_learn(card: Card) -> str | None:
@@ -59,6 +87,8 @@ def nothing_to_learn(card: Card) -> str | None:
     empty = signals.empty_answer(card.back)
     if empty:
         return f"the answer is only {empty}"
+    if signals.answer_is_front(card):
+        return "the answer repeats the question"
     if signals.too_long(card):
         return f"answer too long to grade ({len(card.back)} characters, over {MAX_ANSWER_CHARS})"
     return None
@@ -81,8 +111,9 @@ def _left_over(card: Card, cards: list[Card], section_carded: bool) -> str | Non
 
 def _one_card_per_question(
     cards: list[Card], merged: list[str], dropped: list[Dropped]
-) -> list[Card]:
-    """Fold repeated questions: one card each, or each told apart by its section."""
+) -> tuple[list[Card], bool]:
+    """Fold repeated questions: one card each, or each told apart by its section (then
+    True: a question that names its section may now read as another one)."""
     groups: dict[tuple[str, str], list[int]] = {}
     out: list[Card | None] = list(cards)
     for n, card in enumerate(cards):
@@ -95,11 +126,13 @@ def _one_card_per_question(
     # Sections that answer one question differently are parallel (two standards, two
     # versions): every question they share names its section, even one answered alike.
     parallel = [_paths(answers) for answers in folded if len(answers) > 1]
+    named = False
     for answers in folded:
         paths = _paths(answers)
         if len(paths) > 1 and any(paths <= other for other in parallel):
             _name_sections(answers, paths, out)
-    return [card for card in out if card is not None]
+            named = True
+    return [card for card in out if card is not None], named
 
 
 def _paths(answers: dict[int, list[Card]]) -> frozenset[tuple[str, ...]]:
