@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from study.notes import signals
@@ -218,6 +218,8 @@ _CARDS = st.lists(
 
 @settings(max_examples=200, deadline=None)
 @given(_CARDS)
+@example([("Io", "Mars", ()), ("Io", "Io Io", ("Io",)), ("Io Io", "Io", ())])  # "Io (Io)"
+@example([("Mars Io", "Mars", ()), ("Mars Io", "Io", ())])  # joined: "Mars\n\nIo"
 def test_what_prune_keeps_asks_each_question_once_and_shows_no_junk(
     made: list[tuple[str, str, tuple[str, ...]]],
 ) -> None:

@@ -179,16 +179,19 @@ def _join(
     dropped: list[Dropped],
 ) -> None:  # fmt: skip
     kept = _current(out, at)
-    joined = f"{kept.back}\n\n{card.back}"
-    if len(joined) <= MAX_ANSWER_CHARS:
-        out[at] = kept._replace(back=joined)
+    joined = kept._replace(back=f"{kept.back}\n\n{card.back}")
+    if signals.too_long(joined):
+        reason = f"asked at line {line} too; the answers together are too long"
+    elif signals.answer_is_front(joined):  # "Mars Io": "Mars" and "Io" make the question
+        reason = f"asked at line {line} too; the answers together repeat the question"
+    else:
+        out[at] = joined
         merged.append(
             f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again with another "
             f"answer (first at line {line}); merged"
         )
-    else:
-        reason = f"asked at line {line} too; the answers together are too long"
-        dropped.append(Dropped(card.line, _one_line(card.front), reason))
+        return
+    dropped.append(Dropped(card.line, _one_line(card.front), reason))
 
 
 def _current(out: list[Card | None], n: int) -> Card:
