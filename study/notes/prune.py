@@ -154,21 +154,26 @@ def _fold(
     """One question asked several times: merge or drop the later cards, or keep those that
     answer it differently in another section. Each answer's position: the cards giving it."""
     answers: dict[int, list[Card]] = {positions[0]: [asked[0]]}
+    # Looked up, not searched: a question asked thousands of times stays linear.
+    by_answer = {signals.plain_fold(asked[0].back): positions[0]}
+    by_path = {asked[0].path: positions[0]}
+    first = asked[0]
+    first_words = _words(first.back)
     for n, card in zip(positions[1:], asked[1:], strict=True):
         out[n] = None
-        same = next((k for k, cs in answers.items() if _same_answer(cs[0], card)), None)
-        here = next((k for k, cs in answers.items() if cs[0].path == card.path), None)
-        first = answers[positions[0]][0]
+        folded = signals.plain_fold(card.back)
+        same, here = by_answer.get(folded), by_path.get(card.path)
         where = f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again "
         if same is not None:
             answers[same].append(card)
             line = answers[same][0].line
             merged.append(f"{where}(first at line {line}); merged into one card")
-        elif restates(card.back, first.back):
+        elif _restated(_words(card.back), first_words):
             dropped.append(Dropped(card.line, _one_line(card.front), f"restates line {first.line}"))
         elif here is None:  # another section, another answer: both stay, told apart
             out[n] = card
             answers[n] = [card]
+            by_answer[folded], by_path[card.path] = n, n
         else:  # one section, two answers: one card holding both, if it stays gradeable
             _join(card, here, answers[here][0].line, out, merged, dropped)
     return answers
@@ -200,10 +205,6 @@ def _current(out: list[Card | None], n: int) -> Card:
     return card
 
 
-def _same_answer(card: Card, other: Card) -> bool:
-    return signals.plain_fold(card.back) == signals.plain_fold(other.back)
-
-
 def _name_sections(
     answers: dict[int, list[Card]], paths: frozenset[tuple[str, ...]], out: list[Card | None]
 ) -> None:
@@ -220,7 +221,10 @@ def _name_sections(
 
 def restates(answer: str, other: str) -> bool:
     """True when one answer says what the other does: most of the shorter one's words."""
-    mine, theirs = _words(answer), _words(other)
+    return _restated(_words(answer), _words(other))
+
+
+def _restated(mine: set[str], theirs: set[str]) -> bool:
     if not mine or not theirs:
         return False
     shorter = min(mine, theirs, key=len)
