@@ -3,9 +3,10 @@
 A table is read one of two ways. When its first header cell names no thing ("Feature",
 "Aspect", empty), the columns are the things compared and the rows their attributes. Else
 the rows are the things, and one column is their key: the first column if its cells are
-filled and unique (or are commands), else a column of commands (the strong key), else the
-next column filled and unique. A column that repeats (a mode shared by many rows), has gaps
-or only counts the rows never keys them; a table no column keys is left to its section.
+filled and unique (or are commands), else a column of commands (the strong key, stronger
+than a first column of numbers), else the next column filled and unique. A column that
+repeats (a mode shared by many rows), has gaps or only counts the rows never keys them; a
+table no column keys is left to its section.
 """
 
 from __future__ import annotations
@@ -97,11 +98,14 @@ def key_column(table: Table) -> int | None:
     """The column naming each row: the first if filled and unique, else a command column,
     else the next column filled and unique. None when no column names every row."""
     width = len(table.header)
-    if _is_code_column(table, 0) or _names_rows(table, 0):
+    first_names = _names_rows(table, 0)
+    if _is_code_column(table, 0) or (first_names and not _numbers(table, 0)):
         return 0
     codes = [j for j in range(width) if _is_code_column(table, j)]
     if codes:
-        return codes[0]
+        return codes[0]  # over a first column of numbers too: steps 1, 2, 3 name nothing
+    if first_names:
+        return 0  # numbers that are data: pins 1 to 8, layers 7 to 1
     return next((j for j in range(1, width) if _names_rows(table, j)), None)
 
 
@@ -115,9 +119,11 @@ def _names_rows(table: Table, j: int) -> bool:
 
 def _counts_rows(table: Table, j: int) -> bool:
     """A "#" column of numbers: the rows' order, neither a key nor a fact."""
-    return table.header[j] in _COUNTING and all(
-        _NUMBER.fullmatch(cell.text) for cell in table.column(j)
-    )
+    return table.header[j] in _COUNTING and _numbers(table, j)
+
+
+def _numbers(table: Table, j: int) -> bool:
+    return all(_NUMBER.fullmatch(cell.text) for cell in table.column(j))
 
 
 def _is_code_column(table: Table, j: int) -> bool:
