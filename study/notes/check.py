@@ -133,7 +133,7 @@ def _unheld_lines(text: str, cards: list[Card], dropped: set[int]) -> Iterator[F
 
     A list item or block holding a line a rule dropped (and said why) is not reported again.
     """
-    held = [set(_words(" ".join((*card.path, card.front, card.back)))) for card in cards]
+    held = _CardWords(cards)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     top, _ = parse_blocks("\n".join(lines))
     settings = _toml_front_matter(lines)
@@ -159,7 +159,21 @@ def _toml_front_matter(lines: list[str]) -> set[int]:
     return set()
 
 
-def _runs(content: Iterator[_Line], held: list[set[str]]) -> Iterator[list[tuple[int, str]]]:
+class _CardWords:
+    """Which cards hold which words: a line is held when one card holds all its words."""
+
+    def __init__(self, cards: list[Card]) -> None:
+        self._cards: dict[str, set[int]] = {}  # word -> the cards holding it
+        for n, card in enumerate(cards):
+            for word in _words(" ".join((*card.path, card.front, card.back))):
+                self._cards.setdefault(word, set()).add(n)
+
+    def hold(self, words: set[str]) -> bool:
+        holders = [self._cards.get(word, set()) for word in words]
+        return bool(set.intersection(*holders))
+
+
+def _runs(content: Iterator[_Line], held: _CardWords) -> Iterator[list[tuple[int, str]]]:
     """Unheld lines grouped: a run ends at a held line or at the end of its top-level block."""
     run: list[tuple[int, str]] = []
     run_block = -1
@@ -168,7 +182,7 @@ def _runs(content: Iterator[_Line], held: list[set[str]]) -> Iterator[list[tuple
         cells = [words for cell in line.text.split(_CELL) if (words := set(_words(cell)))]
         if not cells or empty_answer(line.text):
             continue  # "}", "---" or an image alone: nothing to hold, no reason to end a run
-        if all(any(words <= card for card in held) for words in cells):
+        if all(held.hold(words) for words in cells):
             if run:
                 yield run
             run = []
