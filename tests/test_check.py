@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.notes import check
+from study.notes.builder import Dropped
 from study.notes.card import Card
-from study.notes.parser import Dropped, ParsedNote
+from study.notes.parser import ParsedNote
 
 runner = CliRunner()
 
