@@ -86,7 +86,8 @@ def check_text(text: str, source: str) -> list[Finding]:
     note = parse_text(text, source=source)
     findings = [*_card_findings(note.cards), *_rule_findings(note, source)]
     # What a rule dropped on purpose is reported once, with the rule's reason.
-    findings += _unheld_lines(text, note.cards, {item.line for item in note.dropped})
+    skip = {n for first, last in note.left_out for n in range(first, last + 1)}
+    findings += _unheld_lines(text, note.cards, {item.line for item in note.dropped}, skip)
     return sorted(set(findings))
 
 
@@ -128,19 +129,22 @@ class _Line(NamedTuple):
     units: tuple[tuple[int, int], ...]
 
 
-def _unheld_lines(text: str, cards: list[Card], dropped: set[int]) -> Iterator[Finding]:
+def _unheld_lines(
+    text: str, cards: list[Card], dropped: set[int], left_out: set[int]
+) -> Iterator[Finding]:
     """Runs of content lines no card holds, one finding per run within a block.
 
-    A list item or block holding a line a rule dropped (and said why) is not reported again.
+    A list item or block holding a line a rule dropped (and said why) is not reported again;
+    lines the user left out of cards are not reported at all.
     """
     held = _CardWords(cards)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     top, _ = parse_blocks("\n".join(lines))
-    settings = _toml_front_matter(lines)
+    skipped = _toml_front_matter(lines) | left_out
     content = (
         line
         for line in _content_lines(top, lines)
-        if line.number not in settings
+        if line.number not in skipped
         and not any(first <= drop <= last for first, last in line.units for drop in dropped)
     )
     for run in _runs(content, held):
