@@ -215,3 +215,16 @@ def test_what_the_user_left_out_of_cards_is_not_reported(tmp_path: Path) -> None
     result = runner.invoke(app, ["check", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["2 notes checked: no findings"]
+
+
+def test_explicit_cards_hold_their_lines(tmp_path: Path) -> None:
+    note = tmp_path / "espacio.md"
+    note.write_text(
+        "# Espacio\n\nCapital de Francia::París\n\n¿Qué es una nebulosa?\n?\nUna nube de gas.\n\n"
+        "Q: ¿Qué es un año luz?\nA: La distancia que recorre la luz\nen un año.\n\n"
+        "C: El [Sol] es una estrella [de tipo G].\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["1 note checked: no findings"]

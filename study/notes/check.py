@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from study.errors import StudyError
+from study.notes import hashcards
 from study.notes import notetext as nt
 from study.notes.blocks import Node, parse_blocks
 from study.notes.builder import LISTS, kept
@@ -138,8 +139,10 @@ def _unheld_lines(
     lines the user left out of cards are not reported at all.
     """
     held = _CardWords(cards)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    top, _ = parse_blocks("\n".join(lines))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, _ = hashcards.extract(text)  # hashcards' Q:/A:/C: lines are cards by their syntax
+    lines = text.split("\n")
+    top, _ = parse_blocks(text)
     skipped = _toml_front_matter(lines) | left_out
     content = (
         line
