@@ -86,9 +86,10 @@ def check_text(text: str, source: str) -> list[Finding]:
     """The findings of one note, in line order."""
     note = parse_text(text, source=source)
     findings = [*_card_findings(note.cards), *_rule_findings(note, source)]
-    # What a rule dropped on purpose is reported once, with the rule's reason.
-    skip = {n for first, last in note.left_out for n in range(first, last + 1)}
-    findings += _unheld_lines(text, note.cards, {item.line for item in note.dropped}, skip)
+    # What a rule dropped is reported once, with its reason; what the user left out, never.
+    dropped = {item.line for item in note.dropped}
+    left_out = {n for first, last in note.left_out for n in range(first, last + 1)}
+    findings += _unheld_lines(text, note.cards, dropped, left_out)
     return sorted(set(findings))
 
 
@@ -114,10 +115,12 @@ def _rule_findings(note: ParsedNote, source: str) -> Iterator[Finding]:
     for item in note.dropped:
         yield Finding(item.line, f"no card for {_quote(item.text)}: {item.reason}")
     prefix = f"{source}:"
-    for message in note.merged:
+    for message in note.merged:  # "source:line: what", as `study cards` prints them
         line, _, what = message.removeprefix(prefix).partition(": ")
         if message.startswith(prefix) and line.isdigit():
             yield Finding(int(line), what)
+        else:
+            yield Finding(1, message)
 
 
 class _Line(NamedTuple):
