@@ -31,7 +31,7 @@ from study.notes.signals import (
     count_signals,
     empty_answer,
     empty_front,
-    junk_cards,
+    flagged,
     plain_fold,
     repeats,
     too_long,
@@ -278,7 +278,11 @@ def test_counts_give_each_signal_and_the_junk_cards_once_each() -> None:
         "duplicate": 1, "too-long": 1, "empty-answer": 1, "empty-front": 1,
         "answer-is-front": 1,
     }  # fmt: skip
-    assert junk_cards(cards) == 3
+    assert [(card.front, signals) for card, signals in flagged(cards)] == [
+        ("ls", ["too-long", "duplicate"]),
+        ("✅", ["empty-answer", "empty-front"]),
+        ("Same", ["answer-is-front"]),
+    ]
 
 
 def test_plain_fold_reads_links_as_their_text() -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from study.errors import StudyError
+from study.notes import hashcards
 from study.notes import notetext as nt
 from study.notes.blocks import Node, parse_blocks
 from study.notes.builder import LISTS, kept
@@ -85,8 +86,10 @@ def check_text(text: str, source: str) -> list[Finding]:
     """The findings of one note, in line order."""
     note = parse_text(text, source=source)
     findings = [*_card_findings(note.cards), *_rule_findings(note, source)]
-    # What a rule dropped on purpose is reported once, with the rule's reason.
-    findings += _unheld_lines(text, note.cards, {item.line for item in note.dropped})
+    # What a rule dropped is reported once, with its reason; what the user left out, never.
+    dropped = {item.line for item in note.dropped}
+    left_out = {n for first, last in note.left_out for n in range(first, last + 1)}
+    findings += _unheld_lines(text, note.cards, dropped, left_out)
     return sorted(set(findings))
 
 
@@ -112,10 +115,12 @@ def _rule_findings(note: ParsedNote, source: str) -> Iterator[Finding]:
     for item in note.dropped:
         yield Finding(item.line, f"no card for {_quote(item.text)}: {item.reason}")
     prefix = f"{source}:"
-    for message in note.merged:
+    for message in note.merged:  # "source:line: what", as `study cards` prints them
         line, _, what = message.removeprefix(prefix).partition(": ")
         if message.startswith(prefix) and line.isdigit():
             yield Finding(int(line), what)
+        else:
+            yield Finding(1, message)
 
 
 class _Line(NamedTuple):
@@ -128,19 +133,24 @@ class _Line(NamedTuple):
     units: tuple[tuple[int, int], ...]
 
 
-def _unheld_lines(text: str, cards: list[Card], dropped: set[int]) -> Iterator[Finding]:
+def _unheld_lines(
+    text: str, cards: list[Card], dropped: set[int], left_out: set[int]
+) -> Iterator[Finding]:
     """Runs of content lines no card holds, one finding per run within a block.
 
-    A list item or block holding a line a rule dropped (and said why) is not reported again.
+    A list item or block holding a line a rule dropped (and said why) is not reported again;
+    lines the user left out of cards are not reported at all.
     """
-    held = [set(_words(" ".join((*card.path, card.front, card.back)))) for card in cards]
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    top, _ = parse_blocks("\n".join(lines))
-    settings = _toml_front_matter(lines)
+    held = _CardWords(cards)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, _ = hashcards.extract(text)  # hashcards' Q:/A:/C: lines are cards by their syntax
+    lines = text.split("\n")
+    top, _ = parse_blocks(text)
+    skipped = _toml_front_matter(lines) | left_out
     content = (
         line
         for line in _content_lines(top, lines)
-        if line.number not in settings
+        if line.number not in skipped
         and not any(first <= drop <= last for first, last in line.units for drop in dropped)
     )
     for run in _runs(content, held):
@@ -159,7 +169,21 @@ def _toml_front_matter(lines: list[str]) -> set[int]:
     return set()
 
 
-def _runs(content: Iterator[_Line], held: list[set[str]]) -> Iterator[list[tuple[int, str]]]:
+class _CardWords:
+    """Which cards hold which words: a line is held when one card holds all its words."""
+
+    def __init__(self, cards: list[Card]) -> None:
+        self._cards: dict[str, set[int]] = {}  # word -> the cards holding it
+        for n, card in enumerate(cards):
+            for word in _words(" ".join((*card.path, card.front, card.back))):
+                self._cards.setdefault(word, set()).add(n)
+
+    def hold(self, words: set[str]) -> bool:
+        holders = [self._cards.get(word, set()) for word in words]
+        return bool(set.intersection(*holders))
+
+
+def _runs(content: Iterator[_Line], held: _CardWords) -> Iterator[list[tuple[int, str]]]:
     """Unheld lines grouped: a run ends at a held line or at the end of its top-level block."""
     run: list[tuple[int, str]] = []
     run_block = -1
@@ -168,7 +192,7 @@ def _runs(content: Iterator[_Line], held: list[set[str]]) -> Iterator[list[tuple
         cells = [words for cell in line.text.split(_CELL) if (words := set(_words(cell)))]
         if not cells or empty_answer(line.text):
             continue  # "}", "---" or an image alone: nothing to hold, no reason to end a run
-        if all(any(words <= card for card in held) for words in cells):
+        if all(held.hold(words) for words in cells):
             if run:
                 yield run
             run = []

@@ -8,7 +8,7 @@ so a card rule can also ask it before making a card.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from study.notes import notetext as nt
 from study.notes.card import MAX_ANSWER_CHARS, Card
@@ -132,9 +132,12 @@ def count_signals(cards: Sequence[Card]) -> dict[str, int]:
     return counts
 
 
-def junk_cards(cards: Iterable[Card]) -> int:
-    """Cards showing at least one signal (a card with two signals counts once)."""
-    cards = list(cards)
-    flagged = {id(card) for card, _ in repeats(cards)}
-    flagged.update(id(card) for card in cards if card_signals(card))
-    return len(flagged)
+def flagged(cards: Sequence[Card]) -> list[tuple[Card, list[str]]]:
+    """Each card showing a junk signal, with its signals (repeats included), in order."""
+    repeated = {id(card) for card, _ in repeats(cards)}
+    found = []
+    for card in cards:
+        signals = card_signals(card) + (["duplicate"] if id(card) in repeated else [])
+        if signals:
+            found.append((card, signals))
+    return found
