@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
+from study.notes.bodies import split_body, term_of
 from study.notes.builder import (
     CODE,
     LISTS,
-    TERM_PATTERNS,
     Blocks,
     Builder,
     Section,
@@ -76,24 +76,14 @@ def _lead_in(node: Node) -> bool:
     return node.type == "paragraph" and raw_text(node).rstrip().endswith(":")
 
 
-def _term(raw: str) -> tuple[str, str] | None:
-    text = raw.strip()
-    for pattern in TERM_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            term = nt.one_line(nt.plain_links(match.group(2))).strip("*_ ")
-            if term and len(term.split()) <= 6:
-                return term, nt.tidy(match.group(3))
-    return None
-
-
 def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     """`**Term** = definition` and `Term: definition` lists -> term -> definition cards."""
     rest: Blocks = []
     for node in blocks:
         items = node.children if node.type in LISTS else []
         pairs = [
-            _term(raw_text(item.children[0])) if len(item.children) == 1 else None for item in items
+            term_of(raw_text(item.children[0])) if len(item.children) == 1 else None
+            for item in items
         ]
         if not items or not all(pairs):
             rest.append(node)
@@ -116,5 +106,8 @@ def concept_front(path: tuple[str, ...], deck: str) -> str:
 def _concept(blocks: Blocks, section: Section, b: Builder) -> None:
     if not blocks or (len(blocks) == 1 and _lead_in(blocks[0])):
         return
-    body = "\n\n".join(b.source_of(node) for node in blocks)
-    b.add("concept", section.path, "", concept_front(section.path, b.deck), body, section.line)
+    front = concept_front(section.path, b.deck)
+    topic = section.path[-2] if section.aspect and len(section.path) > 1 else section.path[-1]
+    for piece in split_body(blocks, front, topic, b):
+        line = section.line if not piece.key else piece.line
+        b.add("concept", section.path, piece.key, piece.front, piece.back, line)

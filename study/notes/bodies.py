@@ -1,0 +1,189 @@
+"""Long section bodies -> atomic cards, cut along the body's own structure.
+
+A section body short enough to grade stays one card. A longer one is cut where the note
+itself is cut: each labelled list item (`**Term**: ...`, `Term: ...`, `Term - ...`, or a
+`Term:` line with its definition indented under it) is a card of its own, a numbered
+procedure too long for one card gives one card per step, and what is left (the leading
+definition, short lists, paragraphs) is packed in order into cards under the limit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from study.notes import notetext as nt
+from study.notes.blocks import Node
+from study.notes.builder import LISTS, TERM_PATTERNS, Blocks, Builder, line_of, raw_text
+from study.notes.card import MAX_ANSWER_CHARS
+
+# `Term - definition` with a plain term: only a short term (a name, not a clause) counts.
+_DASH_TERM = re.compile(r"()([^-`\n]{1,40}?)\s+-\s+(.+)", re.DOTALL)
+# A label standing alone on its line: `**Term**`, `**Term:**`, `**Term**:` or `Term:`.
+_LABEL_ONLY = re.compile(r"(?:(\*\*|__)(?P<bold>[^*_\n]{1,80}?)\1|(?P<plain>[^:`\n]{1,60}?))\s*:?")
+# Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
+_MAX_TERM_WORDS = 6
+
+
+class Piece(NamedTuple):
+    """One card cut from a body: its key (empty for the body's own card), front and back."""
+
+    key: str
+    front: str
+    back: str
+    line: int
+
+
+def term_of(raw: str) -> tuple[str, str] | None:
+    """(term, definition) of a line that defines a term, in any of the label shapes."""
+    text = raw.strip()
+    for pattern in (*TERM_PATTERNS, _DASH_TERM):
+        match = pattern.fullmatch(text)
+        if match:
+            term = nt.one_line(nt.plain_links(match.group(2))).strip("*_ ")
+            words = len(term.split())
+            # A term never holds half of a formula or a parenthesis ("Graph $G = (V, E)$").
+            balanced = term.count("$") % 2 == 0 and term.count("(") == term.count(")")
+            if balanced and term and words <= (4 if pattern is _DASH_TERM else _MAX_TERM_WORDS):
+                return term, nt.tidy(match.group(3))
+    return None
+
+
+def label_of(raw: str) -> str:
+    """The label of a line that is only a label (`**Term**`, `Term:`), else ""."""
+    text = raw.strip()
+    match = _LABEL_ONLY.fullmatch(text)
+    if match is None or (match.group("plain") is not None and not text.endswith(":")):
+        return ""
+    label = nt.one_line(match.group("bold") or match.group("plain") or "").rstrip(":").strip()
+    return label if 0 < len(label.split()) <= _MAX_TERM_WORDS else ""
+
+
+def item_term(item: Node, b: Builder) -> tuple[str, str] | None:
+    """(term, definition) of a list item that defines a term, on its line or indented under it."""
+    if not item.children or item.children[0].type != "paragraph":
+        return None
+    first, more = item.children[0], item.children[1:]
+    raw = raw_text(first)
+    label = label_of(raw) if more else ""
+    if label:
+        return label, "\n\n".join(b.source_of(node) for node in more)
+    pair = term_of(raw)
+    if pair is None:
+        return None
+    parts = [pair[1], *(b.source_of(node) for node in more)]
+    return pair[0], "\n\n".join(part for part in parts if part)
+
+
+def split_body(blocks: Blocks, front: str, topic: str, b: Builder) -> list[Piece]:
+    """The cards of a body under `front`: one if it is short enough to grade, else its parts.
+
+    `topic` names what the body is about (the heading): a labelled item's card asks
+    "<topic> — <term>".
+    """
+    body = "\n\n".join(b.source_of(node) for node in blocks)
+    if len(body) <= MAX_ANSWER_CHARS:
+        return [Piece("", front, body, line_of(blocks[0]))]
+    pieces: list[Piece] = []
+    flow: list[tuple[str, int]] = []  # (Markdown, line) packed into the body's own cards
+    for n, node in enumerate(blocks):
+        if node.type not in LISTS:
+            if node.type != "paragraph":
+                flow.append((b.source_of(node), line_of(node)))
+            elif not (_lead_in(node) and n + 1 < len(blocks) and blocks[n + 1].type in LISTS):
+                flow.extend(_sentences(b.source_of(node), line_of(node)))
+            continue
+        lead = blocks[n - 1] if n and _lead_in(blocks[n - 1]) else None
+        flow.extend(_list_pieces(node, lead, (front, topic), b, pieces))
+    return sorted(_packed(flow, front) + pieces, key=lambda piece: piece.line)
+
+
+def _lead_in(node: Node) -> bool:
+    return node.type == "paragraph" and raw_text(node).rstrip().endswith(":")
+
+
+def _list_pieces(
+    node: Node, lead: Node | None, names: tuple[str, str], b: Builder, pieces: list[Piece]
+) -> list[tuple[str, int]]:
+    """Labelled items as their own cards (into `pieces`); the rest of the list as flow."""
+    front, topic = names
+    plain: list[tuple[str, int]] = []  # the other items as written, and their lines
+    for item in node.children:
+        pair = item_term(item, b)
+        big = len(item.children) > 1 and _too_long(_item_source(item, b))
+        if pair is None and not big:
+            plain.append((nt.tidy(_item_source(item, b)), line_of(item)))
+            continue
+        # A long item with blocks under it is a body of its own: its label, or its first
+        # line (a lead-in such as "The four conditions are:"), asks for what is under it.
+        term = pair[0] if pair else _first_line(item)
+        sub = f"{topic} — {term}" if pair else term
+        if pair and not (big and len(pair[1]) > MAX_ANSWER_CHARS):
+            pieces.append(Piece(term, sub, pair[1], line_of(item)))
+            continue
+        if not pair:  # the lead-in line is a fact too; it stays with the list
+            plain.append((f"- {nt.tidy(raw_text(item.children[0]))}", line_of(item)))
+        for piece in split_body(item.children[1:], sub, term if pair else topic, b):
+            pieces.append(piece._replace(key=f"{term}\x1f{piece.key}"))
+    if not plain:
+        return []
+    lead_text = b.source_of(lead) if lead is not None else ""
+    whole = "\n".join(text for text, _ in plain)
+    line = line_of(lead) if lead is not None else plain[0][1]
+    if len(lead_text) + len(whole) + 2 <= MAX_ANSWER_CHARS:
+        return [("\n\n".join(p for p in (lead_text, whole) if p), line)]
+    if node.type == "ordered_list":
+        what = nt.one_line(nt.strip_symbols(lead_text)).rstrip(":").strip() or front
+        for k, (text, at) in enumerate(plain, start=1):
+            pieces.append(Piece(f"step {k}", f"Step {k} of {what}", _unnumbered(text), at))
+        return []
+    return ([(lead_text, line)] if lead_text else []) + plain
+
+
+def _too_long(text: str) -> bool:
+    return len(text) > MAX_ANSWER_CHARS
+
+
+def _first_line(item: Node) -> str:
+    text = nt.one_line(nt.strip_symbols(raw_text(item.children[0])))
+    return text.rstrip(":").strip()
+
+
+def _item_source(item: Node, b: Builder) -> str:
+    """A list item as written, with its bullet or number."""
+    start, end = item.map or (0, 0)
+    return "\n".join(b.lines[start:end])
+
+
+def _unnumbered(text: str) -> str:
+    return nt.tidy(re.sub(r"^\s*(?:\d+[.)]|[-*+])\s+", "", text, count=1))
+
+
+def _sentences(text: str, line: int) -> list[tuple[str, int]]:
+    """A paragraph, cut between sentences into parts short enough to grade."""
+    if len(text) <= MAX_ANSWER_CHARS:
+        return [(text, line)]
+    parts: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if parts and len(parts[-1]) + 1 + len(sentence) <= MAX_ANSWER_CHARS:
+            parts[-1] = f"{parts[-1]} {sentence}"
+        else:
+            parts.append(sentence)
+    return [(part, line) for part in parts]
+
+
+def _packed(flow: list[tuple[str, int]], front: str) -> list[Piece]:
+    """Consecutive parts joined into as few cards under the limit as they fit in, in order."""
+    chunks: list[tuple[str, int]] = []
+    for text, line in flow:
+        if chunks and len(chunks[-1][0]) + 2 + len(text) <= MAX_ANSWER_CHARS:
+            chunks[-1] = (f"{chunks[-1][0]}\n\n{text}", chunks[-1][1])
+        else:
+            chunks.append((text, line))
+    if len(chunks) == 1:
+        return [Piece("", front, chunks[0][0], chunks[0][1])]
+    return [
+        Piece("" if k == 1 else f"part {k}", f"{front} ({k}/{len(chunks)})", text, line)
+        for k, (text, line) in enumerate(chunks, start=1)
+    ]
