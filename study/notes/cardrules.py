@@ -7,6 +7,8 @@ also prose): explicit cards, tables, command lists, then examples, summaries and
 
 from __future__ import annotations
 
+import itertools
+
 from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.bodies import split_body, term_of
@@ -31,7 +33,9 @@ def section_cards(section: Section, b: Builder) -> None:
     for rule in (explicit_cards, table_cards, command_cards):
         blocks = rule(blocks, section, b)
     if not section.path:
-        return  # text before the first heading has no question to ask about it
+        # Before the first heading only the note's opening definition ("A nebula is ...")
+        # is asked about: the rest is a preface, a table of contents, a tldr summary.
+        blocks = list(itertools.takewhile(_opening, blocks))
     if not section.aspect:
         blocks = _examples(blocks, section, b)
         blocks = _summaries(blocks, section, b)
@@ -72,6 +76,11 @@ def _examples(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     return rest
 
 
+def _opening(node: Node) -> bool:
+    inline = node.inline if node.type == "paragraph" else None
+    return inline is not None and not _lead_in(node) and not inline.has_image()
+
+
 def _lead_in(node: Node) -> bool:
     return node.type == "paragraph" and raw_text(node).rstrip().endswith(":")
 
@@ -95,7 +104,15 @@ def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
 
 
 def concept_front(path: tuple[str, ...], deck: str) -> str:
-    """ "Docker Image — What it is": the concept and the aspect, or the deck and the topic."""
+    """ "Docker Image — What it is": the concept and the aspect, or the deck and the topic.
+
+    A heading that asks a question ("What is a nebula?") is the front itself; text before
+    the first heading is about the note's subject, its deck.
+    """
+    if not path:
+        return deck
+    if nt.is_question(path[-1]) and nt.aspect_name(path[-1]) is None:
+        return path[-1]
     if len(path) >= 2:
         return f"{path[-2]} — {path[-1]}"
     if set(nt.fold(deck).split()) <= set(nt.fold(path[0]).split()):
@@ -107,7 +124,8 @@ def _concept(blocks: Blocks, section: Section, b: Builder) -> None:
     if not blocks or (len(blocks) == 1 and _lead_in(blocks[0])):
         return
     front = concept_front(section.path, b.deck)
-    topic = section.path[-2] if section.aspect and len(section.path) > 1 else section.path[-1]
+    topic = (section.path[-2] if section.aspect and len(section.path) > 1 else
+             section.path[-1] if section.path else b.deck)  # fmt: skip
     for piece in split_body(blocks, front, topic, b):
         line = section.line if not piece.key else piece.line
         b.add("concept", section.path, piece.key, piece.front, piece.back, line)

@@ -143,6 +143,12 @@ def aspect_name(title: str) -> str | None:
     return lower[:first] + lower[first : first + 1].upper() + lower[first + 1 :]
 
 
+def is_question(title: str) -> bool:
+    """A title that asks something ("What is a nebula?", "¿Qué es un sofrito?")."""
+    text = title.strip()
+    return len(text.split()) >= 2 and (text.endswith(("?", "？")) or text.startswith("¿"))
+
+
 def plain_links(text: str) -> str:
     """[[Target|Alias]] -> Alias and [[Target]] -> Target: wikilinks read as plain text."""
     if "[[" not in text:

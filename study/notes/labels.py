@@ -1,0 +1,65 @@
+"""Blocks that act as headings though they are not: bold labels and numbered title lines.
+
+Many notes mark their sub-topics without Markdown headings: a paragraph that is only a bold
+label (`**Architecture**`, `**What is a deadlock?**`, `**Continuous delivery (CD):**`), or a
+numbered line standing alone as a title or a question ("2. What was the Renaissance")
+followed by its answer. Both are read as one more level of heading, by their shape alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from study.notes import notetext as nt
+from study.notes.blocks import Node
+from study.notes.builder import CODE
+
+# The whole paragraph is one bold run, with an optional colon inside or after it.
+_BOLD_LABEL = re.compile(r"(\*\*|__)(?P<label>[^*_\n]{1,120}?)\1\s*:?")
+_MAX_LABEL_WORDS = 12
+# A title line does not end as a sentence or a lead-in does.
+_SENTENCE_ENDS = (".", ":", ";", ",", "!")
+
+
+def block_labels(node: Node, after: Node | None) -> list[str]:
+    """The sub-headings a top-level block stands for, or [] if it is content.
+
+    A numbered list of questions and nothing else is a run of headings: each question's
+    answer is what follows it (the last one's, the blocks after the list).
+    """
+    if node.type == "paragraph" and node.inline is not None:
+        label = _bold_label(node.inline.content)
+        return [label] if label else []
+    if node.type != "ordered_list":
+        return []
+    if len(node.children) == 1:
+        label = _numbered_title(node.children[0], after)
+        return [label] if label else []
+    titles = [_numbered_title(item, after) for item in node.children]
+    return titles if all(t.endswith("?") for t in titles) else []
+
+
+def _bold_label(raw: str) -> str:
+    match = _BOLD_LABEL.fullmatch(raw.strip())
+    if match is None:
+        return ""
+    return _title(match.group("label"))
+
+
+def _numbered_title(item: Node, after: Node | None) -> str:
+    """ "3. Renaissance" or "2. What was Humanism?" alone, then the blocks answering it."""
+    if len(item.children) != 1 or item.children[0].type != "paragraph":
+        return ""
+    inline = item.children[0].inline
+    raw = inline.content.strip() if inline is not None else ""
+    if not raw or "\n" in raw or raw.endswith(_SENTENCE_ENDS):
+        return ""
+    # A step whose code follows it is a procedure, not a title ("2. Add the key" + code).
+    if after is None or after.type in CODE or after.type == "ordered_list":
+        return ""
+    return _title(inline.plain() if inline is not None else raw)
+
+
+def _title(text: str) -> str:
+    title = nt.clean_title(text)
+    return title if 0 < len(title.split()) <= _MAX_LABEL_WORDS else ""
