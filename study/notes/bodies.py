@@ -16,11 +16,12 @@ from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.builder import LISTS, TERM_PATTERNS, Blocks, Builder, line_of, raw_text
 from study.notes.card import MAX_ANSWER_CHARS
+from study.notes.labels import bold_label, lead_in
 
 # `Term - definition` with a plain term: only a short term (a name, not a clause) counts.
 _DASH_TERM = re.compile(r"()([^-`\n]{1,40}?)\s+-\s+(.+)", re.DOTALL)
-# A label standing alone on its line: `**Term**`, `**Term:**`, `**Term**:` or `Term:`.
-_LABEL_ONLY = re.compile(r"(?:(\*\*|__)(?P<bold>[^*_\n]{1,80}?)\1|(?P<plain>[^:`\n]{1,60}?))\s*:?")
+# A plain label standing alone on its line: `Term:`.
+_PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
 _MAX_TERM_WORDS = 6
@@ -52,11 +53,8 @@ def term_of(raw: str) -> tuple[str, str] | None:
 
 def label_of(raw: str) -> str:
     """The label of a line that is only a label (`**Term**`, `Term:`), else ""."""
-    text = raw.strip()
-    match = _LABEL_ONLY.fullmatch(text)
-    if match is None or (match.group("plain") is not None and not text.endswith(":")):
-        return ""
-    label = nt.one_line(match.group("bold") or match.group("plain") or "").rstrip(":").strip()
+    match = _PLAIN_LABEL.fullmatch(raw.strip())
+    label = bold_label(raw) or (nt.clean_title(match.group(1)) if match else "")
     return label if 0 < len(label.split()) <= _MAX_TERM_WORDS else ""
 
 
@@ -91,16 +89,12 @@ def split_body(blocks: Blocks, front: str, topic: str, b: Builder) -> list[Piece
         if node.type not in LISTS:
             if node.type != "paragraph":
                 flow.append((b.source_of(node), line_of(node)))
-            elif not (_lead_in(node) and n + 1 < len(blocks) and blocks[n + 1].type in LISTS):
+            elif not (lead_in(node) and n + 1 < len(blocks) and blocks[n + 1].type in LISTS):
                 flow.extend(_sentences(b.source_of(node), line_of(node)))
             continue
-        lead = blocks[n - 1] if n and _lead_in(blocks[n - 1]) else None
+        lead = blocks[n - 1] if n and lead_in(blocks[n - 1]) else None
         flow.extend(_list_pieces(node, lead, (front, topic), b, pieces))
     return sorted(_packed(flow, front) + pieces, key=lambda piece: piece.line)
-
-
-def _lead_in(node: Node) -> bool:
-    return node.type == "paragraph" and raw_text(node).rstrip().endswith(":")
 
 
 def _list_pieces(

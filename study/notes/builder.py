@@ -33,6 +33,7 @@ class Section:
     path: tuple[str, ...]
     line: int
     aspect: bool = False  # an aspect sub-heading ("What it is") whose whole body is one card
+    label: bool = False  # a bold label or numbered title line standing for a sub-heading
     blocks: Blocks = field(default_factory=list)
 
 

@@ -13,7 +13,6 @@ from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.bodies import split_body, term_of
 from study.notes.builder import (
-    CODE,
     LISTS,
     Blocks,
     Builder,
@@ -23,7 +22,9 @@ from study.notes.builder import (
     raw_text,
 )
 from study.notes.commands import command_cards
+from study.notes.examples import example_cards
 from study.notes.explicit import explicit_cards
+from study.notes.labels import lead_in
 from study.notes.tables import table_cards
 
 
@@ -37,52 +38,16 @@ def section_cards(section: Section, b: Builder) -> None:
         # is asked about: the rest is a preface, a table of contents, a tldr summary.
         blocks = list(itertools.takewhile(_opening, blocks))
     if not section.aspect:
-        blocks = _examples(blocks, section, b)
+        blocks = example_cards(
+            blocks, section, b, lambda: concept_front(section.path, b.deck, section.label)
+        )
         blocks = _summaries(blocks, section, b)
     _concept(blocks, section, b)
 
 
-def _examples(blocks: Blocks, section: Section, b: Builder) -> Blocks:
-    """Code + the sentence explaining it; code nobody explained becomes a heading -> code card."""
-    rest: Blocks = []
-    unexplained: Blocks = []
-    i = 0
-    while i < len(blocks):
-        node = blocks[i]
-        if node.type not in CODE:
-            rest.append(node)
-            i += 1
-            continue
-        code, _ = nt.clean_code(node.content, node.info)
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        if not code:
-            i += 1
-        elif nxt is not None and nxt.type == "paragraph" and not _lead_in(nxt):
-            b.add("example", section.path, code, code, b.source_of(nxt), line_of(node))
-            i += 2
-        elif rest and rest[-1].type == "paragraph" and _lead_in(rest[-1]):
-            lead = rest.pop()
-            b.add("example", section.path, code, code, b.source_of(lead).rstrip(":"), line_of(node))
-            i += 1
-        else:
-            unexplained.append(node)
-            rest.append(node)
-            i += 1
-    if unexplained and len(unexplained) == len(rest):
-        for node in unexplained:
-            b.add("code", section.path, "", concept_front(section.path, b.deck),
-                  b.source_of(node), line_of(node))  # fmt: skip
-        return []
-    return rest
-
-
 def _opening(node: Node) -> bool:
     inline = node.inline if node.type == "paragraph" else None
-    return inline is not None and not _lead_in(node) and not inline.has_image()
-
-
-def _lead_in(node: Node) -> bool:
-    return node.type == "paragraph" and raw_text(node).rstrip().endswith(":")
+    return inline is not None and not lead_in(node) and not inline.has_image()
 
 
 def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
@@ -103,15 +68,16 @@ def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     return rest
 
 
-def concept_front(path: tuple[str, ...], deck: str) -> str:
+def concept_front(path: tuple[str, ...], deck: str, label: bool = False) -> str:
     """ "Docker Image — What it is": the concept and the aspect, or the deck and the topic.
 
-    A heading that asks a question ("What is a nebula?") is the front itself; text before
-    the first heading is about the note's subject, its deck.
+    A heading that asks a question ("What is a nebula?") is the front itself, but a bold
+    label asking one ("**Trouble in this layer?**") may lean on its heading, which stays.
+    Text before the first heading is about the note's subject, its deck.
     """
     if not path:
         return deck
-    if nt.is_question(path[-1]) and nt.aspect_name(path[-1]) is None:
+    if nt.is_question(path[-1]) and nt.aspect_name(path[-1]) is None and not label:
         return path[-1]
     if len(path) >= 2:
         return f"{path[-2]} — {path[-1]}"
@@ -121,9 +87,9 @@ def concept_front(path: tuple[str, ...], deck: str) -> str:
 
 
 def _concept(blocks: Blocks, section: Section, b: Builder) -> None:
-    if not blocks or (len(blocks) == 1 and _lead_in(blocks[0])):
+    if not blocks or (len(blocks) == 1 and lead_in(blocks[0])):
         return
-    front = concept_front(section.path, b.deck)
+    front = concept_front(section.path, b.deck, section.label)
     topic = (section.path[-2] if section.aspect and len(section.path) > 1 else
              section.path[-1] if section.path else b.deck)  # fmt: skip
     for piece in split_body(blocks, front, topic, b):

@@ -12,7 +12,7 @@ import re
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.builder import CODE
+from study.notes.builder import CODE, raw_text
 
 # The whole paragraph is one bold run, with an optional colon inside or after it.
 _BOLD_LABEL = re.compile(r"(\*\*|__)(?P<label>[^*_\n]{1,120}?)\1\s*:?")
@@ -28,7 +28,7 @@ def block_labels(node: Node, after: Node | None) -> list[str]:
     answer is what follows it (the last one's, the blocks after the list).
     """
     if node.type == "paragraph" and node.inline is not None:
-        label = _bold_label(node.inline.content)
+        label = bold_label(node.inline.content)
         return [label] if label else []
     if node.type != "ordered_list":
         return []
@@ -39,7 +39,8 @@ def block_labels(node: Node, after: Node | None) -> list[str]:
     return titles if all(t.endswith("?") for t in titles) else []
 
 
-def _bold_label(raw: str) -> str:
+def bold_label(raw: str) -> str:
+    """The label of a paragraph that is only a bold label (`**Architecture:**`), else ""."""
     match = _BOLD_LABEL.fullmatch(raw.strip())
     if match is None:
         return ""
@@ -63,3 +64,8 @@ def _numbered_title(item: Node, after: Node | None) -> str:
 def _title(text: str) -> str:
     title = nt.clean_title(text)
     return title if 0 < len(title.split()) <= _MAX_LABEL_WORDS else ""
+
+
+def lead_in(node: Node) -> bool:
+    """A paragraph introducing what follows it: it ends with a colon."""
+    return node.type == "paragraph" and raw_text(node).rstrip().endswith(":")

@@ -85,7 +85,7 @@ def _sections(top: list[Node]) -> tuple[str, list[Section]]:
                 # A bold label or a numbered title line is a sub-heading of the heading above.
                 path = (*(name for _, name in stack), label)
                 line = line_of(node.children[k] if len(labels) > 1 else node)
-                current = Section(path=path, line=line)
+                current = Section(path=path, line=line, label=True)
                 sections.append(current)
             if labels:
                 continue

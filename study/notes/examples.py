@@ -1,0 +1,75 @@
+"""Code blocks -> cards: code and the sentence that introduces or explains it.
+
+Code pairs with the sentence before it when that sentence introduces it (ends with ":"),
+else with the paragraph right after it, which explains it ("This creates ..."). A short
+label before the code ("Or manually", "On Windows:", "**Check the permissions**") explains
+nothing: it names a step, so the card asks for the step's code under the heading. Code no
+one introduced or explained is left to the section's body, or, when the body is only code,
+becomes a heading -> code card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from study.notes import notetext as nt
+from study.notes.blocks import Node
+from study.notes.builder import CODE, Blocks, Builder, Section, line_of, raw_text
+from study.notes.labels import bold_label, lead_in
+
+# A lead-in this short names a step ("Para Windows:", "Add the key with:") rather than
+# saying what the code does.
+_LABEL_WORDS = 4
+
+
+def example_cards(blocks: Blocks, section: Section, b: Builder, front: Callable[[], str]) -> Blocks:
+    """Example and code cards from a section's code blocks; the blocks left over."""
+    rest: Blocks = []
+    unexplained: Blocks = []
+    topic = section.path[-1] if section.path else b.deck
+    i = 0
+    while i < len(blocks):
+        node = blocks[i]
+        i += 1
+        if node.type not in CODE:
+            rest.append(node)
+            continue
+        code, _ = nt.clean_code(node.content, node.info)
+        if not code:
+            continue
+        prev = rest[-1] if rest and rest[-1].type == "paragraph" else None
+        nxt = blocks[i] if i < len(blocks) and blocks[i].type == "paragraph" else None
+        label = step_label(prev) if prev is not None else ""
+        if prev is not None and lead_in(prev) and not label:
+            rest.pop()
+            back = b.source_of(prev).rstrip(":").rstrip()
+            b.add("example", section.path, code, code, back, line_of(node))
+        elif nxt is not None and not lead_in(nxt) and not step_label(nxt):
+            if label:
+                rest.pop()  # the step's name says less than the sentence explaining it
+            b.add("example", section.path, code, code, b.source_of(nxt), line_of(node))
+            i += 1
+        elif label:
+            rest.pop()
+            b.add("code", section.path, label, f"{topic} — {label}", b.source_of(node),
+                  line_of(node))  # fmt: skip
+        else:
+            unexplained.append(node)
+            rest.append(node)
+    if unexplained and len(unexplained) == len(rest):
+        for node in unexplained:
+            b.add("code", section.path, "", front(), b.source_of(node), line_of(node))
+        return []
+    return rest
+
+
+def step_label(node: Node) -> str:
+    """The name of a step, if the paragraph is only that: a bold label or a few words."""
+    raw = raw_text(node).strip()
+    label = bold_label(raw)
+    if label or not raw or "\n" in raw:
+        return label
+    words = nt.clean_title(node.inline.plain() if node.inline is not None else raw)
+    if len(words.split()) > _LABEL_WORDS or any(mark in words for mark in ".;!?,"):
+        return ""
+    return words
