@@ -22,7 +22,7 @@ from study.notes.builder import (
     raw_text,
 )
 from study.notes.commands import command_cards
-from study.notes.examples import example_cards
+from study.notes.examples import example_cards, unfenced_code
 from study.notes.explicit import explicit_cards
 from study.notes.labels import lead_in
 from study.notes.tables import table_cards
@@ -30,7 +30,7 @@ from study.notes.tables import table_cards
 
 def section_cards(section: Section, b: Builder) -> None:
     """Run the rules over one section's blocks, in order of precedence."""
-    blocks = [node for node in section.blocks if kept(node)]
+    blocks = unfenced_code([node for node in section.blocks if kept(node)])
     for rule in (explicit_cards, table_cards, command_cards):
         blocks = rule(blocks, section, b)
     if not section.path:

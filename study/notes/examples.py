@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from study.notes import notetext as nt
-from study.notes.blocks import Node
+from study.notes.blocks import Node, code_node
 from study.notes.builder import CODE, Blocks, Builder, Section, line_of, raw_text
 from study.notes.labels import bold_label, lead_in
 
@@ -61,6 +61,44 @@ def example_cards(blocks: Blocks, section: Section, b: Builder, front: Callable[
             b.add("code", section.path, "", front(), b.source_of(node), line_of(node))
         return []
     return rest
+
+
+def unfenced_code(blocks: Blocks) -> Blocks:
+    """The blocks with code pasted from a chat page without its fence made code again.
+
+    Such code comes after the page's language line and copy button ("bash", "Copy code"),
+    on lines or paragraphs of their own: those lines go, the code becomes a code block.
+    """
+    out: Blocks = []
+    language: str | None = None  # set after a copy-button paragraph: the next one is code
+    for n, node in enumerate(blocks):
+        raw = raw_text(node)
+        if node.type != "paragraph" or not raw:
+            out.append(node)
+            language = None
+            continue
+        found = nt.copy_buttons(raw)
+        if found is None and language is None and _language_before_code(raw, blocks[n + 1 :]):
+            language = nt.one_line(raw).lower()
+            continue  # "bash" alone above code is the page's caption, not content
+        if found is not None:
+            code, language = found[0], found[1] or language or ""
+        elif language is not None:
+            code = raw
+        else:
+            out.append(node)
+            continue
+        if code.strip():
+            out.append(code_node(node, code, language))
+            language = None
+    return out
+
+
+def _language_before_code(raw: str, after: Blocks) -> bool:
+    if not nt.is_language_line(raw) or not after:
+        return False
+    nxt = after[0]
+    return nxt.type in CODE or nt.copy_buttons(raw_text(nxt)) is not None
 
 
 def step_label(node: Node) -> str:
