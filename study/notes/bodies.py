@@ -128,9 +128,8 @@ def _list_pieces(
     if len(lead_text) + len(whole) + 2 <= MAX_ANSWER_CHARS:
         return [("\n\n".join(p for p in (lead_text, whole) if p), line)]
     if node.type == "ordered_list":
-        what = nt.one_line(nt.strip_symbols(lead_text)).rstrip(":").strip() or front
         for k, (text, at) in enumerate(plain, start=1):
-            pieces.append(Piece(f"step {k}", f"Step {k} of {what}", _unnumbered(text), at))
+            pieces.append(Piece(f"step {k}", f"Step {k} of {topic}", _unnumbered(text), at))
         return []
     return ([(lead_text, line)] if lead_text else []) + plain
 

@@ -93,5 +93,6 @@ def _concept(blocks: Blocks, section: Section, b: Builder) -> None:
     topic = (section.path[-2] if section.aspect and len(section.path) > 1 else
              section.path[-1] if section.path else b.deck)  # fmt: skip
     for piece in split_body(blocks, front, topic, b):
-        line = section.line if not piece.key else piece.line
+        # A section's own card is asked at its heading; the text before any, where it is.
+        line = section.line if section.path and not piece.key else piece.line
         b.add("concept", section.path, piece.key, piece.front, piece.back, line)

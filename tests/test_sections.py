@@ -1,0 +1,311 @@
+"""Section rules on notes of other topics, card by card: long bodies, code pairing, labels
+and question headings, chat junk, and the facts before the first heading."""
+
+from __future__ import annotations
+
+from study.notes.card import MAX_ANSWER_CHARS, card_id
+from study.notes.parser import ParsedNote, parse_text
+
+
+def cards(note: ParsedNote) -> list[tuple[str, str, str]]:
+    return [(card.kind, card.front, card.back) for card in note.cards]
+
+
+# --- long bodies ---------------------------------------------------------------------------
+
+ASTRONOMY = """\
+# Astronomy
+
+A nebula is a giant cloud of dust and gas in space.
+
+## Stars
+
+A star is a luminous sphere of plasma held together by its own gravity. The nearest star \
+to Earth is the Sun, and most stars we see at night lie within a few thousand light-years \
+of us.
+
+- **Main sequence**: the long stage in which a star fuses hydrogen into helium in its core.
+- Red giant: a late stage in which the star's outer layers swell and cool after the core \
+runs out of hydrogen.
+- White dwarf - the hot, dense remnant left when a star like the Sun has shed its outer \
+layers.
+- Neutron star:
+    - the collapsed core of a massive star, made almost entirely of neutrons and only about \
+twenty kilometres across.
+
+## Observing a planet
+
+To observe a planet through a small telescope:
+
+1. Check the forecast for a clear night with steady air, since turbulence blurs the view \
+at high magnification.
+2. Set the telescope outside an hour early so that the optics cool to the temperature of \
+the night air.
+3. Align the finder scope on a distant landmark during the day, before it gets dark.
+4. Start with the lowest-power eyepiece, centre the planet, then switch to a higher power.
+
+## Polar alignment
+
+1. Level the mount.
+2. Point the polar axis north.
+3. Centre Polaris in the polar scope.
+"""
+
+
+def test_long_body_splits_into_definition_and_one_card_per_labelled_item() -> None:
+    note = parse_text(ASTRONOMY, source="astronomy.md")
+    assert cards(note)[1:6] == [
+        (
+            "concept",
+            "Astronomy — Stars",
+            "A star is a luminous sphere of plasma held together by its own gravity. The "
+            "nearest star to Earth is the Sun, and most stars we see at night lie within a "
+            "few thousand light-years of us.",
+        ),
+        (
+            "concept",
+            "Stars — Main sequence",
+            "the long stage in which a star fuses hydrogen into helium in its core.",
+        ),
+        (
+            "concept",
+            "Stars — Red giant",
+            "a late stage in which the star's outer layers swell and cool after the core runs "
+            "out of hydrogen.",
+        ),
+        (
+            "concept",
+            "Stars — White dwarf",
+            "the hot, dense remnant left when a star like the Sun has shed its outer layers.",
+        ),
+        (
+            "concept",
+            "Stars — Neutron star",
+            "- the collapsed core of a massive star, made almost entirely of neutrons and only "
+            "about twenty kilometres across.",
+        ),
+    ]
+    stars = note.cards[1:6]
+    assert [card.line for card in stars] == [5, 9, 10, 11, 12]
+    # The section's own card keeps the id it had as one whole-body card.
+    assert stars[0].id == card_id("Astronomy", "concept", ("Stars",), "")
+
+
+def test_long_procedure_gives_one_card_per_step_and_a_short_one_stays_whole() -> None:
+    note = parse_text(ASTRONOMY, source="astronomy.md")
+    assert cards(note)[6:] == [
+        (
+            "concept",
+            "Step 1 of Observing a planet",
+            "Check the forecast for a clear night with steady air, since turbulence blurs the "
+            "view at high magnification.",
+        ),
+        (
+            "concept",
+            "Step 2 of Observing a planet",
+            "Set the telescope outside an hour early so that the optics cool to the "
+            "temperature of the night air.",
+        ),
+        (
+            "concept",
+            "Step 3 of Observing a planet",
+            "Align the finder scope on a distant landmark during the day, before it gets dark.",
+        ),
+        (
+            "concept",
+            "Step 4 of Observing a planet",
+            "Start with the lowest-power eyepiece, centre the planet, then switch to a higher "
+            "power.",
+        ),
+        (
+            "concept",
+            "Astronomy — Polar alignment",
+            "1. Level the mount.\n2. Point the polar axis north.\n3. Centre Polaris in the "
+            "polar scope.",
+        ),
+    ]
+    assert len(note.cards) == 11
+
+
+MUSIC = """\
+Théorie musicale
+================
+
+1. Qu'est-ce qu'une gamme
+
+Une suite de notes rangées par hauteur, de la tonique à l'octave.
+
+2. Accord parfait
+
+Trois notes superposées en tierces :
+
+- la fondamentale ;
+- la tierce ;
+- la quinte.
+
+3. Pourquoi accorde-t-on à 440 Hz ?
+
+4. Qui a fixé ce diapason ?
+
+Une conférence internationale, à Londres, en 1939.
+
+## Le contrepoint
+
+Le contrepoint est l'art de superposer des lignes mélodiques indépendantes qui gardent \
+chacune leur sens tout en formant ensemble une harmonie cohérente. Il s'est développé au \
+Moyen Âge avec l'organum, puis a atteint un sommet à la Renaissance chez Palestrina. Bach en \
+a fait la base de ses fugues et de ses inventions, que les élèves étudient encore \
+aujourd'hui pour apprendre à écrire à plusieurs voix.
+"""
+
+
+def test_numbered_title_lines_are_questions_and_a_long_paragraph_is_cut_between_sentences() -> None:
+    note = parse_text(MUSIC, source="musique.md")
+    assert note.deck == "Théorie musicale"
+    assert cards(note) == [
+        (
+            "concept",
+            "Théorie musicale — Qu'est-ce qu'une gamme",
+            "Une suite de notes rangées par hauteur, de la tonique à l'octave.",
+        ),
+        (
+            "concept",
+            "Théorie musicale — Accord parfait",
+            "Trois notes superposées en tierces :\n\n- la fondamentale ;\n- la tierce ;\n- la "
+            "quinte.",
+        ),
+        # "3. Pourquoi ... ?" has no answer under it: no card.
+        (
+            "concept",
+            "Théorie musicale — Qui a fixé ce diapason ?",
+            "Une conférence internationale, à Londres, en 1939.",
+        ),
+        (
+            "concept",
+            "Théorie musicale — Le contrepoint (1/2)",
+            "Le contrepoint est l'art de superposer des lignes mélodiques indépendantes qui "
+            "gardent chacune leur sens tout en formant ensemble une harmonie cohérente. Il "
+            "s'est développé au Moyen Âge avec l'organum, puis a atteint un sommet à la "
+            "Renaissance chez Palestrina.",
+        ),
+        (
+            "concept",
+            "Théorie musicale — Le contrepoint (2/2)",
+            "Bach en a fait la base de ses fugues et de ses inventions, que les élèves "
+            "étudient encore aujourd'hui pour apprendre à écrire à plusieurs voix.",
+        ),
+    ]
+    assert [card.line for card in note.cards] == [4, 8, 18, 22, 24]
+    assert all(len(card.back) <= MAX_ANSWER_CHARS for card in note.cards)
+
+
+# --- context: question headings, bold labels, catch-all lists; code pairing; chat junk ----
+
+COOKING = """\
+# Cocina española
+
+## ¿Qué es un sofrito?
+
+Un sofrito es una base de cebolla, ajo y tomate cocinados lentamente en aceite de oliva.
+
+## Salsas
+
+**¿Qué es la salsa romesco?**
+
+Una salsa catalana de pimientos secos, almendras y ajo.
+
+**Alioli**
+
+Una emulsión de ajo y aceite de oliva, sin huevo en la receta tradicional.
+
+## Varios
+
+- **Pimentón**: pimiento rojo seco y molido.
+- **Azafrán**: estigmas secos de la flor del azafrán.
+- **Garbanzo**: legumbre base del cocido.
+
+## Horno
+
+Para precalentar el horno a 200 grados, ejecuta:
+
+```
+horno --precalentar 200
+```
+
+Esto tarda unos diez minutos.
+
+O manualmente
+
+```
+gira el mando a 200
+```
+
+## Temporizador
+
+Para poner un temporizador de una hora:
+
+bash
+
+CopiarEditar
+
+timer 60m
+
+Con esto ya puedes hornear tu primer pan.
+"""
+
+
+def test_question_headings_bold_labels_and_a_catch_all_list() -> None:
+    note = parse_text(COOKING, source="cocina.md")
+    assert cards(note)[:6] == [
+        (
+            "concept",
+            "¿Qué es un sofrito?",
+            "Un sofrito es una base de cebolla, ajo y tomate cocinados lentamente en aceite "
+            "de oliva.",
+        ),
+        (
+            "concept",
+            "Salsas — ¿Qué es la salsa romesco?",
+            "Una salsa catalana de pimientos secos, almendras y ajo.",
+        ),
+        (
+            "concept",
+            "Salsas — Alioli",
+            "Una emulsión de ajo y aceite de oliva, sin huevo en la receta tradicional.",
+        ),
+        ("summary", "Pimentón", "pimiento rojo seco y molido."),
+        ("summary", "Azafrán", "estigmas secos de la flor del azafrán."),
+        ("summary", "Garbanzo", "legumbre base del cocido."),
+    ]
+    assert note.cards[1].path == ("Salsas", "¿Qué es la salsa romesco?")
+    assert note.cards[1].line == 9
+
+
+def test_code_pairs_with_its_lead_in_and_a_step_label_names_a_code_card() -> None:
+    note = parse_text(COOKING, source="cocina.md")
+    assert cards(note)[6:9] == [
+        ("example", "horno --precalentar 200", "Para precalentar el horno a 200 grados, ejecuta"),
+        ("code", "Horno — O manualmente", "```\ngira el mando a 200\n```"),
+        # The lead-in won the code; the paragraph after it is the section's own fact.
+        ("concept", "Cocina española — Horno", "Esto tarda unos diez minutos."),
+    ]
+
+
+def test_chat_copy_buttons_around_an_unfenced_command_and_the_send_off_are_not_answers() -> None:
+    note = parse_text(COOKING, source="cocina.md")
+    assert cards(note)[9:] == [
+        ("example", "timer 60m", "Para poner un temporizador de una hora"),
+    ]
+    for card in note.cards:
+        for junk in ("CopiarEditar", "bash", "Con esto ya puedes"):
+            assert junk not in card.front and junk not in card.back
+
+
+def test_opening_definition_before_the_first_heading_is_asked_about_the_subject() -> None:
+    note = parse_text(ASTRONOMY, source="astronomy.md")
+    assert cards(note)[0] == (
+        "concept",
+        "Astronomy",
+        "A nebula is a giant cloud of dust and gas in space.",
+    )
+    assert note.cards[0].line == 3
