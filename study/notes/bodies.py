@@ -93,15 +93,14 @@ def split_body(blocks: Blocks, front: str, topic: str, b: Builder) -> list[Piece
                 flow.extend(_sentences(b.source_of(node), line_of(node)))
             continue
         lead = blocks[n - 1] if n and lead_in(blocks[n - 1]) else None
-        flow.extend(_list_pieces(node, lead, (front, topic), b, pieces))
+        flow.extend(_list_pieces(node, lead, topic, b, pieces))
     return sorted(_packed(flow, front) + pieces, key=lambda piece: piece.line)
 
 
 def _list_pieces(
-    node: Node, lead: Node | None, names: tuple[str, str], b: Builder, pieces: list[Piece]
+    node: Node, lead: Node | None, topic: str, b: Builder, pieces: list[Piece]
 ) -> list[tuple[str, int]]:
     """Labelled items as their own cards (into `pieces`); the rest of the list as flow."""
-    front, topic = names
     plain: list[tuple[str, int]] = []  # the other items as written, and their lines
     for item in node.children:
         pair = item_term(item, b)
