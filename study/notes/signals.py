@@ -112,7 +112,8 @@ def card_signals(card: Card) -> list[str]:
         found.append("empty-answer")
     if empty_front(card.front):
         found.append("empty-front")
-    if answer_is_front(card):
+    # An image whose alt text is the front, or "$" -> "$", is already named above.
+    if found in ([], ["too-long"]) and answer_is_front(card):
         found.append("answer-is-front")
     return found
 

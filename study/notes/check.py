@@ -1,0 +1,214 @@
+"""`study check`: what a note's cards leave out or get wrong that `study cards` cannot show.
+
+For each note: the lines of content no card holds, the answers too long to grade, the
+questions asked twice, the other junk signals (`study.notes.signals`, the rules the quality
+harness counts), and what the card rules merged or dropped and why.
+
+A line of content is a line of a paragraph, list item, quote, table body row, HTML block or
+code block, as markdown-it maps them; headings, front matter, rules, comments, table
+headers and chat junk are structure, not content. A line is *held* by a card when one card
+(its heading path, front and back together) has every word of the line: so a line the rules
+split into a question and an answer (`ls -> lists files`) is held, while a paragraph no rule
+took is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from study.errors import StudyError
+from study.notes import notetext as nt
+from study.notes.blocks import Node, parse_blocks
+from study.notes.builder import kept
+from study.notes.card import MAX_ANSWER_CHARS, Card
+from study.notes.parser import ParsedNote, parse_text
+from study.notes.signals import card_signals, empty_answer, plain_fold, repeats
+from study.notes.vault import find_notes, read_note
+
+_WORD = re.compile(r"\w+")
+_MARKER = re.compile(r"^\s*(?:(?:>\s?)+|(?:[-*+]|\d{1,9}[.)])(?:\s+\[[ xX]\])?(?=\s|$))\s*")
+_TAG = re.compile(r"<[^>\n]*>")
+_CELL = "\x1f"  # joins a table row's cells in a content line
+_SHOWN = 60  # characters of a line or question quoted in a finding
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing to fix or know, at a line of the note."""
+
+    line: int
+    what: str
+
+
+@dataclass
+class NoteCheck:
+    source: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    notes: list[NoteCheck] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # unreadable notes, one message each
+
+    @property
+    def findings(self) -> int:
+        return sum(len(note.findings) for note in self.notes)
+
+
+def check_paths(paths: Sequence[Path]) -> CheckReport:
+    """Check every note under `paths` (files, or folders searched for *.md).
+
+    A missing path is a StudyError (exit 2: bad input); an unreadable note is listed in
+    `failures` and the others are still checked.
+    """
+    try:
+        notes = find_notes(paths)
+    except StudyError as error:
+        raise StudyError(str(error), exit_code=2) from None
+    report = CheckReport()
+    for path in notes:
+        try:
+            text = read_note(path)
+        except StudyError as error:
+            report.failures.append(str(error))
+            continue
+        report.notes.append(NoteCheck(str(path), check_text(text, str(path))))
+    return report
+
+
+def check_text(text: str, source: str) -> list[Finding]:
+    """The findings of one note, in line order."""
+    note = parse_text(text, source=source)
+    findings = [*_card_findings(note.cards), *_rule_findings(note, source)]
+    # A line a rule dropped on purpose is reported once, with the rule's reason.
+    dropped_lines = {item.line for item in note.dropped}
+    findings += _unheld_lines(text, note.cards, dropped_lines)
+    return sorted(set(findings))
+
+
+def _card_findings(cards: list[Card]) -> Iterator[Finding]:
+    for card, earlier in repeats(cards):
+        yield Finding(card.line, f"question repeats line {earlier.line}: {_quote(card.front)}")
+    for card in cards:
+        for signal in card_signals(card):
+            yield Finding(card.line, f"{_signal_text(signal, card)}: {_quote(card.front)}")
+
+
+def _signal_text(signal: str, card: Card) -> str:
+    if signal == "too-long":
+        return f"answer too long to grade ({len(card.back)} characters, limit {MAX_ANSWER_CHARS})"
+    if signal == "empty-answer":
+        return f"answer is only {empty_answer(card.back)}"
+    if signal == "empty-front":
+        return "question has no words"
+    return "answer repeats the question"
+
+
+def _rule_findings(note: ParsedNote, source: str) -> Iterator[Finding]:
+    for item in note.dropped:
+        yield Finding(item.line, f"no card for {_quote(item.text)}: {item.reason}")
+    prefix = f"{source}:"
+    for message in note.merged:
+        line, _, what = message.removeprefix(prefix).partition(": ")
+        if message.startswith(prefix) and line.isdigit():
+            yield Finding(int(line), what)
+
+
+def _unheld_lines(text: str, cards: list[Card], skip: set[int]) -> Iterator[Finding]:
+    """Runs of content lines no card holds, one finding per run within a block."""
+    held = [set(_words(" ".join((*card.path, card.front, card.back)))) for card in cards]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    top, _ = parse_blocks("\n".join(lines))
+    content = (item for item in _content_lines(top, lines) if item[0] not in skip)
+    for run in _runs(content, held):
+        first, last, shown = run[0][0], run[-1][0], run[0][1]
+        where = "line" if first == last else f"lines {first}-{last}"
+        yield Finding(first, f"{where} made no card: {_quote(shown)}")
+
+
+def _runs(
+    content: Iterator[tuple[int, str, int]], held: list[set[str]]
+) -> Iterator[list[tuple[int, str]]]:
+    run: list[tuple[int, str]] = []
+    run_block = -1
+    for line, words_text, block in content:
+        # A table row is held when each of its cells is: a row gives one card per column.
+        cells = [set(_words(cell)) for cell in words_text.split(_CELL)]
+        if all(not words or any(words <= card for card in held) for words in cells):
+            continue
+        if run and (block != run_block or line != run[-1][0] + 1):
+            yield run
+            run = []
+        run.append((line, " ".join(words_text.replace(_CELL, " ").split())))
+        run_block = block
+    if run:
+        yield run
+
+
+def _content_lines(nodes: list[Node], lines: list[str]) -> Iterator[tuple[int, str, int]]:
+    """(1-based line, its text without Markdown markers, the id of its block)."""
+    for node in nodes:
+        if node.type in ("heading", "hr", "front_matter", "thead") or not node.map:
+            continue
+        start, end = node.map
+        if node.type in ("fence", "code_block"):
+            code, _ = nt.clean_code(node.content, node.info)
+            yield from _code_lines(code, lines, start, end, id(node))
+        elif node.type == "html_block":
+            yield from _html_lines(node, lines, start, end)
+        elif node.type == "paragraph":
+            if kept(node):
+                for n in range(start, end):
+                    yield n + 1, _MARKER.sub("", lines[n]), id(node)
+        elif node.type == "tr":
+            yield start + 1, _CELL.join(lines[start].split("|")), id(node)
+        else:
+            yield from _content_lines(node.children, lines)
+
+
+def _code_lines(
+    code: str, lines: list[str], start: int, end: int, block: int
+) -> Iterator[tuple[int, str, int]]:
+    kept_lines = {line.strip() for line in code.split("\n") if line.strip()}
+    for n in range(start, end):
+        if lines[n].strip() in kept_lines:  # fences and chat junk lines are not code
+            yield n + 1, lines[n], block
+
+
+def _html_lines(
+    node: Node, lines: list[str], start: int, end: int
+) -> Iterator[tuple[int, str, int]]:
+    if node.content.lstrip().startswith("<!--"):
+        return  # a comment: notes to self and tool directives
+    for n in range(start, end):
+        words = _TAG.sub(" ", lines[n])
+        if len(_words(words)) >= 2:  # markup around a word ("<summary>show") is chrome
+            yield n + 1, words, id(node)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(plain_fold(text))
+
+
+def _quote(text: str) -> str:
+    line = " ".join(text.split())
+    return f'"{line if len(line) <= _SHOWN else line[: _SHOWN - 1] + "…"}"'
+
+
+def report_lines(report: CheckReport) -> list[str]:
+    """`file:line: what`, grouped by note, then the one-line summary."""
+    out: list[str] = []
+    for note in report.notes:
+        out.extend(f"{note.source}:{f.line}: {f.what}" for f in note.findings)
+    flagged = sum(1 for note in report.notes if note.findings)
+    checked = len(report.notes)
+    noun = "note" if checked == 1 else "notes"
+    if report.findings:
+        out.append(f"{checked} {noun} checked: {report.findings} findings in {flagged}")
+    else:
+        out.append(f"{checked} {noun} checked: no findings")
+    return out

@@ -1,0 +1,134 @@
+"""`study check` end to end: each kind of finding, a clean note, and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from study.cli import app
+from study.notes import check
+from study.notes.card import Card
+from study.notes.parser import Dropped, ParsedNote
+
+runner = CliRunner()
+
+# Spanish, and no topic of the corpus: a kitchen note.
+KITCHEN = """\
+# Cocina
+
+## Utensilios
+
+| Utensilio | Uso |
+| --- | --- |
+| Batidor | Mezcla y airea |
+| Rallador | Ralla el queso |
+
+El horno se precalienta diez minutos.
+Nunca se abre la puerta al hornear.
+
+## Técnicas
+
+- Blanquear: hervir un momento y enfriar en agua con hielo
+- Pochar: cocer en líquido a fuego muy suave
+
+![Cuchillo](cuchillo.png)
+
+```
+sal
+```
+"""
+
+LONG_BACK = "hervir un momento y enfriar en agua con hielo, " + "muy " * 100
+
+
+def kitchen_card(front: str, back: str, line: int) -> Card:
+    return Card(
+        id=f"{line}{front}", note="n", deck="Cocina", kind="summary", front=front, back=back,
+        source="cocina.md", line=line, path=("Técnicas",),
+    )  # fmt: skip
+
+
+def kitchen_parse(text: str, source: str, deck: str | None = None) -> ParsedNote:
+    """The cards a rule engine could make of KITCHEN, one of each kind of trouble."""
+    cards = [
+        kitchen_card("Batidor — Uso", "Mezcla y airea", 7),
+        kitchen_card("Rallador — Uso", "Ralla el queso", 8),
+        kitchen_card("Blanquear", LONG_BACK, 15),
+        kitchen_card("blanquear", "Pochar: cocer en líquido a fuego muy suave", 16),
+        kitchen_card("Cuchillo", "![Cuchillo](cuchillo.png)", 18),
+        kitchen_card("✅", "sal", 21),
+        kitchen_card("Sal", "**sal**", 21),
+    ]
+    merged = [f"{source}:16: `blanquear` is listed again (first at line 15); merged into one card"]
+    dropped = [Dropped(10, "El horno se precalienta diez minutos.", "prose with nothing to learn")]
+    return ParsedNote(deck="Cocina", cards=cards, merged=merged, dropped=dropped)
+
+
+def test_check_reports_each_kind_of_finding_one_line_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "cocina.md"
+    note.write_text(KITCHEN, encoding="utf-8")
+    monkeypatch.setattr(check, "parse_text", kitchen_parse)
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        f'{note}:10: no card for "El horno se precalienta diez minutos.": prose with nothing'
+        " to learn",
+        f'{note}:11: line made no card: "Nunca se abre la puerta al hornear."',
+        f'{note}:15: answer too long to grade (447 characters, limit 400): "Blanquear"',
+        f"{note}:16: `blanquear` is listed again (first at line 15); merged into one card",
+        f'{note}:16: question repeats line 15: "blanquear"',
+        f'{note}:18: answer is only an image: "Cuchillo"',
+        f'{note}:21: answer repeats the question: "Sal"',
+        f'{note}:21: question has no words: "✅"',
+        "1 note checked: 8 findings in 1",
+    ]
+
+
+GIT = """\
+# Git
+
+| Comando | O que faz |
+| --- | --- |
+| `git status` | Mostra o estado da árvore de trabalho |
+| `git log` | Mostra o histórico de commits |
+"""
+
+
+def test_a_clean_note_has_no_findings_and_exits_0(tmp_path: Path) -> None:
+    note = tmp_path / "git.md"
+    note.write_text(GIT, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["1 note checked: no findings"]
+
+
+def test_lines_no_card_holds_are_reported_in_runs_per_block(tmp_path: Path) -> None:
+    note = tmp_path / "git.md"
+    note.write_text(GIT + "\nLembre de commitar cedo.\nE com frequência.\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        f'{note}:8: lines 8-9 made no card: "Lembre de commitar cedo."',
+        "1 note checked: 1 findings in 1",
+    ]
+
+
+def test_a_missing_note_is_bad_input_exit_2_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.md"
+    result = runner.invoke(app, ["check", str(missing)])
+    assert result.exit_code == 2
+    assert result.stderr == f"study: {missing}: no such file or folder\n"
+    assert "Traceback" not in result.output
+
+
+def test_an_unreadable_note_is_named_the_others_still_checked_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "git.md").write_text(GIT, encoding="utf-8")
+    (tmp_path / "broken.md").write_bytes(b"# Caf\xe9\n")
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == ["1 note checked: no findings"]
+    assert result.stderr.startswith(f"study: {tmp_path / 'broken.md'}: is not UTF-8 text")
