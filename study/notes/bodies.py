@@ -74,14 +74,18 @@ def item_term(item: Node, b: Builder) -> tuple[str, str] | None:
     return pair[0], "\n\n".join(part for part in parts if part)
 
 
-def split_body(blocks: Blocks, front: str, topic: str, b: Builder) -> list[Piece]:
+def split_body(
+    blocks: Blocks, front: str, topic: str, b: Builder, apart: bool = False
+) -> list[Piece]:
     """The cards of a body under `front`: one if it is short enough to grade, else its parts.
 
     `topic` names what the body is about (the heading): a labelled item's card asks
-    "<topic> — <term>".
+    "<topic> — <term>". With `apart`, a list of two or more labelled items gives its items
+    apart even in a short body: its heading gathers separate things ("Key terms", "States"),
+    not aspects of one.
     """
     body = "\n\n".join(b.source_of(node) for node in blocks)
-    if len(body) <= MAX_ANSWER_CHARS:
+    if len(body) <= MAX_ANSWER_CHARS and not (apart and _labelled_list(blocks, b)):
         return [Piece("", front, body, line_of(blocks[0]))]
     pieces: list[Piece] = []
     flow: list[tuple[str, int]] = []  # (Markdown, line) packed into the body's own cards
@@ -93,18 +97,22 @@ def split_body(blocks: Blocks, front: str, topic: str, b: Builder) -> list[Piece
                 flow.extend(_sentences(b.source_of(node), line_of(node)))
             continue
         lead = blocks[n - 1] if n and lead_in(blocks[n - 1]) else None
-        flow.extend(_list_pieces(node, lead, topic, b, pieces))
+        flow.extend(_list_pieces(node, lead, (topic, apart), b, pieces))
     return sorted(_packed(flow, front) + pieces, key=lambda piece: piece.line)
 
 
 def _list_pieces(
-    node: Node, lead: Node | None, topic: str, b: Builder, pieces: list[Piece]
+    node: Node, lead: Node | None, how: tuple[str, bool], b: Builder, pieces: list[Piece]
 ) -> list[tuple[str, int]]:
     """Labelled items as their own cards (into `pieces`); the rest of the list as flow."""
+    topic, apart = how
     plain: list[tuple[str, int]] = []  # the other items as written, and their lines
     for item in node.children:
         pair = item_term(item, b)
-        big = len(item.children) > 1 and _too_long(_item_source(item, b))
+        under = item.children[1:]
+        big = bool(under) and (
+            _too_long(_item_source(item, b)) or (apart and _labelled_list(under, b))
+        )
         if pair is None and not big:
             plain.append((nt.tidy(_item_source(item, b)), line_of(item)))
             continue
@@ -112,12 +120,12 @@ def _list_pieces(
         # line (a lead-in such as "The four conditions are:"), asks for what is under it.
         term = pair[0] if pair else _first_line(item)
         sub = f"{topic} — {term}" if pair else term
-        if pair and not (big and len(pair[1]) > MAX_ANSWER_CHARS):
+        if pair and not big:
             pieces.append(Piece(term, sub, pair[1], line_of(item)))
             continue
         if not pair:  # the lead-in line is a fact too; it stays with the list
             plain.append((f"- {nt.tidy(raw_text(item.children[0]))}", line_of(item)))
-        for piece in split_body(item.children[1:], sub, term if pair else topic, b):
+        for piece in split_body(under, sub, term if pair else topic, b, apart):
             pieces.append(piece._replace(key=f"{term}\x1f{piece.key}"))
     if not plain:
         return []
@@ -131,6 +139,15 @@ def _list_pieces(
             pieces.append(Piece(f"step {k}", f"Step {k} of {topic}", _unnumbered(text), at))
         return []
     return ([(lead_text, line)] if lead_text else []) + plain
+
+
+def _labelled_list(blocks: Blocks, b: Builder) -> bool:
+    """True if a list among `blocks` has two or more items that each define a term."""
+    for node in blocks:
+        labelled = node.type in LISTS and len(node.children) > 1
+        if labelled and sum(1 for item in node.children if item_term(item, b)) >= 2:
+            return True
+    return False
 
 
 def _too_long(text: str) -> bool:

@@ -92,7 +92,7 @@ def _concept(blocks: Blocks, section: Section, b: Builder) -> None:
     front = concept_front(section.path, b.deck, section.label)
     topic = (section.path[-2] if section.aspect and len(section.path) > 1 else
              section.path[-1] if section.path else b.deck)  # fmt: skip
-    for piece in split_body(blocks, front, topic, b):
+    for piece in split_body(blocks, front, topic, b, apart=not section.aspect):
         # A section's own card is asked at its heading; the text before any, where it is.
         line = section.line if section.path and not piece.key else piece.line
         b.add("concept", section.path, piece.key, piece.front, piece.back, line)
