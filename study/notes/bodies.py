@@ -18,8 +18,13 @@ from study.notes.builder import LISTS, TERM_PATTERNS, Blocks, Builder, line_of, 
 from study.notes.card import MAX_ANSWER_CHARS
 from study.notes.labels import bold_label, lead_in
 
-# `Term - definition` with a plain term: only a short term (a name, not a clause) counts.
+# `Term - definition` and `Term (definition)` with a plain term: only a short term (a name,
+# not a clause) counts.
 _DASH_TERM = re.compile(r"()([^-`\n]{1,40}?)\s+-\s+(.+)", re.DOTALL)
+_GLOSS_TERM = re.compile(
+    r"()([^()`\n]{1,40}?)\s+\(([^()]*(?:\([^()]*\)[^()]*)*\s[^()]*)\)", re.DOTALL
+)
+_SHORT_TERMS = (_DASH_TERM, _GLOSS_TERM)
 # A plain label standing alone on its line: `Term:`.
 _PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
@@ -39,14 +44,14 @@ class Piece(NamedTuple):
 def term_of(raw: str) -> tuple[str, str] | None:
     """(term, definition) of a line that defines a term, in any of the label shapes."""
     text = raw.strip()
-    for pattern in (*TERM_PATTERNS, _DASH_TERM):
+    for pattern in (*TERM_PATTERNS, *_SHORT_TERMS):
         match = pattern.fullmatch(text)
         if match:
             term = nt.one_line(nt.plain_links(match.group(2))).strip("*_ ")
             words = len(term.split())
             # A term never holds half of a formula or a parenthesis ("Graph $G = (V, E)$").
             balanced = term.count("$") % 2 == 0 and term.count("(") == term.count(")")
-            if balanced and term and words <= (4 if pattern is _DASH_TERM else _MAX_TERM_WORDS):
+            if balanced and term and words <= (4 if pattern in _SHORT_TERMS else _MAX_TERM_WORDS):
                 return term, nt.tidy(match.group(3))
     return None
 
@@ -75,20 +80,22 @@ def item_term(item: Node, b: Builder) -> tuple[str, str] | None:
 
 
 def split_body(
-    blocks: Blocks, front: str, topic: str, b: Builder, apart: bool = False
-) -> list[Piece]:
+    blocks: Blocks, front: str, topic: str, b: Builder, apart: bool = False,
+    intro: tuple[str, int] | None = None,
+) -> list[Piece]:  # fmt: skip
     """The cards of a body under `front`: one if it is short enough to grade, else its parts.
 
     `topic` names what the body is about (the heading): a labelled item's card asks
     "<topic> — <term>". With `apart`, a list of two or more labelled items gives its items
     apart even in a short body: its heading gathers separate things ("Key terms", "States"),
-    not aspects of one.
+    not aspects of one. `intro` is text that comes before the blocks (a term's definition
+    on its own line, above the list under it).
     """
-    body = "\n\n".join(b.source_of(node) for node in blocks)
+    flow: list[tuple[str, int]] = [intro] if intro else []  # packed into the body's own cards
+    body = "\n\n".join([*(text for text, _ in flow), *(b.source_of(node) for node in blocks)])
     if len(body) <= MAX_ANSWER_CHARS and not (apart and _labelled_list(blocks, b)):
-        return [Piece("", front, body, line_of(blocks[0]))]
+        return [Piece("", front, body, flow[0][1] if flow else line_of(blocks[0]))]
     pieces: list[Piece] = []
-    flow: list[tuple[str, int]] = []  # (Markdown, line) packed into the body's own cards
     for n, node in enumerate(blocks):
         if node.type not in LISTS:
             if node.type != "paragraph":
@@ -123,9 +130,11 @@ def _list_pieces(
         if pair and not big:
             pieces.append(Piece(term, sub, pair[1], line_of(item)))
             continue
+        own = term_of(raw_text(item.children[0])) if pair else None
+        intro = (own[1], line_of(item)) if own and own[1] else None
         if not pair:  # the lead-in line is a fact too; it stays with the list
             plain.append((f"- {nt.tidy(raw_text(item.children[0]))}", line_of(item)))
-        for piece in split_body(under, sub, term if pair else topic, b, apart):
+        for piece in split_body(under, sub, term if pair else topic, b, apart, intro):
             pieces.append(piece._replace(key=f"{term}\x1f{piece.key}"))
     if not plain:
         return []
@@ -142,11 +151,16 @@ def _list_pieces(
 
 
 def _labelled_list(blocks: Blocks, b: Builder) -> bool:
-    """True if a list among `blocks` has two or more items that each define a term."""
+    """True if a list among `blocks` is mostly items that each define a term (two or more).
+
+    A list of names with a gloss on one or two is one list ("Growth, Response, Homeostasis
+    (regulates its internal state), ..."), not a glossary.
+    """
     for node in blocks:
-        labelled = node.type in LISTS and len(node.children) > 1
-        if labelled and sum(1 for item in node.children if item_term(item, b)) >= 2:
-            return True
+        if node.type in LISTS and len(node.children) > 1:
+            labelled = sum(1 for item in node.children if item_term(item, b))
+            if labelled >= 2 and 2 * labelled >= len(node.children):
+                return True
     return False
 
 

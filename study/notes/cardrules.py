@@ -7,8 +7,6 @@ also prose): explicit cards, tables, command lists, then examples, summaries and
 
 from __future__ import annotations
 
-import itertools
-
 from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.bodies import split_body, term_of
@@ -21,6 +19,7 @@ from study.notes.builder import (
     line_of,
     raw_text,
 )
+from study.notes.card import MAX_ANSWER_CHARS
 from study.notes.commands import command_cards
 from study.notes.examples import example_cards, unfenced_code
 from study.notes.explicit import explicit_cards
@@ -36,7 +35,7 @@ def section_cards(section: Section, b: Builder) -> None:
     if not section.path:
         # Before the first heading only the note's opening definition ("A nebula is ...")
         # is asked about: the rest is a preface, a table of contents, a tldr summary.
-        blocks = list(itertools.takewhile(_opening, blocks))
+        blocks = blocks[:1] if blocks and _opening(blocks[0], b.deck) else []
     if not section.aspect:
         blocks = example_cards(
             blocks, section, b, lambda: concept_front(section.path, b.deck, section.label)
@@ -45,9 +44,18 @@ def section_cards(section: Section, b: Builder) -> None:
     _concept(blocks, section, b)
 
 
-def _opening(node: Node) -> bool:
+def _opening(node: Node, subject: str) -> bool:
+    """A paragraph that can define the note's subject: not a lead-in, not a picture, and
+    short or naming the subject early ("Git is ..."): a long one that does not opens a
+    personal preface.
+    """
     inline = node.inline if node.type == "paragraph" else None
-    return inline is not None and not lead_in(node) and not inline.has_image()
+    if inline is None or lead_in(node) or inline.has_image():
+        return False
+    if len(inline.content) <= MAX_ANSWER_CHARS:
+        return True
+    opening = set(nt.fold(inline.content[: MAX_ANSWER_CHARS // 2]).split())
+    return set(nt.fold(subject).split()) <= opening
 
 
 def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
