@@ -28,7 +28,7 @@ def block_labels(node: Node, after: Node | None) -> list[str]:
     answer is what follows it (the last one's, the blocks after the list).
     """
     if node.type == "paragraph" and node.inline is not None:
-        label = bold_label(node.inline.content)
+        label = bold_label(node.inline.content) or _marked_title(node.inline.content, after)
         return [label] if label else []
     if node.type != "ordered_list":
         return []
@@ -45,6 +45,16 @@ def bold_label(raw: str) -> str:
     if match is None:
         return ""
     return _title(match.group("label"))
+
+
+def _marked_title(raw: str, after: Node | None) -> str:
+    """ "🔹 Referential integrity" alone on a line, then its text: a title marked by a symbol."""
+    text = raw.strip()
+    if "\n" in text or not text or nt.strip_symbols(text[0]) or text.endswith(_SENTENCE_ENDS):
+        return ""  # the first character is kept by strip_symbols: a letter, not a mark
+    if after is None or after.type != "paragraph":
+        return ""
+    return _title(text)
 
 
 def _numbered_title(item: Node, after: Node | None) -> str:
