@@ -105,7 +105,8 @@ def split_body(
             continue
         lead = blocks[n - 1] if n and lead_in(blocks[n - 1]) else None
         flow.extend(_list_pieces(node, lead, (topic, apart), b, pieces))
-    return sorted(_packed(flow, front) + pieces, key=lambda piece: piece.line)
+    # The body's own card first (it is asked at the heading), then the rest in note order.
+    return sorted(_packed(flow, front) + pieces, key=lambda piece: (piece.key != "", piece.line))
 
 
 def _list_pieces(
@@ -151,16 +152,17 @@ def _list_pieces(
 
 
 def _labelled_list(blocks: Blocks, b: Builder) -> bool:
-    """True if a list among `blocks` is mostly items that each define a term (two or more).
+    """True if a list among `blocks` is at least half items that each define a term.
 
     A list of names with a gloss on one or two is one list ("Growth, Response, Homeostasis
     (regulates its internal state), ..."), not a glossary.
     """
     for node in blocks:
-        if node.type in LISTS and len(node.children) > 1:
-            labelled = sum(1 for item in node.children if item_term(item, b))
-            if labelled >= 2 and 2 * labelled >= len(node.children):
-                return True
+        labelled = (
+            sum(1 for item in node.children if item_term(item, b)) if node.type in LISTS else 0
+        )
+        if labelled and 2 * labelled >= len(node.children):
+            return True
     return False
 
 
