@@ -27,6 +27,7 @@ the harness was written is still made: `benchmarks/facts/docker.seed.json` holds
 
     .venv/bin/python benchmarks/quality.py [NOTE...] [--json] [--missed]
 
+The table names the signals dup, over, no-ans, no-q and same.
 `--missed` lists, per note, the facts not carried and the junk cards; `--json` prints the
 numbers for scripts. Exits 0 whatever the numbers: it measures, it does not judge.
 """
@@ -101,8 +102,8 @@ def fact_outcome(fact: Fact, cards: list[Card], limit: int) -> str:
 
     The question side is the front with its heading path, as the drill shows it.
     """
-    cues = [_words(p) for p in fact.cue]
-    phrases = [_words(p) for p in fact.answer]
+    cues = [phrase_pattern(p) for p in fact.cue]
+    phrases = [phrase_pattern(p) for p in fact.answer]
     found_long = False
     for card in cards:
         front = plain_fold(" ".join((*card.path, card.front)))
@@ -114,7 +115,7 @@ def fact_outcome(fact: Fact, cards: list[Card], limit: int) -> str:
     return LONG if found_long else MISSED
 
 
-def _words(phrase: str) -> re.Pattern[str]:
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
     # Whole words only: the cue "top" is not in "desktop", "cd" not in "abcd".
     return re.compile(rf"(?<!\w){re.escape(plain_fold(phrase))}(?!\w)")
 
@@ -147,10 +148,21 @@ def measure(
 ) -> NoteReport:
     """One note's row: its cards, the facts carried, the junk signals, the seed cards kept."""
     cards = parse_text(note.read_text(encoding="utf-8"), source=str(note)).cards
+    return score(note.name, cards, facts, limit, seed)
+
+
+def score(
+    name: str,
+    cards: list[Card],
+    facts: list[Fact],
+    limit: int,
+    seed: list[tuple[str, str]] | None = None,
+) -> NoteReport:
+    """The row of a note that made `cards`."""
     outcomes = [fact_outcome(fact, cards, limit) for fact in facts]
     junk = junk_lines(cards)
     return NoteReport(
-        note=note.name,
+        note=name,
         cards=len(cards),
         facts=len(facts),
         carried=outcomes.count(CARRIED),
@@ -192,7 +204,25 @@ def total(reports: list[NoteReport]) -> NoteReport:
     )
 
 
-COLUMNS = ("note", "cards", "facts", "carried", "recall", "long", *SIGNALS, "junk", "seed kept")
+# The table's short names for the signals (the JSON uses the full ones).
+SHORT = {
+    "duplicate": "dup",
+    "too-long": "over",
+    "empty-answer": "no-ans",
+    "empty-front": "no-q",
+    "answer-is-front": "same",
+}
+COLUMNS = (
+    "note",
+    "cards",
+    "facts",
+    "carried",
+    "recall",
+    "long",
+    *(SHORT[s] for s in SIGNALS),
+    "junk",
+    "seed",
+)
 
 
 def _row(report: NoteReport) -> list[str]:

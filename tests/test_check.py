@@ -106,17 +106,6 @@ def test_a_clean_note_has_no_findings_and_exits_0(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == ["1 note checked: no findings"]
 
 
-def test_lines_no_card_holds_are_reported_in_runs_per_block(tmp_path: Path) -> None:
-    note = tmp_path / "git.md"
-    note.write_text(GIT + "\nLembre de commitar cedo.\nE com frequência.\n", encoding="utf-8")
-    result = runner.invoke(app, ["check", str(note)])
-    assert result.exit_code == 1, result.output
-    assert result.stdout.splitlines() == [
-        f'{note}:8: lines 8-9 made no card: "Lembre de commitar cedo."',
-        "1 note checked: 1 findings in 1",
-    ]
-
-
 def test_a_missing_note_is_bad_input_exit_2_one_line(tmp_path: Path) -> None:
     missing = tmp_path / "nope.md"
     result = runner.invoke(app, ["check", str(missing)])
@@ -132,3 +121,41 @@ def test_an_unreadable_note_is_named_the_others_still_checked_exit_2(tmp_path: P
     assert result.exit_code == 2
     assert result.stdout.splitlines() == ["1 note checked: no findings"]
     assert result.stderr.startswith(f"study: {tmp_path / 'broken.md'}: is not UTF-8 text")
+
+
+NOTES = """\
++++
+title = "Notas"
++++
+
+Primer párrafo.
+
+- Paso uno:
+  ```
+  make
+  }
+  ```
+- Paso dos
+
+| Columna | Otra |
+| --- | --- |
+| x | y |
+"""
+
+
+def test_unheld_lines_group_by_top_level_block_and_skip_structure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No card at all: every content line is unheld. Front matter (TOML too), fences,
+    the table header and lines with no words ("}") are structure, not content."""
+    note = tmp_path / "notas.md"
+    note.write_text(NOTES, encoding="utf-8")
+    monkeypatch.setattr(check, "parse_text", lambda text, source: ParsedNote(deck="Notas"))
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        f'{note}:5: line made no card: "Primer párrafo."',
+        f'{note}:7: lines 7-12 made no card: "Paso uno:"',
+        f'{note}:16: line made no card: "x y"',
+        "1 note checked: 3 findings in 1",
+    ]

@@ -10,13 +10,18 @@ import pytest
 
 from benchmarks.quality import (
     CARRIED,
+    CORPUS,
+    FACTS,
     LONG,
     MISSED,
     Fact,
     as_json,
+    corpus_notes,
     fact_outcome,
     load_facts,
     measure,
+    phrase_pattern,
+    score,
     seed_kept,
     table,
 )
@@ -33,7 +38,16 @@ from study.notes.signals import (
 )
 from tests.support import REPO
 
-NOTE = """\
+# The garden note, and the cards a rule engine could make of it: a table row each, and the
+# seasons paragraph whole (too long to grade).
+SEASONS = (
+    "Spring is when seeds are sown. Summer is for watering every evening. Autumn is when the"
+    " leaves fall and the bulbs go in. Winter is for pruning the fruit trees and planning the"
+    " beds. Each season of the garden has its own work, its own tools and its own pleasures,"
+    " and a gardener who knows them plans the whole year ahead, with notes on what grew, what"
+    " failed, where the frost came first and which beds need compost before spring comes."
+)
+NOTE = f"""\
 # Garden
 
 ## Tools
@@ -45,16 +59,10 @@ NOTE = """\
 
 ## Seasons
 
-Spring is when seeds are sown. Summer is for watering every evening. Autumn is when
-the leaves fall and the bulbs go in. Winter is for pruning the fruit trees and planning
-the beds. Each season of the garden has its own work, its own tools and its own
-pleasures, and a gardener who knows them plans the whole year ahead, with notes on what
-grew, what failed, where the frost came first and which beds need compost before the
-next spring comes round again, so that the soil is rich and ready. The cold frame is
-opened on warm days and closed at night until the last frost has passed.
+{SEASONS}
 """
 
-FACTS = """\
+GARDEN_FACTS = """\
 - {cue: "rake", answer: ["gathers dead leaves"]}
 - {cue: "hoe", answer: ["waters the roses"]}
 - {cue: "Seasons", answer: ["Winter is for pruning"]}
@@ -62,11 +70,20 @@ FACTS = """\
 """
 
 
-def card(front: str, back: str, deck: str = "Garden", kind: str = "basic") -> Card:
+def card(
+    front: str, back: str, deck: str = "Garden", kind: str = "basic", path: tuple[str, ...] = ()
+) -> Card:
     return Card(
         id=front, note=front, deck=deck, kind=kind, front=front, back=back, source="n.md",
-        line=1,
+        line=1, path=path,
     )  # fmt: skip
+
+
+GARDEN_CARDS = [
+    card("`rake` — Use", "Gathers *dead leaves*", kind="table", path=("Tools",)),
+    card("`hoe` — Use", "Breaks up the soil", kind="table", path=("Tools",)),
+    card("Seasons", SEASONS, kind="concept", path=("Seasons",)),
+]
 
 
 @pytest.fixture
@@ -74,7 +91,7 @@ def garden(tmp_path: Path) -> tuple[Path, Path]:
     note = tmp_path / "garden.md"
     note.write_text(NOTE, encoding="utf-8")
     facts = tmp_path / "garden.yaml"
-    facts.write_text(FACTS, encoding="utf-8")
+    facts.write_text(GARDEN_FACTS, encoding="utf-8")
     return note, facts
 
 
@@ -93,20 +110,30 @@ def test_a_note_without_facts_has_none(tmp_path: Path) -> None:
     assert load_facts(tmp_path / "missing.yaml") == []
 
 
-def test_measure_counts_a_fact_carried_one_missed_and_one_only_in_a_long_answer(
+def test_score_counts_a_fact_carried_one_missed_and_one_only_in_a_long_answer(
     garden: tuple[Path, Path],
 ) -> None:
-    note, facts = garden
-    report = measure(note, load_facts(facts), MAX_ANSWER_CHARS)
-    assert (report.facts, report.carried, report.long) == (4, 2, 1)
+    assert len(SEASONS) > MAX_ANSWER_CHARS
+    report = score("garden", GARDEN_CARDS, load_facts(garden[1]), MAX_ANSWER_CHARS)
+    assert (report.cards, report.facts, report.carried, report.long) == (3, 4, 2, 1)
     assert report.missed == [
         Fact(("hoe",), ("waters the roses",)),
         Fact(("Seasons",), ("Winter is for pruning",)),
     ]
     assert report.recall == 0.5
-    # The seasons body is one answer over the limit: the one junk signal of this note.
+    # The seasons card's answer is over the limit: the one junk signal of this note.
     assert report.signals["too-long"] == 1
     assert report.junk == 1
+    assert report.junk_cards == ["1: too-long: Seasons"]
+
+
+def test_measure_parses_the_note_and_scores_its_cards(tmp_path: Path) -> None:
+    note = tmp_path / "capitals.md"
+    note.write_text("# Capitals\n\nCapital of France::Paris\n", encoding="utf-8")
+    facts = [Fact(("France",), ("Paris",)), Fact(("Spain",), ("Madrid",))]
+    report = measure(note, facts, MAX_ANSWER_CHARS)
+    assert (report.note, report.cards, report.carried, report.long) == ("capitals.md", 1, 1, 0)
+    assert report.missed == [Fact(("Spain",), ("Madrid",))]
 
 
 def test_matching_ignores_case_accents_marks_and_spacing_and_goes_either_way() -> None:
@@ -140,15 +167,14 @@ def test_seed_cards_kept_counts_the_golden_kind_and_front_pairs_still_made() -> 
 
 
 def test_the_table_has_a_row_per_note_and_an_overall_row(garden: tuple[Path, Path]) -> None:
-    note, facts = garden
-    report = measure(note, load_facts(facts), MAX_ANSWER_CHARS)
+    report = score("garden", GARDEN_CARDS, load_facts(garden[1]), MAX_ANSWER_CHARS)
     lines = table([report]).splitlines()
     assert lines[0].split() == [
-        "note", "cards", "facts", "carried", "recall", "long", "duplicate", "too-long",
-        "empty-answer", "empty-front", "answer-is-front", "junk", "seed", "kept",
+        "note", "cards", "facts", "carried", "recall", "long", "dup", "over", "no-ans",
+        "no-q", "same", "junk", "seed",
     ]  # fmt: skip
-    assert lines[2].split()[:6] == ["garden", str(report.cards), "4", "2", "50%", "1"]
-    assert lines[-1].split()[:6] == ["overall", str(report.cards), "4", "2", "50%", "1"]
+    assert lines[2].split() == ["garden", "3", "4", "2", "50%", "1", "0", "1", "0", "0", "0", "1"]
+    assert lines[-1].split() == ["overall", "3", "4", "2", "50%", "1", "0", "1", "0", "0", "0", "1"]
     record = json.loads(as_json([report]))
     assert record["overall"]["recall"] == 0.5
 
@@ -157,6 +183,22 @@ def test_the_seed_golden_names_cards_the_bundled_deck_makes() -> None:
     seed = json.loads((REPO / "benchmarks" / "facts" / "docker.seed.json").read_text("utf-8"))
     assert len(seed) == 115
     assert ["command", "docker ps"] in seed
+
+
+def test_every_corpus_note_has_its_licence_line_and_facts_in_its_own_words() -> None:
+    """Facts are copied from the note: a phrase the note does not hold is a typo."""
+    sources = (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
+    notes = corpus_notes()
+    assert len(notes) == 21
+    for note in notes:
+        if note.parent == CORPUS:
+            assert f"| {note.name} |" in sources
+        facts = load_facts(FACTS / f"{note.stem}.yaml")
+        assert len(facts) >= 6, note.name
+        text = plain_fold(note.read_text(encoding="utf-8"))
+        for fact in facts:
+            for phrase in (*fact.cue, *fact.answer):
+                assert phrase_pattern(phrase).search(text), (note.name, phrase)
 
 
 # --- the junk signals, on hand-written cards ----------------------------------------------

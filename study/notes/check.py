@@ -123,6 +123,7 @@ def _unheld_lines(text: str, cards: list[Card], skip: set[int]) -> Iterator[Find
     held = [set(_words(" ".join((*card.path, card.front, card.back)))) for card in cards]
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     top, _ = parse_blocks("\n".join(lines))
+    skip = skip | _toml_front_matter(lines)
     content = (item for item in _content_lines(top, lines) if item[0] not in skip)
     for run in _runs(content, held):
         first, last, shown = run[0][0], run[-1][0], run[0][1]
@@ -130,17 +131,33 @@ def _unheld_lines(text: str, cards: list[Card], skip: set[int]) -> Iterator[Find
         yield Finding(first, f"{where} made no card: {_quote(shown)}")
 
 
+def _toml_front_matter(lines: list[str]) -> set[int]:
+    """The lines of a leading `+++` block (Hugo and Zola's TOML front matter): settings."""
+    if not lines or lines[0].strip() != "+++":
+        return set()
+    for n in range(1, len(lines)):
+        if lines[n].strip() == "+++":
+            return set(range(1, n + 2))
+    return set()
+
+
 def _runs(
     content: Iterator[tuple[int, str, int]], held: list[set[str]]
 ) -> Iterator[list[tuple[int, str]]]:
+    """Unheld lines grouped: a run ends at a held line or at the end of its top-level block."""
     run: list[tuple[int, str]] = []
     run_block = -1
     for line, words_text, block in content:
         # A table row is held when each of its cells is: a row gives one card per column.
-        cells = [set(_words(cell)) for cell in words_text.split(_CELL)]
-        if all(not words or any(words <= card for card in held) for words in cells):
+        cells = [words for cell in words_text.split(_CELL) if (words := set(_words(cell)))]
+        if not cells:
+            continue  # "}" or "---": no words to hold, and no reason to end a run
+        if all(any(words <= card for card in held) for words in cells):
+            if run:
+                yield run
+            run = []
             continue
-        if run and (block != run_block or line != run[-1][0] + 1):
+        if run and block != run_block:
             yield run
             run = []
         run.append((line, " ".join(words_text.replace(_CELL, " ").split())))
@@ -149,25 +166,28 @@ def _runs(
         yield run
 
 
-def _content_lines(nodes: list[Node], lines: list[str]) -> Iterator[tuple[int, str, int]]:
-    """(1-based line, its text without Markdown markers, the id of its block)."""
+def _content_lines(
+    nodes: list[Node], lines: list[str], block: int | None = None
+) -> Iterator[tuple[int, str, int]]:
+    """(1-based line, its text without Markdown markers, the id of its top-level block)."""
     for node in nodes:
         if node.type in ("heading", "hr", "front_matter", "thead") or not node.map:
             continue
         start, end = node.map
+        top = id(node) if block is None else block
         if node.type in ("fence", "code_block"):
             code, _ = nt.clean_code(node.content, node.info)
-            yield from _code_lines(code, lines, start, end, id(node))
+            yield from _code_lines(code, lines, start, end, top)
         elif node.type == "html_block":
-            yield from _html_lines(node, lines, start, end)
+            yield from _html_lines(node, lines, start, end, top)
         elif node.type == "paragraph":
             if kept(node):
                 for n in range(start, end):
-                    yield n + 1, _MARKER.sub("", lines[n]), id(node)
+                    yield n + 1, _MARKER.sub("", lines[n]), top
         elif node.type == "tr":
-            yield start + 1, _CELL.join(lines[start].split("|")), id(node)
+            yield start + 1, _CELL.join(lines[start].split("|")), top
         else:
-            yield from _content_lines(node.children, lines)
+            yield from _content_lines(node.children, lines, top)
 
 
 def _code_lines(
@@ -180,14 +200,14 @@ def _code_lines(
 
 
 def _html_lines(
-    node: Node, lines: list[str], start: int, end: int
+    node: Node, lines: list[str], start: int, end: int, block: int
 ) -> Iterator[tuple[int, str, int]]:
     if node.content.lstrip().startswith("<!--"):
         return  # a comment: notes to self and tool directives
     for n in range(start, end):
         words = _TAG.sub(" ", lines[n])
         if len(_words(words)) >= 2:  # markup around a word ("<summary>show") is chrome
-            yield n + 1, words, id(node)
+            yield n + 1, words, block
 
 
 def _words(text: str) -> list[str]:
