@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node
@@ -24,6 +25,18 @@ TERM_PATTERNS = (
     re.compile(r"()([^:`\n]{1,60}?):\s+(.+)", re.DOTALL),
     re.compile(r"()([^—–`\n]{1,60}?)\s+[—–]\s+(.+)", re.DOTALL),
 )
+
+
+# What joins two commands for one thing: `less` / `more`, `top` or `htop`, `a`, `b`.
+_ALTERNATIVE = re.compile(r"[ \t]*[/,|][ \t]*|[ \t]+(?:or|ou|o|y|e|and)[ \t]+", re.IGNORECASE)
+
+
+class Dropped(NamedTuple):
+    """Content a rule saw and made no card of, and why: what `study check` reports."""
+
+    line: int  # 1-based line in the note
+    text: str  # the question (or the content) left out, on one line
+    reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
 
 
 @dataclass
@@ -152,5 +165,23 @@ def line_of(node: Node) -> int:
 
 
 def code_only(raw: str) -> str:
-    match = nt.CODE_SPAN.fullmatch(raw.strip())
-    return nt.one_line(match.group(2)) if match else ""
+    """The command(s) of a text that is only code: `ls`, or `ipconfig` / `ifconfig`."""
+    text = raw.strip()
+    found = leading_commands(text)
+    return found[0] if found and found[1] == len(text) else ""
+
+
+def leading_commands(raw: str, start: int = 0) -> tuple[str, int] | None:
+    """The code span at `start`, with any naming the same thing after it (`a` / `b`, `a` or
+    `b`), as "a / b"; and where they end. One card then asks for both: two cards with one
+    description would be two reverse cards with one question."""
+    match = nt.CODE_SPAN.match(raw, start)
+    if match is None:
+        return None
+    commands, end = [nt.one_line(match.group(2))], match.end()
+    while (joiner := _ALTERNATIVE.match(raw, end)) and (
+        more := nt.CODE_SPAN.match(raw, joiner.end())
+    ):
+        commands.append(nt.one_line(more.group(2)))
+        end = more.end()
+    return " / ".join(commands), end

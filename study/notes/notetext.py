@@ -36,13 +36,14 @@ ASPECTS = frozenset(
 )  # fmt: skip
 
 # First header cells saying "the rows are attributes, the columns are the things compared".
+# Not "#", "item" or "category": over a column of numbers or of names, they head the rows.
 ATTRIBUTE_HEADERS = frozenset(
     {
-        "", "#", "vs", "vs.", "x", "feature", "features", "aspect", "aspects", "property",
+        "", "vs", "vs.", "x", "feature", "features", "aspect", "aspects", "property",
         "attribute", "characteristic", "characteristics", "criteria", "criterion", "comparison",
-        "category", "dimension", "trait", "caracteristica", "caracteristicas", "aspecto",
-        "propriedade", "atributo", "criterio", "recurso", "comparacao", "categoria",
-        "propiedad", "comparacion", "item",
+        "dimension", "trait", "caracteristica", "caracteristicas", "aspecto",
+        "propriedade", "atributo", "criterio", "recurso", "comparacao",
+        "propiedad", "comparacion",
     }
 )  # fmt: skip
 

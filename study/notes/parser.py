@@ -13,27 +13,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
-from study.notes.builder import Builder, Section, kept, line_of
+from study.notes.builder import Builder, Dropped, Section, kept, line_of
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
+from study.notes.commands import demote_command_headings
 from study.notes.labels import block_labels
+from study.notes.prune import prune
 
 # A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
 # (&num;) or percent-encoded autolink (<http://x/%5B>) that decodes to one. Texts with none
 # of these hold no #tags or [[links]] and are not parsed for them (most are never parsed).
 _PROSE_MARKS = re.compile(r"[#\[&%]")
-
-
-class Dropped(NamedTuple):
-    """Content a rule saw and made no card of, and why: what `study check` reports."""
-
-    line: int  # 1-based line in the note
-    text: str  # the question (or the content) left out, on one line
-    reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
 
 
 @dataclass
@@ -56,6 +49,7 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     top, texts = parse_blocks(text)
+    demote_command_headings(top)
     meta = _front_matter(top)
     title, sections = _sections(top)
     prose = _prose(texts)
@@ -65,9 +59,11 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     builder = Builder(deck=deck, source=source, tags=tags, related=related, lines=text.split("\n"))
     for section in sections:
         section_cards(section, builder)
+    pruned = prune(builder.cards())
     return ParsedNote(
-        deck=deck, cards=builder.cards(), tags=tags, merged=builder.merged, related=related
-    )
+        deck=deck, cards=pruned.cards, tags=tags, merged=[*builder.merged, *pruned.merged],
+        related=related, dropped=pruned.dropped,
+    )  # fmt: skip
 
 
 def _sections(top: list[Node]) -> tuple[str, list[Section]]:
