@@ -98,7 +98,12 @@ def split_body(
     pieces: list[Piece] = []
     for n, node in enumerate(blocks):
         if node.type not in LISTS:
-            if node.type != "paragraph":
+            lines = labelled_lines(node)
+            if lines:
+                pieces.extend(
+                    Piece(term, f"{topic} — {term}", text, at) for term, text, at in lines
+                )
+            elif node.type != "paragraph":
                 flow.append((b.source_of(node), line_of(node)))
             elif not (lead_in(node) and n + 1 < len(blocks) and blocks[n + 1].type in LISTS):
                 flow.extend(_sentences(b.source_of(node), line_of(node)))
@@ -114,8 +119,11 @@ def _list_pieces(
 ) -> list[tuple[str, int]]:
     """Labelled items as their own cards (into `pieces`); the rest of the list as flow."""
     topic, apart = how
-    plain: list[tuple[str, int]] = []  # the other items as written, and their lines
-    for item in node.children:
+    items, plain, groups = _label_groups(node, b)  # plain: the other items, and their lines
+    for label, texts in groups:
+        for piece in _packed(texts, f"{topic} — {label}", sep="\n"):
+            pieces.append(piece._replace(key=f"{label}\x1f{piece.key}"))
+    for item in items:
         pair = item_term(item, b)
         under = item.children[1:]
         big = bool(under) and (
@@ -151,6 +159,60 @@ def _list_pieces(
     return ([(lead_text, line)] if lead_text else []) + plain
 
 
+def _label_groups(
+    node: Node, b: Builder
+) -> tuple[Blocks, list[tuple[str, int]], list[tuple[str, list[tuple[str, int]]]]]:
+    """A list's items before its first label, and the items after each label as groups.
+
+    With no blank line, "- Follow the practices" then "**Architecture**" then "- Architect
+    for ..." puts the label inside the item above it; it heads the items after it. The item
+    that carries the first label is returned as text, without the label, in the middle.
+    """
+    before: Blocks = []
+    carrier: list[tuple[str, int]] = []
+    groups: list[tuple[str, list[tuple[str, int]]]] = []
+    for item in node.children:
+        label = _trailing_label(item)
+        text = nt.tidy(_item_source(item, b))
+        text = text.rsplit("\n", 1)[0] if label else text
+        if groups:
+            groups[-1][1].append((text, line_of(item)))
+        elif label:
+            carrier.append((text, line_of(item)))
+        else:
+            before.append(item)
+        if label:
+            groups.append((label, []))
+    return before, carrier, [(label, texts) for label, texts in groups if texts]
+
+
+def _trailing_label(item: Node) -> str:
+    """A bold label on the last line of an item's one paragraph (a label lazily joined)."""
+    if len(item.children) != 1 or item.children[0].type != "paragraph":
+        return ""
+    lines = raw_text(item.children[0]).rstrip().split("\n")
+    return bold_label(lines[-1]) if len(lines) > 1 else ""
+
+
+def labelled_lines(node: Node) -> list[tuple[str, str, int]]:
+    """(term, definition, line) of each line of a paragraph of `**Term:** definition` lines.
+
+    Only a bold term counts (a plain "word: text" line is as often a sentence), and every
+    line of the paragraph, two or more, must be one.
+    """
+    raw = raw_text(node)
+    if "**" not in raw and "__" not in raw:
+        return []
+    lines = raw.strip().split("\n")
+    found = []
+    for k, line in enumerate(lines):
+        pair = term_of(line) if line.lstrip().startswith(("**", "__")) else None
+        if pair is None:
+            return []
+        found.append((pair[0], pair[1].rstrip("\\").rstrip(), line_of(node) + k))
+    return found if len(found) > 1 else []
+
+
 def _labelled_list(blocks: Blocks, b: Builder) -> bool:
     """True if a list among `blocks` is at least half items that each define a term.
 
@@ -158,10 +220,11 @@ def _labelled_list(blocks: Blocks, b: Builder) -> bool:
     (regulates its internal state), ..."), not a glossary.
     """
     for node in blocks:
-        labelled = (
-            sum(1 for item in node.children if item_term(item, b)) if node.type in LISTS else 0
-        )
-        if labelled and 2 * labelled >= len(node.children):
+        if labelled_lines(node):
+            return True
+        items = node.children if node.type in LISTS else []
+        labelled = sum(1 for item in items if item_term(item, b))
+        if labelled and 2 * labelled >= len(items):
             return True
     return False
 
@@ -198,12 +261,12 @@ def _sentences(text: str, line: int) -> list[tuple[str, int]]:
     return [(part, line) for part in parts]
 
 
-def _packed(flow: list[tuple[str, int]], front: str) -> list[Piece]:
+def _packed(flow: list[tuple[str, int]], front: str, sep: str = "\n\n") -> list[Piece]:
     """Consecutive parts joined into as few cards under the limit as they fit in, in order."""
     chunks: list[tuple[str, int]] = []
     for text, line in flow:
-        if chunks and len(chunks[-1][0]) + 2 + len(text) <= MAX_ANSWER_CHARS:
-            chunks[-1] = (f"{chunks[-1][0]}\n\n{text}", chunks[-1][1])
+        if chunks and len(chunks[-1][0]) + len(sep) + len(text) <= MAX_ANSWER_CHARS:
+            chunks[-1] = (f"{chunks[-1][0]}{sep}{text}", chunks[-1][1])
         else:
             chunks.append((text, line))
     if len(chunks) == 1:
