@@ -309,3 +309,93 @@ def test_opening_definition_before_the_first_heading_is_asked_about_the_subject(
         "A nebula is a giant cloud of dust and gas in space.",
     )
     assert note.cards[0].line == 3
+
+
+LAW = """\
+# Direito civil
+
+O direito civil é o ramo do direito privado que regula as relações entre particulares.
+
+## Partes do contrato
+
+**Contratante:** quem contrata o serviço.
+**Contratado:** quem presta o serviço.
+
+## Tipos de prazo
+
+- Prazo decadencial: extingue o próprio direito.
+- Prazo prescricional: extingue a pretensão de exigir o direito.
+
+## Glossário
+
+- Usufruto (direito de usar e fruir um bem alheio)
+- Comodato (empréstimo gratuito de coisa que não se consome)
+
+## Princípios
+
+- Boa-fé objetiva: dever de agir com lealdade em todas as fases do contrato.
+- Função social do contrato
+**Deveres anexos**
+- informar a outra parte sobre riscos do negócio
+- cooperar para que o contrato seja cumprido
+
+## Capacidade
+
+### Características
+
+- Plena: aos dezoito anos.
+- Relativa: entre dezesseis e dezoito anos.
+
+## Família
+
+🔹 Emancipação
+
+Antecipa a capacidade plena, por concessão dos pais ou por casamento.
+"""
+
+
+def test_labelled_lines_glossary_items_and_a_label_joined_to_the_item_above() -> None:
+    note = parse_text(LAW, source="direito.md")
+    assert cards(note) == [
+        (
+            "concept",
+            "Direito civil",
+            "O direito civil é o ramo do direito privado que regula as relações entre "
+            "particulares.",
+        ),
+        # A paragraph of **Term:** lines: one card per line, under the heading.
+        ("concept", "Partes do contrato — Contratante", "quem contrata o serviço."),
+        ("concept", "Partes do contrato — Contratado", "quem presta o serviço."),
+        # A list of terms, each with its definition: one card per term.
+        ("summary", "Prazo decadencial", "extingue o próprio direito."),
+        ("summary", "Prazo prescricional", "extingue a pretensão de exigir o direito."),
+        ("summary", "Usufruto", "direito de usar e fruir um bem alheio"),
+        ("summary", "Comodato", "empréstimo gratuito de coisa que não se consome"),
+        # A short body still gives its labelled item and its bold label's items apart.
+        ("concept", "Direito civil — Princípios", "- Função social do contrato"),
+        (
+            "concept",
+            "Princípios — Boa-fé objetiva",
+            "dever de agir com lealdade em todas as fases do contrato.",
+        ),
+        (
+            "concept",
+            "Princípios — Deveres anexos",
+            "- informar a outra parte sobre riscos do negócio\n- cooperar para que o contrato "
+            "seja cumprido",
+        ),
+        # An aspect of a concept, short, stays one card (as the docker note's do).
+        (
+            "concept",
+            "Capacidade — Características",
+            "- Plena: aos dezoito anos.\n- Relativa: entre dezesseis e dezoito anos.",
+        ),
+        # A line marked by a symbol above its text is a sub-heading.
+        (
+            "concept",
+            "Família — Emancipação",
+            "Antecipa a capacidade plena, por concessão dos pais ou por casamento.",
+        ),
+    ]
+    assert [card.line for card in note.cards] == [3, 7, 8, 12, 13, 17, 18, 20, 22, 24, 30, 37]
+    assert note.cards[-1].path == ("Família", "Emancipação")

@@ -120,9 +120,10 @@ def _list_pieces(
     """Labelled items as their own cards (into `pieces`); the rest of the list as flow."""
     topic, apart = how
     items, plain, groups = _label_groups(node, b)  # plain: the other items, and their lines
-    for label, texts in groups:
+    for label, at, texts in groups:
         for piece in _packed(texts, f"{topic} — {label}", sep="\n"):
-            pieces.append(piece._replace(key=f"{label}\x1f{piece.key}"))
+            line = at if not piece.key else piece.line  # asked where the label is
+            pieces.append(piece._replace(key=f"{label}\x1f{piece.key}", line=line))
     for item in items:
         pair = item_term(item, b)
         under = item.children[1:]
@@ -161,7 +162,7 @@ def _list_pieces(
 
 def _label_groups(
     node: Node, b: Builder
-) -> tuple[Blocks, list[tuple[str, int]], list[tuple[str, list[tuple[str, int]]]]]:
+) -> tuple[Blocks, list[tuple[str, int]], list[tuple[str, int, list[tuple[str, int]]]]]:
     """A list's items before its first label, and the items after each label as groups.
 
     With no blank line, "- Follow the practices" then "**Architecture**" then "- Architect
@@ -170,20 +171,21 @@ def _label_groups(
     """
     before: Blocks = []
     carrier: list[tuple[str, int]] = []
-    groups: list[tuple[str, list[tuple[str, int]]]] = []
+    groups: list[tuple[str, int, list[tuple[str, int]]]] = []
     for item in node.children:
         label = _trailing_label(item)
         text = nt.tidy(_item_source(item, b))
+        at = line_of(item) + text.count("\n")  # the label's line, the item's last
         text = text.rsplit("\n", 1)[0] if label else text
         if groups:
-            groups[-1][1].append((text, line_of(item)))
+            groups[-1][2].append((text, line_of(item)))
         elif label:
             carrier.append((text, line_of(item)))
         else:
             before.append(item)
         if label:
-            groups.append((label, []))
-    return before, carrier, [(label, texts) for label, texts in groups if texts]
+            groups.append((label, at, []))
+    return before, carrier, [group for group in groups if group[2]]
 
 
 def _trailing_label(item: Node) -> str:
@@ -214,7 +216,8 @@ def labelled_lines(node: Node) -> list[tuple[str, str, int]]:
 
 
 def _labelled_list(blocks: Blocks, b: Builder) -> bool:
-    """True if a list among `blocks` is at least half items that each define a term.
+    """True if a list among `blocks` is at least half items that each define a term, or
+    holds bold labels, or a paragraph is `**Term:**` lines: the body gathers separate things.
 
     A list of names with a gloss on one or two is one list ("Growth, Response, Homeostasis
     (regulates its internal state), ..."), not a glossary.
@@ -223,6 +226,8 @@ def _labelled_list(blocks: Blocks, b: Builder) -> bool:
         if labelled_lines(node):
             return True
         items = node.children if node.type in LISTS else []
+        if any(_trailing_label(item) for item in items):
+            return True
         labelled = sum(1 for item in items if item_term(item, b))
         if labelled and 2 * labelled >= len(items):
             return True
