@@ -399,3 +399,73 @@ def test_labelled_lines_glossary_items_and_a_label_joined_to_the_item_above() ->
     ]
     assert [card.line for card in note.cards] == [3, 7, 8, 12, 13, 17, 18, 20, 22, 24, 30, 37]
     assert note.cards[-1].path == ("Família", "Emancipação")
+
+
+GUITAR = """\
+A guitar tuner is a device that shows how far each string is from its target pitch. Most \
+clip-on guitar tuners read the vibration of the headstock, so they work in a noisy room, \
+while microphone tuners need quiet. A chromatic tuner shows every note of the scale, which \
+makes it useful for alternate tunings such as drop D, open G or DADGAD on any guitar. A small coin \
+battery in a clip-on tuner usually lasts for many months of daily practice.
+
+## Tuning
+
+bash
+
+```
+tune --string 6 --to E2
+```
+
+This tunes the low string to E.
+
+Or manually
+
+```
+tune --manual
+```
+
+Then turn each peg until the needle is centred.
+
+## Strings
+
+**Change the strings**
+
+```
+restring --gauge 10
+```
+"""
+
+
+def test_a_language_caption_above_a_fence_and_a_step_label_are_not_answers() -> None:
+    note = parse_text(GUITAR, source="guitar.md")
+    assert cards(note)[2:] == [
+        ("example", "tune --string 6 --to E2", "This tunes the low string to E."),
+        # The step label names nothing the next sentence does not say better.
+        ("example", "tune --manual", "Then turn each peg until the needle is centred."),
+        # A bold step label with nothing after the code: the label asks for the code.
+        ("code", "Strings — Change the strings", "```\nrestring --gauge 10\n```"),
+    ]
+
+
+def test_a_long_opening_paragraph_that_names_the_subject_is_its_definition() -> None:
+    note = parse_text(GUITAR, source="guitar.md")
+    first = note.cards[0]
+    assert (first.kind, first.front, first.line) == ("concept", "Guitar (1/2)", 1)
+    assert [len(card.back) <= MAX_ANSWER_CHARS for card in note.cards] == [True] * 5
+    assert first.back == (
+        "A guitar tuner is a device that shows how far each string is from its target pitch. "
+        "Most clip-on guitar tuners read the vibration of the headstock, so they work in a "
+        "noisy room, while microphone tuners need quiet. A chromatic tuner shows every note "
+        "of the scale, which makes it useful for alternate tunings such as drop D, open G or "
+        "DADGAD on any guitar."
+    )
+    # The rest of the long paragraph is packed into a second part, asked the same way.
+    second = note.cards[1]
+    assert (second.front, second.line) == ("Guitar (2/2)", 1)
+    assert second.back == (
+        "A small coin battery in a clip-on tuner usually lasts for many months of daily practice."
+    )
+    # A long opening that does not name the subject is a preface: no card.
+    preface = "I first picked up a guitar at nine, in my uncle's garage, and I still remember "
+    personal = parse_text(preface * 6 + "\n\n## Tuning\n\nTurn the pegs.\n", "guitar.md")
+    assert [card.front for card in personal.cards] == ["Guitar — Tuning"]
