@@ -47,7 +47,7 @@ import yaml
 
 from study.notes.card import Card
 from study.notes.parser import parse_text
-from study.notes.signals import SIGNALS, card_signals, count_signals, plain_fold, repeats
+from study.notes.signals import SIGNALS, count_signals, flagged, plain_fold
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "benchmarks" / "facts"
@@ -93,8 +93,8 @@ def load_facts(path: Path) -> list[Fact]:
     return [Fact(_phrases(item["cue"]), _phrases(item["answer"])) for item in items]
 
 
-def _phrases(value: object) -> tuple[str, ...]:
-    return (str(value),) if isinstance(value, str) else tuple(str(p) for p in value)  # type: ignore[attr-defined]
+def _phrases(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(str(phrase) for phrase in value)
 
 
 def fact_outcome(fact: Fact, cards: list[Card], limit: int) -> str:
@@ -134,13 +134,10 @@ def seed_kept(cards: list[Card], seed: list[tuple[str, str]]) -> int:
 
 def junk_lines(cards: list[Card]) -> list[str]:
     """`line: signals: front` for each card showing a junk signal."""
-    repeated = {id(card) for card, _ in repeats(cards)}
-    found = []
-    for card in cards:
-        signals = card_signals(card) + (["duplicate"] if id(card) in repeated else [])
-        if signals:
-            found.append(f"{card.line}: {'+'.join(signals)}: {' '.join(card.front.split())[:60]}")
-    return found
+    return [
+        f"{card.line}: {'+'.join(signals)}: {' '.join(card.front.split())[:60]}"
+        for card, signals in flagged(cards)
+    ]
 
 
 def measure(

@@ -28,6 +28,8 @@ KITCHEN = """\
 El horno se precalienta diez minutos.
 Nunca se abre la puerta al hornear.
 
+Ver también [la compra](compra.md).
+
 ## Técnicas
 
 - Blanquear: hervir un momento y enfriar en agua con hielo
@@ -55,14 +57,14 @@ def kitchen_parse(text: str, source: str, deck: str | None = None) -> ParsedNote
     cards = [
         kitchen_card("Batidor — Uso", "Mezcla y airea", 7),
         kitchen_card("Rallador — Uso", "Ralla el queso", 8),
-        kitchen_card("Blanquear", LONG_BACK, 15),
-        kitchen_card("blanquear", "Pochar: cocer en líquido a fuego muy suave", 16),
-        kitchen_card("Cuchillo", "![Cuchillo](cuchillo.png)", 18),
-        kitchen_card("✅", "sal", 21),
-        kitchen_card("Sal", "**sal**", 21),
+        kitchen_card("Blanquear", LONG_BACK, 17),
+        kitchen_card("blanquear", "Pochar: cocer en líquido a fuego muy suave", 18),
+        kitchen_card("Cuchillo", "![Cuchillo](cuchillo.png)", 20),
+        kitchen_card("✅", "sal", 23),
+        kitchen_card("Sal", "**sal**", 23),
     ]
-    merged = [f"{source}:16: `blanquear` is listed again (first at line 15); merged into one card"]
-    dropped = [Dropped(10, "El horno se precalienta diez minutos.", "prose with nothing to learn")]
+    merged = [f"{source}:18: `blanquear` is listed again (first at line 17); merged into one card"]
+    dropped = [Dropped(13, "Ver también la compra", "nothing to learn")]
     return ParsedNote(deck="Cocina", cards=cards, merged=merged, dropped=dropped)
 
 
@@ -75,15 +77,14 @@ def test_check_reports_each_kind_of_finding_one_line_each(
     result = runner.invoke(app, ["check", str(note)])
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines() == [
-        f'{note}:10: no card for "El horno se precalienta diez minutos.": prose with nothing'
-        " to learn",
-        f'{note}:11: line made no card: "Nunca se abre la puerta al hornear."',
-        f'{note}:15: answer too long to grade (447 characters, limit 400): "Blanquear"',
-        f"{note}:16: `blanquear` is listed again (first at line 15); merged into one card",
-        f'{note}:16: question repeats line 15: "blanquear"',
-        f'{note}:18: answer is only an image: "Cuchillo"',
-        f'{note}:21: answer repeats the question: "Sal"',
-        f'{note}:21: question has no words: "✅"',
+        f'{note}:10: lines 10-11 made no card: "El horno se precalienta diez minutos."',
+        f'{note}:13: no card for "Ver también la compra": nothing to learn',
+        f'{note}:17: answer too long to grade (447 characters, limit 400): "Blanquear"',
+        f"{note}:18: `blanquear` is listed again (first at line 17); merged into one card",
+        f'{note}:18: question repeats line 17: "blanquear"',
+        f'{note}:20: answer is only an image: "Cuchillo"',
+        f'{note}:23: answer repeats the question: "Sal"',
+        f'{note}:23: question has no words: "✅"',
         "1 note checked: 8 findings in 1",
     ]
 
@@ -158,4 +159,43 @@ def test_unheld_lines_group_by_top_level_block_and_skip_structure(
         f'{note}:7: lines 7-12 made no card: "Paso uno:"',
         f'{note}:16: line made no card: "x y"',
         "1 note checked: 3 findings in 1",
+    ]
+
+
+def test_a_list_item_a_rule_dropped_is_reported_once_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "notas.md"
+    note.write_text(NOTES, encoding="utf-8")
+    dropped = [Dropped(7, "Paso uno", "a label with nothing to learn")]
+    monkeypatch.setattr(
+        check, "parse_text", lambda text, source: ParsedNote(deck="Notas", dropped=dropped)
+    )
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.stdout.splitlines() == [
+        f'{note}:5: line made no card: "Primer párrafo."',
+        f'{note}:7: no card for "Paso uno": a label with nothing to learn',
+        f'{note}:12: line made no card: "Paso dos"',
+        f'{note}:16: line made no card: "x y"',
+        "1 note checked: 4 findings in 1",
+    ]
+
+
+def test_a_dropped_item_covers_its_sub_items_and_an_image_alone_is_not_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "puntos.md"
+    note.write_text(
+        "- **Imagen**\n  - detalle del punto\n- Otro punto\n\n![foto](foto.png)\n",
+        encoding="utf-8",
+    )
+    dropped = [Dropped(1, "Imagen", "the answer is only an image")]
+    monkeypatch.setattr(
+        check, "parse_text", lambda text, source: ParsedNote(deck="Puntos", dropped=dropped)
+    )
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.stdout.splitlines() == [
+        f'{note}:1: no card for "Imagen": the answer is only an image',
+        f'{note}:3: line made no card: "Otro punto"',
+        "1 note checked: 2 findings in 1",
     ]

@@ -31,7 +31,7 @@ from study.notes.signals import (
     count_signals,
     empty_answer,
     empty_front,
-    junk_cards,
+    flagged,
     plain_fold,
     repeats,
     too_long,
@@ -220,6 +220,9 @@ def test_too_long_is_past_max_answer_chars() -> None:
         ("[[Continuous Integration]]", "a link"),
         ("- [[Continuous Integration]]\n- [[Continuous Delivery]]", "a list of links"),
         ("1. [Intro](intro.md)\n2. [Setup](setup.md)", "a list of links"),
+        ("- ![[Continuous Integration Diagram.png]]", "an image"),
+        ("> ![w:300](hub.png)\n> ![w:300](switch.png)", "an image"),
+        ("- [[Automated Tests]]", "a link"),
         ("```mermaid\ngraph TD\n  A-->B\n```", "a diagram"),
         ("```\n+---+   +---+\n| 5 |-->| 3 |\n+---+   +---+\n```", "a diagram"),
         ("<pre>\n|  +---+  |\n|  | 3 |  |\n|  +---+  |\n</pre>", "a diagram"),
@@ -275,7 +278,11 @@ def test_counts_give_each_signal_and_the_junk_cards_once_each() -> None:
         "duplicate": 1, "too-long": 1, "empty-answer": 1, "empty-front": 1,
         "answer-is-front": 1,
     }  # fmt: skip
-    assert junk_cards(cards) == 3
+    assert [(card.front, signals) for card, signals in flagged(cards)] == [
+        ("ls", ["too-long", "duplicate"]),
+        ("✅", ["empty-answer", "empty-front"]),
+        ("Same", ["answer-is-front"]),
+    ]
 
 
 def test_plain_fold_reads_links_as_their_text() -> None:

@@ -18,11 +18,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from study.errors import StudyError
 from study.notes import notetext as nt
 from study.notes.blocks import Node, parse_blocks
-from study.notes.builder import kept
+from study.notes.builder import LISTS, kept
 from study.notes.card import MAX_ANSWER_CHARS, Card
 from study.notes.parser import ParsedNote, parse_text
 from study.notes.signals import card_signals, empty_answer, plain_fold, repeats
@@ -84,9 +85,8 @@ def check_text(text: str, source: str) -> list[Finding]:
     """The findings of one note, in line order."""
     note = parse_text(text, source=source)
     findings = [*_card_findings(note.cards), *_rule_findings(note, source)]
-    # A line a rule dropped on purpose is reported once, with the rule's reason.
-    dropped_lines = {item.line for item in note.dropped}
-    findings += _unheld_lines(text, note.cards, dropped_lines)
+    # What a rule dropped on purpose is reported once, with the rule's reason.
+    findings += _unheld_lines(text, note.cards, {item.line for item in note.dropped})
     return sorted(set(findings))
 
 
@@ -118,13 +118,31 @@ def _rule_findings(note: ParsedNote, source: str) -> Iterator[Finding]:
             yield Finding(int(line), what)
 
 
-def _unheld_lines(text: str, cards: list[Card], skip: set[int]) -> Iterator[Finding]:
-    """Runs of content lines no card holds, one finding per run within a block."""
-    held = [set(_words(" ".join((*card.path, card.front, card.back)))) for card in cards]
+class _Line(NamedTuple):
+    """A line of content: where it is, its text, and the blocks it belongs to."""
+
+    number: int  # 1-based
+    text: str  # without list and quote markers; a table row's cells joined by _CELL
+    block: int  # the id of its top-level block: runs of unheld lines stay inside one
+    # 1-based first and last lines of the list items it is in (or of its block, outside lists)
+    units: tuple[tuple[int, int], ...]
+
+
+def _unheld_lines(text: str, cards: list[Card], dropped: set[int]) -> Iterator[Finding]:
+    """Runs of content lines no card holds, one finding per run within a block.
+
+    A list item or block holding a line a rule dropped (and said why) is not reported again.
+    """
+    held = _CardWords(cards)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     top, _ = parse_blocks("\n".join(lines))
-    skip = skip | _toml_front_matter(lines)
-    content = (item for item in _content_lines(top, lines) if item[0] not in skip)
+    settings = _toml_front_matter(lines)
+    content = (
+        line
+        for line in _content_lines(top, lines)
+        if line.number not in settings
+        and not any(first <= drop <= last for first, last in line.units for drop in dropped)
+    )
     for run in _runs(content, held):
         first, last, shown = run[0][0], run[-1][0], run[0][1]
         where = "line" if first == last else f"lines {first}-{last}"
@@ -141,73 +159,84 @@ def _toml_front_matter(lines: list[str]) -> set[int]:
     return set()
 
 
-def _runs(
-    content: Iterator[tuple[int, str, int]], held: list[set[str]]
-) -> Iterator[list[tuple[int, str]]]:
+class _CardWords:
+    """Which cards hold which words: a line is held when one card holds all its words."""
+
+    def __init__(self, cards: list[Card]) -> None:
+        self._cards: dict[str, set[int]] = {}  # word -> the cards holding it
+        for n, card in enumerate(cards):
+            for word in _words(" ".join((*card.path, card.front, card.back))):
+                self._cards.setdefault(word, set()).add(n)
+
+    def hold(self, words: set[str]) -> bool:
+        holders = [self._cards.get(word, set()) for word in words]
+        return bool(set.intersection(*holders))
+
+
+def _runs(content: Iterator[_Line], held: _CardWords) -> Iterator[list[tuple[int, str]]]:
     """Unheld lines grouped: a run ends at a held line or at the end of its top-level block."""
     run: list[tuple[int, str]] = []
     run_block = -1
-    for line, words_text, block in content:
+    for line in content:
         # A table row is held when each of its cells is: a row gives one card per column.
-        cells = [words for cell in words_text.split(_CELL) if (words := set(_words(cell)))]
-        if not cells:
-            continue  # "}" or "---": no words to hold, and no reason to end a run
-        if all(any(words <= card for card in held) for words in cells):
+        cells = [words for cell in line.text.split(_CELL) if (words := set(_words(cell)))]
+        if not cells or empty_answer(line.text):
+            continue  # "}", "---" or an image alone: nothing to hold, no reason to end a run
+        if all(held.hold(words) for words in cells):
             if run:
                 yield run
             run = []
             continue
-        if run and block != run_block:
+        if run and line.block != run_block:
             yield run
             run = []
-        run.append((line, " ".join(words_text.replace(_CELL, " ").split())))
-        run_block = block
+        run.append((line.number, " ".join(line.text.replace(_CELL, " ").split())))
+        run_block = line.block
     if run:
         yield run
 
 
 def _content_lines(
-    nodes: list[Node], lines: list[str], block: int | None = None
-) -> Iterator[tuple[int, str, int]]:
-    """(1-based line, its text without Markdown markers, the id of its top-level block)."""
+    nodes: list[Node], lines: list[str], outer: _Line | None = None
+) -> Iterator[_Line]:
+    """The content lines of `nodes`; `outer` carries the enclosing block and list item."""
     for node in nodes:
         if node.type in ("heading", "hr", "front_matter", "thead") or not node.map:
             continue
         start, end = node.map
-        top = id(node) if block is None else block
+        block = id(node) if outer is None else outer.block
+        units = () if outer is None else outer.units
+        if node.type == "list_item" or (outer is None and node.type not in LISTS):
+            units = (*units, (start + 1, end))
+
+        def line(n: int, text: str) -> _Line:
+            return _Line(n + 1, text, block, units)  # noqa: B023 (used at once)
+
         if node.type in ("fence", "code_block"):
             code, _ = nt.clean_code(node.content, node.info)
-            yield from _code_lines(code, lines, start, end, top)
+            kept_lines = {text.strip() for text in code.split("\n") if text.strip()}
+            # The fences and any chat junk lines are not code.
+            yield from (
+                line(n, lines[n]) for n in range(start, end) if lines[n].strip() in kept_lines
+            )
         elif node.type == "html_block":
-            yield from _html_lines(node, lines, start, end, top)
+            yield from (line(n, text) for n, text in _html_lines(node, lines))
         elif node.type == "paragraph":
             if kept(node):
-                for n in range(start, end):
-                    yield n + 1, _MARKER.sub("", lines[n]), top
+                yield from (line(n, _MARKER.sub("", lines[n])) for n in range(start, end))
         elif node.type == "tr":
-            yield start + 1, _CELL.join(lines[start].split("|")), top
+            yield line(start, _CELL.join(lines[start].split("|")))
         else:
-            yield from _content_lines(node.children, lines, top)
+            yield from _content_lines(node.children, lines, _Line(0, "", block, units))
 
 
-def _code_lines(
-    code: str, lines: list[str], start: int, end: int, block: int
-) -> Iterator[tuple[int, str, int]]:
-    kept_lines = {line.strip() for line in code.split("\n") if line.strip()}
-    for n in range(start, end):
-        if lines[n].strip() in kept_lines:  # fences and chat junk lines are not code
-            yield n + 1, lines[n], block
-
-
-def _html_lines(
-    node: Node, lines: list[str], start: int, end: int, block: int
-) -> Iterator[tuple[int, str, int]]:
-    if node.content.lstrip().startswith("<!--"):
+def _html_lines(node: Node, lines: list[str]) -> Iterator[tuple[int, str]]:
+    if node.content.lstrip().startswith("<!--") or not node.map:
         return  # a comment: notes to self and tool directives
-    for n in range(start, end):
+    for n in range(*node.map):
         words = _TAG.sub(" ", lines[n])
         if len(_words(words)) >= 2:  # markup around a word ("<summary>show") is chrome
-            yield n + 1, words, block
+            yield n, words
 
 
 def _words(text: str) -> list[str]:

@@ -8,7 +8,7 @@ so a card rule can also ask it before making a card.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from study.notes import notetext as nt
 from study.notes.card import MAX_ANSWER_CHARS, Card
@@ -19,8 +19,9 @@ SIGNALS = ("duplicate", "too-long", "empty-answer", "empty-front", "answer-is-fr
 _IMAGE = r"(?:!\[[^\]\n]*\]\([^)\n]*\)|!\[\[[^\]\n]+\]\]|<img\b[^>\n]*>)"
 _LINK = r"(?:\[[^\]\n]*\]\([^)\n]*\)|\[\[[^\]\n]+\]\]|<https?://[^>\s]+>|https?://\S+)"
 _ONLY_IMAGE = re.compile(rf"(?:\s*{_IMAGE}\s*)+")
-_ONLY_LINK = re.compile(rf"\s*{_LINK}\s*")
-_LINK_ITEM = re.compile(rf"\s*(?:[-*+]|\d+[.)])\s+{_LINK}\s*[.,;]?\s*")
+_ONLY_LINK = re.compile(rf"\s*{_LINK}\s*[.,;]?\s*")
+# A list or quote marker before an item: "- ", "1. ", "> ", "- [ ] ".
+_ITEM_MARK = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)?")
 _FENCE = re.compile(r"\s*(`{3,}|~{3,})([^\n]*)\n(.*?)\n?\1\s*", re.DOTALL)
 _PRE = re.compile(r"\s*<pre\b[^>]*>(.*?)</pre>\s*", re.DOTALL | re.IGNORECASE)
 _DIAGRAM_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "ditaa", "svgbob"})
@@ -36,14 +37,17 @@ def too_long(card: Card) -> bool:
 
 
 def empty_answer(back: str) -> str | None:
-    """What an answer with nothing to learn is only ("an image", "a link", ...), or None."""
-    if _ONLY_IMAGE.fullmatch(back):
+    """What an answer with nothing to learn is only ("an image", "a link", ...), or None.
+
+    List and quote markers do not count: `- ![[diagram.png]]` is still only an image.
+    """
+    lines = [_ITEM_MARK.sub("", line) for line in back.splitlines() if line.strip()]
+    if not lines:
+        return None
+    if all(_ONLY_IMAGE.fullmatch(line) for line in lines):
         return "an image"
-    if _ONLY_LINK.fullmatch(back):
-        return "a link"
-    lines = [line for line in back.splitlines() if line.strip()]
-    if len(lines) > 1 and all(_LINK_ITEM.fullmatch(line) for line in lines):
-        return "a list of links"
+    if all(_ONLY_LINK.fullmatch(line) or _ONLY_IMAGE.fullmatch(line) for line in lines):
+        return "a link" if len(lines) == 1 else "a list of links"
     if is_diagram(back):
         return "a diagram"
     return None
@@ -128,9 +132,12 @@ def count_signals(cards: Sequence[Card]) -> dict[str, int]:
     return counts
 
 
-def junk_cards(cards: Iterable[Card]) -> int:
-    """Cards showing at least one signal (a card with two signals counts once)."""
-    cards = list(cards)
-    flagged = {id(card) for card, _ in repeats(cards)}
-    flagged.update(id(card) for card in cards if card_signals(card))
-    return len(flagged)
+def flagged(cards: Sequence[Card]) -> list[tuple[Card, list[str]]]:
+    """Each card showing a junk signal, with its signals (repeats included), in order."""
+    repeated = {id(card) for card, _ in repeats(cards)}
+    found = []
+    for card in cards:
+        signals = card_signals(card) + (["duplicate"] if id(card) in repeated else [])
+        if signals:
+            found.append((card, signals))
+    return found
