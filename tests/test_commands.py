@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from study.notes.card import card_id
-from study.notes.parser import ParsedNote, parse_text
-
-
-def cards(note: ParsedNote) -> list[tuple[str, str, str]]:
-    return [(card.kind, card.front, card.back) for card in note.cards]
-
+from study.notes.parser import parse_text
+from tests.support import triples
 
 NPM = (
     "# npm\n\n## Scripts\n\n"
@@ -21,7 +17,7 @@ NPM = (
 
 def test_code_lines_with_hard_breaks_and_a_cmd_colon_paragraph() -> None:
     note = parse_text(NPM, source="npm.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("command", "npm install", "installs the dependencies"),
         ("command-reverse", "installs the dependencies", "npm install"),
         ("command", "npm test", "runs the test script"),
@@ -48,7 +44,7 @@ python -m venv .venv  -> cria um ambiente virtual;
 
 def test_arrow_lines_without_code_are_commands_in_portuguese() -> None:
     note = parse_text(PIP, source="pip.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("command", "pip install <pacote>", "instala um pacote"),
         ("command-reverse", "instala um pacote", "pip install <pacote>"),
         ("command", "pip freeze", "lista os pacotes instalados"),
@@ -76,7 +72,7 @@ curl   -> baixa uma URL;
 
 def test_command_lines_ruled_off_by_dashes_are_not_headings() -> None:
     note = parse_text(RULED, source="resumo.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("command", "touch", "cria um arquivo vazio"),
         ("command-reverse", "cria um arquivo vazio", "touch"),
         ("command", "stat", "mostra os metadados do arquivo"),
@@ -95,7 +91,7 @@ def test_bullets_naming_two_commands_give_one_card_asking_for_both() -> None:
         "- **`nslookup` o `dig`**: pregunta al DNS\n",
         source="red.md",
     )
-    assert cards(note) == [
+    assert triples(note) == [
         ("command", "ipconfig / ifconfig", "muestra las interfaces"),
         ("command-reverse", "muestra las interfaces", "ipconfig / ifconfig"),
         ("command", "nslookup / dig", "pregunta al DNS"),
@@ -109,7 +105,7 @@ def test_arrow_lines_of_terms_are_term_cards_without_a_reverse() -> None:
         "Majado -> ajo y almendra machacados en mortero\n",
         source="cocina.md",
     )
-    assert cards(note) == [
+    assert triples(note) == [
         ("summary", "Sofrito", "cebolla y tomate pochados"),
         ("summary", "Majado", "ajo y almendra machacados en mortero"),
     ]
@@ -121,7 +117,7 @@ def test_prose_is_not_a_command_line() -> None:
         "`440 Hz` is the A above middle C.\n",
         source="music.md",
     )
-    assert cards(note) == [
+    assert triples(note) == [
         (
             "concept",
             "Music — Keys",

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from study.notes.card import card_id
-from study.notes.parser import ParsedNote, parse_text
-
-
-def cards(note: ParsedNote) -> list[tuple[str, str, str]]:
-    return [(card.kind, card.front, card.back) for card in note.cards]
-
+from study.notes.parser import parse_text
+from tests.support import triples
 
 CHEMISTRY = """\
 # Chemistry
@@ -26,7 +22,7 @@ CHEMISTRY = """\
 
 def test_a_row_gives_its_key_and_each_other_column_and_reverses_only_what_names_it() -> None:
     note = parse_text(CHEMISTRY, source="chemistry.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("table", "Hydrogen — Symbol", "H"),
         ("table", "Hydrogen — Atomic number", "1"),
         ("table", "Hydrogen — Group", "Nonmetal"),
@@ -64,7 +60,7 @@ VIM = """\
 
 def test_a_repeated_first_column_is_no_key_the_command_column_is() -> None:
     note = parse_text(VIM, source="vim.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("table", "dd — Modo", "Normal"),
         ("command", "dd", "Borra la línea actual"),
         ("command-reverse", "Borra la línea actual", "dd"),
@@ -94,7 +90,7 @@ GEOGRAFIA = """\
 
 def test_a_names_column_keys_the_rows_when_the_first_column_repeats() -> None:
     note = parse_text(GEOGRAFIA, source="geografia.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("table", "Francia — Continente", "Europa"),
         ("table", "Francia — Capital", "París"),
         ("table-reverse", "Capital: París", "Francia"),
@@ -125,7 +121,7 @@ ANDROID = """\
 
 def test_number_row_labels_stay_whole_and_ask_with_their_column_name() -> None:
     note = parse_text(ANDROID, source="android.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("table", "Versão 4.4 — Codinome", "KitKat"),
         ("table-reverse", "Codinome: KitKat", "Versão 4.4"),
         ("table", "Versão 4.4 — Ano", "2013"),
@@ -177,7 +173,7 @@ def test_a_column_counting_the_rows_is_neither_their_key_nor_a_fact() -> None:
         "| 1 | Mercury | 0 |\n| 2 | Mars | 2 |\n",
         source="astro.md",
     )
-    assert cards(note) == [("table", "Mercury — Moons", "0"), ("table", "Mars — Moons", "2")]
+    assert triples(note) == [("table", "Mercury — Moons", "0"), ("table", "Mars — Moons", "2")]
 
 
 def test_a_table_whose_rows_no_column_names_is_left_to_the_section() -> None:
@@ -186,7 +182,7 @@ def test_a_table_whose_rows_no_column_names_is_left_to_the_section() -> None:
         source="menu.md",
     )
     # No "Row 1 — Plato" fronts: with no key the table stays whole, the section's answer.
-    assert cards(note) == [
+    assert triples(note) == [
         (
             "concept",
             "Menu — Semana",
@@ -201,7 +197,7 @@ def test_a_cell_naming_two_commands_asks_for_both() -> None:
         "| `:q` / `:quit` | closes the window |\n| `ZZ` | saves and closes |\n",
         source="editors.md",
     )
-    assert cards(note) == [
+    assert triples(note) == [
         ("command", ":q / :quit", "closes the window"),
         ("command-reverse", "closes the window", ":q / :quit"),
         ("command", "ZZ", "saves and closes"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import NamedTuple
 
 from study.notes import signals
@@ -40,10 +41,9 @@ def prune(cards: list[Card]) -> Pruned:
     """The note's cards without empty or ungradeable ones, each question asked once."""
     dropped: list[Dropped] = []
     kept = []
-    headings = {signals.plain_fold(name) for card in cards for name in card.path}
     carded = Counter(card.path for card in cards)
     for card in cards:
-        reason = nothing_to_learn(card) or _left_over(card, headings, carded[card.path] > 1)
+        reason = nothing_to_learn(card) or _left_over(card, cards, carded[card.path] > 1)
         if reason:
             dropped.append(Dropped(card.line, _one_line(card.front), reason))
         else:
@@ -64,13 +64,14 @@ def nothing_to_learn(card: Card) -> str | None:
     return None
 
 
-def _left_over(card: Card, headings: set[str], section_carded: bool) -> str | None:
+def _left_over(card: Card, cards: list[Card], section_carded: bool) -> str | None:
     """What only makes sense beside the rest of the note: a table of contents (a section so
     named listing the note's own headings), a callout left alone after its section's table
     or list was carded."""
-    if card.path and signals.plain_fold(card.path[-1]) in _CONTENTS:
+    if card.path and _name_key(card.path[-1]) in _CONTENTS:
         items = [_LIST_ITEM.fullmatch(line) for line in card.back.splitlines() if line.strip()]
         names = [signals.plain_fold(item.group(1)) if item else "" for item in items]
+        headings = {signals.plain_fold(name) for name in {n for c in cards for n in c.path}}
         if names and all(name in headings for name in names):
             return "the answer is only a table of contents"
     if section_carded and card.kind == "concept" and _CALLOUT.fullmatch(card.back):
@@ -86,44 +87,75 @@ def _one_card_per_question(
     out: list[Card | None] = list(cards)
     for n, card in enumerate(cards):
         groups.setdefault(_question(card), []).append(n)
-    for positions in groups.values():
-        if len(positions) > 1:
-            _fold([cards[n] for n in positions], positions, out, merged, dropped)
+    folded = [
+        _fold([cards[n] for n in positions], positions, out, merged, dropped)
+        for positions in groups.values()
+        if len(positions) > 1
+    ]
+    # Sections that answer one question differently are parallel (two standards, two
+    # versions): every question they share names its section, even one answered alike.
+    parallel = [_paths(answers) for answers in folded if len(answers) > 1]
+    for answers in folded:
+        paths = _paths(answers)
+        if len(paths) > 1 and any(paths <= other for other in parallel):
+            _name_sections(answers, paths, out)
     return [card for card in out if card is not None]
 
 
+def _paths(answers: dict[int, list[Card]]) -> frozenset[tuple[str, ...]]:
+    return frozenset(card.path for cards in answers.values() for card in cards)
+
+
 def _question(card: Card) -> tuple[str, str]:
-    return signals.plain_fold(card.deck), signals.plain_fold(card.front)
+    return _name_key(card.deck), signals.plain_fold(card.front)
+
+
+# A note's cards share one deck and a few headings: fold each name once, not once a card.
+_name_key = lru_cache(maxsize=1024)(signals.plain_fold)
 
 
 def _fold(
     asked: list[Card], positions: list[int], out: list[Card | None], merged: list[str],
     dropped: list[Dropped],
-) -> None:  # fmt: skip
-    """One question asked several times: merge, drop or tell apart the later cards."""
-    answers: dict[int, list[Card]] = {positions[0]: [asked[0]]}  # an answer's card: where asked
+) -> dict[int, list[Card]]:  # fmt: skip
+    """One question asked several times: merge or drop the later cards, or keep those that
+    answer it differently in another section. Each answer's position: the cards giving it."""
+    answers: dict[int, list[Card]] = {positions[0]: [asked[0]]}
     for n, card in zip(positions[1:], asked[1:], strict=True):
         out[n] = None
-        where = f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again "
         same = next((k for k, cs in answers.items() if _same_answer(cs[0], card)), None)
-        first = answers[same if same is not None else positions[0]][0]
+        here = next((k for k, cs in answers.items() if cs[0].path == card.path), None)
+        first = answers[positions[0]][0]
+        where = f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again "
         if same is not None:
             answers[same].append(card)
-            merged.append(f"{where}(first at line {first.line}); merged into one card")
+            line = answers[same][0].line
+            merged.append(f"{where}(first at line {line}); merged into one card")
         elif restates(card.back, first.back):
             dropped.append(Dropped(card.line, _one_line(card.front), f"restates line {first.line}"))
-        elif card.path != first.path:
+        elif here is None:  # another section, another answer: both stay, told apart
             out[n] = card
             answers[n] = [card]
-        elif (
-            len(joined := f"{_current(out, positions[0]).back}\n\n{card.back}") <= MAX_ANSWER_CHARS
-        ):
-            out[positions[0]] = _current(out, positions[0])._replace(back=joined)
-            merged.append(f"{where}with another answer (first at line {first.line}); merged")
-        else:
-            reason = f"asked at line {first.line} too; the answers together are too long"
-            dropped.append(Dropped(card.line, _one_line(card.front), reason))
-    _name_sections(answers, out)
+        else:  # one section, two answers: one card holding both, if it stays gradeable
+            _join(card, here, answers[here][0].line, out, merged, dropped)
+    return answers
+
+
+def _join(
+    card: Card, at: int, line: int, out: list[Card | None], merged: list[str],
+    dropped: list[Dropped],
+) -> None:  # fmt: skip
+    kept = _current(out, at)
+    joined = f"{kept.back}\n\n{card.back}"
+    if len(joined) <= MAX_ANSWER_CHARS:
+        out[at] = kept._replace(back=joined)
+        merged.append(
+            f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again with another "
+            f"answer (first at line {line}); merged"
+        )
+    else:
+        reason = f"asked at line {line} too; the answers together are too long"
+        dropped.append(Dropped(card.line, _one_line(card.front), reason))
 
 
 def _current(out: list[Card | None], n: int) -> Card:
@@ -136,11 +168,10 @@ def _same_answer(card: Card, other: Card) -> bool:
     return signals.plain_fold(card.back) == signals.plain_fold(other.back)
 
 
-def _name_sections(answers: dict[int, list[Card]], out: list[Card | None]) -> None:
-    """A question asked in several sections names the section(s) each answer is from."""
-    paths = {card.path for cards in answers.values() for card in cards}
-    if len(paths) < 2:
-        return
+def _name_sections(
+    answers: dict[int, list[Card]], paths: frozenset[tuple[str, ...]], out: list[Card | None]
+) -> None:
+    """The question names the section(s) each of its answers is from."""
     lasts = {path[-1] if path else "" for path in paths}
     whole = len(lasts) < len(paths)  # two sections of one name: say the whole path
     for n, cards in answers.items():
