@@ -469,3 +469,8 @@ def test_a_long_opening_paragraph_that_names_the_subject_is_its_definition() -> 
     preface = "I first picked up a guitar at nine, in my uncle's garage, and I still remember "
     personal = parse_text(preface * 6 + "\n\n## Tuning\n\nTurn the pegs.\n", "guitar.md")
     assert [card.front for card in personal.cards] == ["Guitar — Tuning"]
+
+
+def test_an_opening_line_of_marks_or_a_few_words_is_no_definition() -> None:
+    assert parse_text("==========\n", source="s.md").cards == []
+    assert parse_text("Draft, v2 :)\n\n## Moons\n", source="s.md").cards == []
