@@ -3,6 +3,9 @@ and question headings, chat junk, and the facts before the first heading."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from study.notes.card import MAX_ANSWER_CHARS, card_id
 from study.notes.parser import ParsedNote, parse_text
 
@@ -474,3 +477,25 @@ def test_a_long_opening_paragraph_that_names_the_subject_is_its_definition() -> 
 def test_an_opening_line_of_marks_or_a_few_words_is_no_definition() -> None:
     assert parse_text("==========\n", source="s.md").cards == []
     assert parse_text("Draft, v2 :)\n\n## Moons\n", source="s.md").cards == []
+
+
+SHAPES = [
+    "# Title", "## Heading", "### What it is", "## What is a quasar?", "", "", "",
+    "**Label**", "**Question?**", "🔹 Marked title", "1. Numbered title", "2. Is it a question?",
+    "- **Term**: a definition of the term.", "- Term: another definition.", "- Term - dash.",
+    "- Term (a gloss in brackets)", "- Label:", "    - indented definition under it.",
+    "- plain item", "**Term:** text on a line", "**Other:** more text", "To run it:",
+    "```", "run --it", "Or manually", "bash", "CopiarEditar", "Copy code",
+    "With this you can already do it.", "A sentence that ends here. " * 8, "---",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(SHAPES), max_size=40))
+def test_any_mix_of_the_shapes_parses_with_unique_ids_and_gradeable_answers(
+    lines: list[str],
+) -> None:
+    note = parse_text("\n".join(lines), source="mix.md")
+    assert len({card.id for card in note.cards}) == len(note.cards)
+    assert all(len(card.back) <= MAX_ANSWER_CHARS for card in note.cards)
+    assert all(card.front.strip() and card.back.strip() for card in note.cards)
