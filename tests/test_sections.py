@@ -499,3 +499,16 @@ def test_any_mix_of_the_shapes_parses_with_unique_ids_and_gradeable_answers(
     assert len({card.id for card in note.cards}) == len(note.cards)
     assert all(len(card.back) <= MAX_ANSWER_CHARS for card in note.cards)
     assert all(card.front.strip() and card.back.strip() for card in note.cards)
+
+
+def test_a_paragraph_whose_every_line_defines_a_term_is_a_glossary() -> None:
+    text = (
+        "# Orchestra\n\n## Sections\n\nStrings - the largest section\n"
+        "Brass: trumpets, horns and tubas\n\n## Seating\n\nViolins sit left: cellos right.\n"
+    )
+    assert cards(parse_text(text, source="orchestra.md")) == [
+        ("concept", "Sections — Strings", "the largest section"),
+        ("concept", "Sections — Brass", "trumpets, horns and tubas"),
+        # One line alone is a sentence, not a glossary.
+        ("concept", "Orchestra — Seating", "Violins sit left: cellos right."),
+    ]

@@ -199,16 +199,16 @@ def _trailing_label(item: Node) -> str:
 def labelled_lines(node: Node) -> list[tuple[str, str, int]]:
     """(term, definition, line) of each line of a paragraph of `**Term:** definition` lines.
 
-    Only a bold term counts (a plain "word: text" line is as often a sentence), and every
-    line of the paragraph, two or more, must be one.
+    Every line of the paragraph, two or more, must define a term (one "word: text" line is
+    as often a sentence; a run of them is a glossary).
     """
     raw = raw_text(node)
-    if "**" not in raw and "__" not in raw:
+    if "\n" not in raw.strip():
         return []
     lines = raw.strip().split("\n")
     found = []
     for k, line in enumerate(lines):
-        pair = term_of(line) if line.lstrip().startswith(("**", "__")) else None
+        pair = term_of(line.rstrip("\\ "))
         if pair is None:
             return []
         found.append((pair[0], pair[1].rstrip("\\").rstrip(), line_of(node) + k))
