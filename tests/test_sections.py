@@ -512,3 +512,15 @@ def test_a_paragraph_whose_every_line_defines_a_term_is_a_glossary() -> None:
         # One line alone is a sentence, not a glossary.
         ("concept", "Orchestra — Seating", "Violins sit left: cellos right."),
     ]
+
+
+def test_text_after_a_chat_answers_closing_offer_is_no_opening_definition() -> None:
+    text = (
+        "A comet is a small icy body that sheds gas near the Sun.\n\n"
+        "Would you like a diagram of a comet's tail?\n\n"
+        "Claro, aqui está uma explicação mais curta.\n\n## Tails\n\nThey point away from the Sun.\n"
+    )
+    assert cards(parse_text(text, source="comets.md")) == [
+        ("concept", "Comets", "A comet is a small icy body that sheds gas near the Sun."),
+        ("concept", "Comets — Tails", "They point away from the Sun."),
+    ]

@@ -47,6 +47,7 @@ class Section:
     line: int
     aspect: bool = False  # an aspect sub-heading ("What it is") whose whole body is one card
     label: bool = False  # a bold label or numbered title line standing for a sub-heading
+    chat: bool = False  # text after a pasted chat answer's closing offer, before a heading
     blocks: Blocks = field(default_factory=list)
 
 

@@ -35,7 +35,8 @@ def section_cards(section: Section, b: Builder) -> None:
     if not section.path:
         # Before the first heading only the note's opening definition ("A nebula is ...")
         # is asked about: the rest is a preface, a table of contents, a tldr summary.
-        blocks = blocks[:1] if blocks and _opening(blocks[0], b.deck) else []
+        opening = blocks and not section.chat and _opening(blocks[0], b.deck)
+        blocks = blocks[:1] if opening else []
     if not section.aspect:
         blocks = example_cards(
             blocks, section, b, lambda: concept_front(section.path, b.deck, section.label)

@@ -89,7 +89,7 @@ def _sections(top: list[Node]) -> tuple[str, list[Section]]:
                 # The assistant's closing offer or the next answer's model label ends one
                 # pasted answer: headings after it start afresh, not under the last one.
                 stack.clear()
-                current = Section(path=(), line=node.map[0] + 1 if node.map else 1)
+                current = Section(path=(), line=node.map[0] + 1 if node.map else 1, chat=True)
                 sections.append(current)
             current.blocks.append(node)
             continue
