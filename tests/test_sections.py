@@ -524,3 +524,26 @@ def test_text_after_a_chat_answers_closing_offer_is_no_opening_definition() -> N
         ("concept", "Comets", "A comet is a small icy body that sheds gas near the Sun."),
         ("concept", "Comets — Tails", "They point away from the Sun."),
     ]
+
+
+def test_a_definition_too_long_to_grade_is_cut_between_its_sentences() -> None:
+    first = (
+        "the point of an orbit closest to the Sun, where a planet or comet moves fastest "
+        "because the pull of the Sun is strongest there, as Kepler's second law describes "
+        "for equal areas swept in equal times."
+    )
+    second = (
+        "For the Earth it falls in early January, which surprises people in the northern "
+        "hemisphere, whose winter it is: the seasons come from the tilt of the axis, not from "
+        "the distance to the Sun, which changes by only about three per cent over the year."
+    )
+    glossary = f"- **Perihelion**: {first} {second}\n- **Aphelion**: the farthest point.\n"
+    text = f"# Orbits\n\n## Glossary\n\n{glossary}"
+    note = parse_text(text, source="orbits.md")
+    assert cards(note) == [
+        ("summary", "Perihelion (1/2)", first),
+        ("summary", "Perihelion (2/2)", second),
+        ("summary", "Aphelion", "the farthest point."),
+    ]
+    assert note.cards[0].id == card_id("Orbits", "summary", ("Glossary",), "Perihelion")
+    assert [card.line for card in note.cards] == [5, 5, 6]

@@ -138,7 +138,7 @@ def _list_pieces(
         term = pair[0] if pair else _first_line(item)
         sub = f"{topic} — {term}" if pair else term
         if pair and not big:
-            pieces.append(Piece(term, sub, pair[1], line_of(item)))
+            pieces.extend(definition_pieces(term, sub, pair[1], line_of(item)))
             continue
         own = term_of(raw_text(item.children[0])) if pair else None
         intro = (own[1], line_of(item)) if own and own[1] else None
@@ -251,6 +251,12 @@ def _item_source(item: Node, b: Builder) -> str:
 
 def _unnumbered(text: str) -> str:
     return nt.tidy(re.sub(r"^\s*(?:\d+[.)]|[-*+])\s+", "", text, count=1))
+
+
+def definition_pieces(term: str, front: str, definition: str, line: int) -> list[Piece]:
+    """A term's card, or its parts cut between sentences when the definition is too long."""
+    parts = _packed(_sentences(definition, line), front)
+    return [piece._replace(key=f"{term}\x1f{piece.key}" if piece.key else term) for piece in parts]
 
 
 def _sentences(text: str, line: int) -> list[tuple[str, int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.bodies import split_body, term_of
+from study.notes.bodies import definition_pieces, split_body, term_of
 from study.notes.builder import (
     LISTS,
     Blocks,
@@ -75,7 +75,8 @@ def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
             continue
         for item, pair in zip(items, pairs, strict=True):
             term, definition = pair or ("", "")
-            b.add("summary", section.path, term, term, definition, line_of(item))
+            for piece in definition_pieces(term, term, definition, line_of(item)):
+                b.add("summary", section.path, piece.key, piece.front, piece.back, piece.line)
     return rest
 
 
