@@ -443,10 +443,31 @@ def test_a_language_caption_above_a_fence_and_a_step_label_are_not_answers() -> 
     note = parse_text(GUITAR, source="guitar.md")
     assert cards(note)[2:] == [
         ("example", "tune --string 6 --to E2", "This tunes the low string to E."),
-        # The step label names nothing the next sentence does not say better.
-        ("example", "tune --manual", "Then turn each peg until the needle is centred."),
+        # The sentence after the code names nothing in it and does not point back at it:
+        # it is the next step, not an explanation; the step label asks for the code.
+        ("code", "Tuning — Or manually", "```\ntune --manual\n```"),
+        ("concept", "Guitar — Tuning", "Then turn each peg until the needle is centred."),
         # A bold step label with nothing after the code: the label asks for the code.
         ("code", "Strings — Change the strings", "```\nrestring --gauge 10\n```"),
+    ]
+
+
+def test_code_pairs_with_a_paragraph_that_names_it_or_points_back_only() -> None:
+    text = (
+        "# Boulangerie\n\n## Pétrir\n\n```\npetrin --vitesse 2\n```\n\n"
+        "Ce réglage évite de chauffer la pâte.\n\n```\nfour --chaleur 250\n```\n\n"
+        "Le four monte en vingt minutes.\n\n```\nminuteur 45\n```\n\n"
+        "Le pain se conserve trois jours.\n"
+    )
+    assert cards(parse_text(text, source="pain.md")) == [
+        ("example", "petrin --vitesse 2", "Ce réglage évite de chauffer la pâte."),
+        ("example", "four --chaleur 250", "Le four monte en vingt minutes."),
+        # An unrelated paragraph after code stays the section's own; the code joins it.
+        (
+            "concept",
+            "Boulangerie — Pétrir",
+            "```\nminuteur 45\n```\n\nLe pain se conserve trois jours.",
+        ),
     ]
 
 
@@ -454,7 +475,7 @@ def test_a_long_opening_paragraph_that_names_the_subject_is_its_definition() -> 
     note = parse_text(GUITAR, source="guitar.md")
     first = note.cards[0]
     assert (first.kind, first.front, first.line) == ("concept", "Guitar (1/2)", 1)
-    assert [len(card.back) <= MAX_ANSWER_CHARS for card in note.cards] == [True] * 5
+    assert [len(card.back) <= MAX_ANSWER_CHARS for card in note.cards] == [True] * 6
     assert first.back == (
         "A guitar tuner is a device that shows how far each string is from its target pitch. "
         "Most clip-on guitar tuners read the vibration of the headstock, so they work in a "

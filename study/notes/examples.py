@@ -10,6 +10,7 @@ becomes a heading -> code card.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from study.notes import notetext as nt
@@ -17,6 +18,14 @@ from study.notes.blocks import Node, code_node
 from study.notes.builder import CODE, Blocks, Builder, Section, line_of, raw_text
 from study.notes.labels import bold_label, lead_in
 
+# Names in code and prose: words of three letters or more, with the marks names carry.
+_WORD = re.compile(r"[^\W\d_][\w.\-/]{2,}")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+# How a sentence after code points back at it, in the languages of the notes.
+_POINTING_BACK = frozenset(
+    {"this", "these", "that", "here", "it", "isso", "isto", "esse", "este", "esta", "esto",
+     "eso", "aqui", "ceci", "cela", "ici", "cette", "ce", "il", "elle"}
+)  # fmt: skip
 # A lead-in this short names a step ("Para Windows:", "Add the key with:") rather than
 # saying what the code does.
 _LABEL_WORDS = 4
@@ -44,7 +53,7 @@ def example_cards(blocks: Blocks, section: Section, b: Builder, front: Callable[
             rest.pop()
             back = b.source_of(prev).rstrip(":").rstrip()
             b.add("example", section.path, code, code, back, line_of(node))
-        elif nxt is not None and not lead_in(nxt) and not step_label(nxt):
+        elif nxt is not None and _explains(nxt, code):
             if label:
                 rest.pop()  # the step's name says less than the sentence explaining it
             b.add("example", section.path, code, code, b.source_of(nxt), line_of(node))
@@ -99,6 +108,18 @@ def _language_before_code(raw: str, after: Blocks) -> bool:
         return False
     nxt = after[0]
     return nxt.type in CODE or nt.copy_buttons(raw_text(nxt)) is not None
+
+
+def _explains(node: Node, code: str) -> bool:
+    """Whether a paragraph right after code explains it: it names something the code holds
+    (`mydata`, python, the command) or points back at it ("This ...", "Isso ...")."""
+    if lead_in(node) or step_label(node):
+        return False
+    text = nt.fold(raw_text(node))
+    first = _FIRST_WORD.match(text)
+    if first and first.group() in _POINTING_BACK:
+        return True
+    return not set(_WORD.findall(text)).isdisjoint(_WORD.findall(nt.fold(code)))
 
 
 def step_label(node: Node) -> str:
