@@ -1,10 +1,13 @@
 """Long section bodies -> atomic cards, cut along the body's own structure.
 
 A section body short enough to grade stays one card. A longer one is cut where the note
-itself is cut: each labelled list item (`**Term**: ...`, `Term: ...`, `Term - ...`, or a
-`Term:` line with its definition indented under it) is a card of its own, a numbered
-procedure too long for one card gives one card per step, and what is left (the leading
-definition, short lists, paragraphs) is packed in order into cards under the limit.
+itself is cut: each labelled list item (`**Term**: ...`, `Term: ...`, `Term - ...`,
+`Term (...)`, or a `Term:` line with its definition indented under it) and each line of a
+paragraph of such lines is a card of its own, a bold label lazily joined to the item above
+heads the items after it, a numbered procedure too long for one card gives one card per
+step, and what is left (the leading definition, short lists, paragraphs cut between
+sentences) is packed in order into cards under the limit. Every part has a key of its own
+(the term, `step N`, `part N`), so the body's own card keeps its id when the body is cut.
 """
 
 from __future__ import annotations
@@ -86,10 +89,11 @@ def split_body(
     """The cards of a body under `front`: one if it is short enough to grade, else its parts.
 
     `topic` names what the body is about (the heading): a labelled item's card asks
-    "<topic> — <term>". With `apart`, a list of two or more labelled items gives its items
-    apart even in a short body: its heading gathers separate things ("Key terms", "States"),
-    not aspects of one. `intro` is text that comes before the blocks (a term's definition
-    on its own line, above the list under it).
+    "<topic> — <term>". With `apart`, labelled items (a list at least half labelled, bold
+    labels, a paragraph of term lines) are cards of their own even in a short body: its
+    heading gathers separate things ("Key terms", "States"), not aspects of one.
+    `intro` is text that comes before the blocks (a term's definition on its own line,
+    above the list under it).
     """
     flow: list[tuple[str, int]] = [intro] if intro else []  # packed into the body's own cards
     body = "\n\n".join([*(text for text, _ in flow), *(b.source_of(node) for node in blocks)])
