@@ -568,3 +568,20 @@ def test_a_definition_too_long_to_grade_is_cut_between_its_sentences() -> None:
     ]
     assert note.cards[0].id == card_id("Orbits", "summary", ("Glossary",), "Perihelion")
     assert [card.line for card in note.cards] == [5, 5, 6]
+
+
+def test_a_heading_that_is_only_a_lead_in_and_its_glossary_is_asked_whole_too() -> None:
+    text = (
+        "# Guitarra\n\n## Partes\n\nSe compone de:\n\n- **Mástil**: sostiene los trastes.\n"
+        "- **Caja**: amplifica el sonido.\n"
+    )
+    assert cards(parse_text(text, source="guitarra.md")) == [
+        ("summary", "Mástil", "sostiene los trastes."),
+        ("summary", "Caja", "amplifica el sonido."),
+        (
+            "concept",
+            "Guitarra — Partes",
+            "Se compone de:\n\n- **Mástil**: sostiene los trastes.\n- **Caja**: amplifica el "
+            "sonido.",
+        ),
+    ]

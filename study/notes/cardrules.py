@@ -41,7 +41,13 @@ def section_cards(section: Section, b: Builder) -> None:
         blocks = example_cards(
             blocks, section, b, lambda: concept_front(section.path, b.deck, section.label)
         )
-        blocks = _summaries(blocks, section, b)
+        # "A table is made of:" and a glossary list, alone under a heading, is also the
+        # heading's answer: the list is what the heading consists of.
+        enumeration = len(blocks) == 2 and lead_in(blocks[0]) and blocks[1].type in LISTS
+        rest = _summaries(blocks, section, b)
+        if enumeration and rest == blocks[:1]:  # the list became summaries
+            _whole(blocks, section, b)
+        blocks = rest
     _concept(blocks, section, b)
 
 
@@ -96,6 +102,13 @@ def concept_front(path: tuple[str, ...], deck: str, label: bool = False) -> str:
     if set(nt.fold(deck).split()) <= set(nt.fold(path[0]).split()):
         return path[0]
     return f"{deck} — {path[0]}"
+
+
+def _whole(blocks: Blocks, section: Section, b: Builder) -> None:
+    body = "\n\n".join(b.source_of(node) for node in blocks)
+    if len(body) <= MAX_ANSWER_CHARS:
+        front = concept_front(section.path, b.deck, section.label)
+        b.add("concept", section.path, "", front, body, section.line)
 
 
 def _concept(blocks: Blocks, section: Section, b: Builder) -> None:
