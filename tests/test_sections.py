@@ -585,3 +585,17 @@ def test_a_heading_that_is_only_a_lead_in_and_its_glossary_is_asked_whole_too() 
             "sonido.",
         ),
     ]
+
+
+def test_an_inline_command_between_copy_buttons_loses_its_backticks() -> None:
+    text = (
+        "# Masa madre\n\n## Alimentar\n\nPara alimentar la masa madre cada mañana:\n\n"
+        "bash\nCopy code\n`masa alimentar --proporcion 1:1:1`\n"
+    )
+    assert cards(parse_text(text, source="masa.md")) == [
+        (
+            "example",
+            "masa alimentar --proporcion 1:1:1",
+            "Para alimentar la masa madre cada mañana",
+        ),
+    ]

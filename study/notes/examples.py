@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node, code_node
-from study.notes.builder import CODE, Blocks, Builder, Section, line_of, raw_text
+from study.notes.builder import CODE, Blocks, Builder, Section, code_only, line_of, raw_text
 from study.notes.labels import bold_label, lead_in
 
 # Names in code and prose: words of three letters or more, with the marks names carry.
@@ -98,7 +98,8 @@ def unfenced_code(blocks: Blocks) -> Blocks:
             out.append(node)
             continue
         if code.strip():
-            out.append(code_node(node, code, language))
+            # An inline command (`ping -c 4 host`) is the command without its backticks.
+            out.append(code_node(node, code_only(code) or code, language))
             language = None
     return out
 
