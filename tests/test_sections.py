@@ -7,12 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from study.notes.card import MAX_ANSWER_CHARS, card_id
-from study.notes.parser import ParsedNote, parse_text
-
-
-def cards(note: ParsedNote) -> list[tuple[str, str, str]]:
-    return [(card.kind, card.front, card.back) for card in note.cards]
-
+from study.notes.parser import parse_text
+from tests.support import triples
 
 # --- long bodies ---------------------------------------------------------------------------
 
@@ -57,7 +53,7 @@ the night air.
 
 def test_long_body_splits_into_definition_and_one_card_per_labelled_item() -> None:
     note = parse_text(ASTRONOMY, source="astronomy.md")
-    assert cards(note)[1:6] == [
+    assert triples(note)[1:6] == [
         (
             "concept",
             "Astronomy — Stars",
@@ -96,7 +92,7 @@ def test_long_body_splits_into_definition_and_one_card_per_labelled_item() -> No
 
 def test_long_procedure_gives_one_card_per_step_and_a_short_one_stays_whole() -> None:
     note = parse_text(ASTRONOMY, source="astronomy.md")
-    assert cards(note)[6:] == [
+    assert triples(note)[6:] == [
         (
             "concept",
             "Step 1 of Observing a planet",
@@ -165,7 +161,7 @@ aujourd'hui pour apprendre à écrire à plusieurs voix.
 def test_numbered_title_lines_are_questions_and_a_long_paragraph_is_cut_between_sentences() -> None:
     note = parse_text(MUSIC, source="musique.md")
     assert note.deck == "Théorie musicale"
-    assert cards(note) == [
+    assert triples(note) == [
         (
             "concept",
             "Théorie musicale — Qu'est-ce qu'une gamme",
@@ -259,7 +255,7 @@ Con esto ya puedes hornear tu primer pan.
 
 def test_question_headings_bold_labels_and_a_catch_all_list() -> None:
     note = parse_text(COOKING, source="cocina.md")
-    assert cards(note)[:6] == [
+    assert triples(note)[:6] == [
         (
             "concept",
             "¿Qué es un sofrito?",
@@ -286,7 +282,7 @@ def test_question_headings_bold_labels_and_a_catch_all_list() -> None:
 
 def test_code_pairs_with_its_lead_in_and_a_step_label_names_a_code_card() -> None:
     note = parse_text(COOKING, source="cocina.md")
-    assert cards(note)[6:9] == [
+    assert triples(note)[6:9] == [
         ("example", "horno --precalentar 200", "Para precalentar el horno a 200 grados, ejecuta"),
         ("code", "Horno — O manualmente", "```\ngira el mando a 200\n```"),
         # The lead-in won the code; the paragraph after it is the section's own fact.
@@ -296,7 +292,7 @@ def test_code_pairs_with_its_lead_in_and_a_step_label_names_a_code_card() -> Non
 
 def test_chat_copy_buttons_around_an_unfenced_command_and_the_send_off_are_not_answers() -> None:
     note = parse_text(COOKING, source="cocina.md")
-    assert cards(note)[9:] == [
+    assert triples(note)[9:] == [
         ("example", "timer 60m", "Para poner un temporizador de una hora"),
     ]
     for card in note.cards:
@@ -306,7 +302,7 @@ def test_chat_copy_buttons_around_an_unfenced_command_and_the_send_off_are_not_a
 
 def test_opening_definition_before_the_first_heading_is_asked_about_the_subject() -> None:
     note = parse_text(ASTRONOMY, source="astronomy.md")
-    assert cards(note)[0] == (
+    assert triples(note)[0] == (
         "concept",
         "Astronomy",
         "A nebula is a giant cloud of dust and gas in space.",
@@ -359,7 +355,7 @@ Antecipa a capacidade plena, por concessão dos pais ou por casamento.
 
 def test_labelled_lines_glossary_items_and_a_label_joined_to_the_item_above() -> None:
     note = parse_text(LAW, source="direito.md")
-    assert cards(note) == [
+    assert triples(note) == [
         (
             "concept",
             "Direito civil",
@@ -441,7 +437,7 @@ restring --gauge 10
 
 def test_a_language_caption_above_a_fence_and_a_step_label_are_not_answers() -> None:
     note = parse_text(GUITAR, source="guitar.md")
-    assert cards(note)[2:] == [
+    assert triples(note)[2:] == [
         ("example", "tune --string 6 --to E2", "This tunes the low string to E."),
         # The sentence after the code names nothing in it and does not point back at it:
         # it is the next step, not an explanation; the step label asks for the code.
@@ -459,7 +455,7 @@ def test_code_pairs_with_a_paragraph_that_names_it_or_points_back_only() -> None
         "Le four monte en vingt minutes.\n\n```\nminuteur 45\n```\n\n"
         "Le pain se conserve trois jours.\n"
     )
-    assert cards(parse_text(text, source="pain.md")) == [
+    assert triples(parse_text(text, source="pain.md")) == [
         ("example", "petrin --vitesse 2", "Ce réglage évite de chauffer la pâte."),
         ("example", "four --chaleur 250", "Le four monte en vingt minutes."),
         # An unrelated paragraph after code stays the section's own; the code joins it.
@@ -527,7 +523,7 @@ def test_a_paragraph_whose_every_line_defines_a_term_is_a_glossary() -> None:
         "# Orchestra\n\n## Sections\n\nStrings - the largest section\n"
         "Brass: trumpets, horns and tubas\n\n## Seating\n\nViolins sit left: cellos right.\n"
     )
-    assert cards(parse_text(text, source="orchestra.md")) == [
+    assert triples(parse_text(text, source="orchestra.md")) == [
         ("concept", "Sections — Strings", "the largest section"),
         ("concept", "Sections — Brass", "trumpets, horns and tubas"),
         # One line alone is a sentence, not a glossary.
@@ -541,7 +537,7 @@ def test_text_after_a_chat_answers_closing_offer_is_no_opening_definition() -> N
         "Would you like a diagram of a comet's tail?\n\n"
         "Claro, aqui está uma explicação mais curta.\n\n## Tails\n\nThey point away from the Sun.\n"
     )
-    assert cards(parse_text(text, source="comets.md")) == [
+    assert triples(parse_text(text, source="comets.md")) == [
         ("concept", "Comets", "A comet is a small icy body that sheds gas near the Sun."),
         ("concept", "Comets — Tails", "They point away from the Sun."),
     ]
@@ -561,7 +557,7 @@ def test_a_definition_too_long_to_grade_is_cut_between_its_sentences() -> None:
     glossary = f"- **Perihelion**: {first} {second}\n- **Aphelion**: the farthest point.\n"
     text = f"# Orbits\n\n## Glossary\n\n{glossary}"
     note = parse_text(text, source="orbits.md")
-    assert cards(note) == [
+    assert triples(note) == [
         ("summary", "Perihelion (1/2)", first),
         ("summary", "Perihelion (2/2)", second),
         ("summary", "Aphelion", "the farthest point."),
@@ -575,7 +571,7 @@ def test_a_heading_that_is_only_a_lead_in_and_its_glossary_is_asked_whole_too() 
         "# Guitarra\n\n## Partes\n\nSe compone de:\n\n- **Mástil**: sostiene los trastes.\n"
         "- **Caja**: amplifica el sonido.\n"
     )
-    assert cards(parse_text(text, source="guitarra.md")) == [
+    assert triples(parse_text(text, source="guitarra.md")) == [
         ("summary", "Mástil", "sostiene los trastes."),
         ("summary", "Caja", "amplifica el sonido."),
         (
@@ -592,7 +588,7 @@ def test_an_inline_command_between_copy_buttons_loses_its_backticks() -> None:
         "# Masa madre\n\n## Alimentar\n\nPara alimentar la masa madre cada mañana:\n\n"
         "bash\nCopy code\n`masa alimentar --proporcion 1:1:1`\n"
     )
-    assert cards(parse_text(text, source="masa.md")) == [
+    assert triples(parse_text(text, source="masa.md")) == [
         (
             "example",
             "masa alimentar --proporcion 1:1:1",
