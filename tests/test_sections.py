@@ -595,3 +595,14 @@ def test_an_inline_command_between_copy_buttons_loses_its_backticks() -> None:
             "Para alimentar la masa madre cada mañana",
         ),
     ]
+
+
+def test_a_sentence_in_bold_is_content_not_a_label() -> None:
+    text = "# Kiln\n\n## Firing\n\n**Never open the kiln above 200 °C.**\n\nLet it cool.\n"
+    assert triples(parse_text(text, source="kiln.md")) == [
+        (
+            "concept",
+            "Kiln — Firing",
+            "**Never open the kiln above 200 °C.**\n\nLet it cool.",
+        ),
+    ]

@@ -1,9 +1,11 @@
-"""Blocks that act as headings though they are not: bold labels and numbered title lines.
+"""Blocks that act as headings though they are not: bold labels and title lines.
 
 Many notes mark their sub-topics without Markdown headings: a paragraph that is only a bold
-label (`**Architecture**`, `**What is a deadlock?**`, `**Continuous delivery (CD):**`), or a
-numbered line standing alone as a title or a question ("2. What was the Renaissance")
-followed by its answer. Both are read as one more level of heading, by their shape alone.
+label (`**Architecture**`, `**What is a deadlock?**`, `**Continuous delivery (CD):**`), a
+short line marked by a symbol ("🔹 Referential integrity"), or a numbered line standing
+alone as a title or a question ("2. What was the Renaissance") followed by its answer. All
+are read as one more level of heading, by their shape alone. Lead-ins (a paragraph ending
+with ":") are judged here too: they introduce what follows them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ _BOLD_LABEL = re.compile(r"(\*\*|__)(?P<label>[^*_\n]{1,120}?)\1\s*:?")
 _MAX_LABEL_WORDS = 12
 # A title line does not end as a sentence or a lead-in does.
 _SENTENCE_ENDS = (".", ":", ";", ",", "!")
+_CLAUSE_ENDS = (".", ";", ",", "!")  # a bold label may end with a colon, not these
 
 
 def block_labels(node: Node, after: Node | None) -> list[str]:
@@ -42,8 +45,8 @@ def block_labels(node: Node, after: Node | None) -> list[str]:
 def bold_label(raw: str) -> str:
     """The label of a paragraph that is only a bold label (`**Architecture:**`), else ""."""
     match = _BOLD_LABEL.fullmatch(raw.strip())
-    if match is None:
-        return ""
+    if match is None or match.group("label").rstrip().endswith(_CLAUSE_ENDS):
+        return ""  # "**Never run it as root.**" is a sentence in bold: content, not a label
     return _title(match.group("label"))
 
 
