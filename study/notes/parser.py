@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from study.notes import hashcards, optout
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
 from study.notes.builder import Builder, Dropped, Section, kept, line_of
@@ -44,10 +45,11 @@ class ParsedNote:
 def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     """The cards of one note. `source` is recorded on each card and names the deck last.
 
-    The deck is `deck` if given, else the front matter's `deck:`, else the note's H1, else
-    the file name ("docker.md" -> "Docker").
+    The deck is `deck` if given, else the front matter's `deck:` (or hashcards' TOML
+    `name = "..."`), else the note's H1, else the file name ("docker.md" -> "Docker").
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, drilled = hashcards.extract(text)  # Q:/A: and C: cards; their lines blanked
     top, texts = parse_blocks(text)
     demote_command_headings(top)
     meta = _front_matter(top)
@@ -55,14 +57,17 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     prose = _prose(texts)
     tags = _unique([*_meta_tags(meta), *(tag for run in prose for tag in nt.tags_in(run))])
     related = _unique(nt.wikilinks("\n".join(prose)))
-    deck = deck or _meta_str(meta, "deck") or title or _deck_from_file(source)
+    deck = deck or _meta_str(meta, "deck") or hashcards.deck_name(top) or title
+    deck = deck or _deck_from_file(source)
     builder = Builder(deck=deck, source=source, tags=tags, related=related, lines=text.split("\n"))
-    for section in sections:
+    kept = [] if optout.note_left_out(meta) else optout.kept_sections(sections)
+    for section in kept:
         section_cards(section, builder)
+    hashcards.add_cards(drilled, sections, kept, builder)
     pruned = prune(builder.cards())
     return ParsedNote(
         deck=deck, cards=pruned.cards, tags=tags, merged=[*builder.merged, *pruned.merged],
-        related=related, dropped=pruned.dropped,
+        related=related, dropped=[*builder.dropped, *pruned.dropped],
     )  # fmt: skip
 
 
