@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.notes import check
+from study.notes.builder import Dropped
 from study.notes.card import Card
-from study.notes.parser import Dropped, ParsedNote
+from study.notes.parser import ParsedNote
 
 runner = CliRunner()
 
@@ -199,3 +200,31 @@ def test_a_dropped_item_covers_its_sub_items_and_an_image_alone_is_not_content(
         f'{note}:3: line made no card: "Otro punto"',
         "1 note checked: 2 findings in 1",
     ]
+
+
+def test_what_the_user_left_out_of_cards_is_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "borrador.md").write_text(
+        "---\nstudy: false\n---\n# Borrador\n\nUna idea a medias.\n", encoding="utf-8"
+    )
+    (tmp_path / "shell.md").write_text(
+        "# Shell\n\n## Comandos\n\n- `ls`: lista archivos\n\n## Notas\n"
+        "<!-- study: skip -->\n\nUna idea a medias.\n\n### Más\n\nOtra idea.\n\n"
+        "## Otros\n\n- `pwd`: muestra la carpeta\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["2 notes checked: no findings"]
+
+
+def test_explicit_cards_hold_their_lines(tmp_path: Path) -> None:
+    note = tmp_path / "espacio.md"
+    note.write_text(
+        "# Espacio\n\nCapital de Francia::París\n\n¿Qué es una nebulosa?\n?\nUna nube de gas.\n\n"
+        "Q: ¿Qué es un año luz?\nA: La distancia que recorre la luz\nen un año.\n\n"
+        "C: El [Sol] es una estrella [de tipo G].\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["1 note checked: no findings"]

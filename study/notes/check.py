@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from study.errors import StudyError
+from study.notes import hashcards
 from study.notes import notetext as nt
 from study.notes.blocks import Node, parse_blocks
 from study.notes.builder import LISTS, kept
@@ -85,8 +86,10 @@ def check_text(text: str, source: str) -> list[Finding]:
     """The findings of one note, in line order."""
     note = parse_text(text, source=source)
     findings = [*_card_findings(note.cards), *_rule_findings(note, source)]
-    # What a rule dropped on purpose is reported once, with the rule's reason.
-    findings += _unheld_lines(text, note.cards, {item.line for item in note.dropped})
+    # What a rule dropped is reported once, with its reason; what the user left out, never.
+    dropped = {item.line for item in note.dropped}
+    left_out = {n for first, last in note.left_out for n in range(first, last + 1)}
+    findings += _unheld_lines(text, note.cards, dropped, left_out)
     return sorted(set(findings))
 
 
@@ -112,10 +115,12 @@ def _rule_findings(note: ParsedNote, source: str) -> Iterator[Finding]:
     for item in note.dropped:
         yield Finding(item.line, f"no card for {_quote(item.text)}: {item.reason}")
     prefix = f"{source}:"
-    for message in note.merged:
+    for message in note.merged:  # "source:line: what", as `study cards` prints them
         line, _, what = message.removeprefix(prefix).partition(": ")
         if message.startswith(prefix) and line.isdigit():
             yield Finding(int(line), what)
+        else:
+            yield Finding(1, message)
 
 
 class _Line(NamedTuple):
@@ -128,19 +133,24 @@ class _Line(NamedTuple):
     units: tuple[tuple[int, int], ...]
 
 
-def _unheld_lines(text: str, cards: list[Card], dropped: set[int]) -> Iterator[Finding]:
+def _unheld_lines(
+    text: str, cards: list[Card], dropped: set[int], left_out: set[int]
+) -> Iterator[Finding]:
     """Runs of content lines no card holds, one finding per run within a block.
 
-    A list item or block holding a line a rule dropped (and said why) is not reported again.
+    A list item or block holding a line a rule dropped (and said why) is not reported again;
+    lines the user left out of cards are not reported at all.
     """
     held = _CardWords(cards)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    top, _ = parse_blocks("\n".join(lines))
-    settings = _toml_front_matter(lines)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, _ = hashcards.extract(text)  # hashcards' Q:/A:/C: lines are cards by their syntax
+    lines = text.split("\n")
+    top, _ = parse_blocks(text)
+    skipped = _toml_front_matter(lines) | left_out
     content = (
         line
         for line in _content_lines(top, lines)
-        if line.number not in settings
+        if line.number not in skipped
         and not any(first <= drop <= last for first, last in line.units for drop in dropped)
     )
     for run in _runs(content, held):

@@ -40,6 +40,8 @@ class ParsedNote:
     merged: list[str] = field(default_factory=list)
     related: tuple[str, ...] = ()
     dropped: list[Dropped] = field(default_factory=list)
+    # (first, last) 1-based lines the user left out (`study: false`, `<!-- study: skip -->`)
+    left_out: list[tuple[int, int]] = field(default_factory=list)
 
 
 def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
@@ -68,6 +70,7 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     return ParsedNote(
         deck=deck, cards=pruned.cards, tags=tags, merged=[*builder.merged, *pruned.merged],
         related=related, dropped=[*builder.dropped, *pruned.dropped],
+        left_out=optout.left_out_lines(sections, kept),
     )  # fmt: skip
 
 
