@@ -124,3 +124,31 @@ def test_prose_is_not_a_command_line() -> None:
             "C major -> A minor is the relative step.\n\n`440 Hz` is the A above middle C.",
         )
     ]
+
+
+def test_unspaced_arrows_and_rule_lines_in_a_paragraph_of_word_pairs() -> None:
+    note = parse_text(
+        "# Coreano\n\n## Negação\n\n먹다→안 먹다\n가다→안 가다\nーーーーー\n보다→안 보다\n",
+        source="coreano.md",
+    )
+    assert triples(note) == [
+        ("summary", "먹다", "안 먹다"),
+        ("summary", "가다", "안 가다"),
+        ("summary", "보다", "안 보다"),
+    ]
+    assert [card.line for card in note.cards] == [5, 6, 8]
+
+
+def test_a_callout_of_pairs_gives_a_card_a_line_under_its_title() -> None:
+    note = parse_text(
+        "# Italiano\n\n## Plurali\n\n> [!list] Irregolari\n> Uomo -> uomini\n> Uovo -> uova\n\n"
+        "> [!tip] Cane -> cani\n",
+        source="italiano.md",
+    )
+    assert triples(note) == [("summary", "Uomo", "uomini"), ("summary", "Uovo", "uova")]
+    assert [card.line for card in note.cards] == [6, 7]
+    # The second callout is one pair in its title, not a list of pairs: left to the section,
+    # whose card it then is alone, beside the pairs' cards.
+    assert [(item.text, item.reason) for item in note.dropped] == [
+        ("Italiano — Plurali", "the answer is only a callout left beside its section's cards")
+    ]

@@ -722,7 +722,7 @@ def test_command_described_in_the_item_before_its_code() -> None:
 
 def test_headings_after_a_chat_break_start_afresh() -> None:
     note = parse_text(
-        "## Summary\n\n- **A** = a\n\nWould you like more?\n\n### Commands\n\n- `ls` - list\n",
+        "## Summary\n\n- **A** = first\n\nWould you like more?\n\n### Commands\n\n- `ls` - list\n",
         source="x.md",
     )
     assert [card.path for card in note.cards] == [("Summary",), ("Commands",), ("Commands",)]

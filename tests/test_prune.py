@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from study.notes import signals
 from study.notes.builder import Dropped
 from study.notes.card import MAX_ANSWER_CHARS, Card, card_id
 from study.notes.parser import parse_text
@@ -199,3 +203,29 @@ def test_a_third_answer_joins_the_one_from_its_own_section() -> None:
     assert pruned.merged == [
         "deck.md:11: “Boiling point” is asked again with another answer (first at line 9); merged"
     ]
+
+
+_WORDS = st.sampled_from(["Io", "io", "Mars", "**Mars**", "7", "✅", "the red planet", "", "a b"])
+_CARDS = st.lists(
+    st.tuples(
+        st.lists(_WORDS, min_size=1, max_size=3).map(" ".join),
+        st.lists(_WORDS, min_size=1, max_size=3).map(" ".join),
+        st.sampled_from([(), ("Moons",), ("Moons", "Sizes"), ("Sizes",), ("Io",)]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CARDS)
+@example([("Io", "Mars", ()), ("Io", "Io Io", ("Io",)), ("Io Io", "Io", ())])  # "Io (Io)"
+@example([("Mars Io", "Mars", ()), ("Mars Io", "Io", ())])  # joined: "Mars\n\nIo"
+def test_what_prune_keeps_asks_each_question_once_and_shows_no_junk(
+    made: list[tuple[str, str, tuple[str, ...]]],
+) -> None:
+    given_cards = [_card(front, back, n + 1, path) for n, (front, back, path) in enumerate(made)]
+    pruned = prune([card for card in given_cards if card.front.strip() and card.back.strip()])
+    assert signals.repeats(pruned.cards) == []
+    assert [card for card in pruned.cards if signals.card_signals(card)] == []
+    kept_ids = [card.id for card in pruned.cards]
+    assert set(kept_ids) <= {card.id for card in given_cards}

@@ -203,3 +203,19 @@ def test_a_cell_naming_two_commands_asks_for_both() -> None:
         ("command", "ZZ", "saves and closes"),
         ("command-reverse", "saves and closes", "ZZ"),
     ]
+
+
+def test_a_command_column_keys_the_rows_over_a_first_column_of_step_numbers() -> None:
+    note = parse_text(
+        "# Rust\n\n## Proyecto nuevo\n\n| Paso | Comando | Descripción |\n|---|---|---|\n"
+        "| 1 | `cargo new demo` | Crea el proyecto |\n| 2 | `cargo run` | Compila y ejecuta |\n",
+        source="rust.md",
+    )
+    assert triples(note) == [
+        ("table", "cargo new demo — Paso", "1"),
+        ("command", "cargo new demo", "Crea el proyecto"),
+        ("command-reverse", "Crea el proyecto", "cargo new demo"),
+        ("table", "cargo run — Paso", "2"),
+        ("command", "cargo run", "Compila y ejecuta"),
+        ("command-reverse", "Compila y ejecuta", "cargo run"),
+    ]

@@ -1,8 +1,9 @@
 """What every card rule works with: a section's blocks, and the Builder that collects cards.
 
-The Builder gives every card its id through `study.notes.card.card_id` and merges a command
-listed twice into one card. The rules themselves live in `cardrules` (their order), `tables`,
-`commands` and `explicit`.
+The Builder gives every card its id through `study.notes.card.card_id`, merges a command
+listed twice into one card and collects what a rule chose not to card (`Dropped`). The rules
+themselves live in `cardrules` (their order), `tables`, `commands` and `explicit`; `prune`
+is the last pass over the cards they made.
 """
 
 from __future__ import annotations

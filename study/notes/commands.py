@@ -22,8 +22,11 @@ from study.notes.builder import (
 
 # What parts a command from its description on a plain line: `cmd` - what, `cmd`: what.
 _AFTER_CODE = re.compile(r"[ \t]*(?:->|→|=>|:|—|–|-)[ \t]+")
-# Without a code span only an arrow does: "ls -> lists files" ("a - b" and "a: b" are prose).
-_ARROW = re.compile(r"[ \t]+(?:->|→|=>)[ \t]+")
+# Without a code span only an arrow does: "ls -> lists files" ("a - b" and "a: b" are prose);
+# "→" even unspaced ("食べる→食べない"), "->" only between spaces (`a->b` is code).
+_ARROW = re.compile(r"[ \t]+(?:->|=>)[ \t]+|[ \t]*→[ \t]*")
+# A callout's first line, "[!list] Title": the title leads in, the lines under it pair up.
+_CALLOUT_TITLE = re.compile(r"\A\[![^\]\n]+\][-+]?[^\n]*?(\n|\Z)")
 # A key written like a command: a lowercase word, a <placeholder>, a path or an option.
 _COMMAND_LIKE = re.compile(r"[a-z<.~/:\-\[]")
 _MAX_KEY = 60
@@ -41,7 +44,7 @@ def command_cards(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     i = 0
     while i < len(blocks):
         node = blocks[i]
-        if node.type == "paragraph" and _plain_lines(node, section, b):
+        if _plain_lines(node, section, b):
             i += 1
             continue
         if node.type not in LISTS:
@@ -148,8 +151,16 @@ def demote_command_headings(top: Blocks) -> None:
 
 
 def _plain_lines(node: Node, section: Section, b: Builder) -> bool:
-    """A paragraph whose every line pairs a command with what it does: a card per line."""
-    pairs = line_pairs(raw_text(node))
+    """A paragraph (or a quote or callout holding one) whose every line pairs a command with
+    what it does, or a word with its counterpart: a card per line."""
+    if node.type == "blockquote" and len(node.children) == 1:
+        node = node.children[0]
+        text = _CALLOUT_TITLE.sub(lambda m: "\n" if m.group(1) else "", raw_text(node), count=1)
+    elif node.type == "paragraph":
+        text = raw_text(node)
+    else:
+        return False
+    pairs = line_pairs(text)
     if not pairs:
         return False
     commands = sum(1 for pair in pairs if _command_like(pair))
@@ -168,13 +179,19 @@ def line_pairs(text: str) -> list[Pair]:
     pairs = []
     for offset, line in enumerate(lines):
         pair = _line_pair(line, offset)
-        if pair is None and not (offset == 0 and line.endswith(":") and len(lines) > 1):
+        lead_in = offset == 0 and (line.endswith(":") or not line) and len(lines) > 1
+        if pair is None and not lead_in and not _rule_line(line):
             return []
         if pair is not None:
             pairs.append(pair)
     if len(pairs) == 1 and not (pairs[0].code or _command_like(pairs[0])):
         return []
     return pairs
+
+
+def _rule_line(line: str) -> bool:
+    """A line drawn to part the pairs: one character repeated ("-----", "ーーーー")."""
+    return len(line) >= 3 and len(set(line)) == 1
 
 
 def _command_like(pair: Pair) -> bool:

@@ -20,6 +20,8 @@ from study.notes.builder import Dropped
 from study.notes.card import MAX_ANSWER_CHARS, Card
 
 _WORD = re.compile(r"[^\W_]+")
+# Rounds of folding repeats: a question named after its section can read as another one.
+_PASSES = 3
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*")
 _CONTENTS = frozenset(
     {"contents", "table of contents", "toc", "index", "indice", "sumario", "conteudo",
@@ -49,7 +51,33 @@ def prune(cards: list[Card]) -> Pruned:
         else:
             kept.append(card)
     merged: list[str] = []
-    return Pruned(_one_card_per_question(kept, merged, dropped), merged, dropped)
+    renamed = False
+    for _ in range(_PASSES):
+        kept, named = _one_card_per_question(kept, merged, dropped)
+        renamed = renamed or named
+        if not named:
+            break  # a question given its section's name can be another question's words
+    if renamed:
+        kept = _last_word(kept, dropped)
+    return Pruned(kept, merged, dropped)
+
+
+def _last_word(cards: list[Card], dropped: list[Dropped]) -> list[Card]:
+    """If naming sections kept making repeats (or a question its own answer): the first
+    card of a question stays, the others go."""
+    first: dict[tuple[str, str], Card] = {}
+    kept = []
+    for card in cards:
+        earlier = first.setdefault(_question(card), card)
+        if earlier is not card:
+            reason = f"repeats line {earlier.line}"
+        elif signals.answer_is_front(card):
+            reason = "the answer repeats the question"
+        else:
+            kept.append(card)
+            continue
+        dropped.append(Dropped(card.line, _one_line(card.front), reason))
+    return kept
 
 
 def nothing_to_learn(card: Card) -> str | None:
@@ -59,6 +87,8 @@ def nothing_to_learn(card: Card) -> str | None:
     empty = signals.empty_answer(card.back)
     if empty:
         return f"the answer is only {empty}"
+    if signals.answer_is_front(card):
+        return "the answer repeats the question"
     if signals.too_long(card):
         return f"answer too long to grade ({len(card.back)} characters, over {MAX_ANSWER_CHARS})"
     return None
@@ -81,8 +111,9 @@ def _left_over(card: Card, cards: list[Card], section_carded: bool) -> str | Non
 
 def _one_card_per_question(
     cards: list[Card], merged: list[str], dropped: list[Dropped]
-) -> list[Card]:
-    """Fold repeated questions: one card each, or each told apart by its section."""
+) -> tuple[list[Card], bool]:
+    """Fold repeated questions: one card each, or each told apart by its section (then
+    True: a question that names its section may now read as another one)."""
     groups: dict[tuple[str, str], list[int]] = {}
     out: list[Card | None] = list(cards)
     for n, card in enumerate(cards):
@@ -95,11 +126,13 @@ def _one_card_per_question(
     # Sections that answer one question differently are parallel (two standards, two
     # versions): every question they share names its section, even one answered alike.
     parallel = [_paths(answers) for answers in folded if len(answers) > 1]
+    named = False
     for answers in folded:
         paths = _paths(answers)
         if len(paths) > 1 and any(paths <= other for other in parallel):
             _name_sections(answers, paths, out)
-    return [card for card in out if card is not None]
+            named = True
+    return [card for card in out if card is not None], named
 
 
 def _paths(answers: dict[int, list[Card]]) -> frozenset[tuple[str, ...]]:
@@ -121,21 +154,26 @@ def _fold(
     """One question asked several times: merge or drop the later cards, or keep those that
     answer it differently in another section. Each answer's position: the cards giving it."""
     answers: dict[int, list[Card]] = {positions[0]: [asked[0]]}
+    # Looked up, not searched: a question asked thousands of times stays linear.
+    by_answer = {signals.plain_fold(asked[0].back): positions[0]}
+    by_path = {asked[0].path: positions[0]}
+    first = asked[0]
+    first_words = _words(first.back)
     for n, card in zip(positions[1:], asked[1:], strict=True):
         out[n] = None
-        same = next((k for k, cs in answers.items() if _same_answer(cs[0], card)), None)
-        here = next((k for k, cs in answers.items() if cs[0].path == card.path), None)
-        first = answers[positions[0]][0]
+        folded = signals.plain_fold(card.back)
+        same, here = by_answer.get(folded), by_path.get(card.path)
         where = f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again "
         if same is not None:
             answers[same].append(card)
             line = answers[same][0].line
             merged.append(f"{where}(first at line {line}); merged into one card")
-        elif restates(card.back, first.back):
+        elif _restated(_words(card.back), first_words):
             dropped.append(Dropped(card.line, _one_line(card.front), f"restates line {first.line}"))
         elif here is None:  # another section, another answer: both stay, told apart
             out[n] = card
             answers[n] = [card]
+            by_answer[folded], by_path[card.path] = n, n
         else:  # one section, two answers: one card holding both, if it stays gradeable
             _join(card, here, answers[here][0].line, out, merged, dropped)
     return answers
@@ -146,26 +184,25 @@ def _join(
     dropped: list[Dropped],
 ) -> None:  # fmt: skip
     kept = _current(out, at)
-    joined = f"{kept.back}\n\n{card.back}"
-    if len(joined) <= MAX_ANSWER_CHARS:
-        out[at] = kept._replace(back=joined)
+    joined = kept._replace(back=f"{kept.back}\n\n{card.back}")
+    if signals.too_long(joined):
+        reason = f"asked at line {line} too; the answers together are too long"
+    elif signals.answer_is_front(joined):  # "Mars Io": "Mars" and "Io" make the question
+        reason = f"asked at line {line} too; the answers together repeat the question"
+    else:
+        out[at] = joined
         merged.append(
             f"{card.source}:{card.line}: “{_one_line(card.front)}” is asked again with another "
             f"answer (first at line {line}); merged"
         )
-    else:
-        reason = f"asked at line {line} too; the answers together are too long"
-        dropped.append(Dropped(card.line, _one_line(card.front), reason))
+        return
+    dropped.append(Dropped(card.line, _one_line(card.front), reason))
 
 
 def _current(out: list[Card | None], n: int) -> Card:
     card = out[n]
     assert card is not None  # the first card of a question is never dropped
     return card
-
-
-def _same_answer(card: Card, other: Card) -> bool:
-    return signals.plain_fold(card.back) == signals.plain_fold(other.back)
 
 
 def _name_sections(
@@ -184,7 +221,10 @@ def _name_sections(
 
 def restates(answer: str, other: str) -> bool:
     """True when one answer says what the other does: most of the shorter one's words."""
-    mine, theirs = _words(answer), _words(other)
+    return _restated(_words(answer), _words(other))
+
+
+def _restated(mine: set[str], theirs: set[str]) -> bool:
     if not mine or not theirs:
         return False
     shorter = min(mine, theirs, key=len)

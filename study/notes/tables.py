@@ -2,9 +2,11 @@
 
 A table is read one of two ways. When its first header cell names no thing ("Feature",
 "Aspect", empty), the columns are the things compared and the rows their attributes. Else
-the rows are the things, and one column is their key: a column of commands (the strong key),
-else the first column if its cells are filled and unique, else the first other column that
-is. A column that repeats (a mode shared by many rows) or has gaps never keys a row.
+the rows are the things, and one column is their key: the first column if its cells are
+filled and unique (or are commands), else a column of commands (the strong key, stronger
+than a first column of numbers), else the next column filled and unique. A column that
+repeats (a mode shared by many rows), has gaps or only counts the rows never keys them; a
+table no column keys is left to its section.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from study.notes.builder import Blocks, Builder, Section, code_only, line_of
 
 # A cell that is only a number, a range or a quantity with a sign ("10", "3.5", "1-4", "50%").
 _NUMBER = re.compile(r"[\d\s.,:/%+\-–—x×]+")
-# Cells that say yes or no (in the three languages of the notes, and their symbols).
+# Cells that say yes or no, or nothing ("-", "n/a"), in the notes' languages.
 _YES_NO = frozenset(
     {"yes", "no", "y", "n", "sim", "nao", "si", "oui", "non", "true", "false", "verdadeiro",
      "falso", "verdadero", "vrai", "faux", "ok", "x", "-", "n/a", "na", "none"}
@@ -63,6 +65,10 @@ class Table(NamedTuple):
     def column(self, j: int) -> list[Cell]:
         return [cells[j] for _, cells in self.body if j < len(cells)]
 
+    def folded(self, j: int) -> list[str]:
+        """Column `j`'s cells as compared: case and accents aside."""
+        return [nt.fold(cell.text) for cell in self.column(j)]
+
 
 def _table_cards(node: Node, section: Section, b: Builder) -> bool:
     """The table's cards; False when it has no rows or no column that can key them."""
@@ -92,11 +98,14 @@ def key_column(table: Table) -> int | None:
     """The column naming each row: the first if filled and unique, else a command column,
     else the next column filled and unique. None when no column names every row."""
     width = len(table.header)
-    if _is_code_column(table, 0) or _names_rows(table, 0):
+    first_names = _names_rows(table, 0)
+    if _is_code_column(table, 0) or (first_names and not _numbers(table, 0)):
         return 0
     codes = [j for j in range(width) if _is_code_column(table, j)]
     if codes:
-        return codes[0]
+        return codes[0]  # over a first column of numbers too: steps 1, 2, 3 name nothing
+    if first_names:
+        return 0  # numbers that are data: pins 1 to 8, layers 7 to 1
     return next((j for j in range(1, width) if _names_rows(table, j)), None)
 
 
@@ -110,9 +119,11 @@ def _names_rows(table: Table, j: int) -> bool:
 
 def _counts_rows(table: Table, j: int) -> bool:
     """A "#" column of numbers: the rows' order, neither a key nor a fact."""
-    return table.header[j] in _COUNTING and all(
-        _NUMBER.fullmatch(cell.text) for cell in table.column(j)
-    )
+    return table.header[j] in _COUNTING and _numbers(table, j)
+
+
+def _numbers(table: Table, j: int) -> bool:
+    return all(_NUMBER.fullmatch(cell.text) for cell in table.column(j))
 
 
 def _is_code_column(table: Table, j: int) -> bool:
@@ -129,6 +140,7 @@ def _command_rows(table: Table, key: int, section: Section, b: Builder) -> None:
     other columns are the command's attributes (a mode, a shortcut)."""
     others = [j for j in range(len(table.header)) if j != key]
     described = max(others, key=lambda j: sum(len(cell.text) for cell in table.column(j)))
+    folded = [table.folded(j) for j in range(len(table.header))]
     for line, cells in table.body:
         command = code_only(cells[key].raw)
         for j, cell in enumerate(cells):
@@ -139,7 +151,7 @@ def _command_rows(table: Table, key: int, section: Section, b: Builder) -> None:
                       (cell.raw, command, line))  # fmt: skip
                 continue
             column = table.header[j]
-            reverse = _reverse(column, cell, command, table.column(j))
+            reverse = _reverse(column, cell, command, folded[j])
             b.add("table", section.path, f"{command}\x1f{column}", f"{command} — {column}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
 
@@ -149,6 +161,7 @@ def _keyed_rows(table: Table, key: int, section: Section, b: Builder) -> None:
     labels = [row_label(cells[key].text) for _, cells in table.body]
     numbered = all(_NUMBER.fullmatch(label) for label in labels)
     counters = {j for j in range(len(table.header)) if _counts_rows(table, j)}
+    folded = [table.folded(j) for j in range(len(table.header))]
     for (line, cells), label in zip(table.body, labels, strict=True):
         # A row named by a number alone ("1", "7") asks with its column's name: "PIN 1".
         shown = f"{nt.one_line(table.names[key])} {label}" if numbered else label
@@ -157,33 +170,34 @@ def _keyed_rows(table: Table, key: int, section: Section, b: Builder) -> None:
                 continue
             column = table.header[j]
             many = len(table.body) > 1
-            reverse = _reverse(column, cell, shown, table.column(j)) if many else None
+            reverse = _reverse(column, cell, shown, folded[j]) if many else None
             b.add("table", section.path, f"{label}\x1f{column}", f"{shown} — {column}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
 
 
 def _compared_columns(table: Table, section: Section, b: Builder) -> None:
     """Rows are attributes, columns the things compared: thing + attribute -> cell."""
-    for n, (line, cells) in enumerate(table.body, start=1):
-        attribute = row_label(cells[0].text) or f"Row {n}"
+    for line, cells in table.body:
+        attribute = row_label(cells[0].text)  # filled: the first column keys the rows
         for j, cell in enumerate(cells[1:], start=1):
             if not cell.raw:
                 continue
             thing = table.header[j]
             many = len(table.header) > 2
-            reverse = _reverse(attribute, cell, thing, cells[1:]) if many else None
+            peers = [nt.fold(other.text) for other in cells[1:]]
+            reverse = _reverse(attribute, cell, thing, peers) if many else None
             b.add("table", section.path, f"{attribute}\x1f{thing}", f"{thing} — {attribute}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
 
 
-def _reverse(attribute: str, cell: Cell, thing: str, peers: list[Cell]) -> tuple[str, str] | None:
+def _reverse(attribute: str, cell: Cell, thing: str, peers: list[str]) -> tuple[str, str] | None:
     """The reverse card (front, back), or None when the cell would not name `thing`.
 
-    A cell names its row only when it is unique among its peers, says something (not a
-    symbol, yes/no or a bare number), and does not already hold the answer's words.
+    A cell names its row only when it is unique among its peers (folded, itself included),
+    says something (not a symbol, yes/no or a bare number), and does not already hold the
+    answer's words.
     """
-    folded = nt.fold(cell.text)
-    unique = [nt.fold(peer.text) for peer in peers].count(folded) == 1
+    unique = peers.count(nt.fold(cell.text)) == 1
     if not unique or not distinctive(cell.text, attribute):
         return None
     question = f"{attribute}: {cell.text}"
