@@ -606,3 +606,14 @@ def test_a_sentence_in_bold_is_content_not_a_label() -> None:
             "**Never open the kiln above 200 °C.**\n\nLet it cool.",
         ),
     ]
+
+
+def test_an_outline_of_named_nodes_gives_each_node_its_children() -> None:
+    text = (
+        "# Harvest\n\n## Crops\n\n- Cereals\n    - Wheat\n    - Barley\n"
+        "- Legumes\n    - Lentils\n    - Chickpeas\n"
+    )
+    assert triples(parse_text(text, source="harvest.md")) == [
+        ("concept", "Crops — Cereals", "- Wheat\n- Barley"),
+        ("concept", "Crops — Legumes", "- Lentils\n- Chickpeas"),
+    ]

@@ -33,6 +33,9 @@ _PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
 _MAX_TERM_WORDS = 6
+# An outline's node: a name of a few words, with nothing that makes it a sentence or code.
+_OUTLINE_WORDS = 4
+_NOT_A_NAME = re.compile(r"[.,;:!?`\[\]<>=]")
 
 
 class Piece(NamedTuple):
@@ -60,9 +63,13 @@ def term_of(raw: str) -> tuple[str, str] | None:
 
 
 def label_of(raw: str) -> str:
-    """The label of a line that is only a label (`**Term**`, `Term:`), else ""."""
-    match = _PLAIN_LABEL.fullmatch(raw.strip())
-    label = bold_label(raw) or (nt.clean_title(match.group(1)) if match else "")
+    """The label of a line that is only a label (`**Term**`, `Term:`, or a name of a few
+    words with no sentence in it, as an outline's node is), else ""."""
+    text = raw.strip()
+    match = _PLAIN_LABEL.fullmatch(text)
+    label = bold_label(text) or (nt.clean_title(match.group(1)) if match else "")
+    if not label and len(text.split()) <= _OUTLINE_WORDS and not _NOT_A_NAME.search(text):
+        label = nt.clean_title(text)
     return label if 0 < len(label.split()) <= _MAX_TERM_WORDS else ""
 
 
