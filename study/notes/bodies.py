@@ -23,7 +23,7 @@ from study.notes.labels import bold_label, lead_in
 
 # `Term - definition` and `Term (definition)` with a plain term: only a short term (a name,
 # not a clause) counts.
-_DASH_TERM = re.compile(r"()([^-`\n]{1,40}?)\s+-\s+(.+)", re.DOTALL)
+_DASH_TERM = re.compile(r"()([^-`\n]{1,60}?)\s+-\s+(.+)", re.DOTALL)
 _GLOSS_TERM = re.compile(
     r"()([^()`\n]{1,40}?)\s+\(([^()]*(?:\([^()]*\)[^()]*)*\s[^()]*)\)", re.DOTALL
 )
