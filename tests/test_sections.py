@@ -617,3 +617,26 @@ def test_an_outline_of_named_nodes_gives_each_node_its_children() -> None:
         ("concept", "Crops — Cereals", "- Wheat\n- Barley"),
         ("concept", "Crops — Legumes", "- Lentils\n- Chickpeas"),
     ]
+
+
+def test_a_paragraph_opening_with_a_bold_term_in_a_long_body_is_that_terms_card() -> None:
+    intro = (
+        "Some stars end their lives in spectacular ways, and what is left behind depends on "
+        "the mass of the star when it collapses, which astronomers estimate from its light. "
+        "The heavier the star, the denser and stranger the remnant it leaves behind it."
+    )
+    pulsar = (
+        "A **pulsar** is a rotating neutron star whose beams of radiation sweep past the "
+        "Earth like a lighthouse."
+    )
+    spin = (
+        "Some spin hundreds of times a second. The fastest known pulsar spins more than seven "
+        "hundred times a second."
+    )
+    text = f"# Remnants\n\n## Collapse\n\n{intro}\n\n{pulsar}\n\n{spin}\n"
+    assert triples(parse_text(text, source="remnants.md")) == [
+        # The body is over the limit: the paragraph defining a bold term is a card of its own,
+        # and the rest fits in one card.
+        ("concept", "Remnants — Collapse", f"{intro}\n\n{spin}"),
+        ("concept", "Collapse — pulsar", pulsar),
+    ]

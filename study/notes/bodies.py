@@ -33,6 +33,8 @@ _PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
 _MAX_TERM_WORDS = 6
+# A paragraph opening with a bold term, first or after one word (an article): its subject.
+_BOLD_SUBJECT = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\d_]")
 # An outline's node: a name of a few words, with nothing that makes it a sentence or code.
 _OUTLINE_WORDS = 4
 _NOT_A_NAME = re.compile(r"[.,;:!?`\[\]<>=]")
@@ -116,6 +118,9 @@ def split_body(
                 )
             elif node.type != "paragraph":
                 flow.append((b.source_of(node), line_of(node)))
+            elif subject := bold_subject(node):
+                text, at = b.source_of(node), line_of(node)
+                pieces.extend(definition_pieces(subject, f"{topic} — {subject}", text, at))
             elif not (lead_in(node) and n + 1 < len(blocks) and blocks[n + 1].type in LISTS):
                 flow.extend(_sentences(b.source_of(node), line_of(node)))
             continue
@@ -205,6 +210,16 @@ def _trailing_label(item: Node) -> str:
         return ""
     lines = raw_text(item.children[0]).rstrip().split("\n")
     return bold_label(lines[-1]) if len(lines) > 1 else ""
+
+
+def bold_subject(node: Node) -> str:
+    """The term a paragraph opens by defining: "**Endosymbiotic theory** is ...", "A **hub**
+    is ..." (a bold term first, or after one word), else ""."""
+    match = _BOLD_SUBJECT.match(raw_text(node).lstrip())
+    if match is None or lead_in(node):
+        return ""
+    term = nt.one_line(match.group(2)).strip()
+    return term if 0 < len(term.split()) <= _MAX_TERM_WORDS else ""
 
 
 def labelled_lines(node: Node) -> list[tuple[str, str, int]]:
