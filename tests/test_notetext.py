@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from study.notes.notetext import clean_code, copy_buttons, is_junk, is_language_line, is_question
+from study.notes.notetext import (
+    clean_code,
+    copy_buttons,
+    could_be_junk,
+    is_junk,
+    is_language_line,
+    is_question,
+    only_copy_buttons,
+)
 
 
 @pytest.mark.parametrize(
@@ -80,3 +88,13 @@ def test_sentences_that_only_start_alike_are_content(text: str) -> None:
 )
 def test_a_question_title_asks_with_two_words_or_more(title: str, expected: bool) -> None:
     assert is_question(title) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("CopiarEditar", True), ("python\nCopy code", True), ("bash\nCopy code\nls", False),
+     ("Copy the file", False), ("bash", False)],
+)  # fmt: skip
+def test_only_copy_buttons_is_junk_with_no_code(text: str, expected: bool) -> None:
+    assert only_copy_buttons(text) is expected
+    assert could_be_junk(text) or not expected  # the fast filter never hides one

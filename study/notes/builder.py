@@ -164,6 +164,8 @@ def kept(node: Node) -> bool:
         return True  # has words (it can't be junk without) and no #tags to be only that
     if inline.has_image():
         return True
+    if nt.only_copy_buttons(inline.content):
+        return False  # "bash" / "Copy code" pasted from a chat page, with no code after them
     text = inline.plain()
     return bool(nt.without_tags(nt.without_links(text))) and not nt.is_junk(text)
 

@@ -29,7 +29,8 @@ from study.notes.tables import table_cards
 
 def section_cards(section: Section, b: Builder) -> None:
     """Run the rules over one section's blocks, in order of precedence."""
-    blocks = unfenced_code([node for node in section.blocks if kept(node)])
+    # Copy buttons tell where pasted code starts: read before kept() drops them as junk.
+    blocks = [node for node in unfenced_code(section.blocks) if kept(node)]
     for rule in (explicit_cards, table_cards, command_cards):
         blocks = rule(blocks, section, b)
     if not section.path:

@@ -212,15 +212,21 @@ _NOT_LETTER = re.compile(r"[\W_]+")
 # no longer than the longest model label's ("ChatGPT-3.5 turbo").
 _JUNK_STARTS = tuple(_letters(s) for s in (*_CHAT_LABELS, *_OFFER_STATEMENTS, *_OFFER_QUESTIONS))
 _LABEL_LETTERS = len("chatgpt35turbo")
+# ... or end like a copy button ("python" then "CopiarEditar"), which kept() drops.
+_COPY_ENDS = tuple(_letters(label) for label in COPY_LABELS)
 
 
 def could_be_junk(text: str) -> bool:
-    """False if no text with the letters and digits of `text`, in order, is_junk().
+    """False if no text with the letters and digits of `text`, in order, is_junk() or is
+    only copy buttons.
 
     Lets the parser rule out junk from a paragraph's source, before parsing its Markdown.
     """
     letters = _letters(text)
-    return len(letters) <= _LABEL_LETTERS or letters.startswith(_JUNK_STARTS)
+    return (
+        len(letters) <= _LABEL_LETTERS or letters.startswith(_JUNK_STARTS)
+        or letters.endswith(_COPY_ENDS)
+    )  # fmt: skip
 
 
 def copy_buttons(text: str) -> tuple[str, str] | None:
@@ -239,6 +245,12 @@ def copy_buttons(text: str) -> tuple[str, str] | None:
         return None
     rest = "\n".join(lines[start + labels :]).strip("\n")
     return textwrap.dedent(rest), head[0].lower() if start else ""
+
+
+def only_copy_buttons(text: str) -> bool:
+    """Text that is a chat page's language line and copy buttons and nothing else."""
+    found = copy_buttons(text)
+    return found is not None and not found[0].strip()
 
 
 def is_language_line(text: str) -> bool:
