@@ -60,12 +60,12 @@ def _opening(node: Node, subject: str) -> bool:
     inline = node.inline if node.type == "paragraph" else None
     if inline is None or lead_in(node) or inline.has_image():
         return False
-    if sum(1 for word in inline.content.split() if any(ch.isalpha() for ch in word)) < 4:
+    head = inline.content[: MAX_ANSWER_CHARS // 2]  # a definition names its subject early
+    if sum(1 for word in head.split() if any(ch.isalpha() for ch in word)) < 4:
         return False  # a definition says something of something: a few words at least
     if len(inline.content) <= MAX_ANSWER_CHARS:
         return True
-    opening = set(nt.fold(inline.content[: MAX_ANSWER_CHARS // 2]).split())
-    return set(nt.fold(subject).split()) <= opening
+    return set(nt.fold(subject).split()) <= set(nt.fold(head).split())
 
 
 def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
