@@ -7,9 +7,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from study.notes.parser import ParsedNote
 
 REPO = Path(__file__).resolve().parent.parent
 DECKS = REPO / "decks"
@@ -47,3 +50,8 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
 
     monkeypatch.setattr(module, name, spy)
     return seen
+
+
+def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
+    """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
+    return [(card.kind, card.front, card.back) for card in note.cards]
