@@ -47,6 +47,8 @@ class Section:
     path: tuple[str, ...]
     line: int
     aspect: bool = False  # an aspect sub-heading ("What it is") whose whole body is one card
+    label: bool = False  # a bold label or numbered title line standing for a sub-heading
+    chat: bool = False  # text after a pasted chat answer's closing offer, before a heading
     blocks: Blocks = field(default_factory=list)
 
 
@@ -162,6 +164,8 @@ def kept(node: Node) -> bool:
         return True  # has words (it can't be junk without) and no #tags to be only that
     if inline.has_image():
         return True
+    if nt.only_copy_buttons(inline.content):
+        return False  # "bash" / "Copy code" pasted from a chat page, with no code after them
     text = inline.plain()
     return bool(nt.without_tags(nt.without_links(text))) and not nt.is_junk(text)
 

@@ -17,10 +17,11 @@ from pathlib import PurePath
 from study.notes import hashcards, optout
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
-from study.notes.builder import Builder, Dropped, Section, kept
+from study.notes.builder import Builder, Dropped, Section, kept, line_of
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
 from study.notes.commands import demote_command_headings
+from study.notes.labels import block_labels
 from study.notes.prune import prune
 
 # A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
@@ -81,13 +82,22 @@ def _sections(top: list[Node]) -> tuple[str, list[Section]]:
     stack: list[tuple[int, str]] = []
     current = Section(path=(), line=1)
     sections = [current]
-    for node in top:
+    for n, node in enumerate(top):
         if node.type != "heading":
+            labels = block_labels(node, top[n + 1] if n + 1 < len(top) else None)
+            for k, label in enumerate(labels):
+                # A bold label or a numbered title line is a sub-heading of the heading above.
+                path = (*(name for _, name in stack), label)
+                line = line_of(node.children[k] if len(labels) > 1 else node)
+                current = Section(path=path, line=line, label=True)
+                sections.append(current)
+            if labels:
+                continue
             if _chat_break(node):
                 # The assistant's closing offer or the next answer's model label ends one
                 # pasted answer: headings after it start afresh, not under the last one.
                 stack.clear()
-                current = Section(path=(), line=node.map[0] + 1 if node.map else 1)
+                current = Section(path=(), line=node.map[0] + 1 if node.map else 1, chat=True)
                 sections.append(current)
             current.blocks.append(node)
             continue
