@@ -1,5 +1,6 @@
 """Command lists -> cards: `cmd` — what it does, in lists, under items, tldr-pages style,
-and as plain lines (`cmd` - what it does, one a line; `cmd -> what it does`)."""
+and as plain lines (`cmd` - what it does, one a line; `cmd -> what it does`), also quoted in
+a callout; lines pairing words (`Uomo -> uomini`) give term cards the same way."""
 
 from __future__ import annotations
 
