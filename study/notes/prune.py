@@ -21,7 +21,6 @@ from study.notes.builder import Dropped
 from study.notes.card import MAX_ANSWER_CHARS, Card
 
 _WORD = re.compile(r"[^\W_]+")
-_FIRST_WORD = _WORD
 # Characters of marks, link targets and emoji an answer may hold beyond its question's words.
 _MARKUP_ALLOWANCE = 40
 # Rounds of folding repeats: a question named after its section can read as another one.
@@ -162,7 +161,7 @@ def _repeats_question(card: Card, folded: _Folded) -> bool:
     if len(card.back) > 2 * len(card.front) + _MARKUP_ALLOWANCE:
         return False
     if "[[" not in card.back:  # no link alias can put other words first: compare those first
-        first = _FIRST_WORD.search(card.back)
+        first = _WORD.search(card.back)
         if first is None or not folded[card.front].startswith(nt.fold(first.group())):
             return False
     return signals.plain_fold(card.back) == folded[card.front]
