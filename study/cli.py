@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from study.dbcli import add_db_commands
 from study.errors import StudyError
 
 
@@ -358,43 +359,28 @@ def cards(
         raise typer.Exit(1)
 
 
+@app.command("check")
+def check_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Markdown notes, or folders searched for *.md.")
+    ],
+) -> None:
+    """Report what the cards of your notes leave out or cannot grade; exit 1 if anything."""
+    from study.notes.check import check_paths, report_lines
+
+    report = check_paths(paths)
+    for line in report_lines(report):
+        typer.echo(line)
+    for failure in report.failures:
+        typer.echo(f"study: {failure}", err=True)
+    if report.failures:
+        raise typer.Exit(2)
+    if report.findings:
+        raise typer.Exit(1)
+
+
 # --- study db check, backups, restore (DATABASE) ------------------------------------------
 
 db_app = _typer(_StudyGroup, "Check the database, list its daily backups, restore one.")
 app.add_typer(db_app, name="db")
-
-
-@db_app.command("check")
-def db_check(db: _Db = None) -> None:
-    """Check every page and study's own rules (reviews belong to cards, schedules add up)."""
-    from study.paths import db_path
-    from study.schedule.check import check_report
-
-    text, sound = check_report(db_path(db))
-    typer.echo(text)
-    if not sound:
-        raise typer.Exit(1)
-
-
-@db_app.command("backups")
-def db_backups(db: _Db = None) -> None:
-    """List the daily backups kept beside the database, oldest first."""
-    from study.paths import db_path
-    from study.schedule.backup import listing
-
-    typer.echo(listing(db_path(db)))
-
-
-@db_app.command("restore")
-def db_restore(
-    name: Annotated[str, typer.Argument(help="The backup's file name (see `study db backups`).")],
-    db: _Db = None,
-) -> None:
-    """Bring a backup back; the current database is kept aside first, never deleted."""
-    from study.clock import current_time
-    from study.paths import db_path
-    from study.schedule.backup import restore
-
-    aside = restore(db_path(db), name, current_time())
-    kept = f"\n  the database it replaced is kept as {aside}" if aside else ""
-    typer.echo(f"restored {name} into {db_path(db)}{kept}")
+add_db_commands(db_app)  # the commands themselves are in study.dbcli (this file's size)

@@ -12,9 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from study.notes.parser import ParsedNote
 
 REPO = Path(__file__).resolve().parent.parent
 DECKS = REPO / "decks"
@@ -145,3 +148,8 @@ print("locked", flush=True)
 select.select([sys.stdin], [], [], float(sys.argv[2]))
 db.execute("COMMIT")
 """
+
+
+def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
+    """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
+    return [(card.kind, card.front, card.back) for card in note.cards]
