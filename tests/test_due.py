@@ -183,7 +183,8 @@ def test_fast_path_imports_no_heavy_module(db: Path) -> None:
     code = (
         "import sys; from study.launch import entry;"
         "sys.argv = ['study', 'due', '--db', sys.argv[1]];"
-        "entry(); heavy = ('typer', 'sqlmodel', 'sqlalchemy', 'fsrs', 'rich', 'markdown_it');"
+        "entry(); heavy = ('typer', 'sqlmodel', 'sqlalchemy', 'fsrs', 'rich', 'markdown_it',"
+        " 'pydantic');"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))"
     )
     env = {**os.environ, "STUDY_NOW": NOW.isoformat()}

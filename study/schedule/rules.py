@@ -29,7 +29,11 @@ from datetime import UTC, datetime, timedelta
 
 from study.notes.lookup import has_tag, tag_wanted
 from study.schedule.schema import State, Status, stamp
-from study.schedule.settings import Execute, Stored, read_stored
+from study.schedule.settings import Stored, read_stored
+
+TYPE_CHECKING = False  # not typing's: see study.schedule.settings
+if TYPE_CHECKING:
+    from study.schedule.settings import Execute
 
 LEARNING, REVIEW, NEW = "learning", "review", "new"
 PARTS = (LEARNING, REVIEW, NEW)
