@@ -22,6 +22,7 @@ SHIPPED = {
     "m002_card_retired_from": "09d6fe7e41dec2eb",
     "m003_deck_setting": "e974d377d59391e1",
     "m004_review_before_as_fsrs_card": "e974d377d59391e1",  # data only: schema unchanged
+    "m005_card_queue_indexes_by_deck": "bb99e2fac2724949",
 }
 
 
@@ -153,7 +154,7 @@ def test_m004_turns_old_review_snapshots_into_fsrs_cards(tmp_path: Path) -> None
     db = _connect(tmp_path / "old.db")
     for migration in MIGRATIONS[:3]:
         migration(db)
-    old = {
+    old: dict[str, object] = {
         "state": 2,
         "step": None,
         "stability": 3.5,

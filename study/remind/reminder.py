@@ -54,7 +54,9 @@ def check(db_path: Path, now: datetime, decks: Sequence[str] = (), minimum: int 
     from study.schedule.due import due_counts
 
     resolved = resolve_decks(db_path, decks)
-    return due_message(due_counts(db_path, now, resolved), decks=resolved, minimum=minimum)
+    return due_message(
+        due_counts(db_path, now, resolved, held=False), decks=resolved, minimum=minimum
+    )
 
 
 def _applescript_string(text: str) -> str:

@@ -71,12 +71,15 @@ class DeckDue:
         return f"DeckDue({values})"
 
 
-def due_counts(db_path: Path, now: datetime, decks: Sequence[str] = ()) -> list[DeckDue]:
+def due_counts(
+    db_path: Path, now: datetime, decks: Sequence[str] = (), held: bool = True
+) -> list[DeckDue]:
     """Per deck: learning and review cards due now, new cards available today, later today,
-    tomorrow. Decks with no active card are left out; `decks` (stored names) narrows the list."""
+    tomorrow, and (`held`) what the daily limits hold back. `decks` (stored names) narrows
+    the list."""
     conn = connect_read_only(db_path)
     try:
-        return counts(conn, now, decks)
+        return counts(conn, now, decks, held)
     except sqlite3.DatabaseError as error:
         raise StudyError(corrupt(db_path, error)) from None
     finally:
@@ -103,12 +106,15 @@ group by c.deck
 """
 
 
-def counts(conn: sqlite3.Connection, now: datetime, decks: Sequence[str] = ()) -> list[DeckDue]:
+def counts(
+    conn: sqlite3.Connection, now: datetime, decks: Sequence[str] = (), held: bool = True
+) -> list[DeckDue]:
     """`due_counts` on an open connection (stored deck names)."""
     names = known_decks(conn.execute)
     if decks:
         names = [name for name in names if name in decks]
-    selection = select(conn.execute, now, names)
+    selection = select(conn.execute, now, names, count_held=held)
+    tallies = selection.counts()
     start = selection.start
     params = {"now": stamp(now), "end": stamp(start + timedelta(1))}
     later = {
@@ -119,7 +125,8 @@ def counts(conn: sqlite3.Connection, now: datetime, decks: Sequence[str] = ()) -
     }
     result = []
     for deck in names:
-        tally, held = selection.counts(deck), selection.held.get(deck, {})
+        tally = tallies.get(deck, dict.fromkeys((LEARNING, REVIEW, NEW), 0))
+        kept = selection.held.get(deck, {})
         result.append(
             DeckDue(
                 deck,
@@ -127,8 +134,8 @@ def counts(conn: sqlite3.Connection, now: datetime, decks: Sequence[str] = ()) -
                 tally[REVIEW],
                 tally[NEW],
                 *later.get(deck, (0, 0)),
-                held_review=held.get(REVIEW, 0),
-                held_new=held.get(NEW, 0),
+                held_review=kept.get(REVIEW, 0),
+                held_new=kept.get(NEW, 0),
             )
         )
     return result

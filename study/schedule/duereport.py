@@ -86,7 +86,7 @@ def run(decks: Sequence[str], as_json: bool, db: Path | None, brief: bool = Fals
 
     path = db if db is not None else default_db_path()
     names = resolve_decks(decks, deck_names(path)) if decks else []
-    counts = due_counts(path, current_time(), names)
+    counts = due_counts(path, current_time(), names, held=not brief)
     return brief_line(counts) if brief else render(counts, as_json)
 
 

@@ -47,7 +47,8 @@ _ELIGIBLE = f"""
         SELECT 1 FROM card s WHERE s.note = c.note AND s.id != c.id AND s.last_review >= :start
     )
 """
-# These terms repeat the WHERE of the partial indexes ix_card_learning and ix_card_new word for
+# These terms repeat the WHERE of the partial indexes ix_card_learning, ix_card_review and
+# ix_card_new (deck first: limits are per deck) word for
 # word: that is how SQLite knows it may use them.
 _WHERE = {
     LEARNING: f"c.last_review IS NOT NULL AND c.state IN ({State.LEARNING}, {State.RELEARNING})"
@@ -126,12 +127,12 @@ class Selection:
         self.picks: list[Pick] = []
         self.held: dict[str, dict[str, int]] = {}
 
-    def counts(self, deck: str) -> dict[str, int]:
-        """How many of each part `deck` has to study now."""
-        tally = dict.fromkeys(PARTS, 0)
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per deck, how many of each part it has to study now (decks with none left out)."""
+        tally: dict[str, dict[str, int]] = {}
         for pick in self.picks:
-            if pick.deck == deck:
-                tally[pick.part] += 1
+            parts = tally.setdefault(pick.deck, dict.fromkeys(PARTS, 0))
+            parts[pick.part] += 1
         return tally
 
 
@@ -141,11 +142,13 @@ def select(
     decks: Sequence[str] = (),
     tags: Sequence[str] = (),
     new_override: int | None = None,
+    count_held: bool = False,
 ) -> Selection:
     """The cards to study at `now` in `decks` (stored names; all when empty) with one of `tags`.
 
     `new_override` replaces the daily new-card limits for this session: at most that many new
-    cards in all (`study drill --new N`).
+    cards in all (`study drill --new N`). `count_held` fills `Selection.held` (a count per
+    deck that reached a limit: `study due` shows it, a shell prompt need not pay for it).
     """
     stored = read_stored(execute)
     start = day_start(now, int(stored.values()["rollover_hour"]))
@@ -160,7 +163,8 @@ def select(
             limits[NEW] = new_override
         notes: set[str] = set()
         for part in PARTS:
-            taken = _take(execute, params | {"deck": deck}, part, limits[part], wanted, notes)
+            limit = limits[part]
+            taken = _take(execute, params | {"deck": deck}, part, limit, wanted, notes, count_held)
             by_part[part] += [(key, Pick(card_id, deck, part)) for key, card_id in taken.picks]
             if taken.held:
                 selection.held.setdefault(deck, {})[part] = taken.held
@@ -198,6 +202,7 @@ def _take(
     limit: int | None,
     wanted: frozenset[str],
     notes: set[str],
+    count_held: bool,
 ) -> _Taken:
     """One deck's cards of one part, up to `limit`, one per sibling group not in `notes`."""
     taken = _Taken()
@@ -207,6 +212,8 @@ def _take(
         if note in notes or (wanted and not has_tag(json.loads(tags), wanted)):
             continue
         if limit is not None and len(taken.picks) >= limit:
+            if not count_held:
+                return taken
             if not wanted:  # counted in SQL: a deck may hold 100,000 new cards
                 taken.held = _count(execute, params, part) - len(taken.picks)
                 return taken
