@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node
@@ -24,6 +25,14 @@ TERM_PATTERNS = (
     re.compile(r"()([^:`\n]{1,60}?):\s+(.+)", re.DOTALL),
     re.compile(r"()([^—–`\n]{1,60}?)\s+[—–]\s+(.+)", re.DOTALL),
 )
+
+
+class Dropped(NamedTuple):
+    """Content a rule saw and made no card of, and why: what `study check` reports."""
+
+    line: int  # 1-based line in the note
+    text: str  # the question (or the content) left out, on one line
+    reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
 
 
 @dataclass
@@ -46,6 +55,8 @@ class Builder:
         self.deck, self.source, self.tags, self.related = deck, source, tags, related
         self.lines = lines
         self.merged: list[str] = []
+        self.dropped: list[Dropped] = []  # what a rule saw and made no card of, and why
+        self._repeats: dict[str, int] = {}  # first id of a key -> its last repeat number
         self._cards: list[Card] = []
         self._at: dict[str, int] = {}  # card id -> position in _cards
 
@@ -63,36 +74,40 @@ class Builder:
     def add(
         self, kind: str, path: tuple[str, ...], key: str, front: str, back: str, line: int,
         reverse: tuple[str, str, int] | None = None, note: str | None = None,
+        deck: str | None = None,
     ) -> str | None:  # fmt: skip
         """Add a card (and its reverse sibling, sharing its note id); its id, or None.
 
-        `note` groups siblings that are not reverses (the deletions of one cloze text).
+        `note` groups siblings that are not reverses (the deletions of one cloze text);
+        `deck` files the card in another deck than the note's (a `#flashcards/...` tag).
         """
         front, back = front.strip(), back.strip()
         if not front or not back:
             return None
+        deck = deck or self.deck
         id_path = () if kind == "command" else path
-        cid = card_id(self.deck, kind, id_path, key)
+        cid = first = card_id(deck, kind, id_path, key)
         if cid in self._at and kind == "command":
             self._merge_command(cid, back, line)
             return cid
-        n = 1
+        n = self._repeats.get(first, 1)  # a key repeated k times costs k ids, not k * k / 2
         while cid in self._at:
             n += 1
-            cid = card_id(self.deck, kind, id_path, f"{key}\x1f{n}")
-        self._put(cid, note or cid, kind, front, back, line, path)
+            cid = card_id(deck, kind, id_path, f"{key}\x1f{n}")
+        self._repeats[first] = n
+        self._put(cid, note or cid, kind, front, back, line, path, deck)
         if reverse and reverse[0].strip() and reverse[1].strip():
-            rid = card_id(self.deck, f"{kind}-reverse", id_path, key if n == 1 else f"{key}\x1f{n}")
-            self._put(rid, cid, f"{kind}-reverse", reverse[0], reverse[1], reverse[2], path)
+            rid = card_id(deck, f"{kind}-reverse", id_path, key if n == 1 else f"{key}\x1f{n}")
+            self._put(rid, cid, f"{kind}-reverse", reverse[0], reverse[1], reverse[2], path, deck)
         return cid
 
     def _put(
         self, cid: str, note: str, kind: str, front: str, back: str, line: int,
-        path: tuple[str, ...],
+        path: tuple[str, ...], deck: str,
     ) -> None:  # fmt: skip
         self._at[cid] = len(self._cards)
         card = Card(
-            id=cid, note=note, deck=self.deck, kind=kind, front=front.strip(),
+            id=cid, note=note, deck=deck, kind=kind, front=front.strip(),
             back=back.strip(), source=self.source, line=line, path=path, tags=self.tags,
             related=self.related,
         )  # fmt: skip

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import NamedTuple
 
+from study.notes import hashcards, optout
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
-from study.notes.builder import Builder, Section, kept
+from study.notes.builder import Builder, Dropped, Section, kept
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
 
@@ -25,14 +25,6 @@ from study.notes.cardrules import section_cards
 # (&num;) or percent-encoded autolink (<http://x/%5B>) that decodes to one. Texts with none
 # of these hold no #tags or [[links]] and are not parsed for them (most are never parsed).
 _PROSE_MARKS = re.compile(r"[#\[&%]")
-
-
-class Dropped(NamedTuple):
-    """Content a rule saw and made no card of, and why: what `study check` reports."""
-
-    line: int  # 1-based line in the note
-    text: str  # the question (or the content) left out, on one line
-    reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
 
 
 @dataclass
@@ -50,23 +42,28 @@ class ParsedNote:
 def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     """The cards of one note. `source` is recorded on each card and names the deck last.
 
-    The deck is `deck` if given, else the front matter's `deck:`, else the note's H1, else
-    the file name ("docker.md" -> "Docker").
+    The deck is `deck` if given, else the front matter's `deck:` (or hashcards' TOML
+    `name = "..."`), else the note's H1, else the file name ("docker.md" -> "Docker").
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, drilled = hashcards.extract(text)  # Q:/A: and C: cards; their lines blanked
     top, texts = parse_blocks(text)
     meta = _front_matter(top)
     title, sections = _sections(top)
     prose = _prose(texts)
     tags = _unique([*_meta_tags(meta), *(tag for run in prose for tag in nt.tags_in(run))])
     related = _unique(nt.wikilinks("\n".join(prose)))
-    deck = deck or _meta_str(meta, "deck") or title or _deck_from_file(source)
+    deck = deck or _meta_str(meta, "deck") or hashcards.deck_name(top) or title
+    deck = deck or _deck_from_file(source)
     builder = Builder(deck=deck, source=source, tags=tags, related=related, lines=text.split("\n"))
-    for section in sections:
+    kept = [] if optout.note_left_out(meta) else optout.kept_sections(sections)
+    for section in kept:
         section_cards(section, builder)
+    hashcards.add_cards(drilled, sections, kept, builder)
     return ParsedNote(
-        deck=deck, cards=builder.cards(), tags=tags, merged=builder.merged, related=related
-    )
+        deck=deck, cards=builder.cards(), tags=tags, merged=builder.merged, related=related,
+        dropped=builder.dropped,
+    )  # fmt: skip
 
 
 def _sections(top: list[Node]) -> tuple[str, list[Section]]:
