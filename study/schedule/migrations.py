@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from study.errors import StudyError
+from study.schedule.schema import stamp
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -146,7 +147,7 @@ LATEST = len(MIGRATIONS)
 
 def _timestamp() -> str:
     # The applied_at column is bookkeeping for humans, not part of any decision: wall clock ok.
-    return datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return stamp(datetime.now(UTC))
 
 
 def schema_version(db: sqlite3.Connection) -> int:
