@@ -116,8 +116,8 @@ class Pick:
 class Selection:
     """The cards to study now, in queue order, and per deck what the daily limits held back.
 
-    `held[deck][part]` counts the sibling groups a limit hid (about: a group may have a card in
-    an earlier part); only reviews and new cards have limits.
+    `held[deck][part]` counts about how many cards a limit hid (siblings and buried cards
+    included); only reviews and new cards have limits.
     """
 
     __slots__ = ("held", "picks", "start")
@@ -215,7 +215,7 @@ def _take(
             if not count_held:
                 return taken
             if not wanted:  # counted in SQL: a deck may hold 100,000 new cards
-                taken.held = _count(execute, params, part) - len(taken.picks)
+                taken.held = max(0, _count(execute, params, part) - len(taken.picks))
                 return taken
             held.add(note)
             continue
@@ -226,8 +226,9 @@ def _take(
 
 
 def _count(execute: Execute, params: dict[str, str], part: str) -> int:
-    """The sibling groups of one deck's part eligible now (a group already picked in an
-    earlier part counts too: the held-back figure is an estimate, never what is served)."""
+    """About how many of one deck's cards of a part are due: an index-only count, which also
+    counts a sibling or a buried card the queue would skip (a note on what the limits hold
+    back, never what is served)."""
     where = _WHERE[part].split(" ORDER BY")[0]
-    sql = f"SELECT count(DISTINCT c.note) FROM card c WHERE {_ELIGIBLE} AND {where}"
+    sql = f"SELECT count(*) FROM card c WHERE {_ACTIVE} AND c.deck = :deck AND {where}"
     return int(next(iter(execute(sql, params)))[0])
