@@ -35,6 +35,10 @@ COMMANDS = [
     ["remind", "uninstall"],
     ["remind", "status"],
     ["remind", "ics"],
+    ["db"],
+    ["db", "check"],
+    ["db", "backups"],
+    ["db", "restore"],
 ]
 
 
