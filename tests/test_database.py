@@ -7,14 +7,11 @@ import os
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from study.schedule.database import prepare
-from study.schedule.migrations import LATEST
 from tests.support import (
     REPO,
     damage_card_table,
@@ -210,53 +207,6 @@ def test_a_damaged_page_met_later_is_one_line_naming_db_check(damaged: Path) -> 
     line = one_line(study("drill", "--db", str(damaged)))
     assert line.startswith(f"study: {damaged} is corrupt (")
     assert "`study db check`" in line
-
-
-# --- refused files: opened read-only, nothing left beside them -----------------------------
-
-
-def _newer_in_wal_mode(db: Path) -> None:
-    """A study database a newer release wrote (WAL mode, as study leaves it), at rest."""
-    assert study("config", "fuzz", "off", "--db", str(db)).returncode == 0
-    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
-        conn.execute(f"PRAGMA user_version = {LATEST + 1}")
-    assert not Path(f"{db}-wal").exists()  # the last connection closed folds the log in
-
-
-def _foreign_in_wal_mode(db: Path) -> None:
-    """Another program's database, in WAL mode, at rest."""
-    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("CREATE TABLE photos (name TEXT)")
-    assert not Path(f"{db}-wal").exists()
-
-
-@pytest.mark.parametrize(
-    ("make", "message"),
-    [
-        (_newer_in_wal_mode, "was written by a newer study"),
-        (_foreign_in_wal_mode, "is not a study"),
-    ],
-)
-@pytest.mark.parametrize("command", [["sync"], ["config"], ["drill"], ["due"]])
-def test_refused_files_get_nothing_beside_them(
-    tmp_path: Path, make: object, message: str, command: list[str]
-) -> None:
-    db = tmp_path / "other.db"
-    make(db)  # type: ignore[operator]
-    before = db.read_bytes()
-    line = one_line(study(*command, "--db", str(db)))
-    assert message in line
-    assert db.read_bytes() == before
-    assert [p.name for p in tmp_path.glob("other.db*")] == ["other.db"]
-
-
-def test_prepare_refuses_before_writing(tmp_path: Path) -> None:
-    db = tmp_path / "other.db"
-    _foreign_in_wal_mode(db)
-    with pytest.raises(Exception, match="is not a study database"):
-        prepare(db, create=True)
-    assert [p.name for p in tmp_path.glob("other.db*")] == ["other.db"]
 
 
 def test_a_drill_keeps_an_answer_while_the_database_stays_locked(

@@ -11,12 +11,15 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
+from study.errors import StudyError
+from study.schedule.database import prepare
 from tests.support import REPO
 
 NOW = "2026-03-10T12:00:00+00:00"
@@ -206,15 +209,34 @@ def _newer(path: Path) -> None:
     conn.close()
 
 
+def _newer_in_wal_mode(path: Path) -> None:
+    """A study database a newer release wrote, in WAL mode as study leaves it, at rest."""
+    _newer(path)
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("pragma journal_mode = wal")
+    assert not Path(f"{path}-wal").exists()  # the last connection closed folds the log in
+
+
+def _foreign_in_wal_mode(path: Path) -> None:
+    """Another program's database, in WAL mode, at rest."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("pragma journal_mode = wal")
+        conn.execute("create table photos (name text)")
+    assert not Path(f"{path}-wal").exists()
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (_not_sqlite, "is not a study database"),
         (_corrupt, "corrupt"),
         (_newer, "newer"),
+        # Opening a WAL-mode file makes `-wal`/`-shm` beside it: a refusal takes them away.
+        (_newer_in_wal_mode, "was written by a newer study"),
+        (_foreign_in_wal_mode, "is not a study database"),
     ],
 )
-@pytest.mark.parametrize("command", [["drill"], ["due"], ["sync"]])
+@pytest.mark.parametrize("command", [["drill"], ["due"], ["sync"], ["config"]])
 def test_bad_databases_are_one_line_errors_and_left_alone(
     tmp_path: Path, make: object, message: str, command: list[str]
 ) -> None:
@@ -228,6 +250,14 @@ def test_bad_databases_are_one_line_errors_and_left_alone(
     assert message in result.output
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.glob("bad.db*")] == ["bad.db"]  # no -wal, no -shm left
+
+
+def test_prepare_refuses_before_writing(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    _foreign_in_wal_mode(path)
+    with pytest.raises(StudyError, match="is not a study database"):
+        prepare(path, create=True)
+    assert [p.name for p in tmp_path.glob("other.db*")] == ["other.db"]
 
 
 def test_vanished_note_folder(synced: tuple[Path, Path, dict[str, str]]) -> None:
