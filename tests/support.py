@@ -24,14 +24,20 @@ DECKS = REPO / "decks"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def require_program(name: str) -> str:
+def require_program(name: str, also_in: str | None = None) -> str:
     """The path of a system program a test needs, or a skip that names it.
 
-    Under STUDY_TEST_STRICT=1 the skip becomes a failure (see conftest.py).
+    `also_in` is a glob of folders searched after PATH (Debian keeps PostgreSQL's server
+    programs in /usr/lib/postgresql/VERSION/bin). Under STUDY_TEST_STRICT=1 the skip becomes
+    a failure (see conftest.py).
     """
     path = shutil.which(name)
+    if path is None and also_in is not None:
+        found = sorted(Path("/").glob(f"{also_in.lstrip('/')}/{name}"))
+        path = str(found[-1]) if found else None
     if path is None:
-        pytest.skip(f"needs the `{name}` program, which is not on PATH")
+        where = f" or in {also_in}" if also_in else ""
+        pytest.skip(f"needs the `{name}` program, which is not on PATH{where}")
     return path
 
 

@@ -1,4 +1,5 @@
-"""The store: one SQLite file with the notes synced, the cards, their schedule, the review log.
+"""The store: one SQLite file with the notes synced, the cards, their schedule, the review log
+(or the same tables on a PostgreSQL server, `study.schedule.server`).
 
 The schema is made by `study.migrations` (plain SQL, versioned); the SQLModel classes below
 describe the current schema for the code that reads and writes it. The file is opened in WAL
@@ -16,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from study.errors import StudyError
@@ -25,8 +26,10 @@ from study.notes.lookup import has_tag, resolve_decks, tag_wanted
 from study.paths import db_path as resolve_db_path
 from study.schedule.backup import open_for_writing
 from study.schedule.database import BUSY_TIMEOUT_S, configure, diagnose, refuse_if_damaged
+from study.schedule.dburl import is_server_error, server_error, server_url, where
 from study.schedule.rules import known_decks
 from study.schedule.schema import Status
+from study.schedule.settings import HAS_DECK_SETTINGS
 
 
 class RootRow(SQLModel, table=True):
@@ -110,6 +113,10 @@ class MigrationRow(SQLModel, table=True):
     applied_at: datetime
 
 
+# The statements of the shared rules that only SQLite understands, as the server says them.
+SERVER_SPELLING = {HAS_DECK_SETTINGS: "SELECT 1"}
+
+
 def to_card(row: CardRow) -> Card:
     """The shared Card a row stands for (the schedule stays in the row)."""
     return Card(
@@ -129,13 +136,15 @@ def to_card(row: CardRow) -> Card:
 class Store:
     """An open study database: `session` for queries, plus the reads every command needs."""
 
-    def __init__(self, path: Path, engine: Any) -> None:
+    def __init__(self, path: Path, engine: Any, url: str | None = None) -> None:
         self.path = path
         self.engine = engine
+        self.url = url  # the server's URL, or None for the SQLite file at `path`
         # Rows stay readable after commit: a drill shows a card right after grading it.
         self.session = Session(engine, expire_on_commit=False)
         self.as_writer = False  # what the next transaction begins as (see `writing`)
-        event.listen(engine, "begin", self._begin)
+        if url is None:  # a server's rows are locked as they are written, not the whole file
+            event.listen(engine, "begin", self._begin)
 
     def _begin(self, connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if self.as_writer else "BEGIN")
@@ -177,6 +186,8 @@ class Store:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+        if error is not None and self.url is not None and is_server_error(error):
+            raise server_error(self.url, error) from None  # one line naming the host
         if error is not None and _is_database_error(error):
             raise diagnose(self.path, error) from None  # one line naming the file, no trace
 
@@ -187,6 +198,9 @@ class Store:
         The driver's connection, not `session.execute(text(...))`: the rules run one query per
         deck and part, and SQLAlchemy's statement handling costs more than the query itself.
         """
+        if self.url is not None:  # the server: SQLAlchemy binds the same `:name` parameters
+            sql = SERVER_SPELLING.get(sql, sql)
+            return self.session.execute(text(sql), dict(params)).all()
         raw = self.session.connection().connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)  # the sqlite engine's driver: always so
         return raw.execute(sql, dict(params))
@@ -237,7 +251,7 @@ def _on_connect(connection: Any, record: Any) -> None:
 
 
 def open_store(
-    db_path: Path | None = None,
+    db_path: Path | str | None = None,
     *,
     create: bool = True,
     now: datetime | None = None,
@@ -252,10 +266,22 @@ def open_store(
     """
     from study.clock import current_time
 
-    path = resolve_db_path(db_path)
+    url = server_url(db_path)
+    if url is not None:
+        return _open_server_store(url, create)
+    path = resolve_db_path(None if db_path is None else Path(db_path))
     open_for_writing(path, create, now or current_time())
     if verify:
         refuse_if_damaged(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _on_connect)
     return Store(path, engine)
+
+
+def _open_server_store(url: str, create: bool) -> Store:
+    """The store on a PostgreSQL server (`study.schedule.server`): the same tables and rules."""
+    from study.schedule.server import prepare_server, server_engine
+
+    engine = server_engine(url)
+    prepare_server(engine, url, create)
+    return Store(Path(where(url)), engine, url)

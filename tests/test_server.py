@@ -1,0 +1,114 @@
+"""The study database on a PostgreSQL server: the same store, settings and errors as the file.
+
+The server is a real one (tests/pgserver.py); these tests skip, naming what is missing, where
+Debian's `postgresql` package or psycopg is not installed (and fail so under STUDY_TEST_STRICT).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from study.cli import app
+from study.errors import StudyError
+from study.schedule.config import config
+from study.schedule.dburl import server_url, where
+from study.schedule.store import SettingRow, open_store
+from tests.pgserver import PASSWORD, PgServer
+
+runner = CliRunner()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The same test on a SQLite file and on a database on the scratch server."""
+    if request.param == "sqlite":
+        return tmp_path / "study.db"
+    return str(request.getfixturevalue("pg_url"))
+
+
+def test_a_url_that_went_through_path_is_the_same_url() -> None:
+    given = "postgresql+psycopg://me@db.example:5433/study"
+    assert server_url(Path(given)) == given
+    assert (
+        server_url("postgresql://me@db.example/study") == "postgresql+psycopg://me@db.example/study"
+    )
+    assert server_url(Path("notes/study.db")) is None
+    assert where(given) == "db.example:5433/study"
+    assert where("postgresql+psycopg://?service=study") == "service study"
+
+
+def test_study_db_names_the_server_when_no_db_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STUDY_DB", "postgresql+psycopg://me@db.example/study")
+    assert server_url(None) == "postgresql+psycopg://me@db.example/study"
+    monkeypatch.delenv("STUDY_DB")
+    assert server_url(None) is None
+
+
+def test_settings_are_stored_and_read_back(db_target: Path | str) -> None:
+    assert config(db_target, "new_per_day", "7") == "new_per_day = 7"
+    assert config(db_target, "new_per_day", None) == "7"
+    with open_store(db_target) as store:
+        rows = store.session.exec(__import__("sqlmodel").select(SettingRow)).all()
+        assert [(row.key, row.value) for row in rows] == [("new_per_day", "7")]
+
+
+def test_the_cli_takes_a_server_url_for_db(pg_url: str) -> None:
+    result = runner.invoke(app, ["config", "--db", pg_url, "desired_retention", "0.85"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "desired_retention = 0.85\n"
+    shown = runner.invoke(app, ["config", "--db", pg_url, "desired_retention"])
+    assert shown.output == "0.85\n"
+
+
+def test_a_server_that_is_down_is_one_line_naming_the_host(pg_server: PgServer) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StudyError) as caught:
+        open_store(f"postgresql+psycopg://study@127.0.0.1:{port}/study")
+    assert str(caught.value) == (
+        f"the server 127.0.0.1:{port}/study is not answering (is PostgreSQL running there?); "
+        "nothing was written"
+    )
+
+
+def test_wrong_credentials_name_the_host_never_the_password(
+    pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = tmp_path / "pgpass"
+    wrong.write_text(f"127.0.0.1:{pg_server.port}:*:study:not-{PASSWORD}\n")
+    wrong.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(wrong))
+    result = runner.invoke(app, ["config", "--db", pg_server.url("postgres")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"study: the server 127.0.0.1:{pg_server.port}/postgres refused the login: wrong user "
+        "or password (study reads the password from ~/.pgpass or PGPASSFILE)\n"
+    )
+    assert PASSWORD not in result.output
+
+
+def test_a_password_in_the_url_is_refused_before_connecting() -> None:
+    with pytest.raises(StudyError) as caught:
+        open_store("postgresql+psycopg://me:hunter2@db.example/study")
+    assert "hunter2" not in str(caught.value)
+    assert str(caught.value).startswith("the database URL for db.example/study holds a password")
+
+
+def test_a_database_of_other_tables_is_not_a_study_database(pg_url: str) -> None:
+    import psycopg
+
+    dsn = pg_url.replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE invoices (id int)")
+    with pytest.raises(StudyError) as caught:
+        open_store(pg_url)
+    assert str(caught.value) == (
+        f"the server {where(pg_url)} is not a study database (it holds other tables); "
+        "pick another database"
+    )
