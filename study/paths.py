@@ -21,7 +21,11 @@ def default_db_path() -> Path:
 
 
 def db_path(given: Path | None) -> Path:
-    """The database a `--db` names (`~` expanded), or the default one."""
+    """The database file a `--db` names (`~` expanded), else `STUDY_DB`, else the default one.
+
+    (A `--db` or `STUDY_DB` may instead name a PostgreSQL server: study.schedule.dburl.)"""
+    if given is None and os.environ.get("STUDY_DB"):
+        given = Path(os.environ["STUDY_DB"])
     return Path(given).expanduser() if given is not None else default_db_path()
 
 

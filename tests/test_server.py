@@ -112,3 +112,64 @@ def test_a_database_of_other_tables_is_not_a_study_database(pg_url: str) -> None
         f"the server {where(pg_url)} is not a study database (it holds other tables); "
         "pick another database"
     )
+
+
+def test_the_drill_queue_on_the_server_is_the_files(tmp_path: Path, pg_url: str) -> None:
+    """The shared rules' SQL (json_extract, rowid) picks the same cards on both."""
+    from datetime import timedelta
+
+    from study.schedule.answers import grade
+    from study.schedule.queue import build_queue
+    from tests.test_dbcopy import NOW, _collection
+
+    laptop = _collection(tmp_path)
+    assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
+    later = NOW + timedelta(minutes=30)
+    fronts = {}
+    for target in (laptop, pg_url):
+        with open_store(target) as store:
+            before = [store.card(card_id).front for card_id in build_queue(store, later)]
+            # The new sibling of a card answered today waits; once graded it is due in 10 min.
+            grade(store, store.cards(decks=["Shell"])[1].id, 3, later, None, fuzz=False)
+            after = [store.card(card_id).front for card_id in build_queue(store, later)]
+            fronts[str(target)] = [*before, "|", *after]
+    # Learning cards by due time: Again (due in 1 min) before Good (due in 10 min).
+    learning = ["What shows the changes?", "What lists files?"]
+    new = ["What prints the working directory?"]
+    assert fronts[str(laptop)] == [*learning, *new, "|", *learning]
+    assert fronts[pg_url] == fronts[str(laptop)]
+
+
+def test_drill_and_due_on_the_server_answer_as_on_the_file(tmp_path: Path, pg_url: str) -> None:
+    """`study drill` grades on the server; `study due` (the fast launcher, a new process)
+    then counts the server's cards as it counts the file's after the same answer."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_dbcopy import _collection
+
+    laptop = _collection(tmp_path)
+    assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
+    at = {"STUDY_NOW": "2026-03-02T10:00:00+00:00"}
+    due = {}
+    for target in (str(laptop), pg_url):
+        drilled = runner.invoke(app, ["drill", "--db", target], input=" \n3\n", env=at)
+        assert drilled.exit_code == 0, drilled.output
+        shown = subprocess.run(
+            [sys.executable, "-m", "study", "due", "--db", target, "--json"],
+            env={**os.environ, **at},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr
+        due[target] = json.loads(shown.stdout)
+    assert due[pg_url] == due[str(laptop)]
+    # The drill showed the card due first, Git's (Again at 09:30, due 09:31): Good at 10:00
+    # puts it 10 min on. Shell's learning card (due 09:40) and its new card are still due.
+    assert [(deck["deck"], deck["total"], deck["later_today"]) for deck in due[pg_url]] == [
+        ("Git", 0, 1),
+        ("Shell", 2, 0),
+    ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from study.errors import StudyError
 from study.schedule.store import (
@@ -80,7 +80,12 @@ _SEQUENCE_PAST_COPIED = (
 def _copy_table(src: Store, session: Any, table: Any) -> None:
     columns = list(table.model_fields)
     batch: list[dict[str, Any]] = []
-    for row in src.session.exec(select(table)):
+    query = select(table)
+    if table is CardRow:  # insertion order, the order new cards are studied in: SQLite's
+        query = query.order_by(text("rowid"))  # rowid, the server's column of that name
+    elif table is ReviewRow:
+        query = query.order_by(col(ReviewRow.id))
+    for row in src.session.exec(query):
         batch.append({name: getattr(row, name) for name in columns})
         if len(batch) == _BATCH:
             session.execute(insert(table), batch)

@@ -85,6 +85,9 @@ def prepare_server(engine: Any, url: str, create: bool = True) -> None:
 def _create_schema(conn: Any) -> None:
     # The tables of study.schedule.store, which opens the server through here (so it is loaded).
     SQLModel.metadata.create_all(conn)
+    # SQLite's implicit rowid is the order new cards are studied in (study.schedule.rules):
+    # the server keeps the same order in a column of that name, filled as rows are inserted.
+    conn.execute(text("ALTER TABLE card ADD COLUMN rowid BIGSERIAL"))
     for statement in _INDEXES:
         conn.execute(text(statement))
     for migration in migrations.MIGRATIONS:
