@@ -173,3 +173,66 @@ def test_drill_and_due_on_the_server_answer_as_on_the_file(tmp_path: Path, pg_ur
         ("Git", 0, 1),
         ("Shell", 2, 0),
     ]
+
+
+def test_file_only_commands_say_so_for_a_server(pg_url: str) -> None:
+    """Sync, backups and the file check need a SQLite file: one line, nothing made."""
+    advice = (
+        "study: this command works on a database file only, not on a PostgreSQL server: run "
+        "it on a file and move the collection with `study db copy FROM TO`\n"
+    )
+    for command in (["sync"], ["db", "backups"], ["db", "check"]):
+        result = runner.invoke(app, [*command, "--db", pg_url])
+        assert (result.exit_code, result.output) == (1, advice), command
+    assert not Path("postgresql+psycopg:").exists()
+
+
+def test_a_first_drill_on_an_empty_server_says_to_copy_a_collection(pg_url: str) -> None:
+    result = runner.invoke(app, ["drill", "--db", pg_url], input="q\n")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"study: the server {where(pg_url)} cannot be synced yet: sync your notes into a "
+        "database file, then move it onto the server with `study db copy FROM TO`\n"
+    )
+
+
+def test_two_drills_grading_one_card_at_once_take_turns(
+    tmp_path: Path, db_target: Path | str
+) -> None:
+    """Both answers are logged once each, and the second is applied to the first's result
+    (its `before` is the schedule the first answer left), on the file and on the server."""
+    import json
+    import threading
+
+    from study.schedule.answers import grade, reviews_of
+    from tests.test_dbcopy import NOW, _collection
+
+    source = _collection(tmp_path)
+    if isinstance(db_target, str):
+        assert runner.invoke(app, ["db", "copy", str(source), db_target]).exit_code == 0
+    else:
+        db_target = source
+    with open_store(db_target) as store:
+        card_id = store.cards(decks=["Shell"])[1].id  # new: never answered
+    start, failures = threading.Barrier(2), []
+
+    def drill(rating: int) -> None:
+        try:
+            with open_store(db_target) as store:
+                start.wait()
+                grade(store, card_id, rating, NOW, None, fuzz=False)
+        except Exception as error:  # the assertion below names it
+            failures.append(error)
+
+    drills = [threading.Thread(target=drill, args=(rating,)) for rating in (3, 4)]
+    for thread in drills:
+        thread.start()
+    for thread in drills:
+        thread.join()
+    assert failures == []
+    with open_store(db_target) as store:
+        logged = reviews_of(store, card_id)
+        assert sorted(review.rating for review in logged) == [3, 4]
+        first, second = (json.loads(review.before) for review in logged)
+        assert first["last_review"] is None
+        assert second["last_review"] is not None  # applied on top of the first answer

@@ -43,7 +43,7 @@ def grade(
     `fuzz` setting; tests pass False for exact intervals.
     """
     with store.writing() as session:  # read again inside the write: another drill may grade
-        row = store.card(card_id)
+        row = store.card(card_id, lock=True)
         before = to_fsrs(row).to_json()
         scheduler = make_scheduler(load_settings(store, row.deck), fuzz)
         after, log = review(scheduler, row, rating, now, duration_ms)

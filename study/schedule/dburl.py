@@ -11,24 +11,13 @@ No SQLAlchemy or psycopg at module level: `study due` and `study sync` import th
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from study.errors import StudyError
+from study.paths import server_url
 
-_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+psycopg)?:/+", re.IGNORECASE)
-
-
-def server_url(given: Path | str | None) -> str | None:
-    """The SQLAlchemy URL of the server a `--db` (or, when none, `STUDY_DB`) names, or None for
-    a SQLite file. A URL that went through `Path` lost a slash of its `//`: it is put back."""
-    text = str(given) if given is not None else os.environ.get("STUDY_DB", "")
-    match = _SCHEME.match(text)
-    if match is None:
-        return None
-    return "postgresql+psycopg://" + text[match.end() :]
+__all__ = ["server_url"]  # decided in study.paths, re-exported for the store's callers
 
 
 def where(url: str) -> str:

@@ -97,10 +97,8 @@ def run(
 def overview_text(db: Path | None) -> str:
     """The bare `study`: what is due, and the commands to try next."""
     from study.clock import current_time
-    from study.paths import db_path
-    from study.schedule.dburl import server_url
+    from study.paths import db_path, server_url
 
-    path = db_path(db)
     tips = [
         "study drill            drill what is due (the bundled decks on a first run)",
         "study sync PATH        add your Markdown notes (a file or a folder)",
@@ -108,6 +106,6 @@ def overview_text(db: Path | None) -> str:
         "study --help           every command",
     ]
     head = "No study database yet."
-    if path.is_file() or server_url(db) is not None:
+    if server_url(db) is not None or db_path(db).is_file():
         head = render(due_counts(db, current_time()), as_json=False)
     return head + "\n\nTry:\n" + "\n".join(f"  {tip}" for tip in tips)

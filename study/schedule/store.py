@@ -248,9 +248,14 @@ class Store:
         an unknown one, naming the decks there are."""
         return resolve_decks(typed, self.decks()) if typed else []
 
-    def card(self, card_id: str) -> CardRow:
-        """One card row as stored now (another drill may have graded it); StudyError if none."""
-        row = self.session.get(CardRow, card_id, populate_existing=True)
+    def card(self, card_id: str, lock: bool = False) -> CardRow:
+        """One card row as stored now (another drill may have graded it); StudyError if none.
+
+        `lock` (inside `writing`) holds the row until the commit, so two drills grading one
+        card on a server take turns and the second sees the first's answer. SQLite needs no
+        row lock (`writing` holds the whole file), and SQLAlchemy leaves FOR UPDATE out there.
+        """
+        row = self.session.get(CardRow, card_id, populate_existing=True, with_for_update=lock)
         if row is None:
             raise StudyError(f"no card with id {card_id}")
         return row
