@@ -236,3 +236,24 @@ def test_two_drills_grading_one_card_at_once_take_turns(
         first, second = (json.loads(review.before) for review in logged)
         assert first["last_review"] is None
         assert second["last_review"] is not None  # applied on top of the first answer
+
+
+def test_export_and_suspend_on_the_server(tmp_path: Path, pg_url: str) -> None:
+    import zipfile
+
+    from tests.test_dbcopy import _collection
+
+    assert runner.invoke(app, ["db", "copy", str(_collection(tmp_path)), pg_url]).exit_code == 0
+    with open_store(pg_url) as store:
+        git = store.cards(decks=["Git"])[0].id
+    suspended = runner.invoke(app, ["suspended", "--db", pg_url])
+    assert (suspended.exit_code, suspended.output) == (0, "No suspended cards.\n")
+    out = tmp_path / "all.apkg"
+    exported = runner.invoke(app, ["export", "-o", str(out), "--db", pg_url])
+    assert exported.exit_code == 0, exported.output
+    assert "collection.anki2" in zipfile.ZipFile(out).namelist()
+    with open_store(pg_url) as store:
+        from study.schedule.answers import suspend
+
+        suspend(store, git)
+        assert [card.front for card in store.cards(decks=["Git"])] == []
