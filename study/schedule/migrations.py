@@ -81,10 +81,22 @@ def m002_card_retired_from(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE card ADD COLUMN retired_from TEXT")
 
 
+def m003_anki_guid(db: sqlite3.Connection) -> None:
+    """Anki identity: the note GUID a card was first known by, and its note's last export.
+
+    `anki_guid` survives `study sync` giving the card a new id (a reworded question), so a
+    re-import updates the Anki note in place; `anki_hash` / `anki_mod` are the exported note's
+    content hash and modification time, so a note's time moves only when its content does.
+    """
+    db.execute("ALTER TABLE card ADD COLUMN anki_guid TEXT")
+    db.execute("ALTER TABLE card ADD COLUMN anki_hash TEXT")
+    db.execute("ALTER TABLE card ADD COLUMN anki_mod INTEGER")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
-MIGRATIONS: list[Migration] = [m001_initial, m002_card_retired_from]
+MIGRATIONS: list[Migration] = [m001_initial, m002_card_retired_from, m003_anki_guid]
 LATEST = len(MIGRATIONS)
 
 
