@@ -33,7 +33,7 @@ def test_code_block_keeps_its_language_and_is_highlighted() -> None:
         '<span class="n">x</span> <span class="o">&lt;</span> '
         '<span class="mi">1</span><span class="p">:</span>  <span class="c1"># small</span>\n'
         '    <span class="n">f</span><span class="p">(</span>'
-        "<span class=\"s1\">'&#123;&#123;a&#125;&#125;'</span><span class=\"p\">)</span>\n"
+        '<span class="s1">\'&#123;&#123;a&#125;&#125;\'</span><span class="p">)</span>\n'
         "</code></pre>"
     )
 

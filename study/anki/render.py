@@ -124,10 +124,7 @@ def _render(markdown: str, cloze: bool, images: ImageResolver | None, quick: boo
     safe = _CLEANER.clean(body)
     if images is not None and ("[sound:" in safe or "![" in safe):
         safe = _outside_code(safe, lambda part: _refused(_sounds(part, images), images))
-    if cloze:
-        safe = _clozes(safe)
-    else:
-        safe = escape_braces(_outside_code(safe, _highlight))
+    safe = _clozes(safe) if cloze else escape_braces(_outside_code(safe, _highlight))
     return highlight_blocks(safe) if '<code class="language-' in safe else safe
 
 
