@@ -9,7 +9,7 @@ and its reverse share `note`) are never both shown on one study day.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -126,14 +126,15 @@ def _done_today(store: Store, params: dict[str, Any], new: bool) -> int:
     return int(store.session.execute(text(sql), {"start": params["start"]}).scalar_one())
 
 
-def _schedule_json(row: CardRow) -> str:
-    """The card's schedule columns, as the review row keeps them for an exact undo."""
+def schedule_json(schedule: Mapping[str, Any]) -> str:
+    """A card's schedule columns, as the review row keeps them for an exact undo."""
     values: dict[str, Any] = {}
     for name in SCHEDULE_COLUMNS:
-        value = getattr(row, name)
-        values[name] = (
-            value.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
-        )
+        value = schedule[name]
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC) if value.tzinfo else value
+            value = value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        values[name] = value
     return json.dumps(values)
 
 
@@ -162,7 +163,7 @@ def grade(
     """
     settings = load_settings(store)
     row = store.card(card_id)
-    before = _schedule_json(row)
+    before = schedule_json({name: getattr(row, name) for name in SCHEDULE_COLUMNS})
     after = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
     for name, value in after.items():
         setattr(row, name, value)
