@@ -211,10 +211,23 @@ def export_command(
     report = export(targets or [], output, tags=tag or [], subdecks=subdecks, db_path=db)
     for message in report.skipped:
         typer.echo(f"study: {message}", err=True)
-    count = len(report.media)
-    media = f", {count} image{'s' if count != 1 else ''}" if count else ""
-    decks = ", ".join(report.decks) if len(report.decks) <= 3 else f"{len(report.decks)} decks"
-    typer.echo(f"wrote {output}: {report.notes} notes, {report.cards} cards ({decks}){media}")
+    typer.echo(report.render())
+
+
+@app.command("import")
+def import_command(
+    package: Annotated[
+        Path, typer.Argument(help="An .apkg or .colpkg exported from Anki with scheduling.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would change; change nothing.")
+    ] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Bring reviews done in Anki back: each answer once, schedules recomputed from history."""
+    from study.anki.importer import import_package
+
+    typer.echo(import_package(package, db_path=db, dry_run=dry_run).render())
 
 
 # --- study remind (REMIND) ----------------------------------------------------------------

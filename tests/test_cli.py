@@ -27,6 +27,7 @@ COMMANDS = [
     ["suspended"],
     ["unsuspend"],
     ["export"],
+    ["import"],
     ["remind"],
     ["remind", "check"],
     ["remind", "install"],

@@ -372,7 +372,7 @@ def test_cli_exports_a_note_without_a_database(vault: Path, tmp_path: Path) -> N
     out = tmp_path / "docker.apkg"
     result = runner.invoke(app, ["export", str(vault / "docker.md"), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert f"wrote {out}: 8 notes, 14 cards (Docker), 2 images" in result.stdout
+    assert f"wrote {out}: 8 notes, 14 cards (Docker), 2 media files" in result.stdout
     assert "'../secret.png' is outside the note's folder" in result.stderr
     assert out.is_file()
 

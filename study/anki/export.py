@@ -30,7 +30,15 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from study.anki.collection import Progress, content_hash, deck_id, write_collection
 from study.anki.media import Media
-from study.anki.note import AnkiNote, anki_tag, build_note, groups, guid_of, note_tags
+from study.anki.note import (
+    RETIRED_TAG,
+    AnkiNote,
+    anki_tag,
+    build_note,
+    groups,
+    guid_of,
+    note_tags,
+)
 from study.atomic import atomic_output
 from study.collector import collector_paused
 from study.errors import StudyError
@@ -58,6 +66,18 @@ class ExportReport:
     decks: list[str] = field(default_factory=list)
     media: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        """The line `study export` prints."""
+        count = len(self.media)
+        media = f", {count} media file{'s' if count != 1 else ''}" if count else ""
+        decks = ", ".join(self.decks) if len(self.decks) <= 3 else f"{len(self.decks)} decks"
+        line = f"wrote {self.path}: {self.notes} notes, {self.cards} cards ({decks}){media}"
+        if self.reviews:
+            line += f", {self.reviews} reviews"
+        if self.retired:
+            line += f"; {self.retired} retired cards tagged {RETIRED_TAG} (see the README)"
+        return line
 
 
 @dataclass
@@ -259,28 +279,27 @@ def _store_cards(store: Store, decks: Sequence[str], tags: Sequence[str]) -> lis
 
 
 def store_sources(
-    store: Store, cards: Sequence[Card], now: datetime, roots: Sequence[Path] = ()
+    store: Store, cards: Sequence[Card], now: datetime | None, roots: Sequence[Path] = ()
 ) -> Sources:
-    """What the database adds to an export of `cards`: schedules, reviews, GUIDs, retirements
-    and the registered roots the Source field is relative to."""
+    """What the database adds to an export of `cards`: GUIDs, retirements, the registered
+    roots the Source field is relative to and, given `now`, schedules and reviews."""
     from sqlmodel import select
 
     from study.schedule.history import card_rows, reviews_by_card
     from study.schedule.scheduler import load_settings
     from study.schedule.store import RootRow
 
-    rows = card_rows(store, _EXPORTED)
     wanted = {card.id for card in cards}
-    progress = Progress(load_settings(store), now)
-    progress.rows = {card_id: row for card_id, row in rows.items() if card_id in wanted}
-    progress.reviews = reviews_by_card(store, wanted)
+    rows = {i: row for i, row in card_rows(store, _EXPORTED).items() if i in wanted}
     registered = [root.path for root in store.session.exec(select(RootRow))]
-    return Sources(
+    sources = Sources(
         roots=(*roots, *resolved_roots(registered)),
-        progress=progress,
-        guids={i: row.anki_guid for i, row in progress.rows.items() if row.anki_guid},
-        retired=frozenset(i for i, row in progress.rows.items() if row.status == "retired"),
+        guids={i: row.anki_guid for i, row in rows.items() if row.anki_guid},
+        retired=frozenset(i for i, row in rows.items() if row.status == "retired"),
     )
+    if now is not None:
+        sources.progress = Progress(load_settings(store), now, rows, reviews_by_card(store, wanted))
+    return sources
 
 
 def export(
