@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -47,3 +48,19 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
 
     monkeypatch.setattr(module, name, spy)
     return seen
+
+
+
+@pytest.fixture
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC for the test, so study days and Anki's days fall on the same dates.
+
+    Import it into a test module to use it there.
+    """
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

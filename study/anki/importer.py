@@ -99,6 +99,9 @@ def read_collection(path: Path) -> bytes:
 
 @contextlib.contextmanager
 def _opened(data: bytes, path: Path) -> Iterator[sqlite3.Connection]:
+    if data[18:20] == b"\x02\x02":
+        # A collection saved in WAL mode: an in-memory copy must say "rollback journal".
+        data = data[:18] + b"\x01\x01" + data[20:]
     connection = sqlite3.connect(":memory:")
     try:
         connection.deserialize(data)

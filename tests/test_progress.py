@@ -1,0 +1,135 @@
+"""Progress in the package: cards drilled in `study`, exported, imported into a real Anki
+collection with scheduling, arrive with their schedule, FSRS memory state and review log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest  # first
+
+from anki.cards import Card as AnkiCard  # isort: skip (anki.cards needs anki.collection first)
+
+from study.anki.export import export
+from study.schedule.queue import bury, grade, suspend
+from study.schedule.scheduler import set_setting
+from study.schedule.store import open_store
+from study.schedule.sync import sync
+from tests.support import utc_local_time
+
+__all__ = ["utc_local_time"]
+
+PHYSICS = """\
+# Physics
+
+## Terms
+
+Energy :: the capacity to do work
+
+Force ::: mass times acceleration
+
+Power :: energy per unit of time
+
+## Cloze
+
+Light travels at ==300,000 km/s== in a ==vacuum==.
+"""
+DRILLED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, well in the past
+EXPORTED = DRILLED + timedelta(hours=1)
+
+
+@pytest.fixture
+def drilled(tmp_path: Path, utc_local_time: None) -> dict[str, str]:
+    """A database whose cards were answered under a fixed clock: card fronts -> ids."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "physics.md").write_text(PHYSICS, encoding="utf-8")
+    with open_store(tmp_path / "study.db") as store:
+        sync(store, [notes], DRILLED)
+        set_setting(store, "fuzz", "off")
+        ids = {card.front: card.id for card in store.cards()}
+        energy, force = ids["Energy"], ids["Force"]
+        grade(store, energy, 3, DRILLED, 4000)  # Good, then Good again after the 10 minute step
+        grade(store, energy, 3, DRILLED + timedelta(minutes=10), 2500)
+        grade(store, force, 1, DRILLED, 70_000)  # Again: the first learning step, one minute
+        suspend(store, ids["Power"])
+        bury(store, ids["Light travels at 300,000 km/s in a [...]."], DRILLED)
+    return ids
+
+
+def imported(tmp_path: Path) -> Collection:
+    """A fresh Anki collection holding the database's export, imported with scheduling."""
+    package = tmp_path / "study.apkg"
+    report = export([], package, db_path=tmp_path / "study.db", now=EXPORTED)
+    assert (report.notes, report.cards, report.reviews) == (4, 6, 3)
+    (tmp_path / "anki").mkdir()
+    collection = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    options = ImportAnkiPackageOptions(with_scheduling=True)
+    collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options))
+    return collection
+
+
+@pytest.fixture
+def anki(tmp_path: Path, drilled: dict[str, str]) -> Iterator[Collection]:
+    collection = imported(tmp_path)
+    yield collection
+    collection.close()
+
+
+def card(collection: Collection, front: str, ordinal: int = 0) -> AnkiCard:
+    """The card of the note whose first field is `front` (a wildcard for a cloze)."""
+    field = "Text" if front.startswith("Light") else "Front"
+    query = f'"{field}:{front}" card:{ordinal + 1}'
+    (card_id,) = collection.find_cards(query)
+    return collection.get_card(card_id)
+
+
+def anki_date(collection: Collection, day: int) -> date:
+    """The calendar date of an Anki day number (the study day starts at 04:00, as Anki's)."""
+    today = (datetime.now(UTC) - timedelta(hours=4)).date()
+    return today + timedelta(days=day - collection.sched.today)
+
+
+def test_a_card_graduated_in_study_is_a_review_card_in_anki(anki: Collection) -> None:
+    energy = card(anki, "Energy")
+    assert (energy.type, energy.queue, energy.ivl) == (2, 2, 2)  # review, in the review queue
+    assert anki_date(anki, energy.due) == date(2026, 3, 4)  # two days after 09:10 on the 2nd
+    assert (energy.reps, energy.lapses) == (2, 0)
+    assert energy.memory_state is not None
+    assert energy.memory_state.stability == pytest.approx(2.3065, abs=1e-3)
+    assert energy.memory_state.difficulty == pytest.approx(2.1112, abs=1e-3)
+    assert energy.desired_retention == pytest.approx(0.9)
+    assert energy.last_review_time == int(datetime(2026, 3, 2, 9, 10, tzinfo=UTC).timestamp())
+
+
+def test_a_card_in_a_learning_step_keeps_its_step_and_due_minute(anki: Collection) -> None:
+    force = card(anki, "Force")
+    assert (force.type, force.queue, force.left) == (1, 1, 2)  # learning, two steps to go
+    assert force.due == int(datetime(2026, 3, 2, 9, 1, tzinfo=UTC).timestamp())
+    assert force.memory_state is not None
+    assert force.memory_state.stability == pytest.approx(0.212, abs=1e-3)
+    assert force.memory_state.difficulty == pytest.approx(6.4133, abs=1e-3)
+
+
+def test_new_suspended_and_buried_cards_keep_their_state(anki: Collection) -> None:
+    reverse = card(anki, "Force", 1)
+    assert (reverse.type, reverse.queue, reverse.ivl, reverse.reps) == (0, 0, 0, 0)
+    assert reverse.memory_state is None
+    power = card(anki, "Power")
+    assert (power.type, power.queue) == (0, -1)  # new and suspended
+    first = card(anki, "Light travels at*")
+    second = card(anki, "Light travels at*", 1)  # `vacuum`, buried until the next study day
+    assert ((first.type, first.queue), (second.type, second.queue)) == ((0, 0), (0, -3))
+
+
+def test_the_review_log_arrives_as_revlog_rows(anki: Collection) -> None:
+    energy, force = card(anki, "Energy"), card(anki, "Force")
+    rows = anki.db.all("SELECT id, cid, ease, ivl, lastIvl, time, type FROM revlog ORDER BY id")
+    drilled_ms = int(DRILLED.timestamp() * 1000)
+    assert rows == [
+        [drilled_ms, energy.id, 3, -600, 0, 4000, 0],  # learning: 10 minutes next
+        [drilled_ms + 1, force.id, 1, -60, 0, 60_000, 0],  # the same moment: 1 ms later
+        [drilled_ms + 600_000, energy.id, 3, 2, -600, 2500, 0],  # graduated: 2 days
+    ]
