@@ -50,7 +50,6 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
     return seen
 
 
-
 @pytest.fixture
 def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Local time is UTC for the test, so study days and Anki's days fall on the same dates.

@@ -97,6 +97,7 @@ def test_answers_from_anki_are_merged_once_and_reschedule_their_cards(
     with sqlite3.connect(db) as conn:
         history = conn.execute("SELECT card_id, reviewed_at, rating FROM review").fetchall()
     for card_id, state, step, stability, difficulty, due, last_review in cards:
+        assert (last_review is None) == (state == 1 and step == 0 and stability is None)
         answers = [
             (datetime.fromisoformat(at).replace(tzinfo=UTC), rating)
             for who, at, rating in history

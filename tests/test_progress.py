@@ -67,7 +67,8 @@ def imported(tmp_path: Path) -> Collection:
     (tmp_path / "anki").mkdir()
     collection = Collection(str(tmp_path / "anki" / "collection.anki2"))
     options = ImportAnkiPackageOptions(with_scheduling=True)
-    collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options))
+    request = ImportAnkiPackageRequest(package_path=str(package), options=options)
+    collection.import_anki_package(request)
     return collection
 
 
