@@ -445,3 +445,88 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
     assert done.stderr.startswith("study: ") and "Traceback" not in done.stderr
     assert out.read_bytes() == b"the previous export"
     assert [p.name for p in out.parent.iterdir()] == ["docker.apkg"]
+
+
+RICH = """\
+# Physics
+
+## Formulas
+
+### Energy
+
+Mass and energy: \\(E = mc^2\\), with $c$ the speed of light. $$\\frac{a}{b}$$
+
+### Script
+
+```python
+def energy(m: float) -> float:
+    return m * C ** 2
+```
+
+### Say it
+
+The word for it: ![[energy.mp3]] and [sound:power.ogg]
+
+### Refused
+
+![local](/etc/hostname.png) ![win](C:\\pics\\x.png) ![data](data:image/png;base64,AAAA) \
+![file](file:///etc/x.png) ![up](../secret.png) ![gone](gone.png) ![web](https://example.com/w.png)
+"""
+
+
+def test_math_code_audio_and_refused_media_as_anki_renders_them(
+    tmp_path: Path, anki: Collection
+) -> None:
+    folder = tmp_path / "physics"
+    folder.mkdir()
+    (folder / "physics.md").write_text(RICH, encoding="utf-8")
+    (folder / "energy.mp3").write_bytes(b"ID3 energy")
+    (folder / "power.ogg").write_bytes(b"OggS power")
+    (tmp_path / "secret.png").write_bytes(SECRET)
+    out = tmp_path / "physics.apkg"
+    report = export([str(folder)], out)
+    import_package(anki, out)
+
+    def answer(heading: str) -> str:
+        (card_id,) = anki.find_cards(f'"Front:{heading}"')
+        return anki.get_card(card_id).answer()
+
+    energy = answer("Formulas — Energy")
+    assert r"\(E = mc^2\)" in energy and r"\(c\)" in energy and r"\[\frac{a}{b}\]" in energy
+    script = answer("Formulas — Script")
+    assert '<pre class="hl" data-language="python">' in script
+    assert '<span class="k">def</span>' in script and '<span class="mi">2</span>' in script
+    assert ".nightMode .hl" in script  # the note type's CSS colours it in night mode too
+    (say_id,) = anki.find_cards('"Front:Formulas — Say it"')
+    sounds = [tag.filename for tag in anki.get_card(say_id).answer_av_tags()]
+    assert sounds == ["energy.mp3", "power.ogg"]
+    assert sorted(report.media) == ["energy.mp3", "power.ogg"]
+    assert (Path(anki.media.dir()) / "energy.mp3").read_bytes() == b"ID3 energy"
+    refused = answer("Formulas — Refused")
+    body = refused.split('<hr id="answer">', 1)[1]
+    assert "<img" not in body  # no broken image: each refused one leaves its alt text
+    assert '<a href="https://example.com/w.png"' in body and "local win data file up gone" in body
+    reasons = sorted(message.split(": ", 1)[1] for message in report.skipped)
+    assert reasons == [
+        "image '../secret.png' is outside the note's folder; skipped",
+        "image '/etc/hostname.png' is outside the note's folder; skipped",
+        "image 'C:%5Cpics%5Cx.png' is a Windows path, not a file in the note's folder; skipped",
+        "image 'data:image/png;base64,AAAA' is not a file in the note's folder; skipped",
+        "image 'file:///etc/x.png' is not a file in the note's folder; skipped",
+        "image 'gone.png' is missing; skipped",
+    ]
+
+
+def test_a_package_s_bytes_do_not_depend_on_how_the_path_was_typed(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    spellings = ["vault", "./vault/", str(vault), f"{vault}/../vault", "vault/docker.md"]
+    packages = []
+    for number, spelling in enumerate(spellings):
+        out = tmp_path / f"{number}.apkg"
+        export([spelling], out)
+        packages.append(out.read_bytes())
+    assert all(package == packages[0] for package in packages)
+    with zipfile.ZipFile(tmp_path / "0.apkg") as archive:
+        assert str(tmp_path).encode() not in archive.read("collection.anki2")
