@@ -180,3 +180,10 @@ def test_a_file_that_is_no_anki_package_is_one_line_error(
     assert result.exit_code == 1
     assert result.output.startswith("study: ") and message in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_whole_collection_package_imports_too(tmp_path: Path, anki: Collection) -> None:
+    colpkg = tmp_path / "collection.colpkg"
+    anki.export_collection_package(str(colpkg), include_media=True, legacy=False)
+    report = import_package(colpkg, db_path=tmp_path / "study.db")
+    assert (report.anki_cards, report.matched, report.added) == (6, 6, ANSWERED_IN_ANKI)
