@@ -16,24 +16,11 @@ from study.schedule.queue import grade
 from study.schedule.store import open_store
 from study.schedule.sync import sync
 from tests.support import utc_local_time
+from tests.test_progress import PHYSICS
 
 __all__ = ["utc_local_time"]
 
-NOTE = """\
-# Physics
-
-## Terms
-
-Energy :: the capacity to do work
-
-Force ::: mass times acceleration
-
-Power :: energy per unit of time
-
-## Cloze
-
-Light travels at ==300,000 km/s== in a ==vacuum==.
-"""
+NOTE = PHYSICS  # four notes: two basic cards, a card with its reverse, a cloze
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
