@@ -79,31 +79,25 @@ def merge_answers(store: Store, row: CardRow, answers: Iterable[Answer], setting
     """Add the answers the card's log lacks and recompute its schedule; returns how many were
     added. Uncommitted: the caller commits (or, for a dry run, rolls back)."""
     reviews = list(store.session.exec(select(ReviewRow).where(ReviewRow.card_id == row.id)))
-    new: list[Answer] = []
+    added: list[ReviewRow] = []
     for answer in sorted(answers, key=lambda a: a.at):
-        if not is_known(answer, reviews) and not is_known(answer, _as_rows(row.id, new)):
-            new.append(answer)
-    if not new:
+        if not is_known(answer, [*reviews, *added]):
+            added.append(
+                ReviewRow(
+                    card_id=row.id,
+                    rating=answer.rating,
+                    reviewed_at=to_db(answer.at),
+                    duration_ms=answer.duration_ms,
+                    before="{}",  # the replay fills it in
+                )
+            )
+    if not added:
         return 0
-    added = _as_rows(row.id, new)
-    _replay(row, sorted([*reviews, *added], key=lambda r: moment(r.reviewed_at)), settings)
+    history = sorted([*reviews, *added], key=lambda review: moment(review.reviewed_at))
+    _replay(row, history, settings)
     store.session.add(row)
-    for review in [*reviews, *added]:
-        store.session.add(review)
-    return len(new)
-
-
-def _as_rows(card_id: str, answers: Sequence[Answer]) -> list[ReviewRow]:
-    return [
-        ReviewRow(
-            card_id=card_id,
-            rating=a.rating,
-            reviewed_at=to_db(a.at),
-            duration_ms=a.duration_ms,
-            before="{}",  # the replay fills it in
-        )
-        for a in answers
-    ]
+    store.session.add_all(history)
+    return len(added)
 
 
 def _replay(row: CardRow, reviews: Sequence[ReviewRow], settings: Settings) -> None:
