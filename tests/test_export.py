@@ -133,6 +133,8 @@ def test_package_imports_into_anki_with_notes_cards_decks_and_fields(
 
     assert (anki.note_count(), anki.card_count()) == (8, 14)
     assert deck_names(anki) == {"Docker"}
+    deck = anki.decks.by_name("Docker")
+    assert deck is not None and deck["desc"].startswith("Cards made by <i>study</i> from Markdown")
     notes = notes_by_first_field(anki)
     ps = notes["docker ps"]
     assert ps["_type"] == "study Command"

@@ -26,6 +26,10 @@ from study.schedule.scheduler import Settings
 from study.schedule.store import CardRow, ReviewRow
 
 _NEW = Schedule()
+DESCRIPTION = (
+    "Cards made by <i>study</i> from Markdown notes. Edit the notes and export again: "
+    "an edit made here is replaced when a newer export of the note is imported."
+)
 
 
 @dataclass
@@ -70,7 +74,7 @@ def write_collection(
     third slower.
     """
     names = sorted({note.deck for note in notes})
-    decks = {name: genanki.Deck(deck_id(name), name) for name in names}
+    decks = {name: genanki.Deck(deck_id(name), name, DESCRIPTION) for name in names}
     for deck in decks.values():
         for model in (BASIC, COMMAND, CLOZE):
             deck.add_model(model)
