@@ -90,13 +90,17 @@ class Sources:
     guids: dict[str, str] = field(default_factory=dict)
     retired: frozenset[str] = frozenset()
 
+    labels: dict[str, str] = field(default_factory=dict)  # source -> label, computed once
+
     def label(self, card: Card) -> str:
         """The note's path relative to the root it was found under (or its name): never
         absolute, and the same however the path was typed."""
-        return _label(card.source, self.roots)
+        label = self.labels.get(card.source)
+        if label is None:
+            label = self.labels[card.source] = _label(card.source, self.roots)
+        return label
 
 
-@lru_cache(maxsize=4096)
 def _label(source: str, roots: tuple[Path, ...]) -> str:
     path = Path(os.path.abspath(source))
     for root in sorted(roots, key=lambda r: len(r.parts), reverse=True):
@@ -107,10 +111,10 @@ def _label(source: str, roots: tuple[Path, ...]) -> str:
 
 def resolved_roots(paths: Sequence[str | Path]) -> tuple[Path, ...]:
     """Registered files and folders as absolute paths; a file's root is its folder."""
-    found = []
+    found: dict[Path, None] = {}
     for given in paths:
         path = Path(os.path.abspath(given))
-        found.append(path.parent if path.is_file() or path.suffix == ".md" else path)
+        found[path.parent if path.is_file() or path.suffix == ".md" else path] = None
     return tuple(found)
 
 
