@@ -37,7 +37,9 @@ Power :: energy per unit of time
 Light travels at ==300,000 km/s== in a ==vacuum==.
 """
 DRILLED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, well in the past
-EXPORTED = DRILLED + timedelta(hours=1)
+LAPSED = DRILLED + timedelta(days=2, hours=1)  # the cloze's first deletion forgotten
+EXPORTED = LAPSED + timedelta(hours=1)
+LIGHT = "Light travels at [...] in a vacuum."
 
 
 @pytest.fixture
@@ -54,8 +56,10 @@ def drilled(tmp_path: Path, utc_local_time: None) -> dict[str, str]:
         grade(store, energy, 3, DRILLED, 4000)  # Good, then Good again after the 10 minute step
         grade(store, energy, 3, DRILLED + timedelta(minutes=10), 2500)
         grade(store, force, 1, DRILLED, 70_000)  # Again: the first learning step, one minute
+        for when, rating in ((DRILLED, 3), (DRILLED + timedelta(minutes=10), 3), (LAPSED, 1)):
+            grade(store, ids[LIGHT], rating, when, 1000)  # learnt, then forgotten: relearning
         suspend(store, ids["Power"])
-        bury(store, ids["Light travels at 300,000 km/s in a [...]."], DRILLED)
+        bury(store, ids["Light travels at 300,000 km/s in a [...]."], LAPSED)
     return ids
 
 
@@ -63,7 +67,7 @@ def imported(tmp_path: Path) -> Collection:
     """A fresh Anki collection holding the database's export, imported with scheduling."""
     package = tmp_path / "study.apkg"
     report = export([], package, db_path=tmp_path / "study.db", now=EXPORTED)
-    assert (report.notes, report.cards, report.reviews) == (4, 6, 3)
+    assert (report.notes, report.cards, report.reviews) == (4, 6, 6)
     (tmp_path / "anki").mkdir()
     collection = Collection(str(tmp_path / "anki" / "collection.anki2"))
     options = ImportAnkiPackageOptions(with_scheduling=True)
@@ -120,17 +124,28 @@ def test_new_suspended_and_buried_cards_keep_their_state(anki: Collection) -> No
     assert reverse.memory_state is None
     power = card(anki, "Power")
     assert (power.type, power.queue) == (0, -1)  # new and suspended
-    first = card(anki, "Light travels at*")
     second = card(anki, "Light travels at*", 1)  # `vacuum`, buried until the next study day
-    assert ((first.type, first.queue), (second.type, second.queue)) == ((0, 0), (0, -3))
+    assert (second.type, second.queue) == (0, -3)
+
+
+def test_a_forgotten_card_is_relearning_with_its_lapse_counted(anki: Collection) -> None:
+    first = card(anki, "Light travels at*")
+    assert (first.type, first.queue, first.reps, first.lapses, first.left) == (3, 1, 3, 1, 1)
+    assert first.due == int((LAPSED + timedelta(minutes=10)).timestamp())  # the relearning step
+    assert first.ivl == 1
+    assert first.memory_state is not None
+    assert first.memory_state.stability == pytest.approx(0.6077, abs=1e-3)
 
 
 def test_the_review_log_arrives_as_revlog_rows(anki: Collection) -> None:
-    energy, force = card(anki, "Energy"), card(anki, "Force")
+    energy, force, light = card(anki, "Energy"), card(anki, "Force"), card(anki, "Light*")
     rows = anki.db.all("SELECT id, cid, ease, ivl, lastIvl, time, type FROM revlog ORDER BY id")
-    drilled_ms = int(DRILLED.timestamp() * 1000)
+    drilled, ten = int(DRILLED.timestamp() * 1000), 600_000
     assert rows == [
-        [drilled_ms, energy.id, 3, -600, 0, 4000, 0],  # learning: 10 minutes next
-        [drilled_ms + 1, force.id, 1, -60, 0, 60_000, 0],  # the same moment: 1 ms later
-        [drilled_ms + 600_000, energy.id, 3, 2, -600, 2500, 0],  # graduated: 2 days
+        [drilled, energy.id, 3, -600, 0, 4000, 0],  # learning: 10 minutes next
+        [drilled + 1, force.id, 1, -60, 0, 60_000, 0],  # the same moment: 1 ms later
+        [drilled + 2, light.id, 3, -600, 0, 1000, 0],
+        [drilled + ten, energy.id, 3, 2, -600, 2500, 0],  # graduated: 2 days
+        [drilled + ten + 1, light.id, 3, 2, -600, 1000, 0],
+        [int(LAPSED.timestamp() * 1000), light.id, 1, -600, 2, 1000, 1],  # a review, forgotten
     ]
