@@ -13,6 +13,8 @@ never invented.
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -189,8 +191,5 @@ def import_package(
 
 
 def _excerpt(field: str) -> str:
-    import html
-    import re
-
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", field)).split())
     return text if len(text) <= 40 else text[:39] + "…"
