@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -22,8 +22,8 @@ import genanki
 from study.anki.note import AnkiNote
 from study.anki.notetypes import BASIC, CLOZE, COMMAND, MODELS_CHANGED
 from study.anki.progress import Schedule, created, revlog_rows, schedule
+from study.schedule.history import Logged, Scheduled
 from study.schedule.scheduler import Settings
-from study.schedule.store import CardRow, ReviewRow
 
 _NEW = Schedule()
 DESCRIPTION = (
@@ -38,8 +38,10 @@ class Progress:
 
     settings: Settings
     now: datetime
-    rows: dict[str, CardRow] = field(default_factory=dict)
-    reviews: dict[str, list[ReviewRow]] = field(default_factory=dict)
+    cards: dict[str, Scheduled] = field(default_factory=dict)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # (reviews, lapses)
+    # The review log, a card at a time (read as the revlog is written, not held whole).
+    reviews: Callable[[], Iterable[list[Logged]]] = lambda: ()
 
 
 def deck_id(name: str) -> int:
@@ -96,7 +98,8 @@ def write_collection(
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows[1])
         cursor.executemany("INSERT INTO revlog VALUES(?,?,?,?,?,?,?,?,?)", rows[2])
         connection.commit()
-        return connection.serialize(), len(rows[1]), len(rows[2])
+        reviews = connection.execute("SELECT count(*) FROM revlog").fetchone()[0]
+        return connection.serialize(), len(rows[1]), reviews
 
 
 def card_ords(note: genanki.Note) -> tuple[int, ...]:
@@ -121,14 +124,13 @@ def _rows(
     deck_ids: dict[str, int],
     ids: Iterator[int],
     progress: Progress | None,
-) -> tuple[list[Any], list[Any], list[Any]]:
+) -> tuple[list[Any], list[Any], Iterator[Any]]:
     """The notes, cards and revlog rows (Anki's schema 11, which genanki writes), batched:
     per-row INSERTs and genanki's per-field HTML check (our fields are nh3 output) were half
     the export's time. genanki still decides GUIDs, sort fields and which cards a note has."""
     note_rows: list[tuple[Any, ...]] = []
     card_rows: list[tuple[Any, ...]] = []
-    revlog: list[tuple[Any, ...]] = []
-    used: set[int] = set()
+    anki_ids: dict[str, int] = {}  # study card id -> Anki card id
     for built, mod in zip(notes, mods, strict=True):
         note, note_id = built.note, next(ids)
         # id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
@@ -138,14 +140,25 @@ def _rows(
         for number in card_ords(note):
             card_id, study_id = next(ids), by_ord.get(number)
             at = _NEW
-            if progress is not None and study_id in progress.rows:
-                row, reviews = progress.rows[study_id], progress.reviews.get(study_id, [])
-                at = schedule(row, reviews, progress.settings, progress.now, note.due)
-                revlog += revlog_rows(card_id, row, reviews, progress.settings, used)
+            if progress is not None and study_id in progress.cards:
+                anki_ids[study_id] = card_id
+                counts = progress.counts.get(study_id, (0, 0))
+                card = progress.cards[study_id]
+                at = schedule(card, counts, progress.settings, progress.now, note.due)
             # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left,
             # odue, odid, flags, data
             where = (card_id, note_id, deck_ids[built.deck], number, mod, -1)
             state = (at.type, at.queue, at.due, at.ivl, at.factor)
-            counts = (at.reps, at.lapses, at.left, 0, 0, 0, at.data)
-            card_rows.append((*where, *state, *counts))
-    return note_rows, card_rows, revlog
+            counts_ = (at.reps, at.lapses, at.left, 0, 0, 0, at.data)
+            card_rows.append((*where, *state, *counts_))
+    return note_rows, card_rows, _revlog(anki_ids, progress)
+
+
+def _revlog(anki_ids: dict[str, int], progress: Progress | None) -> Iterator[tuple[Any, ...]]:
+    if progress is None:
+        return
+    used: set[int] = set()
+    for reviews in progress.reviews():
+        card_id = reviews[0].card_id
+        if card_id in anki_ids:
+            yield from revlog_rows(anki_ids[card_id], progress.cards[card_id], reviews, used)

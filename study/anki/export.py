@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from study.anki.collection import Progress, content_hash, deck_id, write_collection
 from study.anki.media import Media
@@ -89,6 +89,7 @@ class Sources:
     progress: Progress | None = None
     guids: dict[str, str] = field(default_factory=dict)
     retired: frozenset[str] = frozenset()
+    store: Store | None = None  # where the notes' new times are recorded
 
     labels: dict[str, str] = field(default_factory=dict)  # source -> label, computed once
 
@@ -171,23 +172,22 @@ def _file_times(notes: Sequence[AnkiNote]) -> list[int]:
     return [max(_mtime(card.source, times) for card in note.cards) for note in notes]
 
 
-def _stored_times(notes: Sequence[AnkiNote], progress: Progress) -> list[int]:
+def _stored_times(notes: Sequence[AnkiNote], progress: Progress) -> tuple[list[int], list[Any]]:
     """Each note's time: as stored while its content is unchanged, else the export's time
-    (always later than the stored one). The rows are updated; the caller commits."""
+    (always later than the stored one); and the (hash, time, card id) rows to store."""
     now = int(progress.now.timestamp())
-    times = []
+    times, changed = [], []
     for note in notes:
-        rows = [progress.rows[c.id] for c in note.cards if c.id in progress.rows]
+        cards = [progress.cards[c.id] for c in note.cards if c.id in progress.cards]
         digest = content_hash(note.note)
-        stored = [row.anki_mod for row in rows if row.anki_hash == digest and row.anki_mod]
-        if stored and len(stored) == len(rows):
+        stored = [card.anki_mod for card in cards if card.anki_hash == digest and card.anki_mod]
+        if stored and len(stored) == len(cards):
             times.append(max(stored))
             continue
-        last = max([row.anki_mod or 0 for row in rows], default=0)
+        last = max((card.anki_mod or 0 for card in cards), default=0)
         times.append(max(now, last + 1))
-        for row in rows:
-            row.anki_hash, row.anki_mod = digest, times[-1]
-    return times
+        changed += [(digest, times[-1], card.id) for card in cards]
+    return times, changed
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -231,8 +231,11 @@ def write_package(
         raise StudyError(f"{out}: {folder} is not an existing folder; create it first")
     sources = sources or Sources(roots=resolved_roots(sorted({c.source for c in cards})))
     built, media = _build(cards, subdecks, sources)
-    progress = sources.progress
-    mods = _file_times(built) if progress is None else _stored_times(built, progress)
+    progress, changed = sources.progress, list[Any]()
+    if progress is None:
+        mods = _file_times(built)
+    else:
+        mods, changed = _stored_times(built, progress)
     report = ExportReport(path=out, notes=len(built), skipped=media.skipped)
     report.decks = sorted({note.deck for note in built})
     report.media = sorted(media.files)
@@ -241,6 +244,10 @@ def write_package(
         with atomic_output(out) as handle:
             collection, report.cards, report.reviews = write_collection(built, mods, progress)
             _write_zip(handle, collection, media.files)
+        if changed and sources.store is not None:
+            from study.schedule.history import store_anki_times
+
+            store_anki_times(sources.store, changed)  # committed by the caller
     except (OSError, sqlite3.Error) as error:
         why = getattr(error, "strerror", None) or error
         raise StudyError(f"{out}: cannot write the package ({why})") from None
@@ -289,20 +296,23 @@ def store_sources(
     roots the Source field is relative to and, given `now`, schedules and reviews."""
     from sqlmodel import select
 
-    from study.schedule.history import card_rows, reviews_by_card
+    from study.schedule.history import logged_reviews, review_counts, schedules
     from study.schedule.scheduler import load_settings
     from study.schedule.store import RootRow
 
     wanted = {card.id for card in cards}
-    rows = {i: row for i, row in card_rows(store, _EXPORTED).items() if i in wanted}
+    found = {i: card for i, card in schedules(store, _EXPORTED).items() if i in wanted}
     registered = [root.path for root in store.session.exec(select(RootRow))]
     sources = Sources(
         roots=(*roots, *resolved_roots(registered)),
-        guids={i: row.anki_guid for i, row in rows.items() if row.anki_guid},
-        retired=frozenset(i for i, row in rows.items() if row.status == "retired"),
+        guids={i: card.anki_guid for i, card in found.items() if card.anki_guid},
+        retired=frozenset(i for i, card in found.items() if card.status == "retired"),
+        store=store,
     )
     if now is not None:
-        sources.progress = Progress(load_settings(store), now, rows, reviews_by_card(store, wanted))
+        progress = Progress(load_settings(store), now, found, review_counts(store))
+        progress.reviews = lambda: logged_reviews(store)
+        sources.progress = progress
     return sources
 
 

@@ -9,15 +9,16 @@ history always gives the same schedule.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+import itertools
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import NamedTuple
 
-from sqlmodel import col, select
+from sqlmodel import select
 
-from study.schedule.queue import SCHEDULE_COLUMNS, schedule_json
+from study.schedule.queue import schedule_json
 from study.schedule.scheduler import Settings, make_scheduler, schedule_of
 from study.schedule.store import CardRow, ReviewRow, Store, to_db
 
@@ -41,30 +42,102 @@ def moment(value: str | datetime) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def snapshot(before: str) -> dict[str, Any]:
-    """A review's stored `before` schedule, with aware datetimes."""
-    values = json.loads(before)
-    for name in ("due", "last_review"):
-        if values.get(name) is not None:
-            values[name] = moment(values[name])
-    return {name: values.get(name) for name in SCHEDULE_COLUMNS}
+class Scheduled(NamedTuple):
+    """A card's schedule and Anki bookkeeping, as the export reads it (plain tuples: an export
+    reads every card, and ORM objects for 100,000 of them cost seconds)."""
+
+    id: str
+    status: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    buried_until: datetime | None
+    anki_guid: str | None
+    anki_hash: str | None
+    anki_mod: int | None
 
 
-def card_rows(store: Store, statuses: Sequence[str]) -> dict[str, CardRow]:
-    """Card rows with their schedule, by id."""
-    query = select(CardRow).where(col(CardRow.status).in_(list(statuses)))
-    return {row.id: row for row in store.session.exec(query)}
+class Logged(NamedTuple):
+    """One review as the export reads it, with the card's schedule before it."""
+
+    card_id: str
+    rating: int
+    at: datetime
+    duration_ms: int | None
+    state: int  # before the answer
+    due: datetime | None
+    last_review: datetime | None  # None: the card was new
 
 
-def reviews_by_card(store: Store, card_ids: Iterable[str]) -> dict[str, list[ReviewRow]]:
-    """Each card's reviews, oldest first (cards without reviews are left out)."""
-    wanted = set(card_ids)
-    found: dict[str, list[ReviewRow]] = {}
-    query = select(ReviewRow).order_by(col(ReviewRow.reviewed_at), col(ReviewRow.id))
-    for review in store.session.exec(query):
-        if review.card_id in wanted:
-            found.setdefault(review.card_id, []).append(review)
+_SCHEDULED = (
+    "SELECT id, status, state, step, stability, difficulty, due, last_review, buried_until,"
+    " anki_guid, anki_hash, anki_mod FROM card WHERE status IN ({statuses})"
+)
+# The keys are the same in every `before` the log has held (study's columns, fsrs' Card JSON).
+_LOGGED = (
+    "SELECT card_id, rating, reviewed_at, duration_ms, json_extract(before, '$.state'),"
+    " json_extract(before, '$.due'), json_extract(before, '$.last_review')"
+    " FROM review ORDER BY card_id, reviewed_at, id"
+)
+_COUNTS = (
+    "SELECT card_id, count(*), sum(rating = 1 AND json_extract(before, '$.state') = 2"
+    " AND json_extract(before, '$.last_review') IS NOT NULL) FROM review GROUP BY card_id"
+)
+
+
+def _raw(store: Store) -> sqlite3.Connection:
+    """The store's own sqlite3 connection, inside the session's transaction."""
+    connection = store.session.connection().connection.dbapi_connection
+    assert isinstance(connection, sqlite3.Connection)
+    return connection
+
+
+def _maybe(value: str | None) -> datetime | None:
+    return None if value is None else moment(value)
+
+
+def schedules(store: Store, statuses: Sequence[str]) -> dict[str, Scheduled]:
+    """Every card of `statuses` with its schedule, by id."""
+    sql = _SCHEDULED.format(statuses=", ".join("?" * len(statuses)))
+    found = {}
+    for row in _raw(store).execute(sql, list(statuses)):
+        card_id, status, state, step, stability, difficulty, due, last, buried, *anki = row
+        found[card_id] = Scheduled(
+            card_id,
+            status,
+            state,
+            step,
+            stability,
+            difficulty,
+            moment(due),
+            _maybe(last),
+            _maybe(buried),
+            *anki,
+        )
     return found
+
+
+def review_counts(store: Store) -> dict[str, tuple[int, int]]:
+    """(reviews, lapses) of each reviewed card: a lapse is an Again on a card in review."""
+    return {card_id: (reps, lapses) for card_id, reps, lapses in _raw(store).execute(_COUNTS)}
+
+
+def logged_reviews(store: Store) -> Iterator[list[Logged]]:
+    """The review log, one card at a time, each card's reviews oldest first."""
+    rows = _raw(store).execute(_LOGGED)
+    for _, reviews in itertools.groupby(rows, key=lambda row: row[0]):
+        yield [
+            Logged(card_id, rating, moment(at), ms, state, _maybe(due), _maybe(last))
+            for card_id, rating, at, ms, state, due, last in reviews
+        ]
+
+
+def store_anki_times(store: Store, times: Iterable[tuple[str, int, str]]) -> None:
+    """Record (content hash, modification time, card id) of exported notes; uncommitted."""
+    _raw(store).executemany("UPDATE card SET anki_hash = ?, anki_mod = ? WHERE id = ?", times)
 
 
 def is_known(answer: Answer, reviews: Sequence[ReviewRow]) -> bool:
