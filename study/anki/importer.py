@@ -159,7 +159,7 @@ def import_package(
     path: Path, *, db_path: Path | None = None, dry_run: bool = False
 ) -> ImportReport:
     """Merge the answers of an Anki package into the review log: what `study import` does."""
-    from study.schedule.history import merge_answers
+    from study.schedule.history import is_known, known_answers, merge_answers
     from study.schedule.scheduler import load_settings
     from study.schedule.store import open_store
 
@@ -170,6 +170,7 @@ def import_package(
     with open_store(db_path, create=False) as store:
         ids = _study_ids(store)
         settings = load_settings(store)
+        known = known_answers(store)
         unknown: dict[str, str] = {}
         for card in package.values():
             card_id = ids.get((card.guid, card.ord))
@@ -179,7 +180,8 @@ def import_package(
                 continue
             report.matched += 1
             report.answers += len(card.answers)
-            added = merge_answers(store, store.card(card_id), card.answers, settings)
+            fresh = [a for a in card.answers if not is_known(a, known.get(card_id, ()))]
+            added = merge_answers(store, store.card(card_id), fresh, settings) if fresh else 0
             report.added += added
             report.rescheduled += bool(added)
         report.unknown = sorted(unknown.values())

@@ -140,11 +140,20 @@ def store_anki_times(store: Store, times: Iterable[tuple[str, int, str]]) -> Non
     _raw(store).executemany("UPDATE card SET anki_hash = ?, anki_mod = ? WHERE id = ?", times)
 
 
-def is_known(answer: Answer, reviews: Sequence[ReviewRow]) -> bool:
-    """Whether `answer` is already one of `reviews` (the same grade within SAME_ANSWER)."""
+def known_answers(store: Store) -> dict[str, list[tuple[datetime, int]]]:
+    """(moment, grade) of every review in the log, by card: what an import checks against."""
+    found: dict[str, list[tuple[datetime, int]]] = {}
+    for card_id, at, rating in _raw(store).execute(
+        "SELECT card_id, reviewed_at, rating FROM review"
+    ):
+        found.setdefault(card_id, []).append((moment(at), rating))
+    return found
+
+
+def is_known(answer: Answer, known: Iterable[tuple[datetime, int]]) -> bool:
+    """Whether `answer` is one of `known` (the same grade within SAME_ANSWER)."""
     return any(
-        review.rating == answer.rating and abs(moment(review.reviewed_at) - answer.at) < SAME_ANSWER
-        for review in reviews
+        rating == answer.rating and abs(at - answer.at) < SAME_ANSWER for at, rating in known
     )
 
 
@@ -152,18 +161,21 @@ def merge_answers(store: Store, row: CardRow, answers: Iterable[Answer], setting
     """Add the answers the card's log lacks and recompute its schedule; returns how many were
     added. Uncommitted: the caller commits (or, for a dry run, rolls back)."""
     reviews = list(store.session.exec(select(ReviewRow).where(ReviewRow.card_id == row.id)))
+    known = [(moment(review.reviewed_at), review.rating) for review in reviews]
     added: list[ReviewRow] = []
     for answer in sorted(answers, key=lambda a: a.at):
-        if not is_known(answer, [*reviews, *added]):
-            added.append(
-                ReviewRow(
-                    card_id=row.id,
-                    rating=answer.rating,
-                    reviewed_at=to_db(answer.at),
-                    duration_ms=answer.duration_ms,
-                    before="{}",  # the replay fills it in
-                )
+        if is_known(answer, known):
+            continue
+        known.append((answer.at, answer.rating))
+        added.append(
+            ReviewRow(
+                card_id=row.id,
+                rating=answer.rating,
+                reviewed_at=to_db(answer.at),
+                duration_ms=answer.duration_ms,
+                before="{}",  # the replay fills it in
             )
+        )
     if not added:
         return 0
     history = sorted([*reviews, *added], key=lambda review: moment(review.reviewed_at))
