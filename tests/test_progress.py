@@ -3,6 +3,8 @@ collection with scheduling, arrive with their schedule, FSRS memory state and re
 
 from __future__ import annotations
 
+import sqlite3
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -149,3 +151,17 @@ def test_the_review_log_arrives_as_revlog_rows(anki: Collection) -> None:
         [drilled + ten + 1, energy.id, 3, 2, -600, 2500, 0],
         [int(LAPSED.timestamp() * 1000), light.id, 1, -600, 2, 1000, 1],  # a review, forgotten
     ]
+
+
+def test_the_package_s_revlog_keeps_anki_s_indexes(tmp_path: Path, drilled: dict[str, str]) -> None:
+    package = tmp_path / "study.apkg"
+    export([], package, db_path=tmp_path / "study.db", now=EXPORTED)
+    with zipfile.ZipFile(package) as archive, sqlite3.connect(":memory:") as db:
+        db.deserialize(archive.read("collection.anki2"))
+        tables = db.execute("SELECT type, name FROM sqlite_master WHERE tbl_name = 'revlog'")
+        assert sorted(tables) == [
+            ("index", "ix_revlog_cid"),
+            ("index", "ix_revlog_usn"),
+            ("table", "revlog"),
+        ]
+        assert db.execute("SELECT count(*) FROM revlog").fetchone() == (6,)

@@ -26,6 +26,9 @@ from study.schedule.history import Logged, Scheduled
 from study.schedule.scheduler import Settings
 
 _NEW = Schedule()
+_REVLOG_INDEXES = (
+    "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = 'revlog'"
+)
 DESCRIPTION = (
     "Cards made by <i>study</i> from Markdown notes. Edit the notes and export again: "
     "an edit made here is replaced when a newer export of the note is imported."
@@ -96,10 +99,27 @@ def write_collection(
         rows = _rows(notes, mods, deck_ids, ids, progress)
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", rows[0])
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows[1])
-        cursor.executemany("INSERT INTO revlog VALUES(?,?,?,?,?,?,?,?,?)", rows[2])
+        _insert_revlog(cursor, rows[2])
         connection.commit()
         reviews = connection.execute("SELECT count(*) FROM revlog").fetchone()[0]
         return connection.serialize(), len(rows[1]), reviews
+
+
+def _insert_revlog(cursor: sqlite3.Cursor, rows: Iterator[tuple[Any, ...]]) -> None:
+    """The review log, staged apart and copied over in id order with the indexes built after:
+    its rows come a card at a time, and a million of them put straight into the indexed table,
+    in that order, took three times as long."""
+    cursor.execute("ATTACH DATABASE ':memory:' AS staging")  # never part of the package
+    cursor.execute("CREATE TABLE staging.revlog AS SELECT * FROM main.revlog WHERE 0")
+    cursor.executemany("INSERT INTO staging.revlog VALUES(?,?,?,?,?,?,?,?,?)", rows)
+    indexes = cursor.execute(_REVLOG_INDEXES).fetchall()
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX main.{name}")
+    cursor.execute("INSERT INTO main.revlog SELECT * FROM staging.revlog ORDER BY id")
+    for _, sql in indexes:
+        cursor.execute(sql)
+    cursor.connection.commit()
+    cursor.execute("DETACH DATABASE staging")
 
 
 def card_ords(note: genanki.Note) -> tuple[int, ...]:

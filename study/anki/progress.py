@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from study.schedule.history import Logged, Scheduled
@@ -36,13 +37,19 @@ def created(settings: Settings) -> int:
     return int(day_start(_CREATED, settings.rollover_hour).timestamp())
 
 
-def _study_date(moment_: datetime, settings: Settings) -> date:
-    return day_start(moment_, settings.rollover_hour).astimezone().date()
+def _study_date(moment_: datetime, rollover_hour: int) -> date:
+    return day_start(moment_, rollover_hour).astimezone().date()
+
+
+@lru_cache(maxsize=24)
+def _first_date(rollover_hour: int) -> date:
+    return _study_date(_CREATED, rollover_hour)
 
 
 def day_number(moment_: datetime, settings: Settings) -> int:
     """The Anki day number (days since the package's creation) of the study day of `moment_`."""
-    return (_study_date(moment_, settings) - _study_date(_CREATED, settings)).days
+    rollover = settings.rollover_hour
+    return (_study_date(moment_, rollover) - _first_date(rollover)).days
 
 
 @dataclass(frozen=True)
@@ -58,11 +65,6 @@ class Schedule:
     lapses: int = 0
     left: int = 0
     data: str = ""
-
-
-def _days(start: datetime, end: datetime) -> int:
-    """A whole number of days between two moments, at least one (Anki's review interval)."""
-    return max(1, round((end - start).total_seconds() / 86400))
 
 
 def schedule(
@@ -101,14 +103,21 @@ def _held(card: Scheduled, now: datetime, queue: int) -> int:
     return queue
 
 
-def _interval(state: int, due: datetime | None, last: datetime | None, at: datetime) -> int:
-    """A revlog interval from `at`: days for a review card, negative seconds for a learning
-    step, 0 for a new card."""
+_DAY_MS = 86_400_000
+
+
+def _interval(state: int, due: int | None, last: int | None, at: int) -> int:
+    """A revlog interval from `at` (epoch ms): days for a review card, negative seconds for a
+    learning step, 0 for a new card."""
     if last is None or due is None:
         return 0
     if state == REVIEW:
-        return _days(at, due)
-    return -max(1, int((due - at).total_seconds()))
+        return max(1, round((due - at) / _DAY_MS))
+    return -max(1, (due - at) // 1000)
+
+
+def _ms(moment_: datetime | None) -> int | None:
+    return None if moment_ is None else round(moment_.timestamp() * 1000)
 
 
 def revlog_rows(
@@ -118,9 +127,9 @@ def revlog_rows(
     type); `used` holds the ids taken so far, kept unique by moving a clash a millisecond."""
     # The schedule an answer gave is the next answer's "before", or the card's own at the end.
     afters = [(r.state, r.due, r.last_review) for r in reviews[1:]]
-    afters.append((card.state, card.due, card.last_review))
+    afters.append((card.state, _ms(card.due), _ms(card.last_review)))
     for review, after in zip(reviews, afters, strict=True):
-        revlog_id = int(review.at.timestamp() * 1000)
+        revlog_id = review.at
         while revlog_id in used:
             revlog_id += 1
         used.add(revlog_id)
