@@ -8,9 +8,12 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from study.notes.parser import ParsedNote
 
 REPO = Path(__file__).resolve().parent.parent
 DECKS = REPO / "decks"
@@ -63,3 +66,8 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
+    """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
+    return [(card.kind, card.front, card.back) for card in note.cards]

@@ -471,8 +471,9 @@ The word for it: ![[energy.mp3]] and [sound:power.ogg]
 
 ### Refused
 
-![local](/etc/hostname.png) ![win](C:\\pics\\x.png) ![data](data:image/png;base64,AAAA) \
-![file](file:///etc/x.png) ![up](../secret.png) ![gone](gone.png) ![web](https://example.com/w.png)
+Pictures of it: ![local](/etc/hostname.png) ![win](C:\\pics\\x.png) \
+![data](data:image/png;base64,AAAA) ![file](file:///etc/x.png) ![up](../secret.png) \
+![gone](gone.png) ![web](https://example.com/w.png)
 """
 
 
@@ -507,7 +508,8 @@ def test_math_code_audio_and_refused_media_as_anki_renders_them(
     refused = answer("Formulas — Refused")
     body = refused.split('<hr id="answer">', 1)[1]
     assert "<img" not in body  # no broken image: each refused one leaves its alt text
-    assert '<a href="https://example.com/w.png"' in body and "local win data file up gone" in body
+    assert '<a href="https://example.com/w.png"' in body
+    assert "Pictures of it: local win data file up gone" in body
     reasons = sorted(message.split(": ", 1)[1] for message in report.skipped)
     assert reasons == [
         "image '../secret.png' is outside the note's folder; skipped",

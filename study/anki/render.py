@@ -28,6 +28,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 
 from study.anki.code import highlight_blocks
+from study.notes.cloze import highlight_spans
 
 # Maps a media reference as written in the note (an image, a sound) to the name Anki should
 # load, or None to drop it (outside the note's folder, missing, not a file: the resolver
@@ -74,7 +75,6 @@ _CLEANER = nh3.Cleaner(
 )
 
 _CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", re.DOTALL)
-_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==", re.DOTALL)
 _EMBED = re.compile(r"!\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif")
 SOUND_SUFFIXES = (".mp3", ".ogg", ".oga", ".opus", ".wav", ".m4a", ".flac", ".aac", ".webm")
@@ -275,7 +275,16 @@ def _sounds(part: str, sounds: ImageResolver) -> str:
 
 
 def _highlight(part: str) -> str:
-    return _HIGHLIGHT.sub(r"<mark>\1</mark>", part)
+    return _highlights(part, lambda text: f"<mark>{text}</mark>")
+
+
+def _highlights(part: str, wrap: Callable[[str], str]) -> str:
+    """Each `==x==` as `wrap(x)`, found by the parser's own rule (one scan, no regex)."""
+    pieces, last = [], 0
+    for start, end in highlight_spans(part):
+        pieces += [part[last:start], wrap(part[start + 2 : end - 2])]
+        last = end
+    return "".join([*pieces, part[last:]])
 
 
 def escape_braces(text: str) -> str:
@@ -291,10 +300,10 @@ def _clozes(body: str) -> str:
     numbers = [int(n) for n in _CLOZE_NUMBER.findall(body)]
     counter = iter(range(max(numbers, default=0) + 1, 10**6))
 
-    def number(match: re.Match[str]) -> str:
-        return f"{{{{c{next(counter)}::{match.group(1)}}}}}"
+    def number(text: str) -> str:
+        return f"{{{{c{next(counter)}::{text}}}}}"
 
-    body = _outside_code(body, lambda part: _HIGHLIGHT.sub(number, part))
+    body = _outside_code(body, lambda part: _highlights(part, number))
     return _keep_clozes(body)
 
 
