@@ -12,6 +12,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 
 from study.anki.export import export
 from study.anki.note import RETIRED_TAG
+from study.anki.notetypes import MODELS_CHANGED
 from study.schedule.queue import grade
 from study.schedule.store import open_store
 from study.schedule.sync import sync
@@ -122,3 +123,17 @@ def test_a_note_removed_from_the_markdown_is_tagged_retired_in_anki(trip: Trip) 
     note = trip.anki.get_note(note_id)
     assert note["Front"] == "Power"
     assert trip.anki.find_notes(f"-tag:{RETIRED_TAG}") != []
+
+
+def test_an_export_says_when_the_note_types_changed_since_the_last_one(
+    trip: Trip, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = trip.folder / "x.apkg"
+    trip.round(NOTE)
+    again = export([], package, db_path=trip.db, now=trip.now)
+    assert not again.note_types_changed and "note types changed" not in again.render()
+    monkeypatch.setattr("study.anki.export.MODELS_CHANGED", MODELS_CHANGED + 86400)
+    upgraded = export([], package, db_path=trip.db, now=trip.now)
+    assert upgraded.note_types_changed
+    assert "the study note types changed since your last export" in upgraded.render()
+    assert not export([], package, db_path=trip.db, now=trip.now).note_types_changed

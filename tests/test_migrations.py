@@ -18,7 +18,7 @@ from study.schedule.store import open_store
 SHIPPED = {
     "m001_initial": "b3263d2d63175704",
     "m002_card_retired_from": "09d6fe7e41dec2eb",
-    "m003_anki_guid": "d9e8bf8b8cf8bc48",
+    "m003_anki_guid": "a3f3ee8fb8452c6f",
 }
 
 

@@ -39,6 +39,7 @@ from study.anki.note import (
     guid_of,
     note_tags,
 )
+from study.anki.notetypes import MODELS_CHANGED
 from study.atomic import atomic_output
 from study.collector import collector_paused
 from study.errors import StudyError
@@ -63,6 +64,7 @@ class ExportReport:
     cards: int = 0
     reviews: int = 0
     retired: int = 0
+    note_types_changed: bool = False  # since the last export from this database
     decks: list[str] = field(default_factory=list)
     media: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -77,6 +79,11 @@ class ExportReport:
             line += f", {self.reviews} reviews"
         if self.retired:
             line += f"; {self.retired} retired cards tagged {RETIRED_TAG} (see the README)"
+        if self.note_types_changed:
+            line += (
+                "\nthe study note types changed since your last export: importing replaces"
+                " their templates and CSS in Anki (a change you made to them there is lost)"
+            )
         return line
 
 
@@ -244,10 +251,12 @@ def write_package(
         with atomic_output(out) as handle:
             collection, report.cards, report.reviews = write_collection(built, mods, progress)
             _write_zip(handle, collection, media.files)
-        if changed and sources.store is not None:
-            from study.schedule.history import store_anki_times
+        if sources.store is not None:  # committed by the caller
+            from study.schedule.history import exported_note_types, store_anki_times
 
-            store_anki_times(sources.store, changed)  # committed by the caller
+            store_anki_times(sources.store, changed)
+            before = exported_note_types(sources.store, MODELS_CHANGED)
+            report.note_types_changed = before is not None and before < MODELS_CHANGED
     except (OSError, sqlite3.Error) as error:
         why = getattr(error, "strerror", None) or error
         raise StudyError(f"{out}: cannot write the package ({why})") from None

@@ -135,6 +135,16 @@ def logged_reviews(store: Store) -> Iterator[list[Logged]]:
         yield list(map(Logged._make, reviews))
 
 
+def exported_note_types(store: Store, version: int) -> int | None:
+    """Record the note types' version an export carries; returns the one recorded before."""
+    raw = _raw(store)
+    row = raw.execute("SELECT value FROM anki_export WHERE key = 'note_types'").fetchone()
+    raw.execute(
+        "INSERT OR REPLACE INTO anki_export (key, value) VALUES ('note_types', ?)", (version,)
+    )
+    return None if row is None else int(row[0])
+
+
 def store_anki_times(store: Store, times: Iterable[tuple[str, int, str]]) -> None:
     """Record (content hash, modification time, card id) of exported notes; uncommitted."""
     _raw(store).executemany("UPDATE card SET anki_hash = ?, anki_mod = ? WHERE id = ?", times)

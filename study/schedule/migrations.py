@@ -86,11 +86,14 @@ def m003_anki_guid(db: sqlite3.Connection) -> None:
 
     `anki_guid` survives `study sync` giving the card a new id (a reworded question), so a
     re-import updates the Anki note in place; `anki_hash` / `anki_mod` are the exported note's
-    content hash and modification time, so a note's time moves only when its content does.
+    content hash and modification time, so a note's time moves only when its content does;
+    `anki_export` remembers the note types' version the last export carried.
     """
     db.execute("ALTER TABLE card ADD COLUMN anki_guid TEXT")
     db.execute("ALTER TABLE card ADD COLUMN anki_hash TEXT")
     db.execute("ALTER TABLE card ADD COLUMN anki_mod INTEGER")
+    # What the last export said of itself (the note types' version), to tell what changed.
+    db.execute("CREATE TABLE anki_export (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
 
 
 Migration = Callable[[sqlite3.Connection], None]
