@@ -107,6 +107,9 @@ def _opened(data: bytes, path: Path) -> Iterator[sqlite3.Connection]:
     connection = sqlite3.connect(":memory:")
     try:
         connection.deserialize(data)
+        # A package is someone else's file: no functions from its schema, damage caught early.
+        connection.execute("PRAGMA trusted_schema = OFF")
+        connection.execute("PRAGMA cell_size_check = ON")
         yield connection
     except sqlite3.DatabaseError as error:
         raise StudyError(f"{path}: the collection is not readable ({error})") from None
