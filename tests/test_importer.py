@@ -165,15 +165,19 @@ def test_cards_only_anki_has_are_reported_not_invented(tmp_path: Path, anki: Col
     [
         (b"not a zip", "not an Anki package"),
         (None, "no Anki collection inside"),
+        (b"SQLite format 3\x00" + b"garbage" * 100, "the collection is not readable"),
+        (b"\x28\xb5\x2f\xfd" + b"garbage", "the collection is damaged"),
     ],
 )
 def test_a_file_that_is_no_anki_package_is_one_line_error(
     tmp_path: Path, drilled: dict[str, str], content: bytes | None, message: str
 ) -> None:
     package = tmp_path / "bad.apkg"
-    if content is None:
+    if content is None or content.startswith((b"SQLite", b"\x28\xb5")):
         with zipfile.ZipFile(package, "w") as archive:
             archive.writestr("media", "{}")
+            if content is not None:  # a collection inside, but broken
+                archive.writestr("collection.anki21b", content)
     else:
         package.write_bytes(content)
     with pytest.raises(StudyError, match=message):
