@@ -13,7 +13,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from study.anki.export import export
 from study.anki.note import RETIRED_TAG
 from study.anki.notetypes import MODELS_CHANGED
-from study.schedule.queue import grade
+from study.schedule.answers import grade
 from study.schedule.store import open_store
 from study.schedule.sync import sync
 from tests.support import utc_local_time

@@ -15,8 +15,8 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from anki.cards import Card as AnkiCard  # isort: skip (anki.cards needs anki.collection first)
 
 from study.anki.export import export
-from study.schedule.queue import bury, grade, suspend
-from study.schedule.scheduler import set_setting
+from study.schedule.answers import bury, grade, suspend
+from study.schedule.config import set_setting
 from study.schedule.store import open_store
 from study.schedule.sync import sync
 from tests.support import utc_local_time

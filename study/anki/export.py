@@ -44,6 +44,8 @@ from study.atomic import atomic_output
 from study.collector import collector_paused
 from study.errors import StudyError
 from study.notes.card import Card
+from study.notes.lookup import has_tag, tag_wanted
+from study.schedule.schema import Status
 
 if TYPE_CHECKING:
     from study.schedule.store import Store
@@ -264,11 +266,8 @@ def write_package(
 
 
 def _tagged(cards: list[Card], tags: Sequence[str]) -> list[Card]:
-    # The same rule as Store.cards: any of the tags, `#` and case ignored.
-    if not tags:
-        return cards
-    wanted = {tag.lstrip("#").casefold() for tag in tags}
-    return [c for c in cards if wanted & {t.lstrip("#").casefold() for t in c.tags}]
+    wanted = tag_wanted(tags)
+    return [card for card in cards if has_tag(card.tags, wanted)]
 
 
 def _open_store(decks: Sequence[str], db_path: Path | None) -> Store:
@@ -284,18 +283,15 @@ def _open_store(decks: Sequence[str], db_path: Path | None) -> Store:
 
 
 # Every card the database has for the decks: a retired one goes with a tag to find it by.
-_EXPORTED = ("active", "suspended", "retired")
+EXPORTED = (Status.ACTIVE, Status.SUSPENDED, Status.RETIRED)
 
 
 def _store_cards(store: Store, decks: Sequence[str], tags: Sequence[str]) -> list[Card]:
-    known = {name.casefold(): name for name in store.decks()}
-    unknown = [d for d in decks if d.casefold() not in known]
-    if unknown:
-        listed = ", ".join(sorted(known.values())) or "none yet"
-        names = ", ".join(repr(d) for d in unknown)
-        raise StudyError(f"no such file, folder or deck: {names}; known decks: {listed}")
-    chosen = [known[d.casefold()] for d in decks]
-    return store.cards(decks=chosen, tags=tags, statuses=_EXPORTED)
+    try:
+        stored = store.resolve_decks(decks)
+    except StudyError as error:
+        raise StudyError(f"no such file or folder, and {error}") from None
+    return store.cards(decks=stored, tags=tags, statuses=EXPORTED)
 
 
 def store_sources(
@@ -310,12 +306,12 @@ def store_sources(
     from study.schedule.store import RootRow
 
     wanted = {card.id for card in cards}
-    found = {i: card for i, card in schedules(store, _EXPORTED).items() if i in wanted}
+    found = {i: card for i, card in schedules(store, EXPORTED).items() if i in wanted}
     registered = [root.path for root in store.session.exec(select(RootRow))]
     sources = Sources(
         roots=(*roots, *resolved_roots(registered)),
         guids={i: card.anki_guid for i, card in found.items() if card.anki_guid},
-        retired=frozenset(i for i, card in found.items() if card.status == "retired"),
+        retired=frozenset(i for i, card in found.items() if card.status == Status.RETIRED),
         store=store,
     )
     if now is not None:
@@ -349,7 +345,7 @@ def export(
         from study.notes.vault import load_cards
 
         loaded = load_cards(paths)
-        failures = loaded.failures
+        failures = [*loaded.skipped, *loaded.failures]
         cards.update((c.id, c) for c in _tagged(loaded.cards, tags))
     if decks or not paths:
         from study.clock import current_time

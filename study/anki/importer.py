@@ -27,6 +27,7 @@ from study.errors import StudyError
 
 if TYPE_CHECKING:
     from study.schedule.history import Answer
+    from study.schedule.scheduler import Settings
     from study.schedule.store import Store
 
 # Newest first: a modern package also holds an old-format stub collection.
@@ -142,11 +143,11 @@ def anki_cards(path: Path) -> dict[int, AnkiCard]:
 
 def _study_ids(store: Store) -> dict[tuple[str, int], str]:
     """(GUID, ordinal) -> study card id, for every card the database has, as exported."""
-    from study.anki.export import store_sources
+    from study.anki.export import EXPORTED, store_sources
     from study.anki.media import Media
     from study.anki.note import build_note, groups, guid_of
 
-    cards = store.cards(statuses=("active", "suspended", "retired"))
+    cards = store.cards(statuses=EXPORTED)
     sources = store_sources(store, cards, None)
     found: dict[tuple[str, int], str] = {}
     media = Media()
@@ -172,7 +173,7 @@ def import_package(
     report = ImportReport(path=path, dry_run=dry_run, anki_cards=len(package))
     with open_store(db_path, create=False) as store:
         ids = _study_ids(store)
-        settings = load_settings(store)
+        settings: dict[str, Settings] = {}  # by deck: a deck may have its own
         known = known_answers(store)
         unknown: dict[str, str] = {}
         for card in package.values():
@@ -184,7 +185,12 @@ def import_package(
             report.matched += 1
             report.answers += len(card.answers)
             fresh = [a for a in card.answers if not is_known(a, known.get(card_id, ()))]
-            added = merge_answers(store, store.card(card_id), fresh, settings) if fresh else 0
+            added = 0
+            if fresh:
+                row = store.card(card_id)
+                if row.deck not in settings:
+                    settings[row.deck] = load_settings(store, row.deck)
+                added = merge_answers(store, row, fresh, settings[row.deck])
             report.added += added
             report.rescheduled += bool(added)
         report.unknown = sorted(unknown.values())

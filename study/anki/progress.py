@@ -19,7 +19,8 @@ from functools import lru_cache
 from typing import Any
 
 from study.schedule.history import Logged, Scheduled
-from study.schedule.scheduler import Settings, day_start
+from study.schedule.rules import day_start
+from study.schedule.scheduler import Settings
 
 # The package collection's creation: a fixed day, its start at the user's rollover hour.
 _CREATED = datetime(2020, 1, 1, 12, tzinfo=UTC)

@@ -13,14 +13,14 @@ import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlmodel import select
 
-from study.schedule.queue import schedule_json
 from study.schedule.scheduler import Settings, make_scheduler, schedule_of
-from study.schedule.store import CardRow, ReviewRow, Store, to_db
+from study.schedule.schema import from_stamp, to_db
+from study.schedule.store import CardRow, ReviewRow, Store
 
 # Two answers of one card this close with the same grade are one answer seen twice: an
 # exported review's revlog id may be moved a millisecond or two to keep ids unique.
@@ -34,12 +34,6 @@ class Answer:
     at: datetime  # aware
     rating: int  # 1 Again .. 4 Easy
     duration_ms: int | None = None
-
-
-def moment(value: str | datetime) -> datetime:
-    """A stored timestamp (naive UTC text, ISO text, or datetime) as an aware UTC datetime."""
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 class Scheduled(NamedTuple):
@@ -99,7 +93,7 @@ def _raw(store: Store) -> sqlite3.Connection:
 
 
 def _maybe(value: str | None) -> datetime | None:
-    return None if value is None else moment(value)
+    return None if value is None else from_stamp(value)
 
 
 def schedules(store: Store, statuses: Sequence[str]) -> dict[str, Scheduled]:
@@ -115,7 +109,7 @@ def schedules(store: Store, statuses: Sequence[str]) -> dict[str, Scheduled]:
             step,
             stability,
             difficulty,
-            moment(due),
+            from_stamp(due),
             _maybe(last),
             _maybe(buried),
             *anki,
@@ -156,7 +150,7 @@ def known_answers(store: Store) -> dict[str, list[tuple[datetime, int]]]:
     for card_id, at, rating in _raw(store).execute(
         "SELECT card_id, reviewed_at, rating FROM review"
     ):
-        found.setdefault(card_id, []).append((moment(at), rating))
+        found.setdefault(card_id, []).append((from_stamp(at), rating))
     return found
 
 
@@ -171,7 +165,7 @@ def merge_answers(store: Store, row: CardRow, answers: Iterable[Answer], setting
     """Add the answers the card's log lacks and recompute its schedule; returns how many were
     added. Uncommitted: the caller commits (or, for a dry run, rolls back)."""
     reviews = list(store.session.exec(select(ReviewRow).where(ReviewRow.card_id == row.id)))
-    known = [(moment(review.reviewed_at), review.rating) for review in reviews]
+    known = [(from_stamp(review.reviewed_at), review.rating) for review in reviews]
     added: list[ReviewRow] = []
     for answer in sorted(answers, key=lambda a: a.at):
         if is_known(answer, known):
@@ -188,7 +182,7 @@ def merge_answers(store: Store, row: CardRow, answers: Iterable[Answer], setting
         )
     if not added:
         return 0
-    history = sorted([*reviews, *added], key=lambda review: moment(review.reviewed_at))
+    history = sorted([*reviews, *added], key=lambda review: from_stamp(review.reviewed_at))
     _replay(row, history, settings)
     store.session.add(row)
     store.session.add_all(history)
@@ -201,10 +195,10 @@ def _replay(row: CardRow, reviews: Sequence[ReviewRow], settings: Settings) -> N
     import fsrs
 
     scheduler = make_scheduler(settings, fuzz=False)
-    card = fsrs.Card(card_id=0, due=moment(row.added))
+    card = fsrs.Card(card_id=0, due=from_stamp(row.added))
     for review in reviews:
-        review.before = schedule_json(schedule_of(card))
-        at = moment(review.reviewed_at)
+        review.before = card.to_json()  # fsrs' own snapshot, as a grade keeps it
+        at = from_stamp(review.reviewed_at)
         card, _ = scheduler.review_card(card, fsrs.Rating(review.rating), at, review.duration_ms)
     for name, value in schedule_of(card).items():
         setattr(row, name, value)
