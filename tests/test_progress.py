@@ -165,3 +165,15 @@ def test_the_package_s_revlog_keeps_anki_s_indexes(tmp_path: Path, drilled: dict
             ("table", "revlog"),
         ]
         assert db.execute("SELECT count(*) FROM revlog").fetchone() == (6,)
+
+
+def test_a_deck_s_own_retention_travels_with_its_cards(
+    tmp_path: Path, drilled: dict[str, str]
+) -> None:
+    with open_store(tmp_path / "study.db") as store:
+        set_setting(store, "desired_retention", "0.85", deck="Physics")
+    collection = imported(tmp_path)
+    try:
+        assert card(collection, "Energy").desired_retention == pytest.approx(0.85)
+    finally:
+        collection.close()

@@ -39,10 +39,11 @@ DESCRIPTION = (
 class Progress:
     """What the database knows of each card's schedule, for an export that carries it."""
 
-    settings: Settings
+    settings: Settings  # the global ones: the package's study days
     now: datetime
     cards: dict[str, Scheduled] = field(default_factory=dict)
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # (reviews, lapses)
+    decks: dict[str, Settings] = field(default_factory=dict)  # a deck's own, where it has any
     # The review log, a card at a time (read as the revlog is written, not held whole).
     reviews: Callable[[], Iterable[list[Logged]]] = lambda: ()
 
@@ -164,7 +165,8 @@ def _rows(
                 anki_ids[study_id] = card_id
                 counts = progress.counts.get(study_id, (0, 0))
                 card = progress.cards[study_id]
-                at = schedule(card, counts, progress.settings, progress.now, note.due)
+                own = progress.decks.get(card.deck, progress.settings)
+                at = schedule(card, counts, (progress.settings, own), progress.now, note.due)
             # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left,
             # odue, odid, flags, data
             where = (card_id, note_id, deck_ids[built.deck], number, mod, -1)

@@ -316,6 +316,8 @@ def store_sources(
     )
     if now is not None:
         progress = Progress(load_settings(store), now, found, review_counts(store))
+        decks = {card.deck for card in found.values()}
+        progress.decks = {deck: load_settings(store, deck) for deck in decks}
         progress.reviews = lambda: logged_reviews(store)
         sources.progress = progress
     return sources

@@ -69,22 +69,28 @@ class Schedule:
 
 
 def schedule(
-    card: Scheduled, counts: tuple[int, int], settings: Settings, now: datetime, position: int
+    card: Scheduled,
+    counts: tuple[int, int],
+    both: tuple[Settings, Settings],
+    now: datetime,
+    position: int,
 ) -> Schedule:
-    """Where a card stands, in Anki's columns; `counts` are its (reviews, lapses) and
-    `position` a new card's place in the queue."""
+    """Where a card stands, in Anki's columns; `counts` are its (reviews, lapses), `both`
+    the package's (its study days) and the card's deck's (retention, steps), and `position` a
+    new card's place in the queue."""
+    settings, own = both
     if card.last_review is None or card.stability is None:
         return Schedule(due=position, queue=_held(card, now, NEW))
     due, last = card.due, card.last_review
     memory = {"s": round(card.stability, 4), "d": round(card.difficulty or 5.0, 4)}
-    memory |= {"dr": settings.desired_retention, "lrt": int(last.timestamp())}
+    memory |= {"dr": own.desired_retention, "lrt": int(last.timestamp())}
     common: dict[str, Any] = {"reps": counts[0], "lapses": counts[1]}
     common["data"] = json.dumps(memory)
     if card.state == REVIEW:
         days = max(1, day_number(due, settings) - day_number(last, settings))
         queue = _held(card, now, REVIEW)
         return Schedule(REVIEW, queue, day_number(due, settings), days, _FACTOR, **common)
-    steps = settings.learning_steps if card.state == LEARNING else settings.relearning_steps
+    steps = own.learning_steps if card.state == LEARNING else own.relearning_steps
     left = max(1, len(steps) - (card.step or 0))
     ivl = max(1, round(card.stability)) if card.state == RELEARNING else 0
     factor = _FACTOR if card.state == RELEARNING else 0

@@ -41,6 +41,7 @@ class Scheduled(NamedTuple):
     reads every card, and ORM objects for 100,000 of them cost seconds)."""
 
     id: str
+    deck: str
     status: str
     state: int
     step: int | None
@@ -68,7 +69,7 @@ class Logged(NamedTuple):
 
 
 _SCHEDULED = (
-    "SELECT id, status, state, step, stability, difficulty, due, last_review, buried_until,"
+    "SELECT id, deck, status, state, step, stability, difficulty, due, last_review, buried_until,"
     " anki_guid, anki_hash, anki_mod FROM card WHERE status IN ({statuses})"
 )
 # The keys are the same in every `before` the log has held (study's columns, fsrs' Card JSON).
@@ -101,9 +102,10 @@ def schedules(store: Store, statuses: Sequence[str]) -> dict[str, Scheduled]:
     sql = _SCHEDULED.format(statuses=", ".join("?" * len(statuses)))
     found = {}
     for row in _raw(store).execute(sql, list(statuses)):
-        card_id, status, state, step, stability, difficulty, due, last, buried, *anki = row
+        card_id, deck, status, state, step, stability, difficulty, due, last, buried, *anki = row
         found[card_id] = Scheduled(
             card_id,
+            deck,
             status,
             state,
             step,
