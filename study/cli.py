@@ -191,6 +191,30 @@ def config_command(
     typer.echo(config(db, key, value, deck))
 
 
+# --- study stats, study optimize (STATS) ---------------------------------------------------
+
+
+@app.command("stats")
+def stats_command(
+    decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Show your progress: cards by state, review calendar, streak, forecast, retention."""
+    from study.clock import current_time
+    from study.stats.figures import load_stats
+
+    stats = load_stats(db, decks or [], current_time())
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(stats.as_json(), indent=2, ensure_ascii=False))
+        return
+    from study.stats.view import print_stats
+
+    print_stats(stats)
+
+
 # --- study export (EXPORT) ----------------------------------------------------------------
 
 

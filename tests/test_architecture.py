@@ -21,6 +21,7 @@ ALLOWED = {
     "study.drill": {"shared", "study.notes", "study.schedule"},
     "study.anki": {"shared", "study.notes", "study.schedule"},
     "study.remind": {"shared", "study.notes", "study.schedule"},
+    "study.stats": {"shared", "study.notes", "study.schedule"},
 }
 TOP = {"study.cli", "study.launch", "study.__main__"}  # may import anything
 MAX_MODULE_LINES = 400

@@ -49,6 +49,7 @@ def test_defaults_parse_to_the_documented_settings() -> None:
         "maximum_interval",
         "rollover_hour",
         "fuzz",
+        "parameters",
     }
 
 
