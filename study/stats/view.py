@@ -130,22 +130,23 @@ def render(stats: Stats, width: int) -> RenderableType:
     """Every section of `study stats`, drawn for a terminal `width` columns wide."""
     spent = stats.time_spent()
     today, average = spent["today"], spent["average"]
-    heading = {"style": "bold"}
     return Group(
-        Text(f"{stats.cards['total']} cards in {', '.join(stats.decks) or 'no deck'}", **heading),
+        Text(
+            f"{stats.cards['total']} cards in {', '.join(stats.decks) or 'no deck'}", style="bold"
+        ),
         _cards(stats),
-        Text("Reviews, last year", **heading),
+        Text("Reviews, last year", style="bold"),
         calendar(stats, width),
         Text(streak_lines(stats)),
-        Text(f"\nDue, next {FORECAST_DAYS} days", **heading),
+        Text(f"\nDue, next {FORECAST_DAYS} days", style="bold"),
         forecast(stats),
-        Text(f"\nRetention (not Again), {_desired(stats)}", **heading),
+        Text(f"\nRetention (not Again), {_desired(stats)}", style="bold"),
         retention_table(stats),
         Text(
             f"\nToday: {today['reviews']} reviews, {today['minutes']} min\n"
             f"A day studied: {average['reviews']} reviews, {average['minutes']} min"
         ),
-        Text("\nHardest cards (lapses)", **heading),
+        Text("\nHardest cards (lapses)", style="bold"),
         _hardest(stats, width),
     )
 
