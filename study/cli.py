@@ -215,6 +215,34 @@ def stats_command(
     print_stats(stats)
 
 
+@app.command("optimize")
+def optimize_command(
+    deck: Annotated[
+        str | None, typer.Option("--deck", help="Fit this deck's reviews; its own parameters.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the figures, store nothing.")
+    ] = False,
+    retention: Annotated[
+        bool, typer.Option("--retention", help="Simulate desired retentions instead.")
+    ] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="With --retention: set the best one.")
+    ] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Fit the FSRS parameters to your own reviews (or, with --retention, pick a retention)."""
+    if retention:
+        from study.stats.retention import plan_retention
+
+        typer.echo(plan_retention(db, deck, apply).render())
+        return
+    from study.stats.optimize import optimize
+
+    where = f"for {deck}" if deck else "globally"
+    typer.echo(optimize(db, deck, dry_run).render(where))
+
+
 # --- study export (EXPORT) ----------------------------------------------------------------
 
 
