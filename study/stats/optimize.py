@@ -37,6 +37,11 @@ class Fit:
     stored: bool
     moved: int = 0  # cards rescheduled
 
+    @property
+    def worse(self) -> bool:
+        """A fit losing to the parameters in use on held-out reviews is not stored (as Anki)."""
+        return self.after[0] > self.before[0]
+
     def render(self, where: str) -> str:
         (loss0, rmse0), (loss1, rmse1) = self.before, self.after
         lines = [
@@ -45,7 +50,9 @@ class Fit:
             f"  RMSE     {rmse0:.4f} -> {rmse1:.4f}",
             f"parameters: {format_parameters(self.parameters)}",
         ]
-        if self.stored:
+        if self.worse:
+            lines.append("the fit does no better on held-out reviews: kept the parameters in use")
+        elif self.stored:
             lines.append(
                 f"stored {where}; cards rescheduled from their history, {self.moved} moved"
             )
@@ -100,7 +107,7 @@ def optimize(db_path: Path | None, deck: str | None, dry_run: bool) -> Fit:
         name = decks[0] if decks else None
         current = parse_parameters(read_stored(store.execute).values(name)["parameters"])
         result = fit([item for _, item in items], current)
-        if not dry_run:
+        if not dry_run and not result.worse:
             set_setting(store, "parameters", format_parameters(result.parameters), name)
             result.stored = True
             result.moved = reschedule(store, decks).moved
