@@ -191,58 +191,6 @@ def config_command(
     typer.echo(config(db, key, value, deck))
 
 
-# --- study stats, study optimize (STATS) ---------------------------------------------------
-
-
-@app.command("stats")
-def stats_command(
-    decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
-    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
-) -> None:
-    """Show your progress: cards by state, review calendar, streak, forecast, retention."""
-    from study.clock import current_time
-    from study.stats.figures import load_stats
-
-    stats = load_stats(db, decks or [], current_time())
-    if as_json:
-        import json
-
-        typer.echo(json.dumps(stats.as_json(), indent=2, ensure_ascii=False))
-        return
-    from study.stats.view import print_stats
-
-    print_stats(stats)
-
-
-@app.command("optimize")
-def optimize_command(
-    deck: Annotated[
-        str | None, typer.Option("--deck", help="Fit this deck's reviews; its own parameters.")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the figures, store nothing.")
-    ] = False,
-    retention: Annotated[
-        bool, typer.Option("--retention", help="Simulate desired retentions instead.")
-    ] = False,
-    apply: Annotated[
-        bool, typer.Option("--apply", help="With --retention: set the best one.")
-    ] = False,
-    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
-) -> None:
-    """Fit the FSRS parameters to your own reviews (or, with --retention, pick a retention)."""
-    if retention:
-        from study.stats.retention import plan_retention
-
-        typer.echo(plan_retention(db, deck, apply).render())
-        return
-    from study.stats.optimize import optimize
-
-    where = f"for {deck}" if deck else "globally"
-    typer.echo(optimize(db, deck, dry_run).render(where))
-
-
 # --- study export (EXPORT) ----------------------------------------------------------------
 
 
@@ -410,3 +358,42 @@ def cards(
         typer.echo(f"study: {failure}", err=True)
     if loaded.failures:
         raise typer.Exit(1)
+
+
+# --- study stats, study optimize (STATS) ---------------------------------------------------
+
+
+@app.command("stats")
+def stats_command(
+    decks: _Decks = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
+    db: _Db = None,
+) -> None:
+    """Show your progress: cards by state, review calendar, streak, forecast, retention."""
+    from study.clock import current_time
+    from study.stats.figures import load_stats
+    from study.stats.view import show
+
+    show(load_stats(db, decks or [], current_time()), as_json)
+
+
+@app.command("optimize")
+def optimize_command(
+    deck: Annotated[
+        str | None, typer.Option("--deck", help="Fit this deck's reviews; its own parameters.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Store nothing.")] = False,
+    retention: Annotated[bool, typer.Option("--retention", help="Compare retentions.")] = False,
+    apply: Annotated[bool, typer.Option("--apply", help="Set the best retention.")] = False,
+    db: _Db = None,
+) -> None:
+    """Fit the FSRS parameters to your own reviews (or, with --retention, pick a retention)."""
+    if retention:
+        from study.stats.retention import plan_retention
+
+        typer.echo(plan_retention(db, deck, apply).render())
+        return
+    from study.stats.optimize import optimize
+
+    where = f"for {deck}" if deck else "globally"
+    typer.echo(optimize(db, deck, dry_run).render(where))

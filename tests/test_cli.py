@@ -28,6 +28,8 @@ COMMANDS = [
     ["suspended"],
     ["unsuspend"],
     ["export"],
+    ["stats"],
+    ["optimize"],
     ["remind"],
     ["remind", "check"],
     ["remind", "install"],

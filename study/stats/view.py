@@ -155,3 +155,13 @@ def print_stats(stats: Stats, console: Console | None = None) -> None:
     """Draw the figures on `console` (the terminal's, by default)."""
     console = console or Console(highlight=False)
     console.print(render(stats, console.width), soft_wrap=False)
+
+
+def show(stats: Stats, as_json: bool) -> None:
+    """`study stats`: the figures drawn, or (`--json`) every figure for scripts."""
+    if as_json:
+        import json
+
+        print(json.dumps(stats.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print_stats(stats)
