@@ -41,6 +41,31 @@ class History:
     log: list[Answer] = field(default_factory=list)
 
 
+def simulated(tmp: Path, **kwargs: int) -> History:
+    """`simulate` in UTC with its own data folder, for a module-scoped fixture (which cannot
+    use the function-scoped `study_home` and `utc`)."""
+    import time
+
+    import pytest
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STUDY_HOME", str(tmp / "home"))
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        history = simulate(tmp, **kwargs)
+    time.tzset()
+    return history
+
+
+def copied(history: History, tmp: Path) -> History:
+    """The same history in a copy of its database, for a test that changes it."""
+    import shutil
+
+    db = tmp / "study.db"
+    shutil.copy(history.db, db)
+    return History(db, history.now, history.log)
+
+
 def write_note(folder: Path, cards: int, name: str = "deck.md") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     note = folder / name

@@ -3,10 +3,7 @@ history; `--dry-run`, a fresh database, `--retention`."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,38 +14,23 @@ from typer.testing import CliRunner
 from study.cli import app
 from study.schedule.sync import sync_paths
 from study.stats.optimize import MIN_ITEMS
-from tests.history import History, simulate, write_note
+from tests.history import History, copied, simulated, write_note
 
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
+def made(tmp_path_factory: pytest.TempPathFactory) -> History:
     """100 cards answered over 200 days by a learner who forgets faster than the defaults."""
-    tmp = tmp_path_factory.mktemp("learner")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("STUDY_HOME", str(tmp / "home"))
-        patch.setenv("TZ", "UTC")
-        time.tzset()
-        history = simulate(tmp, cards=100, days=200, seed=7)
-    time.tzset()
-    yield history
+    return simulated(tmp_path_factory.mktemp("learner"), cards=100, days=200, seed=7)
 
 
 @pytest.fixture
 def history(made: History, tmp_path: Path) -> History:
-    db = tmp_path / "study.db"
-    shutil.copy(made.db, db)
-    return History(db, made.now, made.log)
+    return copied(made, tmp_path)
 
 
 def _run(db: Path, *args: str) -> str:

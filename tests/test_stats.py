@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,43 +13,31 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.schedule.sync import sync_paths
-from tests.history import START, History, simulate, write_note
+from tests.history import START, History, copied, simulated, write_note
 
 runner = CliRunner()
 DAYS = 150
 NOW = START + timedelta(days=DAYS - 1, hours=3)  # 12:00 UTC on the last simulated day
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Study days in UTC (rolling over at 04:00), whatever zone the machine is in."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
+def made(tmp_path_factory: pytest.TempPathFactory) -> History:
     """30 cards answered over 150 days (every 9th day skipped), plus 5 new cards in Extra."""
     tmp = tmp_path_factory.mktemp("history")
+    history = simulated(tmp, cards=30, days=DAYS, skip_every=9)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("STUDY_HOME", str(tmp / "home"))
-        patch.setenv("TZ", "UTC")
-        time.tzset()
-        history = simulate(tmp, cards=30, days=DAYS, skip_every=9)
         sync_paths(history.db, [write_note(tmp / "extra", 5, "extra.md")], NOW)
-    time.tzset()
-    yield history
+    return history
 
 
 @pytest.fixture
 def history(made: History, tmp_path: Path) -> History:
     """A copy of the module's history, so a test may change it."""
-    db = tmp_path / "study.db"
-    shutil.copy(made.db, db)
-    return History(db, made.now, made.log)
+    return copied(made, tmp_path)
 
 
 def _stats(history: History, *args: str, now: datetime = NOW) -> dict:
