@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -247,3 +248,32 @@ def test_stats_without_a_database_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["stats", "--db", str(tmp_path / "none.db")])
     assert result.exit_code != 0
     assert result.output.startswith("study: ") and result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/New_York"])
+def test_answers_either_side_of_the_rollover_fall_on_their_study_days(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from study.schedule.answers import grade
+    from study.schedule.store import open_store
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    local = ZoneInfo(zone)
+    db = tmp_path / "study.db"
+    sync_paths(db, [write_note(tmp_path / "n", 3)], NOW - timedelta(days=3))
+    rollover = datetime(2026, 6, 1, 4, 0, tzinfo=local)  # 04:00 local, a study day's start
+    moments = [
+        rollover - timedelta(seconds=1),
+        rollover,
+        rollover + timedelta(hours=23, minutes=59),
+    ]
+    with open_store(db) as store:
+        ids = [str(row[0]) for row in store.execute("SELECT id FROM card ORDER BY line", {})]
+        for card_id, moment in zip(ids, moments, strict=True):
+            grade(store, card_id, 3, moment, 1000, fuzz=False)
+    now = datetime(2026, 6, 2, 12, 0, tzinfo=local)  # the next study day
+    reviews = _stats(History(db, now), now=now)["calendar"]["reviews"]
+    assert reviews[-3:] == [1, 2, 0]  # 03:59:59 is the evening before; 04:00 starts the day

@@ -8,6 +8,7 @@ Every figure counts study days (`study.schedule.rules.day_start`: the day rolls 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,7 +36,7 @@ _BEFORE_INTERVAL = _INTERVAL.format(
 )
 # A lapse: Again on a card in review, as the review's `before` snapshot recorded it.
 _LAPSES = f"""
-SELECT r.card_id, count(*) AS lapses FROM review r
+SELECT r.card_id, count(*) AS lapses FROM review r NOT INDEXED
 WHERE r.rating = 1 AND json_extract(r.before, '$.state') = {State.REVIEW} GROUP BY r.card_id
 """
 
@@ -176,31 +177,44 @@ def _ranges(starts: list[datetime], end: datetime) -> tuple[str, dict[str, str]]
 
 
 def _calendar(execute: Execute, starts: list[datetime], decks: Sequence[str]) -> list[Day]:
-    """Each study day's reviews, time and retention; `starts` ends with tomorrow's start."""
-    days_cte, params = _ranges(starts[:-1], starts[-1])
-    where, names = _deck_filter(decks, "c.deck")
+    """Each study day's reviews, time and retention; `starts` ends with tomorrow's start.
+
+    SQLite sums the reviews per UTC quarter hour (every time zone's offset is a whole number of
+    quarter hours, so no study day boundary falls inside one), and the quarters are put into
+    study days here. The table is scanned, not the time index: a log is stored by card as
+    often as by time, and an index walk over it reads pages at random (2.7 s against 0.14 s
+    for 850,000 reviews).
+    """
+    where, names = _deck_filter(decks, "deck")
+    if decks:
+        where = f"r.card_id IN (SELECT id FROM card WHERE {where})"
+    base = starts[0]
     sql = f"""
-    WITH {days_cte},
-    r AS (
-      SELECT d.i, r.rating, r.duration_ms,
+    WITH r AS MATERIALIZED (
+      SELECT CAST((julianday(r.reviewed_at) - julianday(:base)) * 96 + 1e-6 AS INTEGER) AS slot,
+        r.rating > 1 AS passed, r.duration_ms,
         json_extract(r.before, '$.state') = {State.REVIEW} AS in_review,
         {_BEFORE_INTERVAL} >= {MATURE_DAYS} AS mature
-      FROM days d JOIN review r ON r.reviewed_at >= d.lo AND r.reviewed_at < d.hi
-      {"" if not decks else f"JOIN card c ON c.id = r.card_id WHERE {where}"}
+      FROM review r NOT INDEXED
+      WHERE r.reviewed_at >= :lo AND r.reviewed_at < :hi AND {where}
     )
-    SELECT i, count(*), total(duration_ms),
-      sum(in_review AND NOT mature), sum(in_review AND NOT mature AND rating > 1),
-      sum(in_review AND mature), sum(in_review AND mature AND rating > 1)
-    FROM r GROUP BY i
+    SELECT slot, count(*), total(duration_ms),
+      sum(in_review AND NOT mature), sum(in_review AND NOT mature AND passed),
+      sum(in_review AND mature), sum(in_review AND mature AND passed)
+    FROM r GROUP BY slot
     """
-    days = [Day() for _ in starts[:-1]]
-    for i, count, ms, young, young_ok, mature, mature_ok in execute(sql, params | names):
-        days[i] = Day(
-            int(count),
-            int(ms),
-            Retention(int(young), int(young_ok)),
-            Retention(int(mature), int(mature_ok)),
-        )
+    params = {"base": stamp(base), "lo": stamp(base), "hi": stamp(starts[-1])}
+    # Each study day's first quarter hour, counted from the first day's start.
+    firsts = [round((start - base).total_seconds() / 900) for start in starts[:-1]]
+    days = [Day() for _ in firsts]
+    for slot, count, ms, young, young_ok, mature, mature_ok in execute(sql, params | names):
+        day = days[bisect_right(firsts, int(slot)) - 1]
+        day.reviews += int(count)
+        day.ms += int(ms)
+        day.young.reviews += int(young)
+        day.young.passed += int(young_ok)
+        day.mature.reviews += int(mature)
+        day.mature.passed += int(mature_ok)
     return days
 
 
