@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from study.schedule.history import card_histories
-from study.schedule.scheduler import load_settings, make_scheduler, schedule_of, to_fsrs
+from study.schedule.scheduler import load_settings, make_scheduler, schedule_of
 from study.schedule.schema import Status, stamp
 from study.schedule.store import Store
 
@@ -39,23 +39,23 @@ def reschedule(store: Store, decks: Sequence[str] = ()) -> Rescheduled:
     import fsrs
 
     rows = {
-        str(card_id): (str(deck), str(status))
-        for card_id, deck, status in store.execute("SELECT id, deck, status FROM card", {})
+        str(card_id): (str(deck), str(status), str(due))
+        for card_id, deck, status, due in store.execute(
+            "SELECT id, deck, status, due FROM card", {}
+        )
     }
     schedulers: dict[str, fsrs.Scheduler] = {}
     result = Rescheduled(0, 0)
     for card_id, answers in card_histories(store.execute, decks):
-        deck, status = rows.get(card_id, ("", Status.RETIRED))
+        deck, status, old_due = rows.get(card_id, ("", Status.RETIRED, ""))
         if status == Status.RETIRED:
             continue
         if deck not in schedulers:
             schedulers[deck] = make_scheduler(load_settings(store, deck), fuzz=False)
         logs = [fsrs.ReviewLog(0, fsrs.Rating(a.rating), a.at, None) for a in answers]
         card = schedulers[deck].reschedule_card(fsrs.Card(card_id=0), logs)
-        row = store.card(card_id)
-        old_due = to_fsrs(row).due
-        values = schedule_of(card)
-        store.execute(_UPDATE, {**_stamped(values), "id": card_id})
+        values = _stamped(schedule_of(card))
+        store.execute(_UPDATE, {**values, "id": card_id})
         result.cards += 1
         result.moved += values["due"] != old_due
     store.session.commit()
