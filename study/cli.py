@@ -388,12 +388,6 @@ def optimize_command(
     db: _Db = None,
 ) -> None:
     """Fit the FSRS parameters to your own reviews (or, with --retention, pick a retention)."""
-    if retention:
-        from study.stats.retention import plan_retention
+    from study.stats.optimize import run_optimize
 
-        typer.echo(plan_retention(db, deck, apply).render())
-        return
-    from study.stats.optimize import optimize
-
-    where = f"for {deck}" if deck else "globally"
-    typer.echo(optimize(db, deck, dry_run).render(where))
+    typer.echo(run_optimize(db, deck, dry_run, retention, apply))

@@ -162,3 +162,20 @@ def test_retention_simulation_changes_nothing_unless_applied(history: History) -
     applied = _run(history.db, "optimize", "--retention", "--apply")
     assert f"desired_retention = {float(best)}" in applied
     assert _run(history.db, "config", "desired_retention").strip() == str(float(best))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--apply"], "study: --apply goes with --retention"),
+        (["--retention", "--dry-run"], "study: --retention changes nothing unless --apply"),
+    ],
+)
+def test_options_that_do_not_go_together_are_one_line(
+    history: History, args: list[str], message: str
+) -> None:
+    before = _dump(history.db)
+    result = runner.invoke(app, ["optimize", *args, "--db", str(history.db)])
+    assert result.exit_code == 1 and result.output.startswith(message)
+    assert result.output.count("\n") == 1
+    assert _dump(history.db) == before

@@ -112,3 +112,19 @@ def optimize(db_path: Path | None, deck: str | None, dry_run: bool) -> Fit:
             result.stored = True
             result.moved = reschedule(store, decks).moved
         return result
+
+
+def run_optimize(
+    db_path: Path | None, deck: str | None, dry_run: bool, retention: bool, apply: bool
+) -> str:
+    """`study optimize`: the fit, or with `retention` the simulated retentions; the report."""
+    if apply and not retention:
+        raise StudyError("--apply goes with --retention (the fit is stored unless --dry-run)")
+    if retention:
+        if dry_run:
+            raise StudyError("--retention changes nothing unless --apply: drop --dry-run")
+        from study.stats.retention import plan_retention
+
+        return plan_retention(db_path, deck, apply).render()
+    where = f"for {deck}" if deck else "globally"
+    return optimize(db_path, deck, dry_run).render(where)
