@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from study.errors import StudyError
+from study.errors import one_line
 
 
 class _StudyGroup(TyperGroup):
@@ -21,19 +21,12 @@ class _StudyGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except StudyError as error:
-            typer.echo(f"study: {error}", err=True)
-            raise typer.Exit(error.exit_code) from None
         except Exception as error:
-            # Corruption found past the checks at open (or a lock held past the busy timeout)
-            # surfaces as sqlite3's error, possibly wrapped by SQLAlchemy: one line, no traceback.
-            import sqlite3
-
-            cause = getattr(error, "orig", error)
-            if not isinstance(cause, sqlite3.DatabaseError):
+            found = one_line(error)
+            if found is None:
                 raise
-            typer.echo(f"study: database error: {cause}; nothing more was written", err=True)
-            raise typer.Exit(1) from None
+            typer.echo(found[0], err=True)
+            raise typer.Exit(found[1]) from None
 
 
 def _typer(cls: type[TyperGroup], help: str) -> typer.Typer:
@@ -48,6 +41,7 @@ def _typer(cls: type[TyperGroup], help: str) -> typer.Typer:
     )
 
 
+_Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 app = _typer(
     _StudyGroup, "Turn Markdown notes into spaced-repetition cards and drill them in the terminal."
 )
@@ -105,16 +99,17 @@ def drill(
 @app.command()
 def due(
     decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: _Json = False,
     brief: Annotated[
         bool, typer.Option("--brief", help="One short line for a shell prompt: `docker:9`.")
     ] = False,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show per deck the cards due now, new today, later today and tomorrow."""
     from study.schedule.duereport import run
 
-    text = run(decks or [], as_json, db, brief)
+    text = run(decks or [], as_json, db, brief, tag or [])
     if text:
         typer.echo(text)
 
@@ -242,6 +237,7 @@ _Decks = Annotated[
     list[str] | None, typer.Argument(metavar="DECK...", help="Only these decks (default: all).")
 ]
 _Db = Annotated[Path | None, typer.Option("--db", help="The study database (default: yours).")]
+_Paths = Annotated[list[Path], typer.Argument(help="Markdown notes, or folders searched for *.md.")]
 _Min = Annotated[int, typer.Option("--min", min=1, help="Remind only when this many are due.")]
 _At = Annotated[str, typer.Option("--at", help="Time of day, 24-hour HH:MM, e.g. 08:30.")]
 _Backend = Annotated[
@@ -255,7 +251,12 @@ _Backend = Annotated[
 
 
 @remind_app.command("check")
-def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> None:
+def remind_check(
+    decks: _Decks = None,
+    minimum: _Min = 1,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
+    db: _Db = None,
+) -> None:
     """Tell you once what is due: a desktop notification, and the line in a terminal."""
     import sys
 
@@ -263,7 +264,7 @@ def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> Non
     from study.paths import default_db_path
     from study.remind.reminder import check, notify
 
-    message = check(db or default_db_path(), current_time(), decks or [], minimum)
+    message = check(db or default_db_path(), current_time(), decks or [], minimum, tag or [])
     if message and (not notify(message) or sys.stdout.isatty()):
         typer.echo(message)
 
@@ -339,12 +340,8 @@ def remind_ics(
 
 @app.command("cards")
 def cards(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Markdown notes, or folders searched for *.md.")
-    ],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON array of cards instead of a table.")
-    ] = False,
+    paths: _Paths,
+    as_json: _Json = False,
 ) -> None:
     """List the cards your notes make, without touching any database."""
     from study.notes.cardview import print_cards
@@ -360,15 +357,26 @@ def cards(
         raise typer.Exit(1)
 
 
-# --- study stats, study optimize (STATS) ---------------------------------------------------
+@app.command("check")
+def check_command(
+    paths: _Paths,
+) -> None:
+    """Report what the cards of your notes leave out or cannot grade; exit 1 if anything."""
+    from study.notes.check import check_paths, report_lines
+
+    report = check_paths(paths)
+    for line in report_lines(report):
+        typer.echo(line)
+    for failure in report.failures:
+        typer.echo(f"study: {failure}", err=True)
+    if report.failures:
+        raise typer.Exit(2)
+    if report.findings:
+        raise typer.Exit(1)
 
 
 @app.command("stats")
-def stats_command(
-    decks: _Decks = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print every figure as JSON.")] = False,
-    db: _Db = None,
-) -> None:
+def stats_command(decks: _Decks = None, as_json: _Json = False, db: _Db = None) -> None:
     """Show your progress: cards by state, review calendar, streak, forecast, retention."""
     from study.clock import current_time
     from study.stats.figures import load_stats
@@ -379,11 +387,9 @@ def stats_command(
 
 @app.command("optimize")
 def optimize_command(
-    deck: Annotated[
-        str | None, typer.Option("--deck", help="Fit this deck's reviews; its own parameters.")
-    ] = None,
+    deck: Annotated[str | None, typer.Option("--deck", help="One deck, its own weights.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Store nothing.")] = False,
-    retention: Annotated[bool, typer.Option("--retention", help="Compare retentions.")] = False,
+    retention: Annotated[bool, typer.Option("--retention", help="Simulate retentions.")] = False,
     apply: Annotated[bool, typer.Option("--apply", help="Set the best retention.")] = False,
     db: _Db = None,
 ) -> None:

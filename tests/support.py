@@ -7,9 +7,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from study.notes.parser import ParsedNote
 
 REPO = Path(__file__).resolve().parent.parent
 DECKS = REPO / "decks"
@@ -67,3 +70,8 @@ def help_commands(output: str) -> list[str]:
         elif inside and (match := re.match(r"│ (\S+)  ", line)):
             names.append(match.group(1))
     return names
+
+
+def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
+    """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
+    return [(card.kind, card.front, card.back) for card in note.cards]

@@ -21,6 +21,7 @@ def test_help_short_and_long_flags_agree() -> None:
 
 COMMANDS = [
     ["cards"],
+    ["check"],
     ["sync"],
     ["config"],
     ["drill"],

@@ -1,8 +1,9 @@
 """What every card rule works with: a section's blocks, and the Builder that collects cards.
 
-The Builder gives every card its id through `study.notes.card.card_id` and merges a command
-listed twice into one card. The rules themselves live in `cardrules` (their order), `tables`,
-`commands` and `explicit`.
+The Builder gives every card its id through `study.notes.card.card_id`, merges a command
+listed twice into one card and collects what a rule chose not to card (`Dropped`). The rules
+themselves live in `cardrules` (their order), `tables`, `commands` and `explicit`; `prune`
+is the last pass over the cards they made.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ TERM_PATTERNS = (
 )
 
 
+# What joins two commands for one thing: `less` / `more`, `top` or `htop`, `a`, `b`.
+_ALTERNATIVE = re.compile(r"[ \t]*[/,|][ \t]*|[ \t]+(?:or|ou|o|y|e|and)[ \t]+", re.IGNORECASE)
+
+
 class Dropped(NamedTuple):
     """Content a rule saw and made no card of, and why: what `study check` reports."""
 
@@ -42,6 +47,8 @@ class Section:
     path: tuple[str, ...]
     line: int
     aspect: bool = False  # an aspect sub-heading ("What it is") whose whole body is one card
+    label: bool = False  # a bold label or numbered title line standing for a sub-heading
+    chat: bool = False  # text after a pasted chat answer's closing offer, before a heading
     blocks: Blocks = field(default_factory=list)
 
 
@@ -157,6 +164,8 @@ def kept(node: Node) -> bool:
         return True  # has words (it can't be junk without) and no #tags to be only that
     if inline.has_image():
         return True
+    if nt.only_copy_buttons(inline.content):
+        return False  # "bash" / "Copy code" pasted from a chat page, with no code after them
     text = inline.plain()
     return bool(nt.without_tags(nt.without_links(text))) and not nt.is_junk(text)
 
@@ -166,5 +175,23 @@ def line_of(node: Node) -> int:
 
 
 def code_only(raw: str) -> str:
-    match = nt.CODE_SPAN.fullmatch(raw.strip())
-    return nt.one_line(match.group(2)) if match else ""
+    """The command(s) of a text that is only code: `ls`, or `ipconfig` / `ifconfig`."""
+    text = raw.strip()
+    found = leading_commands(text)
+    return found[0] if found and found[1] == len(text) else ""
+
+
+def leading_commands(raw: str, start: int = 0) -> tuple[str, int] | None:
+    """The code span at `start`, with any naming the same thing after it (`a` / `b`, `a` or
+    `b`), as "a / b"; and where they end. One card then asks for both: two cards with one
+    description would be two reverse cards with one question."""
+    match = nt.CODE_SPAN.match(raw, start)
+    if match is None:
+        return None
+    commands, end = [nt.one_line(match.group(2))], match.end()
+    while (joiner := _ALTERNATIVE.match(raw, end)) and (
+        more := nt.CODE_SPAN.match(raw, joiner.end())
+    ):
+        commands.append(nt.one_line(more.group(2)))
+        end = more.end()
+    return " / ".join(commands), end

@@ -45,3 +45,15 @@ def _under(path: tuple[str, ...], top: tuple[str, ...]) -> bool:
 
 def _marks_skip(node: Node) -> bool:
     return node.type == "html_block" and _SKIP.search(node.content) is not None
+
+
+def left_out_lines(sections: list[Section], kept: list[Section]) -> list[tuple[int, int]]:
+    """The 1-based first and last lines of each section left out: what `study check` skips."""
+    kept_ids = {id(section) for section in kept}
+    spans = []
+    for section in sections:
+        if id(section) in kept_ids:
+            continue
+        ends = [node.map[1] for node in section.blocks if node.map]
+        spans.append((section.line, max(ends, default=section.line)))
+    return spans

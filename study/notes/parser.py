@@ -17,9 +17,12 @@ from pathlib import PurePath
 from study.notes import hashcards, optout
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
-from study.notes.builder import Builder, Dropped, Section, kept
+from study.notes.builder import Builder, Dropped, Section, kept, line_of
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
+from study.notes.commands import demote_command_headings
+from study.notes.labels import block_labels
+from study.notes.prune import prune
 
 # A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
 # (&num;) or percent-encoded autolink (<http://x/%5B>) that decodes to one. Texts with none
@@ -37,6 +40,8 @@ class ParsedNote:
     merged: list[str] = field(default_factory=list)
     related: tuple[str, ...] = ()
     dropped: list[Dropped] = field(default_factory=list)
+    # (first, last) 1-based lines the user left out (`study: false`, `<!-- study: skip -->`)
+    left_out: list[tuple[int, int]] = field(default_factory=list)
 
 
 def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
@@ -48,6 +53,7 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, drilled = hashcards.extract(text)  # Q:/A: and C: cards; their lines blanked
     top, texts = parse_blocks(text)
+    demote_command_headings(top)
     meta = _front_matter(top)
     title, sections = _sections(top)
     prose = _prose(texts)
@@ -60,9 +66,11 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     for section in kept:
         section_cards(section, builder)
     hashcards.add_cards(drilled, sections, kept, builder)
+    pruned = prune(builder.cards())
     return ParsedNote(
-        deck=deck, cards=builder.cards(), tags=tags, merged=builder.merged, related=related,
-        dropped=builder.dropped,
+        deck=deck, cards=pruned.cards, tags=tags, merged=[*builder.merged, *pruned.merged],
+        related=related, dropped=[*builder.dropped, *pruned.dropped],
+        left_out=optout.left_out_lines(sections, kept),
     )  # fmt: skip
 
 
@@ -74,13 +82,22 @@ def _sections(top: list[Node]) -> tuple[str, list[Section]]:
     stack: list[tuple[int, str]] = []
     current = Section(path=(), line=1)
     sections = [current]
-    for node in top:
+    for n, node in enumerate(top):
         if node.type != "heading":
+            labels = block_labels(node, top[n + 1] if n + 1 < len(top) else None)
+            for k, label in enumerate(labels):
+                # A bold label or a numbered title line is a sub-heading of the heading above.
+                path = (*(name for _, name in stack), label)
+                line = line_of(node.children[k] if len(labels) > 1 else node)
+                current = Section(path=path, line=line, label=True)
+                sections.append(current)
+            if labels:
+                continue
             if _chat_break(node):
                 # The assistant's closing offer or the next answer's model label ends one
                 # pasted answer: headings after it start afresh, not under the last one.
                 stack.clear()
-                current = Section(path=(), line=node.map[0] + 1 if node.map else 1)
+                current = Section(path=(), line=node.map[0] + 1 if node.map else 1, chat=True)
                 sections.append(current)
             current.blocks.append(node)
             continue
