@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from study.schedule.rules import study_day
 from study.schedule.schema import from_stamp
-from study.schedule.settings import Execute, read_stored
+from study.schedule.settings import read_stored
+
+if TYPE_CHECKING:
+    from study.schedule.settings import Execute
 
 
 @dataclass(frozen=True)

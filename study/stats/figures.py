@@ -13,11 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from study.schedule.rules import day_start
 from study.schedule.schema import State, Status, stamp
-from study.schedule.settings import Execute, read_stored
+from study.schedule.settings import read_stored
+
+if TYPE_CHECKING:
+    from study.schedule.settings import Execute
 
 CALENDAR_DAYS = 365
 FORECAST_DAYS = 30
