@@ -76,7 +76,7 @@ def forecast(stats: Stats, height: int = 4) -> Text:
             eighths = round(8 * height * count / top) if top else 0
             text.append(BARS[max(0, min(8, eighths - 8 * (row - 1)))], style="cyan")
         text.append("\n")
-    text.append(f"     today{'':>{FORECAST_DAYS - 14}}+{FORECAST_DAYS - 1}d\n", style="dim")
+    text.append(f"     today{'':>{FORECAST_DAYS - 9}}+{FORECAST_DAYS - 1}d\n", style="dim")
     text.append(f"     tomorrow {counts[1]}, next 7 days {sum(counts[1:8])}", style="dim")
     return text
 
