@@ -21,14 +21,19 @@ def study_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-@pytest.fixture
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local time is UTC (study days roll over at 04:00 UTC), whatever zone the machine is in."""
-    monkeypatch.setenv("TZ", "UTC")
+def local_zone(monkeypatch: pytest.MonkeyPatch, zone: str) -> Iterator[None]:
+    """Local time is `zone` until the fixture using this ends (`yield from` it)."""
+    monkeypatch.setenv("TZ", zone)
     time.tzset()
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC (study days roll over at 04:00 UTC), whatever zone the machine is in."""
+    yield from local_zone(monkeypatch, "UTC")
 
 
 @pytest.hookimpl(hookwrapper=True)
