@@ -12,7 +12,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from study.errors import one_line
+from study.dbcli import add_db_commands
+from study.errors import StudyError
+from study.statscli import add_stats_commands
 
 
 class _StudyGroup(TyperGroup):
@@ -21,12 +23,17 @@ class _StudyGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except StudyError as error:
+            typer.echo(f"study: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
         except Exception as error:
-            found = one_line(error)
-            if found is None:
+            from study.schedule.database import unnamed_error
+
+            message = unnamed_error(error)  # a database error past every store: one line too
+            if message is None:
                 raise
-            typer.echo(found[0], err=True)
-            raise typer.Exit(found[1]) from None
+            typer.echo(f"study: {message}", err=True)
+            raise typer.Exit(1) from None
 
 
 def _typer(cls: type[TyperGroup], help: str) -> typer.Typer:
@@ -41,7 +48,6 @@ def _typer(cls: type[TyperGroup], help: str) -> typer.Typer:
     )
 
 
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 app = _typer(
     _StudyGroup, "Turn Markdown notes into spaced-repetition cards and drill them in the terminal."
 )
@@ -99,7 +105,7 @@ def drill(
 @app.command()
 def due(
     decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
-    as_json: _Json = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     brief: Annotated[
         bool, typer.Option("--brief", help="One short line for a shell prompt: `docker:9`.")
     ] = False,
@@ -124,7 +130,7 @@ def suspended_command(
     from study.schedule.answers import suspended
     from study.schedule.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, verify=True) as store:
         cards = suspended(store, decks or [])
     typer.echo(card_lines(cards) if cards else "No suspended cards.")
 
@@ -139,7 +145,7 @@ def unsuspend_command(
     from study.schedule.answers import unsuspend
     from study.schedule.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, verify=True) as store:
         cards = unsuspend(store, ids)
     typer.echo(f"Unsuspended {len(cards)}:\n{card_lines(cards)}")
 
@@ -164,7 +170,7 @@ def sync_command(
 
     report = sync_paths(db, paths or [], current_time(), forget or [])
     typer.echo(report.render())
-    for line in report.failures:
+    for line in [*report.skipped, *report.failures]:
         typer.echo(f"study: {line}", err=True)
     if report.failures:  # the rest was synced, but a vanished folder must not pass unnoticed
         raise typer.Exit(1)
@@ -237,7 +243,6 @@ _Decks = Annotated[
     list[str] | None, typer.Argument(metavar="DECK...", help="Only these decks (default: all).")
 ]
 _Db = Annotated[Path | None, typer.Option("--db", help="The study database (default: yours).")]
-_Paths = Annotated[list[Path], typer.Argument(help="Markdown notes, or folders searched for *.md.")]
 _Min = Annotated[int, typer.Option("--min", min=1, help="Remind only when this many are due.")]
 _At = Annotated[str, typer.Option("--at", help="Time of day, 24-hour HH:MM, e.g. 08:30.")]
 _Backend = Annotated[
@@ -340,15 +345,19 @@ def remind_ics(
 
 @app.command("cards")
 def cards(
-    paths: _Paths,
-    as_json: _Json = False,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Markdown notes, or folders searched for *.md.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON array of cards instead of a table.")
+    ] = False,
 ) -> None:
     """List the cards your notes make, without touching any database."""
     from study.notes.cardview import print_cards
     from study.notes.vault import load_cards
 
     loaded = load_cards(paths)
-    for message in loaded.merged:
+    for message in [*loaded.skipped, *loaded.merged]:
         typer.echo(f"study: {message}", err=True)
     print_cards(loaded.cards, as_json=as_json)
     for failure in loaded.failures:
@@ -359,7 +368,9 @@ def cards(
 
 @app.command("check")
 def check_command(
-    paths: _Paths,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Markdown notes, or folders searched for *.md.")
+    ],
 ) -> None:
     """Report what the cards of your notes leave out or cannot grade; exit 1 if anything."""
     from study.notes.check import check_paths, report_lines
@@ -375,25 +386,9 @@ def check_command(
         raise typer.Exit(1)
 
 
-@app.command("stats")
-def stats_command(decks: _Decks = None, as_json: _Json = False, db: _Db = None) -> None:
-    """Show your progress: cards by state, review calendar, streak, forecast, retention."""
-    from study.clock import current_time
-    from study.stats.figures import load_stats
-    from study.stats.view import show
+# --- study db check, backups, restore (DATABASE) ------------------------------------------
 
-    show(load_stats(db, decks or [], current_time()), as_json)
-
-
-@app.command("optimize")
-def optimize_command(
-    deck: Annotated[str | None, typer.Option("--deck", help="One deck, its own weights.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Store nothing.")] = False,
-    retention: Annotated[bool, typer.Option("--retention", help="Simulate retentions.")] = False,
-    apply: Annotated[bool, typer.Option("--apply", help="Set the best retention.")] = False,
-    db: _Db = None,
-) -> None:
-    """Fit the FSRS parameters to your own reviews (or, with --retention, pick a retention)."""
-    from study.stats.optimize import run_optimize
-
-    typer.echo(run_optimize(db, deck, dry_run, retention, apply))
+db_app = _typer(_StudyGroup, "Check the database, list its daily backups, restore one.")
+app.add_typer(db_app, name="db")
+add_db_commands(db_app)  # the commands themselves are in study.dbcli (this file's size)
+add_stats_commands(app)  # `study stats` and `study optimize`, in study.statscli (this file's size)

@@ -37,6 +37,10 @@ COMMANDS = [
     ["remind", "uninstall"],
     ["remind", "status"],
     ["remind", "ics"],
+    ["db"],
+    ["db", "check"],
+    ["db", "backups"],
+    ["db", "restore"],
 ]
 
 

@@ -117,7 +117,7 @@ def test_a_failing_migration_leaves_the_old_schema(
     _oldest(path)
     before = _schema(_connect(path))
     monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, _broken])
-    with pytest.raises(StudyError, match="corrupt"):
+    with pytest.raises(StudyError, match=r"old\.db: database error: disk I/O error"):
         open_store(path)
     db = _connect(path)
     assert _schema(db) == before

@@ -46,7 +46,9 @@ def test_defaults_parse_to_the_documented_settings() -> None:
         "rollover_hour",
         "fuzz",
         "parameters",
+        "backups",
     }
+    assert DEFAULTS["backups"] == "7"
 
 
 def test_steps_parse_units() -> None:

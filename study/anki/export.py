@@ -386,7 +386,7 @@ def export(
         from study.notes.vault import load_cards
 
         loaded = load_cards(paths)
-        failures = loaded.failures
+        failures = [*loaded.skipped, *loaded.failures]
         cards.update((c.id, c) for c in _tagged(loaded.cards, tags))
     if decks or not paths:
         cards.update((c.id, c) for c in _store_cards(decks, tags, db_path))

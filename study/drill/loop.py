@@ -22,6 +22,7 @@ from typing import Any
 from study.drill.terminal import ENTER, KeyReader, format_interval, markdown
 from study.notes.card import Kind
 from study.schedule import answers, queue
+from study.schedule.database import is_busy
 from study.schedule.schema import State, Status, from_stamp, stamp
 from study.schedule.store import Store
 
@@ -214,7 +215,9 @@ class Drill:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new = row.last_review is None
-        updated = answers.grade(self.store, row.id, rating, now, duration)
+        updated = self._until_written(
+            lambda: answers.grade(self.store, row.id, rating, now, duration)
+        )
         self.graded.append(row.id)
         self.summary.seen += 1
         self.summary.ratings.append(rating)
@@ -224,6 +227,20 @@ class Drill:
         if updated.state != State.REVIEW and due <= now + LEARN_AHEAD:
             self.learning.append((due, row.id))
         return "graded"
+
+    def _until_written(self, write: Callable[[], Any]) -> Any:
+        """`write`, tried again while another process holds the database past the busy
+        timeout: the answer waits in memory, never dropped, and the user is told why."""
+        while True:
+            try:
+                return write()
+            except Exception as error:
+                if not is_busy(error):
+                    raise
+                self.console.print(
+                    "[yellow]the database is busy (another drill or a sync is writing); "
+                    "your answer is kept, waiting to save it…[/]"
+                )
 
     def _act(self, key: str, row: Any) -> str:
         """The keys that do something other than grade."""

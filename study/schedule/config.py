@@ -16,11 +16,11 @@ RESCHEDULING = ("desired_retention", "parameters")
 def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> str:
     """Validate and store one setting (a deck's own, if `deck` is given); returns the value."""
     stored = validate(key, value)
-    if deck is None:
-        store.session.merge(SettingRow(key=key, value=stored))
-    else:
-        store.session.merge(DeckSettingRow(deck=deck_key(deck), key=key, value=stored))
-    store.session.commit()
+    with store.writing() as session:
+        if deck is None:
+            session.merge(SettingRow(key=key, value=stored))
+        else:
+            session.merge(DeckSettingRow(deck=deck_key(deck), key=key, value=stored))
     return stored
 
 
@@ -59,7 +59,7 @@ def config(
     if value is not None:
         assert key is not None
         validate(key, value)  # before the database is even opened: a typo changes nothing
-    with open_store(db_path) as store:
+    with open_store(db_path, verify=True) as store:
         name = store.resolve_decks([deck])[0] if deck is not None else None
         if key is None:
             return _listing(store, name)

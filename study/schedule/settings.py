@@ -26,6 +26,7 @@ DEFAULTS: dict[str, str] = {
     "rollover_hour": "4",
     "fuzz": "on",
     "parameters": "",
+    "backups": "7",
 }
 
 HELP: dict[str, str] = {
@@ -38,6 +39,7 @@ HELP: dict[str, str] = {
     "rollover_hour": "local hour at which the study day starts (0-23)",
     "fuzz": "spread intervals a little so cards learnt together drift apart (on/off)",
     "parameters": "the 21 FSRS-6 weights (empty: the defaults); `study optimize` fits them",
+    "backups": "daily copies of the database kept in backups/ beside it (0: none)",
 }
 
 # The settings a deck may have its own value of (`study config --deck NAME KEY VALUE`). The study
@@ -141,6 +143,7 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
     "rollover_hour": _number(int, 0, 23),
     "fuzz": _switch,
     "parameters": _parameters,
+    "backups": _number(int, 0, 1000),
 }
 
 

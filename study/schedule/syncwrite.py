@@ -36,6 +36,7 @@ class SyncReport:
     removed: int = 0  # notes gone since the last sync
     merged: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # links out of a folder, left alone
     forgotten: list[str] = field(default_factory=list)  # roots unregistered by --forget
 
     def summary(self) -> str:
