@@ -29,6 +29,8 @@ COMMANDS = [
     ["suspended"],
     ["unsuspend"],
     ["export"],
+    ["stats"],
+    ["optimize"],
     ["remind"],
     ["remind", "check"],
     ["remind", "install"],
