@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from study.dbcli import add_db_commands
 from study.errors import StudyError
+from study.statscli import add_stats_commands
 
 
 class _StudyGroup(TyperGroup):
@@ -396,3 +397,4 @@ def check_command(
 db_app = _typer(_StudyGroup, "Check the database, list its daily backups, restore one.")
 app.add_typer(db_app, name="db")
 add_db_commands(db_app)  # the commands themselves are in study.dbcli (this file's size)
+add_stats_commands(app)  # `study stats` and `study optimize`, in study.statscli (this file's size)

@@ -30,6 +30,8 @@ COMMANDS = [
     ["unsuspend"],
     ["export"],
     ["import"],
+    ["stats"],
+    ["optimize"],
     ["remind"],
     ["remind", "check"],
     ["remind", "install"],

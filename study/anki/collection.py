@@ -22,7 +22,7 @@ import genanki
 from study.anki.note import AnkiNote
 from study.anki.notetypes import BASIC, CLOZE, COMMAND, MODELS_CHANGED
 from study.anki.progress import Schedule, created, revlog_rows, schedule
-from study.schedule.history import Logged, Scheduled
+from study.schedule.exchange import Logged, Scheduled
 from study.schedule.scheduler import Settings
 
 _NEW = Schedule()

@@ -254,7 +254,7 @@ def write_package(
             collection, report.cards, report.reviews = write_collection(built, mods, progress)
             _write_zip(handle, collection, media.files)
         if sources.store is not None:  # committed by the caller
-            from study.schedule.history import exported_note_types, store_anki_times
+            from study.schedule.exchange import exported_note_types, store_anki_times
 
             store_anki_times(sources.store, changed)
             before = exported_note_types(sources.store, MODELS_CHANGED)
@@ -301,7 +301,7 @@ def store_sources(
     roots the Source field is relative to and, given `now`, schedules and reviews."""
     from sqlmodel import select
 
-    from study.schedule.history import logged_reviews, review_counts, schedules
+    from study.schedule.exchange import logged_reviews, review_counts, schedules
     from study.schedule.scheduler import load_settings
     from study.schedule.store import RootRow
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from study.errors import StudyError
 
 if TYPE_CHECKING:
-    from study.schedule.history import Answer
+    from study.schedule.exchange import Answer
     from study.schedule.scheduler import Settings
     from study.schedule.store import Store
 
@@ -120,7 +120,7 @@ def _opened(data: bytes, path: Path) -> Iterator[sqlite3.Connection]:
 
 def anki_cards(path: Path) -> dict[int, AnkiCard]:
     """Every card of the package by Anki card id, with its note's GUID and its answers."""
-    from study.schedule.history import Answer
+    from study.schedule.exchange import Answer
 
     with _opened(read_collection(path), path) as db:
         cards = {
@@ -163,7 +163,7 @@ def import_package(
     path: Path, *, db_path: Path | None = None, dry_run: bool = False
 ) -> ImportReport:
     """Merge the answers of an Anki package into the review log: what `study import` does."""
-    from study.schedule.history import is_known, known_answers, merge_answers
+    from study.schedule.exchange import is_known, known_answers, merge_answers
     from study.schedule.scheduler import load_settings
     from study.schedule.store import open_store
 

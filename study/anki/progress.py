@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from study.schedule.history import Logged, Scheduled
+from study.schedule.exchange import Logged, Scheduled
 from study.schedule.rules import day_start
 from study.schedule.scheduler import Settings
 

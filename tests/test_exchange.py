@@ -10,7 +10,7 @@ import pytest
 
 from study.schedule.answers import grade, reviews_of, undo_last
 from study.schedule.config import set_setting
-from study.schedule.history import Answer, merge_answers
+from study.schedule.exchange import Answer, merge_answers
 from study.schedule.scheduler import load_settings
 from study.schedule.schema import from_stamp as moment
 from study.schedule.store import Store, open_store
