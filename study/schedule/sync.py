@@ -80,11 +80,7 @@ def sync(
     One transaction: a failure part way leaves the store as it was. The session's rows are
     expunged after (cards may have changed, or changed id, under the ORM).
     """
-    if store.url is not None:
-        raise StudyError(
-            f"the server {store.path} cannot be synced yet: sync your notes into a database "
-            "file, then move it onto the server with `study db copy FROM TO`"
-        )
+    store.file_only("study sync")
     session = store.session
 
     def connect() -> sqlite3.Connection:
