@@ -194,3 +194,19 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def synced_notes(tmp_path: Path, notes: dict[str, str], now: Any, name: str = "study.db") -> Path:
+    """A database file `name` in `tmp_path` with `notes` (file name: text) written into
+    `tmp_path/notes` and synced at `now`."""
+    from study.schedule.store import open_store
+    from study.schedule.sync import sync
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for file_name, text in notes.items():
+        (folder / file_name).write_text(text)
+    db = tmp_path / name
+    with open_store(db) as store:
+        sync(store, [folder], now)
+    return db

@@ -12,8 +12,7 @@ from study.cli import app
 from study.schedule.answers import grade
 from study.schedule.config import set_setting
 from study.schedule.store import open_store
-from study.schedule.sync import sync
-from tests.support import reviews
+from tests.support import reviews, synced_notes
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)
@@ -33,13 +32,8 @@ TABLES = ("setting", "deck_setting", "root", "note", "card", "review", "migratio
 
 def _collection(tmp_path: Path) -> Path:
     """A file with two notes synced, two answers logged, a setting and a deck's own one."""
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "shell.md").write_text(SHELL)
-    (notes / "git.md").write_text(GIT)
-    db = tmp_path / "laptop.db"
+    db = synced_notes(tmp_path, {"shell.md": SHELL, "git.md": GIT}, NOW, "laptop.db")
     with open_store(db) as store:
-        sync(store, [notes], NOW)
         by_front = {card.front: card.id for card in store.cards()}
         grade(store, by_front["What lists files?"], 3, NOW, 4200, fuzz=False)
         grade(store, by_front["What shows the changes?"], 1, NOW, None, fuzz=False)
