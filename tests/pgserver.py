@@ -13,6 +13,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,33 +57,29 @@ def _free_port() -> int:
 def _as_server_user(command: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return command
-    return [require_program("runuser"), "-u", "postgres", "--", *command]
+    runuser = shutil.which("runuser") or "runuser"  # util-linux: there wherever root is
+    return [runuser, "-u", "postgres", "--", *command]
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """Start a scratch PostgreSQL server (skips with a reason when its programs are missing)."""
-    pytest.importorskip("psycopg", reason="needs psycopg: pip install -e '.[test]'")
-    initdb = require_program("initdb", also_in=SERVER_BINS)
+@contextmanager
+def running_server(initdb: str) -> Iterator[PgServer]:
+    """A scratch server from the `initdb` beside its `pg_ctl`, stopped and removed after."""
     pg_ctl = str(Path(initdb).with_name("pg_ctl"))
     folder = Path(tempfile.mkdtemp(prefix="study-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
     secret = folder / "pw"
     secret.write_text(PASSWORD + "\n")
-    data, port = folder / "data", _free_port()
     if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
         shutil.chown(secret, "postgres")
-    run = _as_server_user
+    data, port, run = folder / "data", _free_port(), _as_server_user
     subprocess.run(
         run([initdb, "-D", str(data), "-U", USER, "--auth=scram-sha-256", f"--pwfile={secret}"]),
         check=True,
         capture_output=True,
     )
     options = f"-k {folder} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off"
-    log = folder / "log"
     subprocess.run(
-        run([pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]),
+        run([pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-o", options, "-w", "start"]),
         check=True,
         capture_output=True,
     )
@@ -92,9 +89,18 @@ def pg_server() -> Iterator[PgServer]:
     try:
         yield PgServer(folder, port, passfile)
     finally:
-        subprocess.run(run([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), check=False)
+        stop = run([pg_ctl, "-D", str(data), "-m", "immediate", "stop"])
+        subprocess.run(stop, check=False, capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(passfile.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """Start a scratch PostgreSQL server (skips with a reason when its programs are missing)."""
+    pytest.importorskip("psycopg", reason="needs psycopg: pip install -e '.[test]'")
+    with running_server(require_program("initdb", also_in=SERVER_BINS)) as server:
+        yield server
 
 
 @pytest.fixture

@@ -230,7 +230,7 @@ class Store:
         """
         if self.url is not None:  # the server: SQLAlchemy binds the same `:name` parameters
             result = self.session.execute(text(server_sql(sql)), dict(params))
-            return [tuple(map(_as_sqlite_gives, row)) for row in result]
+            return (tuple(map(_as_sqlite_gives, row)) for row in result)  # lazy, as sqlite3
         raw = self.session.connection().connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)  # the sqlite engine's driver: always so
         return raw.execute(sql, dict(params))
