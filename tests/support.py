@@ -55,3 +55,23 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
 def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
     """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
     return [(card.kind, card.front, card.back) for card in note.cards]
+
+
+def help_commands(output: str) -> list[str]:
+    """The command names a `--help` page lists in its Commands panel, in order.
+
+    Only a row's first cell counts: a command's name also appearing in another's description
+    (`due` in "Drill the cards due now") proves nothing.
+    """
+    import re
+
+    names: list[str] = []
+    inside = False
+    for line in output.splitlines():
+        if "─ Commands ─" in line:
+            inside = True
+        elif inside and line.startswith("╰"):
+            break
+        elif inside and (match := re.match(r"│ (\S+)  ", line)):
+            names.append(match.group(1))
+    return names

@@ -101,11 +101,19 @@ def test_two_drills_at_once_log_every_answer(synced: tuple[Path, Path, dict[str,
     db, _, env = synced
     keys = b" \n4\n" * 12  # each drill answers all twelve cards, Easy, as fast as it can
     with start_drill(db, env) as first, start_drill(db, env) as second:
+        screens = [bytearray(), bytearray()]
+        # Both wait on a card at once before either gets a key: the sessions provably overlap.
+        for proc, screen in zip((first, second), screens, strict=True):
+            read_until(proc, screen, b"show answer", 1)
+        assert first.poll() is None and second.poll() is None
         for proc in (first, second):
             assert proc.stdin is not None
             proc.stdin.write(keys)
             proc.stdin.close()
-        outputs = [(p.stdout.read(), p.stderr.read()) for p in (first, second)]  # type: ignore[union-attr]
+        outputs = [
+            (bytes(screen) + p.stdout.read(), p.stderr.read())  # type: ignore[union-attr]
+            for p, screen in zip((first, second), screens, strict=True)
+        ]
         codes = [first.wait(timeout=60), second.wait(timeout=60)]
 
     seen = []

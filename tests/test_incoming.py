@@ -9,7 +9,7 @@ from pathlib import Path
 from study.collector import collector_paused
 from study.notes.parser import parse_text
 from study.schedule.incoming import Incoming, NoteRows, parsing, read_and_parse
-from study.schedule.sync import CONTENT
+from study.schedule.syncwrite import CONTENT
 from tests.support import DECKS, FIXTURES
 
 NOTE = "---\ntags: [shell]\n---\n# Shell\n\n## Files\n\nWhat lists files?::ls\nCopy a file:::cp\n"

@@ -24,8 +24,9 @@ from study.cli import app
 from study.collector import collector_paused
 from study.errors import StudyError
 from study.notes.parser import parse_text
+from study.schedule.answers import grade, reviews_of, suspend
 from study.schedule.migrations import LATEST
-from study.schedule.queue import build_queue, grade, reviews_of, suspend
+from study.schedule.queue import build_queue
 from study.schedule.store import CardRow, Store, open_store
 from study.schedule.sync import SyncReport, sync, sync_paths
 from tests.support import DECKS, FIXTURES, collector_states, reviews
@@ -628,9 +629,13 @@ def test_a_first_sync_writes_what_the_general_path_writes(
     (folder / "git" / "bad.md").write_bytes(b"\xff\xfe\x00")
     monkeypatch.setattr(study.schedule.sync, "PARALLEL_FROM", 2)
     monkeypatch.setattr(study.schedule.sync, "_workers", lambda: 2)
-    monkeypatch.setattr(study.schedule.sync._FirstSync, "INDEX_AT", 0.5)  # indexes built half way
+    monkeypatch.setattr(
+        study.schedule.syncwrite.FirstSync, "INDEX_AT", 0.5
+    )  # indexes built half way
     streamed = sync_paths(tmp_path / "first.db", [folder], NOW)
-    monkeypatch.setattr(study.schedule.sync._FirstSync, "start", classmethod(lambda *args: None))
+    monkeypatch.setattr(
+        study.schedule.syncwrite.FirstSync, "start", classmethod(lambda *args: None)
+    )
     general = sync_paths(tmp_path / "general.db", [folder], NOW)
     assert streamed == general
     assert (streamed.added, len(streamed.failures)) == (6, 1)

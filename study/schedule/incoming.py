@@ -44,7 +44,7 @@ class NoteRows(NamedTuple):
     cards: list[tuple[str | int, ...]]
 
 
-def _rows(cards: list[Card], path: str) -> list[tuple[str | int, ...]]:
+def _card_tuples(cards: list[Card], path: str) -> list[tuple[str | int, ...]]:
     # Every card of a note has the note's tags: their JSON is made once, not once a card.
     tags_json: dict[tuple[str, ...], str] = {}
     rows: list[tuple[str | int, ...]] = []
@@ -67,7 +67,7 @@ def read_and_parse(path: str) -> NoteRows | str:
     except StudyError as error:
         return f"{error} (its cards are kept)"
     note = parse_text(text, source=path)
-    return NoteRows(note.deck, note.merged, _rows(note.cards, path))
+    return NoteRows(note.deck, note.merged, _card_tuples(note.cards, path))
 
 
 @contextmanager
