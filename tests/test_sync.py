@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import shutil
 import sqlite3
 import string
@@ -683,3 +684,25 @@ def test_the_collector_is_paused_during_a_sync_and_back_after(
     (notes / "shell.md").write_text(SHELL)
     sync_paths(tmp_path / "s.db", [notes], NOW)
     assert seen == [False] and gc.isenabled()
+
+
+def test_a_resync_reads_only_the_note_whose_stamp_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    settled = 1_700_000_000_000_000_000  # 2023: long before NOW, so the stamps are trusted
+    for name, text in (("a.md", "# A\n\nQa::Aa\n"), ("b.md", "# B\n\nQb::Ab\n")):
+        (folder / name).write_text(text)
+        os.utime(folder / name, ns=(settled, settled))
+    db = tmp_path / "study.db"
+    assert sync_paths(db, [folder], NOW).added == 2
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or real(path))
+    assert sync_paths(db, [], LATER).unchanged == 2
+    assert read == []
+    (folder / "b.md").write_text("# B\n\nQb::Ac\n")  # same size; its time moves
+    report = sync_paths(db, [], LATER)
+    assert (report.updated, report.parsed) == (1, 1)
+    assert read == ["b.md", "b.md"]  # hashed, then parsed: a.md never read

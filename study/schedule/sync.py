@@ -29,7 +29,15 @@ from study.errors import StudyError
 from study.paths import default_db_path
 from study.schedule.database import BUSY_TIMEOUT_S, configure, prepare
 from study.schedule.incoming import NoteRows, parsing
-from study.schedule.scan import Plan, plan, quick_check, resolve_roots, uncovered
+from study.schedule.scan import (
+    Plan,
+    plan,
+    quick_check,
+    read_known,
+    record_stamps,
+    resolve_roots,
+    uncovered,
+)
 from study.schedule.syncwrite import Changes, FirstSync, SyncReport
 
 if TYPE_CHECKING:
@@ -46,8 +54,12 @@ def sync_paths(
     something); the SQL is the same `sync()` runs through a Store.
     """
     db_path = Path(db_path).expanduser() if db_path is not None else default_db_path()
-    scanned = None if forget else quick_check(db_path, resolve_roots(paths))
+    scanned = None if forget else quick_check(db_path, resolve_roots(paths), now)
     if scanned is not None and scanned.idle:
+        if scanned.restamped:  # touched, not changed: remember the new stamps
+            with sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S) as db:
+                record_stamps(db, scanned)
+            db.close()
         return SyncReport(unchanged=scanned.unchanged)
     prepare(db_path, create=True)
     held: list[sqlite3.Connection] = []
@@ -116,8 +128,9 @@ def _sync(
     registered = [root for root in registered if root not in forgotten]
     if not roots and not registered and not forgotten:
         raise StudyError("nothing to sync yet: run `study sync PATH` with a note or a folder")
-    known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
-    todo = scanned or plan(roots or registered, known, explicit=bool(roots))
+    known = read_known(db)
+    todo = scanned or plan(roots or registered, known, explicit=bool(roots), now=now)
+    record_stamps(db, todo)
     todo.gone += uncovered(known, forgotten, [*roots, *registered], todo.gone)
     report = SyncReport(unchanged=todo.unchanged, failures=list(todo.failures))
     report.forgotten = forgotten
