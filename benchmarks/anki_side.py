@@ -52,9 +52,8 @@ def _study_log(study_db: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
     """Study's review log, card by card in time order, with each review's state before."""
     db = sqlite3.connect(study_db)
     rows = db.execute(
-        "SELECT card_id, rating, reviewed_at, coalesce(duration_ms, 0),"
-        " json_extract(before, '$.state'), json_extract(before, '$.last_review')"
-        " FROM review ORDER BY card_id, reviewed_at"
+        "SELECT card_id, rating, reviewed_at, coalesce(duration_ms, 0), before_state,"
+        " before_last_review_us FROM review ORDER BY card_id, reviewed_at"
     )
     for card_id, reviews in groupby(rows, key=lambda row: row[0]):
         yield card_id, list(reviews)
