@@ -109,12 +109,13 @@ def due(
     brief: Annotated[
         bool, typer.Option("--brief", help="One short line for a shell prompt: `docker:9`.")
     ] = False,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show per deck the cards due now, new today, later today and tomorrow."""
     from study.schedule.duereport import run
 
-    text = run(decks or [], as_json, db, brief)
+    text = run(decks or [], as_json, db, brief, tag or [])
     if text:
         typer.echo(text)
 
@@ -255,7 +256,12 @@ _Backend = Annotated[
 
 
 @remind_app.command("check")
-def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> None:
+def remind_check(
+    decks: _Decks = None,
+    minimum: _Min = 1,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
+    db: _Db = None,
+) -> None:
     """Tell you once what is due: a desktop notification, and the line in a terminal."""
     import sys
 
@@ -263,7 +269,7 @@ def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> Non
     from study.paths import default_db_path
     from study.remind.reminder import check, notify
 
-    message = check(db or default_db_path(), current_time(), decks or [], minimum)
+    message = check(db or default_db_path(), current_time(), decks or [], minimum, tag or [])
     if message and (not notify(message) or sys.stdout.isatty()):
         typer.echo(message)
 

@@ -52,11 +52,6 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
     return seen
 
 
-def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
-    """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
-    return [(card.kind, card.front, card.back) for card in note.cards]
-
-
 def help_commands(output: str) -> list[str]:
     """The command names a `--help` page lists in its Commands panel, in order.
 
@@ -75,3 +70,8 @@ def help_commands(output: str) -> list[str]:
         elif inside and (match := re.match(r"│ (\S+)  ", line)):
             names.append(match.group(1))
     return names
+
+
+def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
+    """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
+    return [(card.kind, card.front, card.back) for card in note.cards]

@@ -263,3 +263,18 @@ def test_bad_databases_are_one_line_errors(tmp_path: Path, content: object, mess
     assert result.exit_code == 1
     assert result.output.startswith("study: ") and result.output.count("\n") == 1
     assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_a_tag_narrows_the_cards_due_now_and_later(db: Path) -> None:
+    start = day_start(NOW, 4)
+    tagged = {"tags": '["#Árvore"]'}
+    add_card(db, "t-now", "alpha", **tagged, **reviewed(NOW - timedelta(days=1)))
+    add_card(db, "t-later", "alpha", **tagged, **reviewed(NOW + timedelta(hours=1), state=1))
+    add_card(db, "t-tomorrow", "alpha", **tagged, **reviewed(start + timedelta(hours=30)))
+    add_card(db, "u-now", "alpha", **reviewed(NOW - timedelta(days=1)))
+    add_card(db, "u-later", "alpha", **reviewed(NOW + timedelta(hours=2), state=3))
+    add_card(db, "u-new", "alpha")
+
+    assert due_counts(db, NOW) == [DeckDue("alpha", 0, 2, 1, 2, 1)]
+    assert due_counts(db, NOW, tags=["árvore"]) == [DeckDue("alpha", 0, 1, 0, 1, 1)]
+    assert due_counts(db, NOW, tags=["pinheiro"]) == [DeckDue("alpha", 0, 0, 0, 0, 0)]
