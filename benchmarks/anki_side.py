@@ -49,11 +49,13 @@ def _epoch(text: str) -> float:
 
 
 def _study_log(study_db: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-    """Study's review log, card by card in time order, with each review's state before."""
+    """Study's review log, card by card in time order: (card, rating, epoch ms, duration ms,
+    state before, last review before); SQLite turns the stamps into epoch ms."""
     db = sqlite3.connect(study_db)
     rows = db.execute(
-        "SELECT card_id, rating, reviewed_at, coalesce(duration_ms, 0), before_state,"
-        " before_last_review_us FROM review ORDER BY card_id, reviewed_at"
+        "SELECT card_id, rating, CAST(round((julianday(reviewed_at) - 2440587.5) * 86400000)"
+        " AS INTEGER), coalesce(duration_ms, 0), before_state, before_last_review_us"
+        " FROM review ORDER BY card_id, reviewed_at"
     )
     for card_id, reviews in groupby(rows, key=lambda row: row[0]):
         yield card_id, list(reviews)
@@ -62,16 +64,15 @@ def _study_log(study_db: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
 
 def _revlog(cid: int, reviews: list[tuple[Any, ...]], used: set[int]) -> Iterator[tuple]:
     """Anki's revlog rows for one card: id = the answer's epoch ms (kept unique), ivl and
-    lastIvl in days, factor (FSRS keeps difficulty there), time in ms, type."""
+    lastIvl in days, factor, time in ms (Anki caps it at a minute), type."""
     last_ivl = 0
-    for n, (_, rating, at, duration, state, last) in enumerate(reviews):
-        ms = int(_epoch(at) * 1000)
+    for n, (_, rating, ms, duration, state, last) in enumerate(reviews):
+        following = reviews[n + 1][2] if n + 1 < len(reviews) else ms
         while ms in used:
             ms += 1
         used.add(ms)
-        following = reviews[n + 1][2] if n + 1 < len(reviews) else at
-        ivl = max(1, round((_epoch(following) - _epoch(at)) / DAY_S))
-        kind = REVLOG_TYPE.get(int(state), 1) if last is not None else 0
+        ivl = max(1, round((following - ms) / (DAY_S * 1000)))
+        kind = REVLOG_TYPE.get(int(state or 1), 1) if last is not None else 0
         yield ms, cid, -1, rating, ivl, last_ivl, 2500, min(duration, 60_000), kind
         last_ivl = ivl
 
@@ -114,14 +115,15 @@ def add_history(collection: Path, study_db: Path) -> dict[str, Any]:
 
 
 def count_due(collection: Path) -> dict[str, Any]:
-    """Open the collection and count what is due in every deck, as the deck list does."""
+    """Open the collection and count what is due in every deck, as the deck list does; the
+    time from opening, and the moment it was done (the parent times the whole process)."""
     start = time.perf_counter()
     col = Collection(str(collection))
     tree = col.sched.deck_due_tree()
     due = sum(child.new_count + child.learn_count + child.review_count for child in tree.children)
-    elapsed = time.perf_counter() - start
+    elapsed, done_at = time.perf_counter() - start, time.time()
     col.close()
-    return {"seconds": elapsed, "due": due}
+    return {"seconds": elapsed, "at": done_at, "due": due}
 
 
 def _next(col: Collection) -> Any:
@@ -142,7 +144,7 @@ def drill(collection: Path, grades: int) -> dict[str, Any]:
     names = sorted((deck.name, deck.id) for deck in col.decks.all_names_and_ids())
     col.decks.select(next(deck_id for name, deck_id in names if name != "Default"))
     card, states = _next(col)
-    first = time.perf_counter() - start
+    first, first_at = time.perf_counter() - start, time.time()
     steps = []
     for _ in range(grades):
         card.answer()
@@ -152,7 +154,7 @@ def drill(collection: Path, grades: int) -> dict[str, Any]:
         card, states = _next(col)
         steps.append(time.perf_counter() - began)
     col.close()
-    return {"first": first, "steps": steps}
+    return {"first": first, "at": first_at, "steps": steps}
 
 
 def main() -> None:

@@ -5,11 +5,11 @@ speed swings hit both alike:
 - the first `study sync` (CPU and peak memory of the whole process, its parse workers
   included) vs Anki importing the `.apkg` that `study export` wrote of the same cards;
 - after the same review history is given to both (study's log; Anki's revlog layout, each
-  study card's history on one Anki card): `study due` (the whole process) vs opening the
-  collection and counting due cards (`deck_due_tree`, timed inside the process, so Anki's
-  Python start-up is not counted against it);
-- the drill's time to the first card and grade -> next card vs Anki's `get_queued_cards`,
-  `answer_card` and rendering the next question;
+  study card's history on one Anki card): `study due` vs opening the collection and counting
+  due cards (`deck_due_tree`), both whole processes from their start (Anki's figure from
+  opening the collection is printed too);
+- the drill's time to the first card (whole processes) and grade -> next card vs Anki's
+  `get_queued_cards`, `answer_card` and rendering the next question;
 - the database's size vs the collection's.
 Also study alone: an unchanged re-sync and a re-sync after one note is edited.
 Anki runs in child processes (benchmarks/anki_side.py). Prints medians and ratios.
@@ -43,9 +43,10 @@ ANKI_SIDE = [sys.executable, str(Path(__file__).with_name("anki_side.py"))]
 
 @dataclass
 class Ran:
-    """One whole process: wall and CPU seconds (its children included), peak memory (MB),
-    and what it printed."""
+    """One whole process: when it began (epoch s), wall and CPU seconds (its children
+    included), peak memory (MB), and what it printed."""
 
+    began: float
     wall: float
     cpu: float
     peak_mb: float
@@ -60,7 +61,7 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Ran:
     would show in RUSAGE_CHILDREN only as a maximum over every child so far).
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
+    began, start = time.time(), time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -73,7 +74,7 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Ran:
     if proc.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed:\n{printed}\n{errors}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Ran(wall, cpu, usage.ru_maxrss / 1024, printed)
+    return Ran(began, wall, cpu, usage.ru_maxrss / 1024, printed)
 
 
 def anki(*args: str) -> tuple[Ran, dict]:
@@ -131,27 +132,29 @@ def add_history(work: Path, reviews: int, seed: int) -> tuple[int, int]:
 
 
 def dues(work: Path, env: dict[str, str], runs: int) -> dict[str, list[float]]:
-    """`study due` (whole process, wall) and Anki's open + deck_due_tree, in turns."""
-    found: dict[str, list[float]] = {"study": [], "anki": []}
+    """`study due` and Anki's open + deck_due_tree, both whole processes, in turns."""
+    found: dict[str, list[float]] = {"study": [], "anki": [], "anki_open": []}
     due = [*STUDY, "due", "--db", str(work / "bench.db")]
     for _ in range(runs):
         found["study"].append(timed(due, env))
-        _, counted = anki("due", str(work / "c" / "collection.anki2"))
-        found["anki"].append(counted["seconds"])
+        ran, counted = anki("due", str(work / "c" / "collection.anki2"))
+        found["anki"].append(counted["at"] - ran.began)  # the whole process, as study's
+        found["anki_open"].append(counted["seconds"])  # from opening the collection
     return found
 
 
 def drills(work: Path, env: dict[str, str], runs: int, grades: int) -> dict[str, list[float]]:
     """Time to the first card and grade -> next card: study's drill and Anki's, in turns."""
-    found: dict[str, list[float]] = {
-        key: [] for key in ("first", "step", "anki_first", "anki_step")
-    }
+    keys = ("first", "step", "peak", "anki_first", "anki_open", "anki_step")
+    found: dict[str, list[float]] = {key: [] for key in keys}
     for _ in range(runs):
-        first, steps, _ = drill_session(work / "bench.db", env, grades)
+        first, steps, peak = drill_session(work / "bench.db", env, grades)
         found["first"].append(first)
         found["step"] += steps
-        _, timing = anki("drill", str(work / "c" / "collection.anki2"), str(grades))
-        found["anki_first"].append(timing["first"])
+        found["peak"].append(peak / 1024)
+        ran, timing = anki("drill", str(work / "c" / "collection.anki2"), str(grades))
+        found["anki_first"].append(timing["at"] - ran.began)  # the whole process, as study's
+        found["anki_open"].append(timing["first"])  # from opening the collection
         found["anki_step"] += timing["steps"]
     return found
 
@@ -189,6 +192,12 @@ def report(args: argparse.Namespace, found: dict[str, dict[str, list[float]]], s
     ]
     for row in rows:
         print(_row(*row))
+    print(
+        "\nAnki from opening the collection (its Python start-up and `import anki` left out): "
+        f"due {_med(due['anki_open']) * 1000:.0f} ms, first card "
+        f"{_med(drill['anki_open']) * 1000:.0f} ms; study's drill peak memory "
+        f"{_med(drill['peak']):.0f} MB"
+    )
     print(
         f"\nstudy alone: unchanged re-sync {_med(again['unchanged']):.3f} s, "
         f"one note edited {_med(again['one_edit']):.3f} s (wall, medians of {args.runs})"
