@@ -109,14 +109,13 @@ BEFORE = (
 
 def snapshot(card: fsrs.Card) -> dict[str, Any]:
     """A card as the review log keeps it (the BEFORE columns): typed, not a JSON text."""
-    return {
-        "before_state": int(card.state),
-        "before_step": card.step,
-        "before_stability": card.stability,
-        "before_difficulty": card.difficulty,
-        "before_due_us": epoch_us(card.due),
-        "before_last_review_us": epoch_us(card.last_review) if card.last_review else None,
-    }
+    columns: dict[str, Any] = {}
+    for name, value in schedule_of(card).items():
+        if isinstance(value, datetime) or name == "last_review":
+            columns[f"before_{name}_us"] = None if value is None else epoch_us(value)
+        else:
+            columns[f"before_{name}"] = value
+    return columns
 
 
 def card_before(review: ReviewRow) -> fsrs.Card:
