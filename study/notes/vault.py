@@ -7,6 +7,7 @@ the other notes still load.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,19 +30,40 @@ class Loaded:
     decks: dict[str, str] = field(default_factory=dict)  # note source -> its deck
 
 
-def _is_note(path: Path) -> bool:
-    return path.suffix.lower() in NOTE_SUFFIXES and not path.name.startswith(".")
+def _is_note(name: str) -> bool:
+    return name.lower().endswith(NOTE_SUFFIXES) and not name.startswith(".")
 
 
-def _notes_under(folder: Path) -> list[Path]:
-    found = []
-    for path in folder.rglob("*"):
-        parts = path.relative_to(folder).parts
-        if any(part in SKIPPED_FOLDERS or part.startswith(".") for part in parts[:-1]):
-            continue
-        if _is_note(path) and path.is_file():
-            found.append(path)
-    return sorted(found)
+def _notes_under(folder: Path) -> list[tuple[Path, str]]:
+    """The notes under `folder`, sorted, each with its real path (what de-duplicates them).
+
+    One scandir walk: the listing says which entries are folders and files, so no note is
+    stat-ed or resolved here (only a symlink is, to find where it points); as with
+    `Path.rglob`, a symlinked folder is not descended.
+    """
+    found: list[tuple[str, str]] = []
+    _walk(str(folder), os.path.realpath(folder), found)
+    found.sort(key=lambda pair: pair[0].split(os.sep))  # as Paths sort: part by part
+    return [(Path(path), real) for path, real in found]
+
+
+def _walk(folder: str, real: str, found: list[tuple[str, str]]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except PermissionError:
+        return  # an unreadable folder holds no notes we can read
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name not in SKIPPED_FOLDERS and not entry.name.startswith("."):
+                _walk(entry.path, os.path.join(real, entry.name), found)
+        elif _is_note(entry.name) and entry.is_file():
+            link = entry.is_symlink()
+            found.append(
+                (
+                    entry.path,
+                    os.path.realpath(entry.path) if link else os.path.join(real, entry.name),
+                )
+            )
 
 
 def find_notes(paths: Sequence[Path]) -> list[Path]:
@@ -53,7 +75,7 @@ def find_notes(paths: Sequence[Path]) -> list[Path]:
     if not paths:
         raise StudyError("no notes given; name a Markdown file or a folder of notes")
     notes: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for path in paths:
         if not path.exists():
             raise StudyError(f"{path}: no such file or folder")
@@ -62,9 +84,8 @@ def find_notes(paths: Sequence[Path]) -> list[Path]:
             if not found:
                 raise StudyError(f"{path}: no Markdown notes (*.md) in this folder")
         else:
-            found = [path]
-        for note in found:
-            key = note.resolve()
+            found = [(path, os.path.realpath(path))]
+        for note, key in found:
             if key not in seen:
                 seen.add(key)
                 notes.append(note)
