@@ -109,3 +109,17 @@ def test_load_cards_never_writes_to_notes(tmp_path: Path) -> None:
     assert len(loaded.cards) == 115
     assert (note.read_bytes(), note.stat().st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docker.md", "study-home"]
+
+
+def test_find_notes_counts_a_symlinked_note_once_and_does_not_descend_linked_folders(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.md").write_text("# A\n")
+    (tmp_path / "b.md").write_text("# B\n")
+    (tmp_path / "link.md").symlink_to(tmp_path / "b.md")  # the same note under two names
+    (tmp_path / "linked").symlink_to(tmp_path / "real", target_is_directory=True)
+    (tmp_path / "Z.MD").write_text("# Z\n")  # the suffix in any case
+    assert find_notes([tmp_path]) == [tmp_path / "Z.MD", tmp_path / "b.md", tmp_path / "real/a.md"]
+    # Named explicitly, the link is the file it points to: already listed, so dropped.
+    assert find_notes([tmp_path / "b.md", tmp_path / "link.md"]) == [tmp_path / "b.md"]
