@@ -54,7 +54,8 @@ def _study_log(study_db: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
     db = sqlite3.connect(study_db)
     rows = db.execute(
         "SELECT card_id, rating, CAST(round((julianday(reviewed_at) - 2440587.5) * 86400000)"
-        " AS INTEGER), coalesce(duration_ms, 0), before_state, before_last_review_us"
+        " AS INTEGER), coalesce(duration_ms, 0), json_extract(before, '$.state'),"
+        " json_extract(before, '$.last_review')"
         " FROM review ORDER BY card_id, reviewed_at"
     )
     for card_id, reviews in groupby(rows, key=lambda row: row[0]):

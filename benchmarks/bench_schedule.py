@@ -12,6 +12,7 @@ prints is the one in the README.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -28,7 +29,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.vault import make_vault
-from study.schedule.schema import epoch_us
 
 STUDY = [str(Path(sys.executable).with_name("study"))]
 SHOWN = b"show answer"  # printed under every front
@@ -54,30 +54,33 @@ def _history(
     per_card, extra = divmod(total, max(1, len(reviewed)))
     for n, card_id in enumerate(reviewed):
         moment = now - timedelta(days=400)
-        # The card before each answer, as the drill logs it (study.schedule.scheduler.snapshot).
-        state, stability, difficulty, last = 1, None, None, None
+        before: dict[str, object] = {"state": 1, "step": 0, "stability": None, "difficulty": None}
+        last = None
         for _ in range(per_card + (n < extra)):
             moment += timedelta(days=rng.uniform(1, 35), seconds=rng.randint(0, 86400))
             moment = min(moment, now - timedelta(minutes=5))
+            # `before` as the drill writes it: fsrs' own Card.to_json of the card before.
+            iso = moment.isoformat()
+            state = json.dumps({"card_id": 0, **before, "due": iso, "last_review": last})
             yield (
                 card_id,
                 rng.choice((1, 2, 3, 3, 3, 4)),
                 moment.strftime(STAMP),
                 rng.randint(900, 9000),
                 state,
-                0 if state == 1 else None,
-                stability,
-                difficulty,
-                epoch_us(moment),
-                last,
             )
-            state, last = 2, epoch_us(moment)
-            stability, difficulty = rng.uniform(1, 200), rng.uniform(1, 10)
+            last = iso
+            before = {
+                "state": 2,
+                "step": None,
+                "stability": rng.uniform(1, 200),
+                "difficulty": rng.uniform(1, 10),
+            }
         due = now + timedelta(days=rng.uniform(-2, 120))
         updates.append(
             (
-                stability,
-                difficulty,
+                before["stability"],
+                before["difficulty"],
                 due.strftime(STAMP),
                 moment.strftime(STAMP),
                 card_id,
@@ -98,9 +101,8 @@ def add_reviews(db: Path, total: int, now: datetime, seed: int) -> int:
     updates: list[tuple] = []
     with conn:
         conn.executemany(
-            "insert into review (card_id, rating, reviewed_at, duration_ms, before_state,"
-            " before_step, before_stability, before_difficulty, before_due_us,"
-            " before_last_review_us) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into review (card_id, rating, reviewed_at, duration_ms, before)"
+            " values (?, ?, ?, ?, ?)",
             _history(rng, reviewed, total, now, updates),
         )
         conn.executemany(

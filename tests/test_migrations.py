@@ -13,8 +13,7 @@ import pytest
 from study.errors import StudyError
 from study.schedule import migrations
 from study.schedule.migrations import MIGRATIONS, m001_initial, migrate
-from study.schedule.scheduler import BEFORE, card_before
-from study.schedule.store import ReviewRow, open_store
+from study.schedule.store import open_store
 
 # The schema each shipped migration leads to, fingerprinted. If this test fails, a shipped
 # migration was edited: revert it and add a new migration instead.
@@ -25,7 +24,6 @@ SHIPPED = {
     "m004_review_before_as_fsrs_card": "e974d377d59391e1",  # data only: schema unchanged
     "m005_card_queue_indexes_by_deck": "bb99e2fac2724949",
     "m006_note_stat": "d9d1d6be09708f6c",
-    "m007_review_compact": "96bef3b878c4b5bd",
 }
 
 
@@ -188,58 +186,3 @@ def test_m004_turns_old_review_snapshots_into_fsrs_cards(tmp_path: Path) -> None
     assert card.last_review == datetime(2026, 2, 27, 8, 30, 0, 250000, tzinfo=UTC)
     assert fsrs.Card.from_dict(rows[1]).last_review is None
     assert rows[1]["due"] == "2026-03-02T12:00:00.000000+00:00"
-
-
-def test_m007_keeps_every_review_in_typed_columns_exact_to_the_microsecond(
-    tmp_path: Path,
-) -> None:
-    """A log as m004..m006 left it (fsrs' Card JSON a review) becomes typed columns."""
-    db = _connect(tmp_path / "old.db")
-    for migration in MIGRATIONS[:6]:
-        migration(db)
-    reviewed = {
-        "card_id": 0,
-        "state": 2,
-        "step": None,
-        "stability": 3.5,
-        "difficulty": 6.25,
-        "due": "2026-03-02T12:00:00.000001+00:00",
-        "last_review": "2026-02-27T08:30:00.250000+00:00",
-    }
-    new = {"card_id": 0, "state": 1, "step": 0, "stability": None, "difficulty": None}
-    new |= {"due": "2026-03-02T12:00:00+00:00", "last_review": None}  # fsrs omits a zero fraction
-    for n, before in enumerate((reviewed, new, reviewed)):
-        db.execute(
-            "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, before)"
-            " VALUES (?, ?, '2026-03-03 10:00:00.000000', 1500, ?)",
-            (f"c{n}", n + 1, json.dumps(before)),
-        )
-    db.execute("DELETE FROM review WHERE card_id = 'c2'")  # ids keep their gaps
-    db.execute(
-        "INSERT INTO review (card_id, rating, reviewed_at, before) VALUES ('c3', 4, 'x', '{}')"
-    )
-    MIGRATIONS[6](db)
-    rows = db.execute(
-        "SELECT id, card_id, rating, duration_ms, before_state, before_step, before_stability,"
-        " before_difficulty, before_due_us, before_last_review_us FROM review ORDER BY id"
-    ).fetchall()
-    assert rows == [
-        (1, "c0", 1, 1500, 2, None, 3.5, 6.25, 1772452800000001, 1772181000250000),
-        (2, "c1", 2, 1500, 1, 0, None, None, 1772452800000000, None),
-        (4, "c3", 4, None, None, None, None, None, None, None),  # no snapshot: none made up
-    ]
-    # And an undo puts back exactly the card fsrs had (due to the microsecond).
-    restored = card_before(
-        ReviewRow(reviewed_at=datetime(2026, 3, 3, tzinfo=UTC), **_before(rows[0]))
-    )
-    assert (restored.state, restored.stability, restored.difficulty) == (2, 3.5, 6.25)
-    assert restored.due == datetime(2026, 3, 2, 12, 0, 0, 1, tzinfo=UTC)
-    assert restored.last_review == datetime(2026, 2, 27, 8, 30, 0, 250000, tzinfo=UTC)
-    columns = {row[1] for row in db.execute("PRAGMA table_info(review)")}
-    assert "before" not in columns
-    indexes = {row[1] for row in db.execute("PRAGMA index_list(review)")}
-    assert indexes == {"ix_review_reviewed_at", "ix_review_card_id"}
-
-
-def _before(row: tuple[object, ...]) -> dict[str, object]:
-    return dict(zip(BEFORE, row[4:], strict=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -14,7 +15,6 @@ from study.errors import StudyError
 from study.schedule.answers import bury, grade, preview, reviews_of, suspend, undo_last
 from study.schedule.config import set_setting
 from study.schedule.queue import build_queue
-from study.schedule.scheduler import BEFORE
 from study.schedule.store import CardRow, Store, open_store
 from study.schedule.sync import sync
 
@@ -172,8 +172,15 @@ def test_grade_gives_fsrs_intervals_and_logs_the_review_at_once(store: Store) ->
         logged = other.execute("SELECT card_id, rating, reviewed_at, duration_ms FROM review")
         assert logged.fetchall() == [(card, 3, "2026-03-02 12:00:00.000000", 2500)]
     [review] = reviews_of(store, card)
-    snapshot = [getattr(review, name) for name in BEFORE]
-    assert snapshot == [1, 0, None, None, 1772452800000000, None]  # new, due at NOW (epoch µs)
+    assert json.loads(review.before) == {  # fsrs' own Card.to_json, for Card.from_json
+        "card_id": 0,
+        "state": 1,
+        "step": 0,
+        "stability": None,
+        "difficulty": None,
+        "due": "2026-03-02T12:00:00+00:00",
+        "last_review": None,
+    }
 
 
 def test_bad_rating_is_refused(store: Store) -> None:

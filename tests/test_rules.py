@@ -26,7 +26,6 @@ from study.drill.terminal import KeyReader, make_console
 from study.errors import StudyError
 from study.notes.lookup import deck_key, resolve_decks
 from study.schedule.due import due_counts
-from study.schedule.schema import epoch_us
 from study.schedule.store import open_store
 from tests.support import DECKS
 
@@ -284,11 +283,10 @@ def _fill(db: Path, now: datetime, cards: list[tuple], settings: dict) -> None: 
                 ),
             )
             if logged is not None:
-                last_us = None if kind == "new" else epoch_us(now - timedelta(minutes=answered))
+                before = {"state": states[kind], "last_review": None if kind == "new" else last}
                 conn.execute(
-                    "insert into review (card_id, rating, reviewed_at, before_state,"
-                    " before_due_us, before_last_review_us) values (?, 3, ?, ?, 0, ?)",
-                    (f"c{n}", _at(now - timedelta(minutes=logged)), states[kind], last_us),
+                    "insert into review (card_id, rating, reviewed_at, before) values (?, 3, ?, ?)",
+                    (f"c{n}", _at(now - timedelta(minutes=logged)), json.dumps(before)),
                 )
         for key, value in settings["global"].items():
             conn.execute("insert into setting values (?, ?)", (key, str(value)))

@@ -1,8 +1,8 @@
 """The answers that change a card: grade, undo, bury, suspend, unsuspend.
 
 A grade goes through fsrs (`study.schedule.scheduler`) with the settings of the card's deck;
-the review row keeps the card before it in typed columns (`scheduler.snapshot`), so an undo
-puts back exactly what was there (`scheduler.card_before`), and the row's rating, time and
+the review row keeps fsrs' own snapshot of the card before it (`fsrs.Card.to_json`), so an undo
+puts back exactly what was there (`fsrs.Card.from_json`), and the row's rating, time and
 duration are the `fsrs.ReviewLog` fsrs returns.
 """
 
@@ -18,15 +18,12 @@ from study.errors import StudyError
 from study.notes.card import Card
 from study.schedule.rules import day_start
 from study.schedule.scheduler import (
-    BEFORE,
     Settings,
-    card_before,
     load_settings,
     make_scheduler,
     preview_intervals,
     review,
     schedule_of,
-    snapshot,
     to_fsrs,
 )
 from study.schedule.schema import Status, stamp, to_db
@@ -36,9 +33,9 @@ _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review")
 _WRITE_CARD = (
     "UPDATE card SET " + ", ".join(f"{name} = :{name}" for name in _SCHEDULE) + " WHERE id = :id"
 )
-_REVIEW = ("card_id", "rating", "reviewed_at", "duration_ms", *BEFORE)
 _WRITE_REVIEW = (
-    f"INSERT INTO review ({', '.join(_REVIEW)}) VALUES ({', '.join(':' + n for n in _REVIEW)})"
+    "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, before)"
+    " VALUES (:card_id, :rating, :reviewed_at, :duration_ms, :before)"
 )
 
 
@@ -62,7 +59,7 @@ def grade(
     flush cost more than the two statements).
     """
     row = row if row is not None else store.card(card_id)
-    before = snapshot(to_fsrs(row))
+    before = to_fsrs(row).to_json()
     settings = settings if settings is not None else load_settings(store, row.deck)
     after, log = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
     schedule = schedule_of(after)
@@ -76,8 +73,8 @@ def grade(
             "rating": int(log.rating),
             "reviewed_at": stamp(log.review_datetime),
             "duration_ms": log.review_duration,
-        }
-        | before,
+            "before": before,
+        },
     )
     store.session.commit()
     for name, value in schedule.items():  # the row as stored, without another read or write
@@ -93,6 +90,8 @@ def _column(value: object) -> object:
 def undo_last(store: Store, card_id: str | None = None) -> str | None:
     """Take back the latest review (of `card_id`, if given): the card's schedule is restored
     exactly and the review row deleted. Returns the card's id, or None if there was none."""
+    import fsrs
+
     query = select(ReviewRow).order_by(col(ReviewRow.id).desc()).limit(1)
     if card_id is not None:
         query = query.where(ReviewRow.card_id == card_id)
@@ -101,7 +100,7 @@ def undo_last(store: Store, card_id: str | None = None) -> str | None:
         return None
     row = store.session.get(CardRow, last.card_id, populate_existing=True)
     if row is not None:
-        for name, value in schedule_of(card_before(last)).items():
+        for name, value in schedule_of(fsrs.Card.from_json(last.before)).items():
             setattr(row, name, value)
         store.session.add(row)
     store.session.delete(last)

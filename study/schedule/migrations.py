@@ -141,48 +141,6 @@ def m006_note_stat(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE note ADD COLUMN stamped_by TEXT")
 
 
-# An ISO moment as fsrs writes it ('2026-03-02T12:00:00.250000+00:00', the fraction left out
-# when zero) -> whole microseconds since the epoch, exactly (julianday() keeps ~0.1 ms).
-_ISO_US = (
-    "CAST(strftime('%s', {0}) AS INTEGER) * 1000000"
-    " + CASE WHEN substr({0}, 20, 1) = '.' THEN CAST(substr({0}, 21, 6) AS INTEGER) ELSE 0 END"
-)
-
-
-def m007_review_compact(db: sqlite3.Connection) -> None:
-    """The review log in typed columns: the card before each answer (fsrs' state, step,
-    stability, difficulty; due and last review as epoch microseconds) instead of a JSON text
-    of ~170 bytes a review. Every review is kept, its snapshot exact to the microsecond."""
-    before = "json_extract(before, '$.{}')"
-    due, last = before.format("due"), before.format("last_review")
-    _script(
-        db,
-        f"""
-        CREATE TABLE review_compact (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            card_id TEXT NOT NULL,
-            rating INTEGER NOT NULL,
-            reviewed_at DATETIME NOT NULL,
-            duration_ms INTEGER,
-            before_state INTEGER,
-            before_step INTEGER,
-            before_stability REAL,
-            before_difficulty REAL,
-            before_due_us INTEGER,
-            before_last_review_us INTEGER
-        );
-        INSERT INTO review_compact SELECT id, card_id, rating, reviewed_at, duration_ms,
-            {before.format("state")}, {before.format("step")}, {before.format("stability")},
-            {before.format("difficulty")}, {_ISO_US.format(due)}, {_ISO_US.format(last)}
-        FROM review ORDER BY id;
-        DROP TABLE review;
-        ALTER TABLE review_compact RENAME TO review;
-        CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
-        CREATE INDEX ix_review_card_id ON review (card_id);
-        """,
-    )
-
-
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
@@ -193,7 +151,6 @@ MIGRATIONS: list[Migration] = [
     m004_review_before_as_fsrs_card,
     m005_card_queue_indexes_by_deck,
     m006_note_stat,
-    m007_review_compact,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -61,24 +61,12 @@ _SORT = {LEARNING: "c.due", REVIEW: "c.due", NEW: "c.rowid"}
 # What each deck already did this study day: new cards introduced, reviews of review cards.
 _DONE_TODAY = f"""
 SELECT c.deck,
-  count(DISTINCT CASE WHEN r.before_last_review_us IS NULL THEN r.card_id END),
-  count(DISTINCT CASE WHEN r.before_last_review_us IS NOT NULL
-                       AND r.before_state = {State.REVIEW} THEN r.card_id END)
+  count(DISTINCT CASE WHEN json_extract(r.before, '$.last_review') IS NULL THEN r.card_id END),
+  count(DISTINCT CASE WHEN json_extract(r.before, '$.last_review') IS NOT NULL
+                       AND json_extract(r.before, '$.state') = {State.REVIEW} THEN r.card_id END)
 FROM review r JOIN card c ON c.id = r.card_id
 WHERE r.reviewed_at >= :start GROUP BY c.deck
 """
-# A file not yet migrated to the typed review log (m007): `study due` reads files read-only,
-# without migrating them, so it asks the JSON snapshot the same questions.
-_DONE_TODAY_JSON = _DONE_TODAY.replace(
-    "r.before_last_review_us", "json_extract(r.before, '$.last_review')"
-).replace("r.before_state", "json_extract(r.before, '$.state')")
-_HAS_JSON_LOG = "SELECT 1 FROM pragma_table_info('review') WHERE name = 'before'"
-
-
-def _done_today(execute: Execute) -> str:
-    return _DONE_TODAY_JSON if any(True for _ in execute(_HAS_JSON_LOG, {})) else _DONE_TODAY
-
-
 # The decks with a card that is not retired. A skip-scan of the deck index (one seek per
 # deck): `SELECT DISTINCT deck ... WHERE status != 'retired'` reads every row, 80 ms at 100k.
 _DECKS = f"""
@@ -166,9 +154,7 @@ def select(
     start = day_start(now, int(stored.values()["rollover_hour"]))
     selection = Selection(start)
     params = {"now": stamp(now), "start": stamp(start), "end": stamp(start + timedelta(days=1))}
-    done = {
-        str(row[0]): (int(row[1]), int(row[2])) for row in execute(_done_today(execute), params)
-    }
+    done = {str(row[0]): (int(row[1]), int(row[2])) for row in execute(_DONE_TODAY, params)}
     wanted = tag_wanted(tags)
     by_part: dict[str, list[tuple[tuple[str, int], Pick]]] = {part: [] for part in PARTS}
     for deck in decks or known_decks(execute):

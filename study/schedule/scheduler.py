@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from study.errors import StudyError
-from study.schedule.schema import epoch_us, from_epoch_us, from_stamp
+from study.schedule.schema import from_stamp
 from study.schedule.settings import Stored, parse_steps, read_stored
 
 if TYPE_CHECKING:
     import fsrs
 
-    from study.schedule.store import CardRow, ReviewRow, Store
+    from study.schedule.store import CardRow, Store
 
 
 @dataclass(frozen=True)
@@ -94,47 +94,6 @@ def schedule_of(card: fsrs.Card) -> dict[str, Any]:
         "due": from_stamp(card.due),
         "last_review": from_stamp(card.last_review) if card.last_review else None,
     }
-
-
-# The review row's columns that hold the card before the answer, for an exact undo.
-BEFORE = (
-    "before_state",
-    "before_step",
-    "before_stability",
-    "before_difficulty",
-    "before_due_us",
-    "before_last_review_us",
-)
-
-
-def snapshot(card: fsrs.Card) -> dict[str, Any]:
-    """A card as the review log keeps it (the BEFORE columns): typed, not a JSON text."""
-    columns: dict[str, Any] = {}
-    for name, value in schedule_of(card).items():
-        if isinstance(value, datetime) or name == "last_review":
-            columns[f"before_{name}_us"] = None if value is None else epoch_us(value)
-        else:
-            columns[f"before_{name}"] = value
-    return columns
-
-
-def card_before(review: ReviewRow) -> fsrs.Card:
-    """The fsrs card a review's snapshot holds; a review with none (logged before the first
-    release kept one) stands for a new card."""
-    import fsrs
-
-    if review.before_state is None or review.before_due_us is None:
-        return fsrs.Card(card_id=0, due=from_stamp(review.reviewed_at))
-    last = review.before_last_review_us
-    return fsrs.Card(
-        card_id=0,
-        state=fsrs.State(review.before_state),
-        step=review.before_step,
-        stability=review.before_stability,
-        difficulty=review.before_difficulty,
-        due=from_epoch_us(review.before_due_us),
-        last_review=None if last is None else from_epoch_us(last),
-    )
 
 
 def review(

@@ -75,9 +75,7 @@ class CardRow(SQLModel, table=True):
 
 
 class ReviewRow(SQLModel, table=True):
-    """One graded answer (fsrs' `ReviewLog`) and the card's schedule before it, for an exact
-    undo (`study.schedule.scheduler.snapshot` / `card_before`): typed columns, the moments as
-    epoch microseconds, ~60 bytes a review where a JSON text took ~170."""
+    """One graded answer; `before` is the card's schedule before it, for an exact undo."""
 
     __tablename__ = "review"
     id: int | None = Field(default=None, primary_key=True)
@@ -85,12 +83,7 @@ class ReviewRow(SQLModel, table=True):
     rating: int
     reviewed_at: datetime
     duration_ms: int | None = None
-    before_state: int | None = None
-    before_step: int | None = None
-    before_stability: float | None = None
-    before_difficulty: float | None = None
-    before_due_us: int | None = None
-    before_last_review_us: int | None = None
+    before: str
 
 
 class SettingRow(SQLModel, table=True):
