@@ -12,7 +12,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from study.dbcli import add_db_commands
 from study.errors import StudyError
+from study.statscli import add_stats_commands
 
 
 class _StudyGroup(TyperGroup):
@@ -25,14 +27,12 @@ class _StudyGroup(TyperGroup):
             typer.echo(f"study: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
         except Exception as error:
-            # Corruption found past the checks at open (or a lock held past the busy timeout)
-            # surfaces as sqlite3's error, possibly wrapped by SQLAlchemy: one line, no traceback.
-            import sqlite3
+            from study.schedule.database import unnamed_error
 
-            cause = getattr(error, "orig", error)
-            if not isinstance(cause, sqlite3.DatabaseError):
+            message = unnamed_error(error)  # a database error past every store: one line too
+            if message is None:
                 raise
-            typer.echo(f"study: database error: {cause}; nothing more was written", err=True)
+            typer.echo(f"study: {message}", err=True)
             raise typer.Exit(1) from None
 
 
@@ -130,7 +130,7 @@ def suspended_command(
     from study.schedule.answers import suspended
     from study.schedule.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, verify=True) as store:
         cards = suspended(store, decks or [])
     typer.echo(card_lines(cards) if cards else "No suspended cards.")
 
@@ -145,7 +145,7 @@ def unsuspend_command(
     from study.schedule.answers import unsuspend
     from study.schedule.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, verify=True) as store:
         cards = unsuspend(store, ids)
     typer.echo(f"Unsuspended {len(cards)}:\n{card_lines(cards)}")
 
@@ -170,7 +170,7 @@ def sync_command(
 
     report = sync_paths(db, paths or [], current_time(), forget or [])
     typer.echo(report.render())
-    for line in report.failures:
+    for line in [*report.skipped, *report.failures]:
         typer.echo(f"study: {line}", err=True)
     if report.failures:  # the rest was synced, but a vanished folder must not pass unnoticed
         raise typer.Exit(1)
@@ -199,10 +199,7 @@ def config_command(
 def export_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="The .apkg file to write.")],
     targets: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Decks in the database, or Markdown notes/folders (default: all decks)."
-        ),
+        list[str] | None, typer.Argument(help="Decks, or Markdown notes/folders (default: all).")
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
     subdecks: Annotated[
@@ -216,10 +213,19 @@ def export_command(
     report = export(targets or [], output, tags=tag or [], subdecks=subdecks, db_path=db)
     for message in report.skipped:
         typer.echo(f"study: {message}", err=True)
-    count = len(report.media)
-    media = f", {count} image{'s' if count != 1 else ''}" if count else ""
-    decks = ", ".join(report.decks) if len(report.decks) <= 3 else f"{len(report.decks)} decks"
-    typer.echo(f"wrote {output}: {report.notes} notes, {report.cards} cards ({decks}){media}")
+    typer.echo(report.render())
+
+
+@app.command("import")
+def import_command(
+    package: Annotated[Path, typer.Argument(help="An .apkg or .colpkg exported from Anki.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Change nothing.")] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Bring reviews done in Anki back: each answer once, schedules recomputed from history."""
+    from study.anki.importer import import_package
+
+    typer.echo(import_package(package, db_path=db, dry_run=dry_run).render())
 
 
 # --- study remind (REMIND) ----------------------------------------------------------------
@@ -357,7 +363,7 @@ def cards(
     from study.notes.vault import load_cards
 
     loaded = load_cards(paths)
-    for message in loaded.merged:
+    for message in [*loaded.skipped, *loaded.merged]:
         typer.echo(f"study: {message}", err=True)
     print_cards(loaded.cards, as_json=as_json)
     for failure in loaded.failures:
@@ -384,3 +390,11 @@ def check_command(
         raise typer.Exit(2)
     if report.findings:
         raise typer.Exit(1)
+
+
+# --- study db check, backups, restore (DATABASE) ------------------------------------------
+
+db_app = _typer(_StudyGroup, "Check the database, list its daily backups, restore one.")
+app.add_typer(db_app, name="db")
+add_db_commands(db_app)  # the commands themselves are in study.dbcli (this file's size)
+add_stats_commands(app)  # `study stats` and `study optimize`, in study.statscli (this file's size)

@@ -29,12 +29,19 @@ COMMANDS = [
     ["suspended"],
     ["unsuspend"],
     ["export"],
+    ["import"],
+    ["stats"],
+    ["optimize"],
     ["remind"],
     ["remind", "check"],
     ["remind", "install"],
     ["remind", "uninstall"],
     ["remind", "status"],
     ["remind", "ics"],
+    ["db"],
+    ["db", "check"],
+    ["db", "backups"],
+    ["db", "restore"],
 ]
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import study.schedule.scan
 from study import __version__
 from study.errors import StudyError
+from study.notes.vault import NoteLimits
 from study.schedule.scan import Known, content_hash, plan, resolve_roots
 
 
@@ -61,15 +63,15 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The notes read (Path.read_bytes) while a test runs, by file name."""
+    """The notes read for hashing while a test runs, by file name."""
     seen: list[str] = []
-    real = Path.read_bytes
+    real = study.schedule.scan.read_note_bytes
 
-    def spy(self: Path) -> bytes:
-        seen.append(self.name)
-        return real(self)
+    def spy(path: Path, limits: NoteLimits | None = None) -> bytes:
+        seen.append(Path(path).name)
+        return real(path, limits)
 
-    monkeypatch.setattr(Path, "read_bytes", spy)
+    monkeypatch.setattr(study.schedule.scan, "read_note_bytes", spy)
     return seen
 
 

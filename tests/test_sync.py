@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import string
@@ -20,17 +21,20 @@ from hypothesis import strategies as st
 from sqlmodel import select
 from typer.testing import CliRunner
 
+import study.notes.vault
+import study.schedule.scan
 import study.schedule.sync
 from study.cli import app
 from study.collector import collector_paused
 from study.errors import StudyError
 from study.notes.parser import parse_text
+from study.notes.vault import NoteLimits
 from study.schedule.answers import grade, reviews_of, suspend
 from study.schedule.migrations import LATEST
 from study.schedule.queue import build_queue
 from study.schedule.store import CardRow, Store, open_store
 from study.schedule.sync import SyncReport, sync, sync_paths
-from tests.support import DECKS, FIXTURES, collector_states, reviews
+from tests.support import DECKS, FIXTURES, collector_states, reviews, vault_with_a_link_out
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -480,8 +484,11 @@ def test_corruption_found_mid_sync_is_one_line(tmp_path: Path) -> None:
     note.write_text("# D\n\nQ?::A\n")
     result = runner.invoke(app, ["sync", "--db", str(db)])
     assert result.exit_code == 1
-    assert result.output == (
-        "study: database error: database disk image is malformed; nothing more was written\n"
+    assert re.fullmatch(
+        f"study: {re.escape(str(db))} is corrupt \\(Page [456]: btreeInitPage\\(\\) returns "
+        "error code 11\\); run `study db check` to see what is damaged, and restore it from a "
+        "backup \\(`study db backups`\\) or pick another --db\n",
+        result.output,
     )
 
 
@@ -698,11 +705,36 @@ def test_a_resync_reads_only_the_note_whose_stamp_moved(
     db = tmp_path / "study.db"
     assert sync_paths(db, [folder], NOW).added == 2
     read: list[str] = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or real(path))
+    real = study.notes.vault.read_note_bytes
+
+    def spy(path: Path, limits: NoteLimits | None = None) -> bytes:
+        read.append(Path(path).name)
+        return real(path, limits)
+
+    monkeypatch.setattr(study.notes.vault, "read_note_bytes", spy)  # what parsing reads with
+    monkeypatch.setattr(study.schedule.scan, "read_note_bytes", spy)  # what hashing reads with
     assert sync_paths(db, [], LATER).unchanged == 2
     assert read == []
     (folder / "b.md").write_text("# B\n\nQb::Ac\n")  # same size; its time moves
     report = sync_paths(db, [], LATER)
     assert (report.updated, report.parsed) == (1, 1)
     assert read == ["b.md", "b.md"]  # hashed, then parsed: a.md never read
+
+
+def test_sync_skips_a_link_out_of_the_folder_and_reports_it(tmp_path: Path) -> None:
+    """Issue 16, finding 8: a link to a file elsewhere became cards (and went into exports)."""
+    vault, elsewhere = vault_with_a_link_out(tmp_path, SHELL)
+    db = tmp_path / "s.db"
+    skipped = (
+        f"study: {vault / 'secret.md'}: links to {elsewhere / 'secret.md'}, outside the folder "
+        f"{vault}; skipped (STUDY_FOLLOW_LINKS=1 follows such links)\n"
+    )
+    for args in (["sync", str(vault)], ["sync"]):  # the full sync, then the quick unchanged one
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert result.stderr == skipped
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT count(*) FROM card WHERE back LIKE '%hunter2%'").fetchone() == (
+            0,
+        )
+        assert raw.execute("SELECT count(*) FROM card").fetchone()[0] > 0

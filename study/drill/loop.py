@@ -22,6 +22,7 @@ from typing import Any
 from study.drill.terminal import ENTER, KeyReader, format_interval, markdown
 from study.notes.card import Kind
 from study.schedule import answers, queue
+from study.schedule.database import is_busy
 from study.schedule.scheduler import Settings, load_settings
 from study.schedule.schema import State, Status, from_stamp, stamp
 from study.schedule.store import Store
@@ -142,7 +143,8 @@ class Drill:
     def _show(self, card_id: str) -> str:
         """One card from front to grade; returns what happened ("quit" ends the drill)."""
         # One read of the card (as stored now: another drill may have answered it meanwhile)
-        # and of its deck's settings, for the preview and the grade alike.
+        # and of its deck's settings, for the preview and the grade alike (the grade reads the
+        # card once more, inside its write).
         row = self.store.card(card_id)
         settings = load_settings(self.store, row.deck)
         self.store.session.commit()
@@ -216,8 +218,8 @@ class Drill:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new = row.last_review is None
-        updated = answers.grade(
-            self.store, row.id, rating, now, duration, row=row, settings=settings
+        updated = self._until_written(
+            lambda: answers.grade(self.store, row.id, rating, now, duration, settings=settings)
         )
         self.graded.append(row.id)
         self.summary.seen += 1
@@ -228,6 +230,20 @@ class Drill:
         if updated.state != State.REVIEW and due <= now + LEARN_AHEAD:
             self.learning.append((due, row.id))
         return "graded"
+
+    def _until_written(self, write: Callable[[], Any]) -> Any:
+        """`write`, tried again while another process holds the database past the busy
+        timeout: the answer waits in memory, never dropped, and the user is told why."""
+        while True:
+            try:
+                return write()
+            except Exception as error:
+                if not is_busy(error):
+                    raise
+                self.console.print(
+                    "[yellow]the database is busy (another drill or a sync is writing); "
+                    "your answer is kept, waiting to save it…[/]"
+                )
 
     def _act(self, key: str, row: Any) -> str:
         """The keys that do something other than grade."""

@@ -47,36 +47,34 @@ def grade(
     duration_ms: int | None = None,
     *,
     fuzz: bool | None = None,
-    row: CardRow | None = None,
     settings: Settings | None = None,
 ) -> CardRow:
     """Answer a card (1 Again, 2 Hard, 3 Good, 4 Easy): fsrs reschedules it, the review is logged.
 
     Committed at once, so a drill killed right after loses nothing. `fuzz` None means the
-    `fuzz` setting; tests pass False for exact intervals. A drill passes the `row` it showed
-    (read when shown) and the `settings` it previewed with, so an answer reads nothing again;
-    the card and its review row are written in one transaction, as plain SQL (the ORM's
-    flush cost more than the two statements).
+    `fuzz` setting; tests pass False for exact intervals. A drill passes the `settings` it
+    previewed with, so they are not read again; the card is (inside the write: another drill
+    may have graded it since it was shown), and it and its review row are written in one
+    transaction as plain SQL (the ORM's flush cost more than the two statements).
     """
-    row = row if row is not None else store.card(card_id)
-    before = to_fsrs(row).to_json()
-    settings = settings if settings is not None else load_settings(store, row.deck)
-    after, log = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
-    schedule = schedule_of(after)
-    store.execute(
-        _WRITE_CARD, {name: _column(schedule[name]) for name in _SCHEDULE} | {"id": row.id}
-    )
-    store.execute(
-        _WRITE_REVIEW,
-        {
-            "card_id": card_id,
-            "rating": int(log.rating),
-            "reviewed_at": stamp(log.review_datetime),
-            "duration_ms": log.review_duration,
-            "before": before,
-        },
-    )
-    store.session.commit()
+    with store.writing():  # read again inside the write: another drill may grade it
+        row = store.card(card_id)
+        before = to_fsrs(row).to_json()
+        settings = settings if settings is not None else load_settings(store, row.deck)
+        after, log = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
+        schedule = schedule_of(after)
+        columns = {name: _column(schedule[name]) for name in _SCHEDULE}
+        store.execute(_WRITE_CARD, columns | {"id": row.id})
+        store.execute(
+            _WRITE_REVIEW,
+            {
+                "card_id": card_id,
+                "rating": int(log.rating),
+                "reviewed_at": stamp(log.review_datetime),
+                "duration_ms": log.review_duration,
+                "before": before,
+            },
+        )
     for name, value in schedule.items():  # the row as stored, without another read or write
         set_committed_value(row, name, value)
     return row
@@ -95,37 +93,37 @@ def undo_last(store: Store, card_id: str | None = None) -> str | None:
     query = select(ReviewRow).order_by(col(ReviewRow.id).desc()).limit(1)
     if card_id is not None:
         query = query.where(ReviewRow.card_id == card_id)
-    last = store.session.exec(query).first()
-    if last is None:
-        return None
-    row = store.session.get(CardRow, last.card_id, populate_existing=True)
-    if row is not None:
-        for name, value in schedule_of(fsrs.Card.from_json(last.before)).items():
-            setattr(row, name, value)
-        store.session.add(row)
-    store.session.delete(last)
-    store.session.commit()
+    with store.writing() as session:
+        last = session.exec(query).first()
+        if last is None:
+            return None
+        row = session.get(CardRow, last.card_id, populate_existing=True)
+        if row is not None:
+            for name, value in schedule_of(fsrs.Card.from_json(last.before)).items():
+                setattr(row, name, value)
+            session.add(row)
+        session.delete(last)
     return last.card_id
 
 
 def bury(store: Store, card_id: str, now: datetime) -> datetime:
     """Hide a card until the next study day starts; returns that moment (aware UTC)."""
-    until = day_start(now, load_settings(store).rollover_hour) + timedelta(days=1)
-    row = store.card(card_id)
-    row.buried_until = to_db(until)
-    store.session.add(row)
-    store.session.commit()
+    with store.writing() as session:
+        until = day_start(now, load_settings(store).rollover_hour) + timedelta(days=1)
+        row = store.card(card_id)
+        row.buried_until = to_db(until)
+        session.add(row)
     return until
 
 
 def suspend(store: Store, card_id: str, suspended: bool = True) -> None:
     """Take a card out of every queue until it is unsuspended (suspended=False)."""
-    row = store.card(card_id)
-    if row.status == Status.RETIRED:
-        raise StudyError(f"card {card_id} is retired (its note no longer has it)")
-    row.status = Status.SUSPENDED if suspended else Status.ACTIVE
-    store.session.add(row)
-    store.session.commit()
+    with store.writing() as session:
+        row = store.card(card_id)
+        if row.status == Status.RETIRED:
+            raise StudyError(f"card {card_id} is retired (its note no longer has it)")
+        row.status = Status.SUSPENDED if suspended else Status.ACTIVE
+        session.add(row)
 
 
 def suspended(store: Store, decks: Sequence[str] = ()) -> list[Card]:

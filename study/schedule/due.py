@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from study.errors import StudyError
 from study.notes.lookup import has_tag, tag_wanted
-from study.schedule.database import connect_read_only, corrupt
+from study.schedule.database import connect_read_only, diagnose
 from study.schedule.rules import LEARNING, NEW, REVIEW, known_decks, select
 from study.schedule.schema import State, Status, stamp
 
@@ -87,7 +86,7 @@ def due_counts(
     try:
         return counts(conn, now, decks, held, tags)
     except sqlite3.DatabaseError as error:
-        raise StudyError(corrupt(db_path, error)) from None
+        raise diagnose(db_path, error) from None
     finally:
         conn.close()
 
@@ -98,7 +97,7 @@ def deck_names(db_path: Path) -> list[str]:
     try:
         return known_decks(conn.execute)
     except sqlite3.DatabaseError as error:
-        raise StudyError(corrupt(db_path, error)) from None
+        raise diagnose(db_path, error) from None
     finally:
         conn.close()
 

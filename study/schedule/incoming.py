@@ -9,6 +9,8 @@ objects) that are already the card rows sync inserts.
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,6 +72,26 @@ def read_and_parse(path: str) -> NoteRows | str:
     return NoteRows(note.deck, note.merged, _card_tuples(note.cards, path))
 
 
+def die_with_parent(parent: int) -> None:
+    """Make this worker end when the process that forked it does, even by SIGKILL.
+
+    A killed `study sync` cannot shut its pool down; without this its workers would wait for
+    work forever, adopted by init. Linux says so with prctl(PR_SET_PDEATHSIG); the parent
+    may have died before the call, hence the check after it.
+    """
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
 @contextmanager
 def parsing(paths: Sequence[str], workers: int) -> Iterator[Iterator[NoteRows | str]]:
     """`paths` parsed by `workers` processes (1: in this one), in order, each once ready.
@@ -86,7 +108,12 @@ def parsing(paths: Sequence[str], workers: int) -> Iterator[Iterator[NoteRows | 
 
     import study.notes.parser  # noqa: F401  (imported once here, inherited by every worker)
 
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         # Small chunks: the main process gets work early and the last chunk ends sooner.
         chunk = max(1, len(paths) // (workers * 32))

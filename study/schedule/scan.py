@@ -24,7 +24,8 @@ from typing import NamedTuple
 
 from study import __version__
 from study.errors import StudyError
-from study.notes.vault import find_notes
+from study.notes.vault import NoteLimits, find_notes, is_under, read_note_bytes
+from study.schedule.database import header_version
 from study.schedule.migrations import LATEST
 
 
@@ -73,14 +74,11 @@ class Plan:
     gone: list[str] = field(default_factory=list)
     unchanged: int = 0
     failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # links leaving a folder, left alone
 
     @property
     def idle(self) -> bool:
         return not self.changed and not self.gone
-
-
-def _under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def uncovered(
@@ -90,8 +88,8 @@ def uncovered(
     return [
         path
         for path in known
-        if any(_under(path, root) for root in forgotten)
-        and not any(_under(path, root) for root in kept)
+        if any(is_under(path, root) for root in forgotten)
+        and not any(is_under(path, root) for root in kept)
         and path not in gone
     ]
 
@@ -111,9 +109,10 @@ def plan(
     result = Plan(roots=list(roots))
     settled = None if now is None else int(now.timestamp() * 1e9) - RACY_NS
     protected: list[str] = []
+    limits = NoteLimits.from_environment()
     for root in roots:
         try:
-            notes = find_notes([Path(root)])
+            notes = find_notes([Path(root)], limits, result.skipped)
         except StudyError as error:
             if explicit:
                 raise
@@ -123,9 +122,9 @@ def plan(
         for note in notes:
             path = os.path.abspath(note)
             try:
-                _look(result, path, note, known.get(path), settled)
-            except OSError as error:
-                result.failures.append(f"{note}: cannot be read ({error.strerror or error})")
+                _look(result, path, note, known.get(path), settled, limits)
+            except StudyError as error:
+                result.failures.append(f"{error} (its cards are kept)")
                 protected.append(path)
     for path, digest in result.present.items():
         if path not in known or known[path].content_hash != digest:
@@ -135,21 +134,26 @@ def plan(
         path
         for path in known
         if path not in result.present
-        and any(_under(path, root) for root in roots)
-        and not any(_under(path, root) for root in protected)
+        and any(is_under(path, root) for root in roots)
+        and not any(is_under(path, root) for root in protected)
     ]
     return result
 
 
-def _look(plan: Plan, path: str, note: Path, known: Known | None, settled: int | None) -> None:
+def _look(
+    plan: Plan, path: str, note: Path, known: Known | None, settled: int | None, limits: NoteLimits
+) -> None:
     """One note into the plan: its stat first; read and hashed only if its stamp moved."""
-    info = os.stat(note)
+    try:
+        info = os.stat(note)
+    except OSError as error:
+        raise StudyError(f"{note}: cannot be read ({error.strerror or error})") from None
     stamp = (info.st_size, info.st_mtime_ns)
     # Another release's stamp is not trusted: the hash includes the release (see content_hash).
     if known is not None and (*stamp, __version__) == known[1:]:
         plan.present[path], plan.stamps[path] = known.content_hash, stamp
         return
-    plan.present[path] = digest = content_hash(note.read_bytes())
+    plan.present[path] = digest = content_hash(read_note_bytes(note, limits))
     trusted = settled is not None and info.st_mtime_ns < settled
     plan.stamps[path] = stamp if trusted else None
     if trusted and known is not None and known.content_hash == digest:
@@ -183,6 +187,11 @@ def quick_check(db_path: Path, roots: list[str], now: datetime | None = None) ->
     registered, an unreadable file): the full sync then plans itself.
     """
     if not db_path.is_file():
+        return None
+    try:
+        if header_version(db_path) != LATEST:
+            return None  # not opened at all: a file to refuse gets nothing made beside it
+    except StudyError:
         return None
     try:
         db = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=5)

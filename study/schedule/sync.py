@@ -26,10 +26,13 @@ from typing import TYPE_CHECKING
 
 from study.collector import collector_paused
 from study.errors import StudyError
-from study.paths import default_db_path
-from study.schedule.database import BUSY_TIMEOUT_S, configure, prepare
+from study.paths import db_path as resolve_db_path
+from study.schedule.backup import open_for_writing
+from study.schedule.database import connect as connect_to
+from study.schedule.database import translated
 from study.schedule.incoming import NoteRows, parsing
 from study.schedule.scan import (
+    Known,
     Plan,
     plan,
     quick_check,
@@ -53,33 +56,46 @@ def sync_paths(
     Plain sqlite3 all the way (no SQLModel import, ~0.7 s saved on every run that changes
     something); the SQL is the same `sync()` runs through a Store.
     """
-    db_path = Path(db_path).expanduser() if db_path is not None else default_db_path()
+    db_path = resolve_db_path(db_path)
     scanned = None if forget else quick_check(db_path, resolve_roots(paths), now)
     if scanned is not None and scanned.idle:
         if scanned.restamped:  # touched, not changed: remember the new stamps
-            with sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S) as db:
-                record_stamps(db, scanned)
-            db.close()
-        return SyncReport(unchanged=scanned.unchanged)
-    prepare(db_path, create=True)
-    held: list[sqlite3.Connection] = []
+            _restamp(db_path, scanned)
+        return SyncReport(unchanged=scanned.unchanged, skipped=scanned.skipped)
+    with translated(db_path):
+        open_for_writing(db_path, create=True, now=now)
+        held: list[sqlite3.Connection] = []
 
-    def connect() -> sqlite3.Connection:
-        if not held:
-            held.append(sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S))
-            configure(held[0])
-        return held[0]
+        def connect() -> sqlite3.Connection:
+            if not held:
+                held.append(connect_to(db_path))
+            return held[0]
 
-    def release() -> None:
-        held.pop().close()
+        def release() -> None:
+            held.pop().close()
 
+        try:
+            report = _sync(connect, release, paths, now, forget, scanned)
+            connect().execute("COMMIT")
+            return report
+        finally:
+            if held:
+                release()  # without a commit: rolled back
+
+
+def _restamp(db_path: Path, scanned: Plan) -> None:
+    """Record the new stamps of touched notes; best effort: a file that cannot be written now
+    (read-only, locked) loses nothing but a hash of those notes next time."""
     try:
-        report = _sync(connect, release, paths, now, forget, scanned)
-        connect().commit()
-        return report
-    finally:
-        if held:
-            release()  # without a commit: rolled back
+        db = connect_to(db_path)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            record_stamps(db, scanned)
+            db.execute("COMMIT")
+        finally:
+            db.close()
+    except sqlite3.Error:
+        pass
 
 
 def sync(
@@ -100,10 +116,9 @@ def sync(
         store.engine.dispose()  # reconnects on next use
 
     try:
-        report = _sync(connect, release, paths, now, forget)
-        session.commit()
+        with store.writing():
+            report = _sync(connect, release, paths, now, forget)
     finally:
-        session.rollback()
         session.expunge_all()
     return report
 
@@ -121,25 +136,29 @@ def _sync(
 
     `scanned` is the plan `quick_check` already made, so the notes are not hashed twice.
     """
-    db = connect()
+    db = _as_writer(connect())
     roots = resolve_roots(paths)
     registered = [row[0] for row in db.execute("SELECT path FROM root")]
-    forgotten = _forget(db, resolve_roots(forget), registered)
+    forgotten = _forget(resolve_roots(forget), registered)
     registered = [root for root in registered if root not in forgotten]
     if not roots and not registered and not forgotten:
         raise StudyError("nothing to sync yet: run `study sync PATH` with a note or a folder")
     known = read_known(db)
     todo = scanned or plan(roots or registered, known, explicit=bool(roots), now=now)
-    record_stamps(db, todo)
     todo.gone += uncovered(known, forgotten, [*roots, *registered], todo.gone)
-    report = SyncReport(unchanged=todo.unchanged, failures=list(todo.failures))
+    report = SyncReport(
+        unchanged=todo.unchanged, failures=list(todo.failures), skipped=list(todo.skipped)
+    )
     report.forgotten = forgotten
     # Forking is safe on Linux only (macOS system libraries may not survive it).
     parallel = len(todo.changed) >= PARALLEL_FROM and _workers() > 1 and sys.platform == "linux"
     if parallel:
         release()  # a SQLite connection must never cross a fork
     with parsing(todo.changed, _workers() if parallel else 1) as results:
-        db = connect()  # after the workers were forked
+        db = _as_writer(connect())  # after the workers were forked
+        if parallel:
+            _unchanged_since(db, known, [*registered, *forgotten])
+        record_stamps(db, todo)  # on the connection that commits (the first closed to fork)
         first = FirstSync.start(db, todo, now)
         notes = _collect(todo.changed, results, report, first)
     if first:
@@ -147,6 +166,7 @@ def _sync(
     else:
         changes = Changes.compute(db, notes, set(todo.gone), set(notes) - set(known), report)
         changes.write(db, notes, todo, now)
+    db.executemany("DELETE FROM root WHERE path = ?", [(root,) for root in forgotten])
     db.executemany(
         "INSERT INTO root (path) VALUES (:path)",
         [{"path": root} for root in roots if root not in registered],
@@ -155,14 +175,37 @@ def _sync(
     return report
 
 
-def _forget(db: sqlite3.Connection, roots: list[str], registered: list[str]) -> list[str]:
-    """Unregister `roots` (inside the sync's transaction); StudyError if one is not registered."""
+def _forget(roots: list[str], registered: list[str]) -> list[str]:
+    """The roots to unregister (at the end, with the other writes); StudyError if one is not."""
     for root in roots:
         if root not in registered:
             listing = ", ".join(registered) or "none"
             raise StudyError(f"{root} is not registered, so there is nothing to forget ({listing})")
-    db.executemany("DELETE FROM root WHERE path = ?", [(root,) for root in roots])
     return roots
+
+
+def _as_writer(db: sqlite3.Connection) -> sqlite3.Connection:
+    """The sync's connection inside a write transaction, waiting up to the busy timeout.
+
+    The write lock is taken before the first read the writes depend on: a read transaction
+    upgraded to a write fails at once (no waiting) when another process wrote meanwhile.
+    """
+    if not db.in_transaction:
+        db.execute("BEGIN IMMEDIATE")
+    return db
+
+
+def _unchanged_since(db: sqlite3.Connection, known: dict[str, Known], roots: list[str]) -> None:
+    """After parsing without the lock (workers were forked), check no other sync wrote."""
+    # Only content counts: a note's stamp alone may move (another sync found it touched).
+    now_known = {path: note.content_hash for path, note in read_known(db).items()}
+    known_before = {path: note.content_hash for path, note in known.items()}
+    now_roots = [row[0] for row in db.execute("SELECT path FROM root")]
+    if now_known != known_before or sorted(now_roots) != sorted(roots):
+        raise StudyError(
+            "another `study sync` changed the database while this one was reading the notes; "
+            "nothing was written by this one: run it again"
+        )
 
 
 PARALLEL_FROM = 100  # changed notes from which parsing is spread over the CPU cores

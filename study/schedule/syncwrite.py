@@ -36,6 +36,7 @@ class SyncReport:
     removed: int = 0  # notes gone since the last sync
     merged: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # links out of a folder, left alone
     forgotten: list[str] = field(default_factory=list)  # roots unregistered by --forget
 
     def summary(self) -> str:
@@ -69,8 +70,10 @@ _ROW = (
     + " FROM card WHERE {column} IN ({names})"
 )
 _CHUNK = 500
+# A card given a new id keeps the Anki GUID it was known by (SQLite reads the old `note`).
 _UPDATE = (
     "UPDATE card SET id = :id, status = :status, retired_from = NULL, "
+    "anki_guid = COALESCE(anki_guid, note), "
     + ", ".join(f"{name} = :{name}" for name in CONTENT)
     + " WHERE id = :_old"
 )
