@@ -86,7 +86,7 @@ def test_check_reports_each_kind_of_finding_one_line_each(
         f'{note}:20: answer is only an image: "Cuchillo"',
         f'{note}:23: answer repeats the question: "Sal"',
         f'{note}:23: question has no words: "✅"',
-        "1 note checked: 8 findings in 1",
+        "1 note checked: 8 findings in 1 note",
     ]
 
 
@@ -159,7 +159,7 @@ def test_unheld_lines_group_by_top_level_block_and_skip_structure(
         f'{note}:5: line made no card: "Primer párrafo."',
         f'{note}:7: lines 7-12 made no card: "Paso uno:"',
         f'{note}:16: line made no card: "x y"',
-        "1 note checked: 3 findings in 1",
+        "1 note checked: 3 findings in 1 note",
     ]
 
 
@@ -178,7 +178,7 @@ def test_a_list_item_a_rule_dropped_is_reported_once_with_its_reason(
         f'{note}:7: no card for "Paso uno": a label with nothing to learn',
         f'{note}:12: line made no card: "Paso dos"',
         f'{note}:16: line made no card: "x y"',
-        "1 note checked: 4 findings in 1",
+        "1 note checked: 4 findings in 1 note",
     ]
 
 
@@ -198,7 +198,7 @@ def test_a_dropped_item_covers_its_sub_items_and_an_image_alone_is_not_content(
     assert result.stdout.splitlines() == [
         f'{note}:1: no card for "Imagen": the answer is only an image',
         f'{note}:3: line made no card: "Otro punto"',
-        "1 note checked: 2 findings in 1",
+        "1 note checked: 2 findings in 1 note",
     ]
 
 
@@ -228,3 +228,29 @@ def test_explicit_cards_hold_their_lines(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(note)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["1 note checked: no findings"]
+
+
+def test_a_line_of_sentences_is_held_sentence_by_sentence_callouts_and_dividers_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "frases.md"
+    note.write_text(
+        "Una frase corta. Otra frase distinta.\n\n> [!nota] Título\n> cuerpo\n\nーーーーー\n",
+        encoding="utf-8",
+    )
+    cards = [
+        kitchen_card("Primera", "Una frase corta.", 1),
+        kitchen_card("Segunda", "Otra frase distinta.", 1),
+        kitchen_card("Título", "cuerpo", 3),
+    ]
+    monkeypatch.setattr(
+        check, "parse_text", lambda text, source: ParsedNote(deck="Frases", cards=cards)
+    )
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.stdout.splitlines() == ["1 note checked: no findings"]
+    cards.pop()  # the callout's card: its title and body lines are no longer held
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.stdout.splitlines() == [
+        f'{note}:3: lines 3-4 made no card: "Título"',
+        "1 note checked: 1 finding in 1 note",
+    ]
