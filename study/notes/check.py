@@ -6,10 +6,11 @@ harness counts), and what the card rules merged or dropped and why.
 
 A line of content is a line of a paragraph, list item, quote, table body row, HTML block or
 code block, as markdown-it maps them; headings, front matter, rules, comments, table
-headers and chat junk are structure, not content. A line is *held* by a card when one card
-(its heading path, front and back together) has every word of the line: so a line the rules
-split into a question and an answer (`ls -> lists files`) is held, while a paragraph no rule
-took is not.
+headers, dividers and chat junk are structure, not content. A line is *held* when each of
+its sentences (each cell, for a table row) has all its words on one card (its heading path,
+front and back together): so a line the rules split into a question and an answer
+(`ls -> lists files`) or into a card a sentence is held, while a paragraph no rule took is
+not.
 """
 
 from __future__ import annotations
