@@ -91,15 +91,20 @@ def drill(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Cards at most.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
     typed: Annotated[
-        bool, typer.Option("--typed", help="Type the command of command cards.")
+        bool, typer.Option("--typed", help="Type the command of command cards (first).")
+    ] = False,
+    no_wait: Annotated[
+        bool,
+        typer.Option("--no-wait", help="End when only learning cards due later are left."),
     ] = False,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
-    """Drill the cards due now: Space shows the answer, 1-4 grade it, q quits."""
+    """Drill the cards due now: Space shows the answer, 1-4 or Space grade it, q quits."""
     from study.drill.loop import Options, run_drill
 
-    options = Options(tuple(decks or ()), tuple(tag or ()), new, limit, typed)
-    run_drill(db, options)
+    options = Options(tuple(decks or ()), tuple(tag or ()), new, limit, typed, not no_wait)
+    if run_drill(db, options).interrupted:
+        raise typer.Exit(130)  # Ctrl-C, as a shell expects: 128 + SIGINT
 
 
 @app.command()

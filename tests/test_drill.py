@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
-from study.drill.loop import Summary, compare_typed, format_summary
+from study.drill.screen import Summary, format_summary
+from study.drill.typed import compare_typed
 from study.schedule.scheduler import day_start, set_setting
 from study.schedule.store import open_store
 from tests.support import reviews
@@ -75,16 +76,45 @@ def card(db: Path, front: str) -> dict[str, object]:
 def test_reveal_and_grade_with_interval_labels(db: Path) -> None:
     out = drill(db, " \n3\n \n1\n \n4\n \n4\n \nq\n")
 
-    assert reviews(db)[:3] == [(STATUS, 3), (LOG, 1), (BRANCH, 4)]
-    assert len(reviews(db)) == 4  # and the table's card
-    # The header: deck, heading path, cards left (one card per sibling pair, as Anki does).
-    assert "Git › Commands  4 left" in out
+    assert reviews(db) == [(STATUS, 3), (LOG, 1), (BRANCH, 4), ("git branch", 4)]
+    # The header: deck, heading path, and the counts still to come today (one card per
+    # sibling pair, as Anki does), the card on screen included.
+    assert "Git › Commands  4 new · 0 learning · 0 review" in out
     assert "Shows the working tree status." in out  # the back, revealed
     assert "1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d" in out
-    # Learning cards come back in the same drill: `git log` (Again, 1m) first.
-    assert out.split("Git › Commands  2 left")[1].split("\n")[1].strip() == LOG
+    assert "space/enter Good · u undo · s skip · b bury · ! suspend · e edit · q quit" in out
+    # After Good then Again, both wait in learning; the clock does not move, so neither is
+    # shown again early: the drill ends and says when the first is due.
+    assert "Git › Branch › What it is  2 new · 2 learning · 0 review" in out
+    assert "The next learning card is due in 1m (" in out
     assert "Seen 4 cards, 1 again, in 0m 00s." in out
+    assert "Still to study today: 0 new · 2 learning · 0 review" in out
     assert "Next cards due in 1m" in out
+
+
+def test_learn_ahead_shows_a_learning_card_early_as_anki_does(db: Path) -> None:
+    with open_store(db) as store:
+        set_setting(store, "learn_ahead", "20")
+    out = drill(db, " \n3\n \n1\n \n4\n \n4\n \n4\n \n4\n")
+
+    # `git log` (Again, 1m) comes back first, then `git status` (Good, 10m).
+    assert reviews(db)[4:] == [(LOG, 4), (STATUS, 4)]
+    assert out.split("0 new · 2 learning · 0 review")[1].split("\n")[2].strip() == LOG
+
+
+def test_space_or_enter_after_the_answer_grades_good(db: Path) -> None:
+    drill(db, " \n \n\n\nq\n")  # space shows, space grades; Enter shows, Enter grades
+    assert reviews(db) == [(STATUS, 3), (LOG, 3)]
+
+
+def test_the_counts_follow_every_answer(db: Path) -> None:
+    out = drill(db, " \n3\n \n4\nq\n")
+    headers = [line.split("  ", 1)[1].split(" ─")[0] for line in out.splitlines() if " › " in line]
+    assert headers == [
+        "4 new · 0 learning · 0 review",  # git status, new
+        "3 new · 1 learning · 0 review",  # Good: it waits 10 minutes in learning
+        "2 new · 1 learning · 0 review",  # Easy on git log: a review in 8 days, not today
+    ]
 
 
 def test_back_is_rendered_markdown(db: Path) -> None:
@@ -99,7 +129,8 @@ def test_undo_restores_the_card_exactly_and_shows_it_again(db: Path) -> None:
 
     # The same card is shown again, with its intervals as a new card.
     again = out.split("undone: Good")[1].splitlines()
-    assert again[1].startswith("Git › Commands  4 left") and again[2].strip() == STATUS
+    assert again[1].startswith("Git › Commands  4 new · 0 learning")
+    assert again[3].strip() == STATUS  # the front is a code block: a blank line above
     assert reviews(db) == [(STATUS, 4)]
     assert card(db, STATUS)["state"] == 2
 
@@ -174,9 +205,9 @@ def test_limit_and_new(db: Path) -> None:
     out = drill(db, " \n4\n \n4\n \n4\n", "--limit", "2")
     assert len(reviews(db)) == 2 and "Seen 2 cards" in out
 
-    out = drill(db, " \n3\n \n3\nq\n", "--new", "1")
-    assert "1 left" in out
-    assert [rating for _, rating in reviews(db)] == [4, 4, 3, 3]  # the same card came back
+    out = drill(db, " \n3\n", "--new", "1")
+    assert "1 new · 0 learning · 0 review" in out
+    assert [rating for _, rating in reviews(db)] == [4, 4, 3]
 
 
 def test_typed_command_cards(db: Path) -> None:
@@ -185,8 +216,9 @@ def test_typed_command_cards(db: Path) -> None:
     out = drill(db, "git   status\n\ngit log --online\n\n\nq\n", "--typed")
 
     assert "✓ git status" in out
-    assert "expected: git log --oneline" in out
-    assert "Enter Hard" in out
+    assert "✗ expected: git log --oneline" in out
+    assert out.count("git log --oneline") == 1  # the command shown once, not again as a back
+    assert "space/enter Hard" in out
     assert reviews(db) == [
         ("Shows the working tree status.", 3),
         ("Shows the history, one line per commit.", 2),
@@ -198,7 +230,7 @@ def test_compare_typed_grades() -> None:
     assert compare_typed("docker ps -A", "docker ps -a")[0] == 2
     assert compare_typed("git stat", "git status")[0] == 2
     rating, diff = compare_typed("docker rm", "docker ps -a")
-    assert rating == 1 and "expected: docker ps -a" in diff
+    assert (rating, diff) == (1, "✗ expected: docker [bold green underline]ps -a[/]")
 
 
 def test_edit_opens_the_editor_at_the_cards_line(
@@ -211,7 +243,7 @@ def test_edit_opens_the_editor_at_the_cards_line(
     out = drill(db, "e\nq\n")
 
     assert json.loads(record.read_text()) == ["+5", str(tmp_path / "notes" / "git.md")]
-    assert out.count("Git › Commands  4 left") == 2  # back to the same card
+    assert out.count("Git › Commands  4 new · 0 learning · 0 review") == 2  # the same card
 
 
 def test_tag_filter_and_nothing_due(db: Path, tmp_path: Path) -> None:
@@ -220,7 +252,7 @@ def test_tag_filter_and_nothing_due(db: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["sync", "--db", str(db)]).exit_code == 0
 
     out = drill(db, " \n4\n", "--tag", "containers")
-    assert "Docker  1 left" in out and "Git" not in out
+    assert "Docker  1 new · 0 learning · 0 review" in out and "Git" not in out
     assert reviews(db) == [("docker ps", 4)]
     out = drill(db, "", "--tag", "#containers")  # a tag may be written with its '#'
     assert "Nothing to study now" in out and "Next cards due in 8d" in out

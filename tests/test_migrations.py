@@ -18,6 +18,7 @@ from study.schedule.store import open_store
 SHIPPED = {
     "m001_initial": "b3263d2d63175704",
     "m002_card_retired_from": "09d6fe7e41dec2eb",
+    "m003_card_leech": "01ed20abef100f32",
 }
 
 

@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from study.drill.terminal import ENTER, QUIT, KeyReader, format_interval, markdown
+from study.drill.terminal import ENTER, QUIT, KeyReader, format_interval
+from study.notes.cardview import markdown
 
 
 def test_scripted_keys_one_line_at_a_time() -> None:

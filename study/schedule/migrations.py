@@ -81,10 +81,15 @@ def m002_card_retired_from(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE card ADD COLUMN retired_from TEXT")
 
 
+def m003_card_leech(db: sqlite3.Connection) -> None:
+    """A card forgotten too often is marked a leech (and suspended, as Anki does)."""
+    db.execute("ALTER TABLE card ADD COLUMN leech BOOLEAN NOT NULL DEFAULT 0")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
-MIGRATIONS: list[Migration] = [m001_initial, m002_card_retired_from]
+MIGRATIONS: list[Migration] = [m001_initial, m002_card_retired_from, m003_card_leech]
 LATEST = len(MIGRATIONS)
 
 

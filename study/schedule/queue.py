@@ -89,11 +89,14 @@ def build_queue(
     tags: Sequence[str] = (),
     new_limit: int | None = None,
     review_limit: int | None = None,
+    typed_first: bool = False,
 ) -> list[str]:
     """Card ids to study now, in order.
 
     `new_limit` / `review_limit` given explicitly are for this session; left out, they are the
     daily settings less what was already done this study day (counted over all decks).
+    `typed_first` (`study drill --typed`) puts new command-reverse cards (what it does -> the
+    command) first, so they, not their forward siblings, are the ones shown today.
     """
     settings = load_settings(store)
     start = day_start(now, settings.rollover_hour)
@@ -105,7 +108,8 @@ def build_queue(
         review_limit = max(0, settings.reviews_per_day - _done_today(store, params, new=False))
     queue: list[str] = []
     notes: set[str] = set()
-    for part, limit in ((_LEARNING, None), (_REVIEW, review_limit), (_NEW, new_limit)):
+    new = _NEW.replace("ORDER BY", "ORDER BY c.kind != 'command-reverse',") if typed_first else _NEW
+    for part, limit in ((_LEARNING, None), (_REVIEW, review_limit), (new, new_limit)):
         taken = 0
         sql = f"SELECT c.id, c.note FROM card c WHERE {_ELIGIBLE} {filters} AND {part}"
         for card_id, note in store.session.execute(text(sql), params):
@@ -117,6 +121,31 @@ def build_queue(
             queue.append(card_id)
             taken += 1
     return queue
+
+
+def learning_later(
+    store: Store, now: datetime, decks: Sequence[str] = (), tags: Sequence[str] = ()
+) -> list[tuple[datetime, str]]:
+    """(due, id) of the cards in (re)learning that fall due later this study day."""
+    settings = load_settings(store)
+    end = day_start(now, settings.rollover_hour) + timedelta(days=1)
+    filters, params = _filters(store, decks, tags)
+    sql = (
+        "SELECT c.due, c.id FROM card c WHERE c.status = 'active' AND c.last_review IS NOT NULL"
+        f" AND c.state IN (1, 3) AND c.due > :now AND c.due < :end {filters} ORDER BY c.due"
+    )
+    rows = store.session.execute(text(sql), params | {"now": db_text(now), "end": db_text(end)})
+    return [(datetime.fromisoformat(due).replace(tzinfo=UTC), card_id) for due, card_id in rows]
+
+
+def stages(store: Store, ids: Sequence[str]) -> dict[str, str]:
+    """Each card's place in Anki's counts: "new", "learning" (or relearning) or "review"."""
+    sql = (
+        "SELECT id, CASE WHEN last_review IS NULL THEN 'new' WHEN state = 2 THEN 'review'"
+        " ELSE 'learning' END FROM card WHERE id IN (SELECT value FROM json_each(:ids))"
+    )
+    rows = store.session.execute(text(sql), {"ids": json.dumps(list(ids))})
+    return {card_id: stage for card_id, stage in rows}
 
 
 def _done_today(store: Store, params: dict[str, Any], new: bool) -> int:
@@ -176,8 +205,25 @@ def grade(
             before=before,
         )
     )
+    lapsed = rating == 1 and json.loads(before)["state"] == 2
+    if lapsed and settings.leech_lapses and not row.leech:
+        store.session.flush()
+        if lapses(store, card_id) >= settings.leech_lapses:
+            row.leech, row.status = True, "suspended"  # as Anki does: tagged and suspended
     store.session.commit()
     return row
+
+
+# A lapse: Again on a card in review (state 2), as the review row's `before` recorded it.
+_LAPSES = """
+    SELECT count(*) FROM review
+    WHERE card_id = :card AND rating = 1 AND json_extract(before, '$.state') = 2
+"""
+
+
+def lapses(store: Store, card_id: str) -> int:
+    """How often a card was forgotten after it was learnt."""
+    return int(store.session.execute(text(_LAPSES), {"card": card_id}).scalar_one())
 
 
 def undo_last(store: Store, card_id: str | None = None) -> str | None:
@@ -192,6 +238,8 @@ def undo_last(store: Store, card_id: str | None = None) -> str | None:
     row = store.session.get(CardRow, last.card_id, populate_existing=True)
     if row is not None:
         _restore(row, last.before)
+        if row.leech and last.rating == 1:  # the lapse that made it a leech is taken back
+            row.leech, row.status = False, "active"
         store.session.add(row)
     store.session.delete(last)
     store.session.commit()
@@ -245,9 +293,10 @@ def unsuspend(store: Store, ids: Sequence[str]) -> list[Card]:
 
 
 def preview(store: Store, card_id: str, now: datetime) -> dict[int, timedelta]:
-    """The wait each rating (1-4) would give this card now, unfuzzed, for the grade labels."""
+    """The wait each rating (1-4) would give this card now: the grade labels, which are what
+    the grade then gives (fuzz included: see `scheduler.review`)."""
     settings: Settings = load_settings(store)
-    return preview_intervals(make_scheduler(settings, fuzz=False), store.card(card_id), now)
+    return preview_intervals(make_scheduler(settings), store.card(card_id), now)
 
 
 def reviews_of(store: Store, card_id: str) -> list[ReviewRow]:
@@ -261,8 +310,11 @@ __all__ = [
     "bury",
     "check_decks",
     "grade",
+    "lapses",
+    "learning_later",
     "preview",
     "reviews_of",
+    "stages",
     "suspend",
     "suspended",
     "undo_last",

@@ -11,7 +11,8 @@ user keeps in the database into an `fsrs.Scheduler`, converts between card rows 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,8 @@ DEFAULTS: dict[str, str] = {
     "maximum_interval": "36500",
     "rollover_hour": "4",
     "fuzz": "on",
+    "learn_ahead": "0",
+    "leech_lapses": "8",
 }
 
 HELP: dict[str, str] = {
@@ -45,6 +48,8 @@ HELP: dict[str, str] = {
     "maximum_interval": "longest wait between reviews, in days",
     "rollover_hour": "local hour at which the study day starts (0-23)",
     "fuzz": "spread intervals a little so cards learnt together drift apart (on/off)",
+    "learn_ahead": "minutes a learning card may come back early when nothing else waits",
+    "leech_lapses": "lapses that make a card a leech, suspended (0: never)",
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -101,6 +106,8 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
     "maximum_interval": _number(int, 1, 36500),
     "rollover_hour": _number(int, 0, 23),
     "fuzz": _switch,
+    "learn_ahead": _number(int, 0, 1440),
+    "leech_lapses": _number(int, 0, 1000),
 }
 
 
@@ -116,6 +123,8 @@ class Settings:
     maximum_interval: int = 36500
     rollover_hour: int = 4
     fuzz: bool = True
+    learn_ahead: timedelta = timedelta(0)
+    leech_lapses: int = 8
 
     @classmethod
     def from_text(cls, values: Mapping[str, str]) -> Settings:
@@ -138,6 +147,8 @@ class Settings:
             maximum_interval=int(merged["maximum_interval"]),
             rollover_hour=int(merged["rollover_hour"]),
             fuzz=merged["fuzz"] == "on",
+            learn_ahead=timedelta(minutes=int(merged["learn_ahead"])),
+            leech_lapses=int(merged["leech_lapses"]),
         )
 
 
@@ -247,10 +258,25 @@ def review(
 
     if rating not in (1, 2, 3, 4):
         raise StudyError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
-    card, _ = scheduler.review_card(
-        to_fsrs(row), fsrs.Rating(rating), now.astimezone(UTC), duration_ms
-    )
+    with _fuzz_seeded(f"{row.id} {row.last_review} {rating}"):
+        card, _ = scheduler.review_card(
+            to_fsrs(row), fsrs.Rating(rating), now.astimezone(UTC), duration_ms
+        )
     return schedule_of(card)
+
+
+@contextmanager
+def _fuzz_seeded(key: str) -> Iterator[None]:
+    """fsrs draws its fuzz from `random`: seeded by the card, its last review and the rating,
+    the label a grade shows (`preview_intervals`) is the interval that grade then gives."""
+    import random
+
+    saved = random.getstate()
+    random.seed(key)
+    try:
+        yield
+    finally:
+        random.setstate(saved)
 
 
 def preview_intervals(

@@ -1,0 +1,136 @@
+"""What the drill draws: the header with the counts, the grade labels, the key hints, the summary.
+
+Every line is built from whole phrases and packed to the terminal's width, so a 40-column
+terminal wraps between "3 Good 10m" and "4 Easy 8d", never inside one. Styles are rich
+markup; rich drops them for a non-terminal stdout and drops colour under NO_COLOR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from study.drill.terminal import format_interval
+from study.notes.cardview import plural
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+ACTIONS = ("u undo", "s skip", "b bury", "! suspend", "e edit", "q quit")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The cards still to come today, as Anki counts them (the card on screen included)."""
+
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+    def text(self) -> str:
+        return f"{self.new} new · {self.learning} learning · {self.review} review"
+
+
+@dataclass
+class Summary:
+    """The end-of-drill report: what was done, what is left, when the next cards fall due."""
+
+    seen: int = 0
+    again: int = 0
+    elapsed: timedelta = timedelta(0)
+    next_due: datetime | None = None
+    synced: str = ""
+    ratings: list[int] = field(default_factory=list)
+    left: Counts = Counts()  # still to study today when the drill ended
+    hidden_new: int = 0  # new cards the daily limit kept back
+    new_limit: int | None = None
+    interrupted: bool = False  # Ctrl-C: the CLI exits 130, as a shell expects
+
+
+def packed(parts: Sequence[Any], width: int, sep: str) -> list[Any]:
+    """rich Texts joined by `sep` into lines no wider than `width`, breaking only between
+    parts (a part wider than the line gets a line of its own, wrapped by words)."""
+    from rich.text import Text
+
+    lines: list[Any] = []
+    line = Text()
+    for part in parts:
+        if line.cell_len and line.cell_len + len(sep) + part.cell_len > width:
+            lines.append(line)
+            line = Text()
+        if line.cell_len:
+            line.append(sep)
+        line.append_text(part)
+    if line.cell_len:
+        lines.append(line)
+    return lines
+
+
+def print_packed(console: Any, parts: Sequence[str], sep: str = " · ", style: str = "dim") -> None:
+    """Plain phrases (no markup) as packed lines in one style."""
+    from rich.text import Text
+
+    for line in packed([Text(part) for part in parts], console.width, sep):
+        line.stylize(style)
+        console.print(line)
+
+
+def print_header(console: Any, place: str, counts: Counts) -> None:
+    """The deck and heading path, then the counts: a rule when it fits, plain lines when not."""
+    from rich.rule import Rule
+    from rich.text import Text
+
+    title = Text.assemble((place, "bold"), "  ", (counts.text(), "dim"))
+    if title.cell_len + 6 <= console.width:
+        console.print(Rule(title, align="left"))
+        return
+    console.print(Text(place, style="bold"))
+    print_packed(
+        console, [f"{counts.new} new", f"{counts.learning} learning", f"{counts.review} review"]
+    )
+
+
+def print_labels(
+    console: Any, previews: dict[int, timedelta], proposed: int | None, default: int
+) -> None:
+    """`1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d`, and what Space/Enter does."""
+    from rich.text import Text
+
+    labels = []
+    for rating, name in RATINGS.items():
+        interval = format_interval(previews[rating].total_seconds())
+        label = Text.assemble((str(rating), "bold"), f" {name} {interval}")
+        if rating == proposed:
+            label.stylize("reverse")
+        labels.append(label)
+    for line in packed(labels, console.width, "   "):
+        console.print(line)
+    print_packed(console, [f"space/enter {RATINGS[default]}", *ACTIONS])
+
+
+def format_summary(summary: Summary, now: datetime) -> str:
+    """The closing lines: what was done, what is left today and why, when the next cards come."""
+    minutes, seconds = divmod(int(summary.elapsed.total_seconds()), 60)
+    lines = [
+        f"Seen {plural(summary.seen, 'card')}, {summary.again} again, in {minutes}m {seconds:02d}s."
+    ]
+    left = summary.left
+    if left.total:
+        lines.append(f"Still to study today: {left.text()}; `study drill` goes on.")
+    if summary.hidden_new:
+        limit = "" if summary.new_limit is None else f" of {plural(summary.new_limit, 'new card')}"
+        lines.append(
+            f"The daily limit{limit} holds back {plural(summary.hidden_new, 'new card')};"
+            " `study drill --new N` studies more."
+        )
+    if summary.next_due is not None:
+        wait = format_interval((summary.next_due - now).total_seconds())
+        local = summary.next_due.astimezone().strftime("%Y-%m-%d %H:%M")
+        lines.append(f"Next cards due in {wait} ({local}); `study due` shows what waits.")
+    elif not left.total and not summary.hidden_new:
+        lines.append("No cards are scheduled.")
+    return "\n".join(lines)
