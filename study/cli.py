@@ -76,7 +76,7 @@ def overview(
 ) -> None:
     """Turn Markdown notes into spaced-repetition cards and drill them in the terminal."""
     if ctx.invoked_subcommand is None:
-        from study.schedule.due import overview_text
+        from study.schedule.duereport import overview_text
 
         typer.echo(overview_text(None))
 
@@ -117,7 +117,7 @@ def due(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show per deck the cards due now, new today, later today and tomorrow."""
-    from study.schedule.due import run
+    from study.schedule.duereport import run
 
     text = run(decks or [], as_json, db, brief)
     if text:
@@ -131,7 +131,7 @@ def suspended_command(
 ) -> None:
     """List the cards you suspended (`!` in a drill), each with its id."""
     from study.notes.cardview import card_lines
-    from study.schedule.queue import suspended
+    from study.schedule.answers import suspended
     from study.schedule.store import open_store
 
     with open_store(db, create=False) as store:
@@ -146,7 +146,7 @@ def unsuspend_command(
 ) -> None:
     """Bring suspended cards back into the drill (ids from `study suspended`)."""
     from study.notes.cardview import card_lines
-    from study.schedule.queue import unsuspend
+    from study.schedule.answers import unsuspend
     from study.schedule.store import open_store
 
     with open_store(db, create=False) as store:
@@ -187,7 +187,7 @@ def config_command(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show or change the schedule settings (new cards per day, retention, steps, ...)."""
-    from study.schedule.scheduler import config
+    from study.schedule.config import config
 
     typer.echo(config(db, key, value))
 

@@ -35,7 +35,7 @@ def _fast_args(args: list[str], flags: tuple[str, ...]) -> tuple[list[str], set[
 
 
 def _due(args: list[str]) -> int:
-    from study.schedule.due import run
+    from study.schedule.duereport import run
 
     decks, flags, db = _fast_args(args, ("--json", "--brief"))
     text = run(decks, "--json" in flags, db, "--brief" in flags)

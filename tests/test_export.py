@@ -414,7 +414,9 @@ def test_cli_exports_decks_from_the_database(vault: Path, tmp_path: Path) -> Non
     assert "8 notes, 14 cards (Docker)" in result.stdout
     unknown = runner.invoke(app, ["export", "Kubernetes", "-o", str(out), "--db", str(db)])
     assert unknown.exit_code == 1
-    assert "no such file, folder or deck: 'Kubernetes'; known decks: Docker" in unknown.stderr
+    assert (
+        "no such file or folder, and no deck named 'Kubernetes' (decks: Docker)" in unknown.stderr
+    )
 
 
 def _limit_file_size() -> None:

@@ -18,7 +18,9 @@ from study.schedule.store import open_store
 SHIPPED = {
     "m001_initial": "b3263d2d63175704",
     "m002_card_retired_from": "09d6fe7e41dec2eb",
-    "m003_card_leech": "01ed20abef100f32",
+    "m003_deck_setting": "e974d377d59391e1",
+    "m004_review_before_as_fsrs_card": "e974d377d59391e1",  # data only: schema unchanged
+    "m005_card_leech": "0826b0187e78ac0e",
 }
 
 

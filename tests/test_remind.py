@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
-from study.remind.reminder import brief_line, check, known_decks, notifier_command, resolve_decks
+from study.remind.reminder import check, notifier_command, resolve_decks
+from study.schedule.due import deck_names
+from study.schedule.duereport import brief_line
 from study.schedule.store import open_store
 
 runner = CliRunner()
@@ -107,9 +109,9 @@ def test_nothing_due_is_no_message(db: Path) -> None:
 
 
 def test_decks_resolve_case_insensitively_and_unknown_is_an_error(db: Path) -> None:
-    assert known_decks(db) == ["Data Science", "Docker", "Git"]
+    assert deck_names(db) == ["Data Science", "Docker", "Git"]
     assert resolve_decks(db, ["docker", "DOCKER", "git"]) == ["Docker", "Git"]
-    with pytest.raises(StudyError, match="unknown deck 'rust'"):
+    with pytest.raises(StudyError, match="no deck named 'rust'"):
         resolve_decks(db, ["rust"])
 
 
@@ -162,7 +164,7 @@ def test_cli_explicit_db(tmp_path: Path, stand_in: Path, monkeypatch: pytest.Mon
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["remind", "rust"], "study: unknown deck 'rust'; decks: Data Science, Docker, Git\n"),
+        (["remind", "rust"], "study: no deck named 'rust' (decks: Data Science, Docker, Git)\n"),
         (["remind", "--min", "0"], None),
     ],
 )

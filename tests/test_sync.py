@@ -24,8 +24,9 @@ from study.cli import app
 from study.collector import collector_paused
 from study.errors import StudyError
 from study.notes.parser import parse_text
+from study.schedule.answers import grade, reviews_of, suspend
 from study.schedule.migrations import LATEST
-from study.schedule.queue import build_queue, grade, reviews_of, suspend
+from study.schedule.queue import build_queue
 from study.schedule.store import CardRow, Store, open_store
 from study.schedule.sync import SyncReport, sync, sync_paths
 from tests.support import DECKS, FIXTURES, collector_states, reviews

@@ -147,7 +147,7 @@ def test_cron_line_quotes_words_and_escapes_percent() -> None:
     [
         (["--at", "25:00"], "study: --at takes a 24-hour time of day like 08:30, not '25:00'\n"),
         (["--at", "nine"], "study: --at takes a 24-hour time of day like 08:30, not 'nine'\n"),
-        (["--at", "08:30", "rust"], "study: unknown deck 'rust'; decks: Docker, x; rm -rf ~\n"),
+        (["--at", "08:30", "rust"], "study: no deck named 'rust' (decks: Docker, x; rm -rf ~)\n"),
         (["--at", "08:30", "--backend", "hourly"], "study: unknown backend 'hourly'; choose "
          "one of auto, systemd, cron, launchd\n"),
     ],

@@ -17,8 +17,8 @@ import shlex
 import subprocess
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,12 @@ from study.drill.screen import (
 )
 from study.drill.terminal import ENTER, ESC, KeyReader, format_interval
 from study.drill.typed import compare_typed
+from study.notes.card import Kind
 from study.notes.cardview import back_markdown, front_markdown, markdown
-from study.schedule import queue
-from study.schedule.due import stamp
+from study.schedule import answers, queue
+from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
 from study.schedule.scheduler import load_settings
+from study.schedule.schema import State, Status, from_stamp, stamp
 from study.schedule.store import Store
 
 Clock = Callable[[], datetime]
@@ -129,20 +131,18 @@ class Drill:
         new_limit = self.options.new_limit
         if new_limit is not None:
             new_limit = max(0, new_limit - self.new_seen)
-        ids = queue.build_queue(
-            self.store,
-            now,
-            decks=self.options.decks,
-            tags=self.options.tags,
-            new_limit=new_limit,
-            review_limit=self.options.limit,
-            typed_first=self.options.typed,
+        # --limit caps the session (see run), never a daily limit; --new replaces the new one.
+        selection = queue.select_cards(
+            self.store, now, self.options.decks, self.options.tags, new_limit
         )
-        busy = self.left_out | set(self.pending) | {i for _, i in self.learning}
-        fresh = [i for i in ids if i not in busy]
-        self.stage |= queue.stages(self.store, fresh)
+        picks = selection.picks
+        if self.options.typed:
+            picks = queue.typed_first(self.store, picks)
         self.store.session.commit()  # end the read: another drill may write meanwhile
-        return fresh
+        busy = self.left_out | set(self.pending) | {i for _, i in self.learning}
+        fresh = [pick for pick in picks if pick.id not in busy]
+        self.stage |= {pick.id: pick.part for pick in fresh}
+        return [pick.id for pick in fresh]
 
     def _learning_later(self, now: datetime) -> list[tuple[datetime, str]]:
         found = queue.learning_later(self.store, now, self.options.decks, self.options.tags)
@@ -207,7 +207,7 @@ class Drill:
         row = self.store.card(card_id)
         self.store.session.refresh(row)  # another drill may have answered it meanwhile
         self.store.session.commit()
-        if row.status != "active" or self._answered_elsewhere(row):
+        if row.status != Status.ACTIVE or self._answered_elsewhere(row):
             return "gone"
         self.current = card_id
         try:
@@ -220,7 +220,7 @@ class Drill:
         self.shown += 1
         self._front(row)
         proposed = None
-        typed = self.options.typed and row.kind == "command-reverse"
+        typed = self.options.typed and row.kind == Kind.COMMAND_REVERSE
         if typed:
             answer = self.reader.line("type the command (Enter: show it · Esc: leave): ")
             if answer is None:
@@ -230,7 +230,7 @@ class Drill:
             key = self._wait(" " + ENTER)
             if key not in (" ", ENTER):
                 return self._act(key, row)
-        previews = queue.preview(self.store, row.id, self.clock())
+        previews = answers.preview(self.store, row.id, self.clock())
         self.store.session.commit()
         self._back(row, previews, proposed)
         key = self._wait("1234 " + ENTER)
@@ -243,7 +243,7 @@ class Drill:
         """True when another drill on this database answered the card since this one began."""
         if row.last_review is None or row.id in self.graded:
             return False
-        return _aware(row.last_review) >= self.started
+        return from_stamp(row.last_review) >= self.started
 
     def _wait(self, wanted: str) -> str:
         """The next key that means something at this stage (`wanted` or an action key)."""
@@ -258,7 +258,7 @@ class Drill:
         place = " › ".join(part for part in (row.deck, *row.section.split(" > ")) if part)
         print_header(self.console, place, self.counts())
         self.console.print(markdown(front_markdown(row.kind, row.front)))
-        if not (self.options.typed and row.kind == "command-reverse"):
+        if not (self.options.typed and row.kind == Kind.COMMAND_REVERSE):
             self.console.print("[dim]space show answer · q quit[/]")
 
     def _back(self, row: Any, previews: dict[int, timedelta], proposed: int | None) -> None:
@@ -280,22 +280,20 @@ class Drill:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new, was_leech = row.last_review is None, row.leech
-        updated = queue.grade(self.store, row.id, rating, now, duration)
+        updated = answers.grade(self.store, row.id, rating, now, duration)
         self.graded.append(row.id)
         self.summary.seen += 1
         self.summary.ratings.append(rating)
         self.summary.again += rating == 1
         self.new_seen += was_new
-        due = _aware(updated.due)
-        if updated.state != 2 and due < self._day_end(now):
+        due = from_stamp(updated.due)
+        if updated.state != State.REVIEW and due < self._day_end(now):
             self.learning.append((due, row.id))
         if updated.leech and not was_leech:
             return self._leech(row)
         return "graded"
 
     def _day_end(self, now: datetime) -> datetime:
-        from study.schedule.scheduler import day_start
-
         return day_start(now, load_settings(self.store).rollover_hour) + timedelta(days=1)
 
     def _leech(self, row: Any) -> str:
@@ -323,10 +321,10 @@ class Drill:
             return "edited"
         self.left_out.add(row.id)
         if key == "b":
-            queue.bury(self.store, row.id, now)
+            answers.bury(self.store, row.id, now)
             self.console.print("[dim]buried until tomorrow[/]")
         elif key == "!":
-            queue.suspend(self.store, row.id)
+            answers.suspend(self.store, row.id)
             self.console.print(f"[dim]suspended (`study unsuspend {row.id[:8]}` brings it back)[/]")
         else:
             self.console.print("[dim]skipped[/]")
@@ -339,7 +337,7 @@ class Drill:
             self.console.print("[dim]nothing to undo[/]")
             return "undo"
         last = self.graded.pop()
-        queue.undo_last(self.store, last)
+        answers.undo_last(self.store, last)
         self.learning = [(due, i) for due, i in self.learning if i != last]
         rating = self.summary.ratings.pop()
         self.summary.seen -= 1
@@ -367,18 +365,12 @@ class Drill:
         self.console.print("[dim]run `study sync` to bring the edit into the cards[/]")
 
     def _sum_up(self, now: datetime) -> None:
-        """What is left today (skipped cards too), what the daily limit holds back, next due."""
-        everything = 10**9
-        ids = queue.build_queue(self.store, now, self.options.decks, self.options.tags)
-        unlimited = queue.build_queue(
-            self.store, now, self.options.decks, self.options.tags, everything, everything
-        )
-        stages = queue.stages(self.store, unlimited)
-        limited = [stages[i] for i in ids]
-        learning = limited.count("learning") + len(self._learning_later(now))
-        self.summary.left = Counts(limited.count("new"), learning, limited.count("review"))
-        self.summary.hidden_new = [stages[i] for i in unlimited].count("new") - limited.count("new")
-        self.summary.new_limit = load_settings(self.store).new_per_day
+        """What is left today (skipped cards too), what the daily limits hold back, next due."""
+        selection = queue.select_cards(self.store, now, self.options.decks, self.options.tags)
+        parts = [pick.part for pick in selection.picks]
+        learning = parts.count(LEARNING) + len(self._learning_later(now))
+        self.summary.left = Counts(parts.count(NEW), learning, parts.count(REVIEW))
+        self.summary.hidden_new = sum(held.get(NEW, 0) for held in selection.held.values())
         self.summary.next_due = self._next_due()
 
     def _next_due(self) -> datetime | None:
@@ -397,11 +389,7 @@ class Drill:
         self.store.session.commit()
         if value is None:
             return None
-        return _aware(datetime.fromisoformat(value) if isinstance(value, str) else value)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+        return from_stamp(value)
 
 
 def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> Summary:
@@ -418,7 +406,7 @@ def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> 
         first = ensure_cards(store, clock())
         if first:
             console.print(first)
-        queue.check_decks(store, options.decks)
+        options = replace(options, decks=tuple(store.resolve_decks(options.decks)))
         reader = KeyReader(sys.stdin)
         with reader, signals_restore(reader):
             summary = Drill(store, reader, console, clock, options).run()

@@ -46,8 +46,7 @@ class Summary:
     synced: str = ""
     ratings: list[int] = field(default_factory=list)
     left: Counts = Counts()  # still to study today when the drill ended
-    hidden_new: int = 0  # new cards the daily limit kept back
-    new_limit: int | None = None
+    hidden_new: int = 0  # new cards the daily limits kept back
     interrupted: bool = False  # Ctrl-C: the CLI exits 130, as a shell expects
 
 
@@ -122,9 +121,8 @@ def format_summary(summary: Summary, now: datetime) -> str:
     if left.total:
         lines.append(f"Still to study today: {left.text()}; `study drill` goes on.")
     if summary.hidden_new:
-        limit = "" if summary.new_limit is None else f" of {plural(summary.new_limit, 'new card')}"
         lines.append(
-            f"The daily limit{limit} holds back {plural(summary.hidden_new, 'new card')};"
+            f"The daily limit holds back {plural(summary.hidden_new, 'new card')};"
             " `study drill --new N` studies more."
         )
     if summary.next_due is not None:

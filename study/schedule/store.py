@@ -8,21 +8,22 @@ mode with a busy timeout, so a drill and a `study due` (or two drills) can share
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from study.errors import StudyError
 from study.notes.card import Card
+from study.notes.lookup import has_tag, resolve_decks, tag_wanted
 from study.paths import default_db_path
-from study.schedule.migrations import BUSY_TIMEOUT_S, configure, prepare
-
-STATUSES = ("active", "suspended", "retired")
+from study.schedule.database import BUSY_TIMEOUT_S, configure, prepare
+from study.schedule.rules import known_decks
+from study.schedule.schema import Status
 
 
 class RootRow(SQLModel, table=True):
@@ -57,7 +58,7 @@ class CardRow(SQLModel, table=True):
     source: str
     line: int
     section: str = ""
-    status: str = "active"
+    status: str = Status.ACTIVE
     retired_from: str | None = None  # a retired card's status before, given back on restore
     leech: bool = False  # lapsed `leech_lapses` times: suspended, until the note is fixed
     buried_until: datetime | None = None
@@ -90,23 +91,21 @@ class SettingRow(SQLModel, table=True):
     value: str
 
 
+class DeckSettingRow(SQLModel, table=True):
+    """A deck's own value of a setting (`study config --deck`); `deck` is its `deck_key`."""
+
+    __tablename__ = "deck_setting"
+    deck: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    value: str
+
+
 class MigrationRow(SQLModel, table=True):
     """A migration applied to this file (see study.migrations)."""
 
     __tablename__ = "migration"
     name: str = Field(primary_key=True)
     applied_at: datetime
-
-
-def to_db(moment: datetime) -> datetime:
-    """An aware datetime in UTC, as the store's columns take it.
-
-    SQLModel stores it as naive UTC text ('YYYY-MM-DD HH:MM:SS.ffffff'), so plain sqlite3 can
-    compare columns as strings, and reads it back aware.
-    """
-    if moment.tzinfo is None:
-        raise ValueError("datetimes given to the store must be timezone-aware")
-    return moment.astimezone(UTC)
 
 
 def to_card(row: CardRow) -> Card:
@@ -149,27 +148,35 @@ class Store:
     ) -> None:
         self.close()
 
+    def execute(self, sql: str, params: Mapping[str, Any]) -> Iterable[Sequence[Any]]:
+        """Plain SQL on the session (`study.schedule.settings.Execute`), for the rules the
+        fast read paths share."""
+        return self.session.execute(text(sql), dict(params))
+
     def cards(
         self,
         decks: Sequence[str] = (),
         tags: Sequence[str] = (),
-        statuses: Sequence[str] = ("active",),
+        statuses: Sequence[Status] = (Status.ACTIVE,),
     ) -> list[Card]:
-        """Cards in note order, filtered by deck, tag (any of them) and status (for export)."""
+        """Cards in note order, filtered by deck (stored names), tag (any of them) and status."""
         query = select(CardRow).where(col(CardRow.status).in_(list(statuses)))
         if decks:
             query = query.where(col(CardRow.deck).in_(list(decks)))
         query = query.order_by(col(CardRow.deck), col(CardRow.note_path), col(CardRow.line))
-        cards = [to_card(row) for row in self.session.exec(query)]
-        if tags:
-            wanted = {tag.lstrip("#").casefold() for tag in tags}
-            cards = [c for c in cards if wanted & {t.lstrip("#").casefold() for t in c.tags}]
-        return cards
+        wanted = tag_wanted(tags)
+        return [
+            card for card in map(to_card, self.session.exec(query)) if has_tag(card.tags, wanted)
+        ]
 
     def decks(self) -> list[str]:
         """The decks that have cards which are not retired, sorted."""
-        query = select(CardRow.deck).where(CardRow.status != "retired").distinct()
-        return sorted(self.session.exec(query))
+        return known_decks(self.execute)
+
+    def resolve_decks(self, typed: Sequence[str]) -> list[str]:
+        """The stored names of the decks a user typed (`study.notes.lookup`); StudyError for
+        an unknown one, naming the decks there are."""
+        return resolve_decks(typed, self.decks()) if typed else []
 
     def card(self, card_id: str) -> CardRow:
         """One card row as stored now (another drill may have graded it); StudyError if none."""

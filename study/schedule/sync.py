@@ -22,7 +22,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,10 +30,12 @@ from typing import TYPE_CHECKING
 from study.collector import collector_paused
 from study.errors import StudyError
 from study.paths import default_db_path
+from study.schedule.database import BUSY_TIMEOUT_S, configure, prepare
 from study.schedule.incoming import Incoming, NoteRows, parsing
 from study.schedule.match import match_cards
-from study.schedule.migrations import BUSY_TIMEOUT_S, configure, prepare
 from study.schedule.scan import Plan, plan, quick_check, resolve_roots, uncovered
+from study.schedule.schema import State, Status
+from study.schedule.schema import stamp as text_stamp
 
 if TYPE_CHECKING:
     from study.schedule.store import Store
@@ -244,7 +246,7 @@ _INSERT = (
     + ", ".join(CONTENT)
     + ", due, added, status, state, step) VALUES ("
     + ", ".join("?" * (len(CONTENT) + 3))
-    + ", 'active', 1, 0)"
+    + f", '{Status.ACTIVE}', {State.LEARNING}, 0)"
 )
 
 
@@ -300,7 +302,7 @@ class _Changes:
             row = old.get(card_id) or elsewhere.get(card_id)
             if row is None:
                 fresh.append((path, card))
-            elif row["status"] != "retired" and row["note_path"] not in resynced:
+            elif row["status"] != Status.RETIRED and row["note_path"] not in resynced:
                 report.merged.append(
                     f"{path}:{card.line}: `{card.front}` is already a card "
                     f"({row['note_path']}:{row['line']}); kept that one"
@@ -341,8 +343,8 @@ class _Changes:
         if rekey:
             report.rekeyed += 1
             self.rekeys.append({"old": str(row["id"]), "new": card.id})
-        if status == "retired":
-            status = row["retired_from"] or "active"  # a suspended card stays suspended
+        if status == Status.RETIRED:
+            status = row["retired_from"] or Status.ACTIVE  # a suspended card stays suspended
             report.restored += 1
         elif row["note_path"] != path:
             report.moved += 1
@@ -361,7 +363,7 @@ class _Changes:
         (`session.execute(insert(CardRow), rows)`) 2.5x slower on 100,000 cards; the datetime
         text written is exactly what SQLModel writes.
         """
-        stamp = _stamp(now)
+        stamp = text_stamp(now)
         # Card ids are hashes, so a big first sync inserts all over the indexes: a larger page
         # cache for these writes makes 100,000 inserts ~1.5x faster.
         db.execute(f"PRAGMA cache_size = {-64 * 1024}")
@@ -369,17 +371,14 @@ class _Changes:
         db.executemany("UPDATE review SET card_id = :new WHERE card_id = :old", self.rekeys)
         retire = [{"id": card_id} for card_id in self.retire]
         db.executemany(
-            "UPDATE card SET retired_from = status, status = 'retired' WHERE id = :id", retire
+            f"UPDATE card SET retired_from = status, status = '{Status.RETIRED}' WHERE id = :id",
+            retire,
         )
         # New cards are added in note and line order: their rowid is the order they are studied.
         inserts = sorted(self.inserts, key=lambda pair: (pair[0], pair[1].line))
         db.executemany(_INSERT, [(*card, stamp, stamp) for _, card in inserts])
         _write_notes(db, notes, todo, stamp)
         db.execute("PRAGMA cache_size = -2000")  # SQLite's default
-
-
-def _stamp(now: datetime) -> str:
-    return now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLModel writes it
 
 
 def _write_notes(
@@ -473,7 +472,7 @@ class _FirstSync:
         for name, _ in indexes:
             db.execute(f'DROP INDEX "{name}"')
         db.execute(f"PRAGMA cache_size = {-64 * 1024}")  # see _Changes.write
-        return cls(db, todo, _stamp(now), indexes)
+        return cls(db, todo, text_stamp(now), indexes)
 
     def add(self, path: str, note: NoteRows | None, report: SyncReport) -> None:
         """Take a note's cards (None: it could not be read) and write every note now due."""
