@@ -20,6 +20,8 @@ def test_help_short_and_long_flags_agree() -> None:
 
 COMMANDS = [
     ["cards"],
+    ["list"],
+    ["show"],
     ["sync"],
     ["config"],
     ["drill"],

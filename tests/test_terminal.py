@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from study.drill.terminal import ENTER, QUIT, KeyReader, format_interval
-from study.notes.cardview import markdown
+from study.drill.terminal import ENTER, QUIT, KeyReader
+from study.notes.cardview import format_interval, markdown
 
 
 def test_scripted_keys_one_line_at_a_time() -> None:

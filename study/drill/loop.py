@@ -30,10 +30,10 @@ from study.drill.screen import (
     print_header,
     print_labels,
 )
-from study.drill.terminal import ENTER, ESC, KeyReader, format_interval
+from study.drill.terminal import ENTER, ESC, KeyReader
 from study.drill.typed import compare_typed
 from study.notes.card import Kind
-from study.notes.cardview import back_markdown, front_markdown, markdown
+from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
 from study.schedule import answers, queue
 from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
 from study.schedule.scheduler import load_settings

@@ -132,3 +132,25 @@ def _markdown_class() -> Any:
         elements: ClassVar = {**Markdown.elements, "table_open": GridTable}
 
     return GridMarkdown
+
+
+def format_interval(seconds: float) -> str:
+    """An interval as Anki labels its answer buttons: 45s, 10m, 3h, 1d, 12d, 2.1mo, 1.5y."""
+    seconds = round(max(0.0, seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600 - 30:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400 - 1800:
+        return _trim(seconds / 3600, "h")
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return _trim(days / 30, "mo")
+    return _trim(days / 365, "y")
+
+
+def _trim(value: float, unit: str) -> str:
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text}{unit}"

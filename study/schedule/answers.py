@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from study.errors import StudyError
 from study.notes.card import Card
+from study.notes.lookup import resolve_id
 from study.schedule.rules import day_start
 from study.schedule.scheduler import (
     load_settings,
@@ -133,15 +134,11 @@ def unsuspend(store: Store, ids: Sequence[str]) -> list[Card]:
 
     All of them are checked before any is changed, so a typo changes nothing.
     """
-    waiting = suspended(store)
+    waiting = {card.id: card for card in suspended(store)}
     chosen: dict[str, Card] = {}
     for given in ids:
-        matches = [card for card in waiting if card.id.startswith(given.lower())]
-        if not given or not matches:
-            raise StudyError(f"no suspended card with id {given!r} (see `study suspended`)")
-        if len(matches) > 1:
-            raise StudyError(f"{given!r} is the start of {len(matches)} suspended cards' ids")
-        chosen[matches[0].id] = matches[0]
+        card_id = resolve_id(given, waiting, "suspended card", "study suspended")
+        chosen[card_id] = waiting[card_id]
     for card_id in chosen:
         suspend(store, card_id, suspended=False)
     return list(chosen.values())
