@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from study.errors import StudyError
 
@@ -34,6 +34,17 @@ class _StudyGroup(TyperGroup):
                 raise
             typer.echo(f"study: database error: {cause}; nothing more was written", err=True)
             raise typer.Exit(1) from None
+
+
+_type_label = TyperOption.display_type_rich
+
+
+def _no_flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """A flag takes no value, so its help shows no `<bool>` type."""
+    return None if self.is_flag else _type_label(self, ctx)
+
+
+TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign]
 
 
 def _typer(cls: type[TyperGroup], help: str) -> typer.Typer:
@@ -264,14 +275,19 @@ def export_command(
 ) -> None:
     """Write an Anki package (.apkg); importing it again updates the notes, never duplicates."""
     from study.anki.export import export
+    from study.anki.output import apkg_path
+    from study.words import plural
 
+    output, note = apkg_path(output)
+    if note:
+        typer.echo(f"study: {note}", err=True)
     report = export(targets or [], output, tags=tag or [], subdecks=subdecks, db_path=db)
     for message in report.skipped:
         typer.echo(f"study: {message}", err=True)
-    count = len(report.media)
-    media = f", {count} image{'s' if count != 1 else ''}" if count else ""
+    media = f", {plural(len(report.media), 'image')}" if report.media else ""
     decks = ", ".join(report.decks) if len(report.decks) <= 3 else f"{len(report.decks)} decks"
-    typer.echo(f"wrote {output}: {report.notes} notes, {report.cards} cards ({decks}){media}")
+    counts = f"{plural(report.notes, 'note')}, {plural(report.cards, 'card')}"
+    typer.echo(f"wrote {output}: {counts} ({decks}){media}")
 
 
 # --- study remind (REMIND) ----------------------------------------------------------------

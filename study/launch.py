@@ -1,6 +1,7 @@
-"""The console script. `study due` and `study sync` are answered before Typer is imported.
+"""The console script. `study`, `study due` and `study sync` are answered before Typer is
+imported.
 
-Both run from shell prompts, timers and editors' save hooks, where start-up is most of the
+All three run from shell prompts, timers and editors' save hooks, where start-up is most of the
 cost: Typer and the pydantic it coerces arguments with take ~0.15 s to import here, five
 times what `study due` needs in all. Anything these fast paths don't recognise (`-h`, an
 unknown flag, any other command) goes to the Typer app in `study.cli`, which behaves the same.
@@ -56,13 +57,20 @@ def _sync(args: list[str]) -> int:
     return 1 if report.failures else 0
 
 
+def _overview(args: list[str]) -> int:
+    from study.schedule.duereport import overview_text
+
+    print(overview_text(None))
+    return 0
+
+
 _FAST = {"due": _due, "sync": _sync}
 
 
 def entry() -> None:
-    """`study ...`: the fast commands here, the rest through Typer."""
+    """`study ...`: the fast commands here (a bare `study` too), the rest through Typer."""
     args = sys.argv[1:]
-    fast = _FAST.get(args[0]) if args else None
+    fast = _FAST.get(args[0]) if args else _overview
     if fast is not None:
         try:
             status = fast(args[1:])

@@ -39,6 +39,7 @@ from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
 from study.schedule.scheduler import load_settings
 from study.schedule.schema import State, Status, from_stamp, stamp
 from study.schedule.store import Store
+from study.words import plural
 
 Clock = Callable[[], datetime]
 GOOD = 3
@@ -69,7 +70,7 @@ def ensure_cards(store: Store, now: datetime) -> str:
     from study.schedule.sync import sync
 
     report = sync(store, [bundled_decks_dir()], now)
-    return f"First run: added the bundled decks ({report.added} cards)."
+    return f"First run: added the bundled decks ({plural(report.added, 'card')})."
 
 
 class Drill:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from study.notes.cardview import format_interval, plural
+from study.notes.cardview import format_interval
+from study.words import plural
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 ACTIONS = ("u undo", "s skip", "b bury", "! suspend", "e edit", "q quit")

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from study.notes.card import Card
+from study.words import plural
 
 # The kinds whose front (or back) is the command lines themselves: shown as code, line by
 # line, never reflowed as prose (two commands on two lines are not one command).
@@ -101,11 +102,6 @@ def _print_stacked(console: Any, title: str, cards: Sequence[Card]) -> None:
         console.print(Rule(f"{card.kind} · line {card.line}", align="left", style="dim"))
         console.print(markdown(front_markdown(card.kind, card.front)))
         console.print(Padding(markdown(back_markdown(card.kind, card.back)), (0, 0, 0, 2)))
-
-
-def plural(number: int, noun: str) -> str:
-    """`1 card`, `2 cards`: the count and the noun that agrees with it."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def markdown(text: str) -> Any:

@@ -44,11 +44,17 @@ def _notes_under(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+def check_markdown(path: Path) -> None:
+    """StudyError for a file named on the command line that is not a Markdown note."""
+    if path.suffix.lower() not in NOTE_SUFFIXES and not path.is_dir():
+        raise StudyError(f"{path}: not a Markdown note (a notes file ends in .md)")
+
+
 def find_notes(paths: Sequence[Path]) -> list[Path]:
     """The notes named by `paths`: files as given, folders searched recursively for *.md.
 
-    A file named explicitly is read whatever its suffix (the user asked for it); a missing
-    path or a folder holding no notes is a mistake worth stopping for.
+    A missing path, a file that is not Markdown (`notes.txt`: studying it would register text
+    the parser does not understand) or a folder holding no notes is a mistake worth stopping for.
     """
     if not paths:
         raise StudyError("no notes given; name a Markdown file or a folder of notes")
@@ -62,6 +68,7 @@ def find_notes(paths: Sequence[Path]) -> list[Path]:
             if not found:
                 raise StudyError(f"{path}: no Markdown notes (*.md) in this folder")
         else:
+            check_markdown(path)
             found = [path]
         for note in found:
             key = note.resolve()

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from study.notes.cardview import format_interval, plural
+from study.notes.cardview import format_interval
 from study.notes.lookup import fold, resolve_id
 from study.schedule.rules import day_start
 from study.schedule.scheduler import load_settings
 from study.schedule.schema import State, Status, from_stamp, stamp
 from study.schedule.store import Store
+from study.words import plural
 
 FILTERS = ("due", "new", "suspended", "leech")
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}

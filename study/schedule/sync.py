@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from study.collector import collector_paused
 from study.errors import StudyError
+from study.notes.vault import check_markdown
 from study.paths import default_db_path
 from study.schedule.database import BUSY_TIMEOUT_S, configure, prepare
 from study.schedule.incoming import Incoming, NoteRows, parsing
@@ -36,6 +37,7 @@ from study.schedule.match import match_cards
 from study.schedule.scan import Plan, plan, quick_check, resolve_roots, uncovered
 from study.schedule.schema import State, Status
 from study.schedule.schema import stamp as text_stamp
+from study.words import plural
 
 if TYPE_CHECKING:
     from study.schedule.store import Store
@@ -64,7 +66,7 @@ class SyncReport:
             f"{self.added} added, {self.updated} updated, {self.moved} moved, "
             f"{self.retired} retired, {self.restored} restored"
         )
-        notes = f"{self.parsed} notes parsed, {self.unchanged} unchanged"
+        notes = f"{plural(self.parsed, 'note')} parsed, {self.unchanged} unchanged"
         if self.removed:
             notes += f", {self.removed} removed"
         return f"{changes} ({notes})"
@@ -89,6 +91,8 @@ def sync_paths(
     something); the SQL is the same `sync()` runs through a Store.
     """
     db_path = Path(db_path).expanduser() if db_path is not None else default_db_path()
+    for path in paths:  # before the database is opened (or made): a typo changes nothing
+        check_markdown(Path(path).expanduser())
     scanned = None if forget else quick_check(db_path, resolve_roots(paths))
     if scanned is not None and scanned.idle:
         return SyncReport(unchanged=scanned.unchanged)
