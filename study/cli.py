@@ -350,10 +350,12 @@ def remind_install(
     hour, minute = timer.parse_at(at)
     resolved = resolve_decks(db or default_db_path(), decks or [])
     argv = timer.reminder_argv(resolved, minimum, db)
-    done = timer.install(hour, minute, argv, timer.reminder_environment(), backend)
+    carried = timer.reminder_environment()
+    done = timer.install(hour, minute, argv, carried, backend)
     nxt = timer.next_fire(done.hour, done.minute, current_time())
     typer.echo(f"daily reminder at {done.at} ({done.backend}), next {nxt:%a %Y-%m-%d %H:%M}")
     typer.echo(f"  runs: {done.command}")
+    typer.echo(f"  shows: {timer.delivery(done.backend, carried)}")
 
 
 @remind_app.command("uninstall")
@@ -382,6 +384,8 @@ def remind_status() -> None:
         when = f"daily at {item.at}, next {nxt:%a %Y-%m-%d %H:%M}"
         typer.echo(f"{item.backend}: {when} ({item.where})")
         typer.echo(f"  runs: {item.command}")
+        carried = timer.installed_environment(item.command)
+        typer.echo(f"  shows: {timer.delivery(item.backend, carried)}")
 
 
 @remind_app.command("ics")
