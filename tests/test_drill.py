@@ -281,3 +281,55 @@ def test_first_run_drills_the_bundled_decks(
 def test_summary_wording() -> None:
     text = format_summary(Summary(seen=12, again=3, elapsed=timedelta(seconds=135)), NOW)
     assert text == "Seen 12 cards, 3 again, in 2m 15s.\nNo cards are scheduled."
+
+
+def test_good_on_a_new_card_then_the_next_days_queue_keeps_the_steps(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = drill(db, " \n3\nq\n", "--limit", "1")  # Good on `git status`: the 10m step
+    assert "3 Good 10m" in out
+    assert card(db, STATUS)["state"] == 1  # still learning, due at 12:10
+    out = drill(db, "q\n")  # 12:00 still: the other cards, never `git status` early
+    assert out.split("\n")[2].strip() == LOG
+
+    monkeypatch.setenv("STUDY_NOW", (NOW + timedelta(days=1)).isoformat())
+    out = drill(db, " \n3\nq\n", "--limit", "1")
+    # The next day it comes first, as a learning card (not as a new or review card), and Good
+    # now graduates it: the label is the interval it gets.
+    assert out.splitlines()[0].startswith("Git › Commands  3 new · 1 learning · 0 review")
+    assert out.splitlines()[2].strip() == STATUS
+    assert "3 Good 7d" in out  # a day late, fsrs credits the day it was remembered over
+    graduated = card(db, STATUS)
+    assert graduated["state"] == 2
+    assert graduated["due"] == "2026-03-18 12:00:00.000000"  # 7 days from 03-11, as labelled
+
+
+def test_a_card_forgotten_leech_lapses_times_is_suspended_and_offers_the_editor(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = tmp_path / "editor-args.json"
+    script = f"import json, sys; open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} -c {json.dumps(script)}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    with open_store(db) as store:
+        set_setting(store, "leech_lapses", "2")
+    drill(db, " \n4\nq\n", "--limit", "1")  # Easy: `git status` is a review card in 8 days
+    day = 8
+    for lapse in (1, 2):
+        monkeypatch.setenv("STUDY_NOW", (NOW + timedelta(days=day)).isoformat())
+        out = drill(db, " \n1\ne\n" if lapse == 2 else " \n1\n", "--limit", "1")
+        day += 1
+        if lapse == 1:  # relearn it: Good after its 10m step, the next day
+            monkeypatch.setenv("STUDY_NOW", (NOW + timedelta(days=day)).isoformat())
+            drill(db, " \n3\n", "--limit", "1")
+            day = day + 20
+    assert "Leech: forgotten too often, so suspended. e edit the note at line 5" in out
+    assert json.loads(record.read_text()) == ["+5", str(tmp_path / "notes" / "git.md")]
+    leech = card(db, STATUS)
+    assert (leech["status"], leech["leech"]) == ("suspended", 1)
+    listed = runner.invoke(app, ["list", "--leech", "--json", "--db", str(db)])
+    assert [c["front"] for c in json.loads(listed.output)] == [STATUS]
+    assert json.loads(listed.output)[0]["lapses"] == 2
+
+    drill(db, "u\nq\n")  # a new drill cannot undo; the leech stays until unsuspended
+    assert card(db, STATUS)["status"] == "suspended"

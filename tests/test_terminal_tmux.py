@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import signal
 import sqlite3
@@ -279,3 +280,32 @@ def test_sigterm_restores_the_terminal(tmux: Tmux, tmp_path: Path, study_home: P
     screen = tmux.wait_for("MODE=")
     assert "EXIT=143" in screen  # 128 + SIGTERM, through SystemExit: the `finally`s ran
     assert "MODE=icanon" in screen
+
+
+def test_no_color_draws_the_drill_without_colour(
+    tmux: Tmux, tmp_path: Path, study_home: Path
+) -> None:
+    db, env = synced(tmp_path, study_home)
+
+    def coloured(screen: str) -> bool:
+        """Whether any SGR sequence sets a colour (39/49, tmux's "default colour", do not)."""
+        for params in re.findall(r"\x1b\[([0-9;]*)m", screen):
+            codes = {int(code) for code in params.split(";") if code}
+            if codes & {*range(30, 39), *range(40, 49), *range(90, 98), *range(100, 108)}:
+                return True
+        return False
+
+    def drawn(extra: dict[str, str]) -> str:
+        launch(tmux, db, {**env, **extra})
+        tmux.wait_for("space show answer")
+        tmux.keys("Space")
+        tmux.wait_for("1 Again")
+        screen = tmux.run("capture-pane", "-p", "-e", "-t", "drill")  # -e: with its escapes
+        tmux.keys("q")
+        tmux.wait_for("MODE=")
+        tmux.run("kill-session", "-t", "drill")
+        return screen
+
+    assert coloured(drawn({}))  # the code block is coloured normally
+    plain = drawn({"NO_COLOR": "1"})
+    assert "git status" in plain and not coloured(plain)
