@@ -10,25 +10,18 @@ import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
+from tests.support import GIT_DECK
 
 runner = CliRunner()
 NOW = "2026-03-10T12:00:00+00:00"
-DECK = """# Git
-
-## Commands
-
-- `git status`
-
-    Shows the working tree status.
-
-- `git log --oneline`
-
-    Shows the history, one line per commit.
-
+DECK = (
+    GIT_DECK
+    + """
 - `git stash`
 
     Puts changes aside.
 """
+)
 
 
 @pytest.fixture

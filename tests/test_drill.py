@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from study.drill.typed import compare_typed
 from study.schedule.config import set_setting
 from study.schedule.rules import day_start
 from study.schedule.store import open_store
-from tests.support import reviews
+from tests.support import editor_stand_in, reviews
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 runner = CliRunner()
@@ -237,10 +236,7 @@ def test_compare_typed_grades() -> None:
 def test_edit_opens_the_editor_at_the_cards_line(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    record = tmp_path / "editor-args.json"
-    script = f"import json, sys; open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))"
-    monkeypatch.setenv("EDITOR", f"{sys.executable} -c {json.dumps(script)}")
-    monkeypatch.delenv("VISUAL", raising=False)
+    record = editor_stand_in(tmp_path, monkeypatch)
     out = drill(db, "e\nq\n")
 
     assert json.loads(record.read_text()) == ["+5", str(tmp_path / "notes" / "git.md")]
@@ -307,10 +303,7 @@ def test_good_on_a_new_card_then_the_next_days_queue_keeps_the_steps(
 def test_a_card_forgotten_leech_lapses_times_is_suspended_and_offers_the_editor(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    record = tmp_path / "editor-args.json"
-    script = f"import json, sys; open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))"
-    monkeypatch.setenv("EDITOR", f"{sys.executable} -c {json.dumps(script)}")
-    monkeypatch.delenv("VISUAL", raising=False)
+    record = editor_stand_in(tmp_path, monkeypatch)
     with open_store(db) as store:
         set_setting(store, "leech_lapses", "2")
     drill(db, " \n4\nq\n", "--limit", "1")  # Easy: `git status` is a review card in 8 days

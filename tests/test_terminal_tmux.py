@@ -17,21 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
-from tests.support import REPO, require_program, reviews
+from tests.support import GIT_DECK, REPO, require_program, reviews
 
 NOW = "2026-03-10T12:00:00+00:00"
-DECK = """# Git
-
-## Commands
-
-- `git status`
-
-    Shows the working tree status.
-
-- `git log --oneline`
-
-    Shows the history, one line per commit.
-"""
+DECK = GIT_DECK
 
 
 class Tmux:
@@ -101,6 +90,15 @@ def launch(tmux: Tmux, db: Path, env: dict[str, str], *args: str, width: int = 1
     )
 
 
+def grade_first(tmux: Tmux, key: str) -> None:
+    """Reveals the first card, grades it with `key`, and waits for the second."""
+    tmux.wait_for("space show answer")
+    tmux.keys("Space")
+    tmux.wait_for("1 Again")
+    tmux.keys(key)
+    tmux.wait_for("space show answer", count=2)
+
+
 def test_drill_pressed_key_by_key(tmux: Tmux, tmp_path: Path, study_home: Path) -> None:
     db, env = synced(tmp_path, study_home)
     launch(tmux, db, env)
@@ -130,11 +128,7 @@ def test_drill_pressed_key_by_key(tmux: Tmux, tmp_path: Path, study_home: Path) 
 def test_undo_shows_the_card_again(tmux: Tmux, tmp_path: Path, study_home: Path) -> None:
     db, env = synced(tmp_path, study_home)
     launch(tmux, db, env)
-    tmux.wait_for("space show answer")
-    tmux.keys("Space")
-    tmux.wait_for("1 Again")
-    tmux.keys("1")
-    tmux.wait_for("space show answer", count=2)
+    grade_first(tmux, "1")
     tmux.keys("u")
     screen = tmux.wait_for("space show answer", count=3)
     assert "undone: Again" in screen
@@ -172,11 +166,7 @@ def test_ctrl_c_quits_with_the_summary_and_130(
 ) -> None:
     db, env = synced(tmp_path, study_home)
     launch(tmux, db, env)
-    tmux.wait_for("space show answer")
-    tmux.keys("Space")
-    tmux.wait_for("1 Again")
-    tmux.keys("4")
-    tmux.wait_for("space show answer", count=2)
+    grade_first(tmux, "4")
     tmux.keys("C-c")
     screen = tmux.wait_for("MODE=")
     assert "Seen 1 card, 0 again" in screen
