@@ -12,9 +12,6 @@ the drill), or ends and says when it is due.
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,10 +19,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from study.drill.editor import edit_note
 from study.drill.screen import (
     RATINGS,
     Counts,
     Summary,
+    clock_face,
     format_summary,
     print_header,
     print_labels,
@@ -37,7 +36,7 @@ from study.notes.cardview import back_markdown, format_interval, front_markdown,
 from study.schedule import answers, queue
 from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
 from study.schedule.scheduler import load_settings
-from study.schedule.schema import State, Status, from_stamp, stamp
+from study.schedule.schema import State, Status, from_stamp
 from study.schedule.store import Store
 from study.words import plural
 
@@ -193,8 +192,7 @@ class Drill:
     def _countdown(self, due: datetime) -> bool:
         out = self.console.file
         while (left := (due - self.clock()).total_seconds()) > 0:
-            minutes, seconds = divmod(int(left + 0.999), 60)
-            line = f"next card in {minutes}:{seconds:02d} · any key ends"
+            line = f"next card in {clock_face(left)} · any key ends"
             out.write("\r" + line[: self.console.width - 1].ljust(self.console.width - 1))
             out.flush()
             if self.reader.key(timeout=min(1.0, left)):
@@ -351,19 +349,15 @@ class Drill:
 
     def _edit(self, row: Any) -> None:
         """Opens the note in $EDITOR at the card's line; the drill waits for it."""
-        path = Path(row.note_path)
-        if not path.is_file():
-            self.console.print(f"[red]{path} is gone[/]")
-            return
-        editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
         self.reader.restore()
         try:
-            subprocess.run([*editor, f"+{row.line}", str(path)], check=False)
-        except OSError as error:
-            self.console.print(f"[red]cannot start the editor: {error}[/]")
+            problem = edit_note(Path(row.note_path), row.line)
         finally:
             self.reader.__enter__()
-        self.console.print("[dim]run `study sync` to bring the edit into the cards[/]")
+        if problem:
+            self.console.print(f"[red]{problem}[/]")
+        else:
+            self.console.print("[dim]run `study sync` to bring the edit into the cards[/]")
 
     def _sum_up(self, now: datetime) -> None:
         """What is left today (skipped cards too), what the daily limits hold back, next due."""
@@ -375,22 +369,9 @@ class Drill:
         self.summary.next_due = self._next_due()
 
     def _next_due(self) -> datetime | None:
-        from sqlalchemy import text
-
-        query = (
-            "select min(due) from card where status = 'active' and last_review is not null"
-            " and due > :now"
-        )
-        params: dict[str, Any] = {"now": stamp(self.clock())}
-        if self.options.decks:
-            names = {f"d{i}": deck for i, deck in enumerate(self.options.decks)}
-            query += f" and deck in ({', '.join(':' + k for k in names)})"
-            params |= names
-        value = self.store.session.execute(text(query), params).scalar()
+        found = queue.next_due(self.store, self.clock(), self.options.decks)
         self.store.session.commit()
-        if value is None:
-            return None
-        return from_stamp(value)
+        return found
 
 
 def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> Summary:

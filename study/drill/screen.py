@@ -132,3 +132,10 @@ def format_summary(summary: Summary, now: datetime) -> str:
     elif not left.total and not summary.hidden_new:
         lines.append("No cards are scheduled.")
     return "\n".join(lines)
+
+
+def clock_face(seconds: float) -> str:
+    """A countdown as a clock shows it: `9:58`, or `2:04:10` past an hour."""
+    minutes, secs = divmod(int(seconds + 0.999), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -100,3 +100,16 @@ def typed_first(store: Store, picks: Sequence[Pick]) -> list[Pick]:
     ]
     typed = set(sibling.values())
     return sorted(swapped, key=lambda pick: pick.id not in typed)
+
+
+_NEXT_DUE = f"""
+SELECT min(due) FROM card WHERE status = '{Status.ACTIVE}' AND last_review IS NOT NULL
+  AND due > :now AND deck IN (SELECT value FROM json_each(:decks))
+"""
+
+
+def next_due(store: Store, now: datetime, decks: Sequence[str] = ()) -> datetime | None:
+    """When the next answered card of `decks` (all when empty) falls due after `now`."""
+    names = json.dumps(list(decks or store.decks()))
+    [(value,)] = store.execute(_NEXT_DUE, {"now": stamp(now), "decks": names})
+    return None if value is None else from_stamp(value)
