@@ -247,12 +247,16 @@ def sync_command(
 def config_command(
     key: Annotated[str | None, typer.Argument(help="The setting (none: list them all).")] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value (none: show it).")] = None,
+    deck: Annotated[
+        str | None,
+        typer.Option("--deck", help="One deck's own settings, over the global ones."),
+    ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show or change the schedule settings (new cards per day, retention, steps, ...)."""
     from study.schedule.config import config
 
-    typer.echo(config(db, key, value))
+    typer.echo(config(db, key, value, deck))
 
 
 # --- study export (EXPORT) ----------------------------------------------------------------

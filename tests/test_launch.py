@@ -88,3 +88,23 @@ def test_bare_study_is_answered_without_typer(tmp_path: Path) -> None:
     synced = study(home=tmp_path)
     assert "Git " in synced.stdout and "1 card to study now" in synced.stdout
     assert "bundled decks" not in synced.stdout  # a user with notes is not sent to them
+
+
+def test_an_error_inside_a_fast_command_is_not_run_again_through_typer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: a ValueError deep in a sync re-ran the sync through Typer (output twice)."""
+    import study.schedule.sync
+    from study.launch import entry
+
+    calls: list[list[Path]] = []
+
+    def failing_sync(db: object, paths: list[Path], *rest: object) -> None:
+        calls.append(paths)
+        raise ValueError("a bug deep inside the sync")
+
+    monkeypatch.setattr(study.schedule.sync, "sync_paths", failing_sync)
+    monkeypatch.setattr(sys, "argv", ["study", "sync", str(tmp_path / "notes.md")])
+    with pytest.raises(ValueError, match="a bug deep inside the sync"):
+        entry()
+    assert calls == [[tmp_path / "notes.md"]]

@@ -285,17 +285,20 @@ def test_no_color_draws_the_drill_without_colour(
                 return True
         return False
 
-    def drawn(extra: dict[str, str]) -> str:
-        launch(tmux, db, {**env, **extra})
-        tmux.wait_for("space show answer")
-        tmux.keys("Space")
-        tmux.wait_for("1 Again")
-        screen = tmux.run("capture-pane", "-p", "-e", "-t", "drill")  # -e: with its escapes
-        tmux.keys("q")
-        tmux.wait_for("MODE=")
-        tmux.run("kill-session", "-t", "drill")
+    def drawn(server: Tmux, extra: dict[str, str]) -> str:
+        launch(server, db, {**env, **extra})
+        server.wait_for("space show answer")
+        server.keys("Space")
+        server.wait_for("1 Again")
+        screen = server.run("capture-pane", "-p", "-e", "-t", "drill")  # -e: with its escapes
+        server.keys("q")
+        server.wait_for("MODE=")
         return screen
 
-    assert coloured(drawn({}))  # the code block is coloured normally
-    plain = drawn({"NO_COLOR": "1"})
+    second = Tmux(f"{tmux.socket}-plain")  # a server of its own: no session name reused
+    try:
+        plain = drawn(second, {"NO_COLOR": "1"})
+    finally:
+        subprocess.run([second.tmux, "-L", second.socket, "kill-server"], capture_output=True)
+    assert coloured(drawn(tmux, {}))  # the code block is coloured normally
     assert "git status" in plain and not coloured(plain)

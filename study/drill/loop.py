@@ -207,6 +207,7 @@ class Drill:
         self.store.session.refresh(row)  # another drill may have answered it meanwhile
         self.store.session.commit()
         if row.status != Status.ACTIVE or self._answered_elsewhere(row):
+            self.left_out.add(card_id)  # not offered again this session
             return "gone"
         self.current = card_id
         try:
@@ -365,7 +366,8 @@ class Drill:
         parts = [pick.part for pick in selection.picks]
         learning = parts.count(LEARNING) + len(self._learning_later(now))
         self.summary.left = Counts(parts.count(NEW), learning, parts.count(REVIEW))
-        self.summary.hidden_new = sum(held.get(NEW, 0) for held in selection.held.values())
+        self.summary.held_new = sum(held.get(NEW, 0) for held in selection.held.values())
+        self.summary.held_review = sum(held.get(REVIEW, 0) for held in selection.held.values())
         self.summary.next_due = self._next_due()
 
     def _next_due(self) -> datetime | None:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from study.notes.cardview import format_interval
+from study.schedule.duereport import held_text
 from study.words import plural
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -46,7 +47,8 @@ class Summary:
     synced: str = ""
     ratings: list[int] = field(default_factory=list)
     left: Counts = Counts()  # still to study today when the drill ended
-    hidden_new: int = 0  # new cards the daily limits kept back
+    held_new: int = 0  # new cards the daily limits kept back
+    held_review: int = 0
     interrupted: bool = False  # Ctrl-C: the CLI exits 130, as a shell expects
 
 
@@ -120,16 +122,14 @@ def format_summary(summary: Summary, now: datetime) -> str:
     left = summary.left
     if left.total:
         lines.append(f"Still to study today: {left.text()}; `study drill` goes on.")
-    if summary.hidden_new:
-        lines.append(
-            f"The daily limit holds back {plural(summary.hidden_new, 'new card')};"
-            " `study drill --new N` studies more."
-        )
+    held = held_text(summary.held_new, summary.held_review)
+    if held:
+        lines.append(held)
     if summary.next_due is not None:
         wait = format_interval((summary.next_due - now).total_seconds())
         local = summary.next_due.astimezone().strftime("%Y-%m-%d %H:%M")
         lines.append(f"Next cards due in {wait} ({local}); `study due` shows what waits.")
-    elif not left.total and not summary.hidden_new:
+    elif not left.total and not held:
         lines.append("No cards are scheduled.")
     return "\n".join(lines)
 

@@ -45,8 +45,12 @@ def summary_line(counts: Sequence[DeckDue]) -> str:
 
 def held_line(counts: Sequence[DeckDue]) -> str:
     """What the daily limits hold back, and how to get past them; "" when nothing is held."""
-    new = sum(c.held_new for c in counts)
-    reviews = sum(c.held_review for c in counts)
+    return held_text(sum(c.held_new for c in counts), sum(c.held_review for c in counts))
+
+
+def held_text(new: int, reviews: int) -> str:
+    """The sentence for `new` new cards and `reviews` reviews held back by the daily limits
+    (`study due` and the drill's summary say it alike); "" when none are."""
     parts = []
     if new:
         parts.append(f"{plural(new, 'new card')} (`study drill --new N` studies N more today)")
