@@ -435,3 +435,23 @@ def cards(
         typer.echo(f"study: {failure}", err=True)
     if loaded.failures:
         raise typer.Exit(1)
+
+
+@app.command("check")
+def check_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Markdown notes, or folders searched for *.md.")
+    ],
+) -> None:
+    """Report what the cards of your notes leave out or cannot grade; exit 1 if anything."""
+    from study.notes.check import check_paths, report_lines
+
+    report = check_paths(paths)
+    for line in report_lines(report):
+        typer.echo(line)
+    for failure in report.failures:
+        typer.echo(f"study: {failure}", err=True)
+    if report.failures:
+        raise typer.Exit(2)
+    if report.findings:
+        raise typer.Exit(1)

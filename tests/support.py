@@ -7,9 +7,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from study.notes.parser import ParsedNote
 
 REPO = Path(__file__).resolve().parent.parent
 DECKS = REPO / "decks"
@@ -74,3 +77,8 @@ def editor_stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("EDITOR", f"{sys.executable} -c {json.dumps(script)}")
     monkeypatch.delenv("VISUAL", raising=False)
     return record
+
+
+def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
+    """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
+    return [(card.kind, card.front, card.back) for card in note.cards]

@@ -22,6 +22,7 @@ COMMANDS = [
     ["cards"],
     ["list"],
     ["show"],
+    ["check"],
     ["sync"],
     ["config"],
     ["drill"],

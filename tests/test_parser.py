@@ -430,9 +430,8 @@ def test_spanish_note_with_front_matter_ragged_table_and_wikilinks() -> None:
         ("UDP — Uso | ejemplo", "DNS | VoIP"),
         ("UDP — Fiabilidad", "Baja"),
     ]
+    # "Sí" and "No" name nothing: no reverse card asks "Conexión: Sí".
     assert pairs(note, "table-reverse") == [
-        ("Conexión: Sí", "TCP"),
-        ("Conexión: No", "UDP"),
         ("Orden: Garantizado", "TCP"),
         ("Uso | ejemplo: Web", "TCP"),
         ("Uso | ejemplo: DNS | VoIP", "UDP"),
@@ -446,7 +445,7 @@ def test_spanish_note_with_front_matter_ragged_table_and_wikilinks() -> None:
         ("Latencia", "tiempo de ida"),
         ("Ancho de banda", "capacidad del enlace"),
     ]
-    assert len(note.cards) == 2 + 12 + 4 + 2
+    assert len(note.cards) == 2 + 10 + 4 + 2
     assert all(card.tags == ("networking", "tcp", "capas") for card in note.cards)
 
 
@@ -723,7 +722,7 @@ def test_command_described_in_the_item_before_its_code() -> None:
 
 def test_headings_after_a_chat_break_start_afresh() -> None:
     note = parse_text(
-        "## Summary\n\n- **A** = a\n\nWould you like more?\n\n### Commands\n\n- `ls` - list\n",
+        "## Summary\n\n- **A** = first\n\nWould you like more?\n\n### Commands\n\n- `ls` - list\n",
         source="x.md",
     )
     assert [card.path for card in note.cards] == [("Summary",), ("Commands",), ("Commands",)]
@@ -797,11 +796,12 @@ def test_any_text_parses_and_ids_repeat(text: str) -> None:
 
 def test_images_and_embeds_stay_in_answers_links_become_related() -> None:
     note = parse_text(
-        "# Arch\n\n## Diagram\n\n![](arch.png)\n\n## Flow\n\n![[flow.png]]\n\n[[Other note]]\n",
+        "# Arch\n\n## Diagram\n\nThree tiers.\n\n![](arch.png)\n\n## Flow\n\n"
+        "Requests go left to right. ![[flow.png]]\n\n[[Other note]]\n",
         source="arch.md",
     )
     assert pairs(note, "concept") == [
-        ("Arch — Diagram", "![](arch.png)"),
-        ("Arch — Flow", "![[flow.png]]"),
+        ("Arch — Diagram", "Three tiers.\n\n![](arch.png)"),
+        ("Arch — Flow", "Requests go left to right. ![[flow.png]]"),
     ]
     assert note.related == ("Other note",)

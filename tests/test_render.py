@@ -163,3 +163,10 @@ def test_quick_path_matches_the_parser_on_paragraphs_and_lists(text: str) -> Non
     fast = render_module._quick(text)
     if fast is not None:
         assert fast == render_module._render(text, False, None, quick=False)
+
+
+def test_highlights_follow_the_parser_rule() -> None:
+    assert render("The ==Sun== is a star.") == "The <mark>Sun</mark> is a star."
+    assert render("x == y == z") == "x == y == z"  # no marker before a space: no highlight
+    assert render("The ==Sun== and ==Moon==", cloze=True) == "The {{c1::Sun}} and {{c2::Moon}}"
+    assert "<mark>" not in render("== a " * 6000)  # one scan: no quadratic retry per marker

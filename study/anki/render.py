@@ -17,6 +17,8 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
+from study.notes.cloze import highlight_spans
+
 # Maps an image reference as written in the note to the name Anki should load, or None to
 # drop it (outside the note's folder, missing). The export decides; rendering only asks.
 ImageResolver = Callable[[str], str | None]
@@ -36,7 +38,6 @@ _CLEANER = nh3.Cleaner(
 )
 
 _CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", re.DOTALL)
-_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==", re.DOTALL)
 _EMBED = re.compile(r"!\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif")
 _BRACES = re.compile(r"\{\{c(\d+)::|\{\{|\}\}")
@@ -186,7 +187,16 @@ def _embed_images(part: str) -> str:
 
 
 def _highlight(part: str) -> str:
-    return _HIGHLIGHT.sub(r"<mark>\1</mark>", part)
+    return _highlights(part, lambda text: f"<mark>{text}</mark>")
+
+
+def _highlights(part: str, wrap: Callable[[str], str]) -> str:
+    """Each `==x==` as `wrap(x)`, found by the parser's own rule (one scan, no regex)."""
+    pieces, last = [], 0
+    for start, end in highlight_spans(part):
+        pieces += [part[last:start], wrap(part[start + 2 : end - 2])]
+        last = end
+    return "".join([*pieces, part[last:]])
 
 
 def _image_filter(images: ImageResolver) -> Callable[[str, str, str], str | None]:
@@ -211,10 +221,10 @@ def _clozes(body: str) -> str:
     numbers = [int(n) for n in _CLOZE_NUMBER.findall(body)]
     counter = iter(range(max(numbers, default=0) + 1, 10**6))
 
-    def number(match: re.Match[str]) -> str:
-        return f"{{{{c{next(counter)}::{match.group(1)}}}}}"
+    def number(text: str) -> str:
+        return f"{{{{c{next(counter)}::{text}}}}}"
 
-    body = _outside_code(body, lambda part: _HIGHLIGHT.sub(number, part))
+    body = _outside_code(body, lambda part: _highlights(part, number))
     return _keep_clozes(body)
 
 

@@ -159,6 +159,12 @@ class Node:
         self.inline: Inline | None = None  # the text of a paragraph, heading or cell
 
 
+def code_node(like: Node, code: str, language: str) -> Node:
+    """A code block standing where `like` was: pasted code that lost its fence."""
+    token = Token("fence", "code", 0, content=f"{code}\n", info=language, map=like.map)
+    return Node(token, "fence")
+
+
 def parse_blocks(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]]:
     """The note's top-level blocks, and every text in order (True for a heading's)."""
     env: dict[str, Any] = {}

@@ -1,14 +1,16 @@
 """What every card rule works with: a section's blocks, and the Builder that collects cards.
 
-The Builder gives every card its id through `study.notes.card.card_id` and merges a command
-listed twice into one card. The rules themselves live in `cardrules` (their order), `tables`,
-`commands` and `explicit`.
+The Builder gives every card its id through `study.notes.card.card_id`, merges a command
+listed twice into one card and collects what a rule chose not to card (`Dropped`). The rules
+themselves live in `cardrules` (their order), `tables`, `commands` and `explicit`; `prune`
+is the last pass over the cards they made.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node
@@ -26,6 +28,18 @@ TERM_PATTERNS = (
 )
 
 
+# What joins two commands for one thing: `less` / `more`, `top` or `htop`, `a`, `b`.
+_ALTERNATIVE = re.compile(r"[ \t]*[/,|][ \t]*|[ \t]+(?:or|ou|o|y|e|and)[ \t]+", re.IGNORECASE)
+
+
+class Dropped(NamedTuple):
+    """Content a rule saw and made no card of, and why: what `study check` reports."""
+
+    line: int  # 1-based line in the note
+    text: str  # the question (or the content) left out, on one line
+    reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
+
+
 @dataclass
 class Section:
     """The blocks under one heading (path () is the text before the first heading)."""
@@ -33,6 +47,8 @@ class Section:
     path: tuple[str, ...]
     line: int
     aspect: bool = False  # an aspect sub-heading ("What it is") whose whole body is one card
+    label: bool = False  # a bold label or numbered title line standing for a sub-heading
+    chat: bool = False  # text after a pasted chat answer's closing offer, before a heading
     blocks: Blocks = field(default_factory=list)
 
 
@@ -46,6 +62,8 @@ class Builder:
         self.deck, self.source, self.tags, self.related = deck, source, tags, related
         self.lines = lines
         self.merged: list[str] = []
+        self.dropped: list[Dropped] = []  # what a rule saw and made no card of, and why
+        self._repeats: dict[str, int] = {}  # first id of a key -> its last repeat number
         self._cards: list[Card] = []
         self._at: dict[str, int] = {}  # card id -> position in _cards
 
@@ -63,36 +81,40 @@ class Builder:
     def add(
         self, kind: str, path: tuple[str, ...], key: str, front: str, back: str, line: int,
         reverse: tuple[str, str, int] | None = None, note: str | None = None,
+        deck: str | None = None,
     ) -> str | None:  # fmt: skip
         """Add a card (and its reverse sibling, sharing its note id); its id, or None.
 
-        `note` groups siblings that are not reverses (the deletions of one cloze text).
+        `note` groups siblings that are not reverses (the deletions of one cloze text);
+        `deck` files the card in another deck than the note's (a `#flashcards/...` tag).
         """
         front, back = front.strip(), back.strip()
         if not front or not back:
             return None
+        deck = deck or self.deck
         id_path = () if kind == "command" else path
-        cid = card_id(self.deck, kind, id_path, key)
+        cid = first = card_id(deck, kind, id_path, key)
         if cid in self._at and kind == "command":
             self._merge_command(cid, back, line)
             return cid
-        n = 1
+        n = self._repeats.get(first, 1)  # a key repeated k times costs k ids, not k * k / 2
         while cid in self._at:
             n += 1
-            cid = card_id(self.deck, kind, id_path, f"{key}\x1f{n}")
-        self._put(cid, note or cid, kind, front, back, line, path)
+            cid = card_id(deck, kind, id_path, f"{key}\x1f{n}")
+        self._repeats[first] = n
+        self._put(cid, note or cid, kind, front, back, line, path, deck)
         if reverse and reverse[0].strip() and reverse[1].strip():
-            rid = card_id(self.deck, f"{kind}-reverse", id_path, key if n == 1 else f"{key}\x1f{n}")
-            self._put(rid, cid, f"{kind}-reverse", reverse[0], reverse[1], reverse[2], path)
+            rid = card_id(deck, f"{kind}-reverse", id_path, key if n == 1 else f"{key}\x1f{n}")
+            self._put(rid, cid, f"{kind}-reverse", reverse[0], reverse[1], reverse[2], path, deck)
         return cid
 
     def _put(
         self, cid: str, note: str, kind: str, front: str, back: str, line: int,
-        path: tuple[str, ...],
+        path: tuple[str, ...], deck: str,
     ) -> None:  # fmt: skip
         self._at[cid] = len(self._cards)
         card = Card(
-            id=cid, note=note, deck=self.deck, kind=kind, front=front.strip(),
+            id=cid, note=note, deck=deck, kind=kind, front=front.strip(),
             back=back.strip(), source=self.source, line=line, path=path, tags=self.tags,
             related=self.related,
         )  # fmt: skip
@@ -142,6 +164,8 @@ def kept(node: Node) -> bool:
         return True  # has words (it can't be junk without) and no #tags to be only that
     if inline.has_image():
         return True
+    if nt.only_copy_buttons(inline.content):
+        return False  # "bash" / "Copy code" pasted from a chat page, with no code after them
     text = inline.plain()
     return bool(nt.without_tags(nt.without_links(text))) and not nt.is_junk(text)
 
@@ -151,5 +175,23 @@ def line_of(node: Node) -> int:
 
 
 def code_only(raw: str) -> str:
-    match = nt.CODE_SPAN.fullmatch(raw.strip())
-    return nt.one_line(match.group(2)) if match else ""
+    """The command(s) of a text that is only code: `ls`, or `ipconfig` / `ifconfig`."""
+    text = raw.strip()
+    found = leading_commands(text)
+    return found[0] if found and found[1] == len(text) else ""
+
+
+def leading_commands(raw: str, start: int = 0) -> tuple[str, int] | None:
+    """The code span at `start`, with any naming the same thing after it (`a` / `b`, `a` or
+    `b`), as "a / b"; and where they end. One card then asks for both: two cards with one
+    description would be two reverse cards with one question."""
+    match = nt.CODE_SPAN.match(raw, start)
+    if match is None:
+        return None
+    commands, end = [nt.one_line(match.group(2))], match.end()
+    while (joiner := _ALTERNATIVE.match(raw, end)) and (
+        more := nt.CODE_SPAN.match(raw, joiner.end())
+    ):
+        commands.append(nt.one_line(more.group(2)))
+        end = more.end()
+    return " / ".join(commands), end

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
+from study.notes.bodies import definition_pieces, split_body, term_of
 from study.notes.builder import (
-    CODE,
     LISTS,
-    TERM_PATTERNS,
     Blocks,
     Builder,
     Section,
@@ -20,71 +19,53 @@ from study.notes.builder import (
     line_of,
     raw_text,
 )
+from study.notes.card import MAX_ANSWER_CHARS
 from study.notes.commands import command_cards
+from study.notes.examples import example_cards, unfenced_code
 from study.notes.explicit import explicit_cards
+from study.notes.labels import lead_in
 from study.notes.tables import table_cards
 
 
 def section_cards(section: Section, b: Builder) -> None:
     """Run the rules over one section's blocks, in order of precedence."""
-    blocks = [node for node in section.blocks if kept(node)]
+    # Copy buttons tell where pasted code starts: read before kept() drops them as junk.
+    blocks = [node for node in unfenced_code(section.blocks) if kept(node)]
     for rule in (explicit_cards, table_cards, command_cards):
         blocks = rule(blocks, section, b)
     if not section.path:
-        return  # text before the first heading has no question to ask about it
+        # Before the first heading only the note's opening definition ("A nebula is ...")
+        # is asked about: the rest is a preface, a table of contents, a tldr summary.
+        opening = blocks and not section.chat and _opening(blocks[0], b.deck)
+        blocks = blocks[:1] if opening else []
     if not section.aspect:
-        blocks = _examples(blocks, section, b)
-        blocks = _summaries(blocks, section, b)
+        blocks = example_cards(
+            blocks, section, b, lambda: concept_front(section.path, b.deck, section.label)
+        )
+        # "A table is made of:" and a glossary list, alone under a heading, is also the
+        # heading's answer: the list is what the heading consists of.
+        enumeration = len(blocks) == 2 and lead_in(blocks[0]) and blocks[1].type in LISTS
+        rest = _summaries(blocks, section, b)
+        if enumeration and rest == blocks[:1]:  # the list became summaries
+            _whole(blocks, section, b)
+        blocks = rest
     _concept(blocks, section, b)
 
 
-def _examples(blocks: Blocks, section: Section, b: Builder) -> Blocks:
-    """Code + the sentence explaining it; code nobody explained becomes a heading -> code card."""
-    rest: Blocks = []
-    unexplained: Blocks = []
-    i = 0
-    while i < len(blocks):
-        node = blocks[i]
-        if node.type not in CODE:
-            rest.append(node)
-            i += 1
-            continue
-        code, _ = nt.clean_code(node.content, node.info)
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        if not code:
-            i += 1
-        elif nxt is not None and nxt.type == "paragraph" and not _lead_in(nxt):
-            b.add("example", section.path, code, code, b.source_of(nxt), line_of(node))
-            i += 2
-        elif rest and rest[-1].type == "paragraph" and _lead_in(rest[-1]):
-            lead = rest.pop()
-            b.add("example", section.path, code, code, b.source_of(lead).rstrip(":"), line_of(node))
-            i += 1
-        else:
-            unexplained.append(node)
-            rest.append(node)
-            i += 1
-    if unexplained and len(unexplained) == len(rest):
-        for node in unexplained:
-            b.add("code", section.path, "", concept_front(section.path, b.deck),
-                  b.source_of(node), line_of(node))  # fmt: skip
-        return []
-    return rest
-
-
-def _lead_in(node: Node) -> bool:
-    return node.type == "paragraph" and raw_text(node).rstrip().endswith(":")
-
-
-def _term(raw: str) -> tuple[str, str] | None:
-    text = raw.strip()
-    for pattern in TERM_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            term = nt.one_line(nt.plain_links(match.group(2))).strip("*_ ")
-            if term and len(term.split()) <= 6:
-                return term, nt.tidy(match.group(3))
-    return None
+def _opening(node: Node, subject: str) -> bool:
+    """A paragraph that can define the note's subject: not a lead-in, not a picture, and
+    short or naming the subject early ("Git is ..."): a long one that does not opens a
+    personal preface.
+    """
+    inline = node.inline if node.type == "paragraph" else None
+    if inline is None or lead_in(node) or inline.has_image():
+        return False
+    head = inline.content[: MAX_ANSWER_CHARS // 2]  # a definition names its subject early
+    if sum(1 for word in head.split() if any(ch.isalpha() for ch in word)) < 4:
+        return False  # a definition says something of something: a few words at least
+    if len(inline.content) <= MAX_ANSWER_CHARS:
+        return True
+    return set(nt.fold(subject).split()) <= set(nt.fold(head).split())
 
 
 def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
@@ -93,19 +74,30 @@ def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     for node in blocks:
         items = node.children if node.type in LISTS else []
         pairs = [
-            _term(raw_text(item.children[0])) if len(item.children) == 1 else None for item in items
+            term_of(raw_text(item.children[0])) if len(item.children) == 1 else None
+            for item in items
         ]
         if not items or not all(pairs):
             rest.append(node)
             continue
         for item, pair in zip(items, pairs, strict=True):
             term, definition = pair or ("", "")
-            b.add("summary", section.path, term, term, definition, line_of(item))
+            for piece in definition_pieces(term, term, definition, line_of(item)):
+                b.add("summary", section.path, piece.key, piece.front, piece.back, piece.line)
     return rest
 
 
-def concept_front(path: tuple[str, ...], deck: str) -> str:
-    """ "Docker Image — What it is": the concept and the aspect, or the deck and the topic."""
+def concept_front(path: tuple[str, ...], deck: str, label: bool = False) -> str:
+    """ "Docker Image — What it is": the concept and the aspect, or the deck and the topic.
+
+    A heading that asks a question ("What is a nebula?") is the front itself, but a bold
+    label asking one ("**Trouble in this layer?**") may lean on its heading, which stays.
+    Text before the first heading is about the note's subject, its deck.
+    """
+    if not path:
+        return deck
+    if nt.is_question(path[-1]) and nt.aspect_name(path[-1]) is None and not label:
+        return path[-1]
     if len(path) >= 2:
         return f"{path[-2]} — {path[-1]}"
     if set(nt.fold(deck).split()) <= set(nt.fold(path[0]).split()):
@@ -113,8 +105,20 @@ def concept_front(path: tuple[str, ...], deck: str) -> str:
     return f"{deck} — {path[0]}"
 
 
-def _concept(blocks: Blocks, section: Section, b: Builder) -> None:
-    if not blocks or (len(blocks) == 1 and _lead_in(blocks[0])):
-        return
+def _whole(blocks: Blocks, section: Section, b: Builder) -> None:
     body = "\n\n".join(b.source_of(node) for node in blocks)
-    b.add("concept", section.path, "", concept_front(section.path, b.deck), body, section.line)
+    if len(body) <= MAX_ANSWER_CHARS:
+        front = concept_front(section.path, b.deck, section.label)
+        b.add("concept", section.path, "", front, body, section.line)
+
+
+def _concept(blocks: Blocks, section: Section, b: Builder) -> None:
+    if not blocks or (len(blocks) == 1 and lead_in(blocks[0])):
+        return
+    front = concept_front(section.path, b.deck, section.label)
+    topic = (section.path[-2] if section.aspect and len(section.path) > 1 else
+             section.path[-1] if section.path else b.deck)  # fmt: skip
+    for piece in split_body(blocks, front, topic, b, apart=not section.aspect):
+        # A section's own card is asked at its heading; the text before any, where it is.
+        line = section.line if section.path and not piece.key else piece.line
+        b.add("concept", section.path, piece.key, piece.front, piece.back, line)

@@ -1,10 +1,42 @@
-"""Command lists -> cards: `cmd` — what it does, in lists, under items, tldr-pages style."""
+"""Command lists -> cards: `cmd` — what it does, in lists, under items, tldr-pages style,
+and as plain lines (`cmd` - what it does, one a line; `cmd -> what it does`)."""
 
 from __future__ import annotations
 
+import re
+from typing import NamedTuple
+
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.builder import CODE, LISTS, Blocks, Builder, Section, code_only, line_of, raw_text
+from study.notes.builder import (
+    CODE,
+    LISTS,
+    Blocks,
+    Builder,
+    Section,
+    code_only,
+    leading_commands,
+    line_of,
+    raw_text,
+)
+
+# What parts a command from its description on a plain line: `cmd` - what, `cmd`: what.
+_AFTER_CODE = re.compile(r"[ \t]*(?:->|→|=>|:|—|–|-)[ \t]+")
+# Without a code span only an arrow does: "ls -> lists files" ("a - b" and "a: b" are prose);
+# "→" even unspaced ("食べる→食べない"), "->" only between spaces (`a->b` is code).
+_ARROW = re.compile(r"[ \t]+(?:->|=>)[ \t]+|[ \t]*→[ \t]*")
+# A callout's first line, "[!list] Title": the title leads in, the lines under it pair up.
+_CALLOUT_TITLE = re.compile(r"\A\[![^\]\n]+\][-+]?[^\n]*?(\n|\Z)")
+# A key written like a command: a lowercase word, a <placeholder>, a path or an option.
+_COMMAND_LIKE = re.compile(r"[a-z<.~/:\-\[]")
+_MAX_KEY = 60
+
+
+class Pair(NamedTuple):
+    key: str
+    description: str
+    code: bool  # the key was a code span
+    offset: int  # its line within the block, from 0
 
 
 def command_cards(blocks: Blocks, section: Section, b: Builder) -> Blocks:
@@ -12,6 +44,9 @@ def command_cards(blocks: Blocks, section: Section, b: Builder) -> Blocks:
     i = 0
     while i < len(blocks):
         node = blocks[i]
+        if _plain_lines(node, section, b):
+            i += 1
+            continue
         if node.type not in LISTS:
             rest.append(node)
             i += 1
@@ -51,10 +86,10 @@ def _command_item(item: Node, b: Builder) -> tuple[str, str, int, int] | None:
     if "`" not in raw and not more:
         return None  # no code span and no block under the item: no command (most items)
     wrap = next((w for w in ("**", "__", "*", "_") if raw.startswith(w + "`")), "")
-    match = nt.CODE_SPAN.match(raw, len(wrap))
-    if match is not None:
-        command = nt.one_line(match.group(2))
-        rest = raw[match.end() :]
+    found = leading_commands(raw, len(wrap))
+    if found is not None:
+        command, end = found
+        rest = raw[end:]
         rest = rest[len(wrap) :] if wrap and rest.startswith(wrap) else rest
         if rest.strip() and rest.lstrip(" \t")[:1] in ("—", "–", "-", ":", "\n"):
             head = rest.lstrip(" \t")
@@ -101,3 +136,82 @@ def _command_block(node: Node) -> str:
         code, _ = nt.clean_code(node.content, node.info)
         return code if code and code.count("\n") < 3 else ""
     return ""
+
+
+def demote_command_headings(top: Blocks) -> None:
+    """Make paragraphs of the setext headings that are `cmd -> what` lines over a --- rule.
+
+    A cheat sheet that rules its sections off with dashes turns each block of plain command
+    lines above a rule into one long "heading"; read as a heading, every line of it is lost.
+    """
+    for node in top:
+        text = node.inline.content if node.type == "heading" and node.inline else ""
+        if "\n" in text and line_pairs(text):
+            node.type, node.tag = "paragraph", "p"
+
+
+def _plain_lines(node: Node, section: Section, b: Builder) -> bool:
+    """A paragraph (or a quote or callout holding one) whose every line pairs a command with
+    what it does, or a word with its counterpart: a card per line."""
+    if node.type == "blockquote" and len(node.children) == 1:
+        node = node.children[0]
+        text = _CALLOUT_TITLE.sub(lambda m: "\n" if m.group(1) else "", raw_text(node), count=1)
+    elif node.type == "paragraph":
+        text = raw_text(node)
+    else:
+        return False
+    pairs = line_pairs(text)
+    if not pairs:
+        return False
+    commands = sum(1 for pair in pairs if _command_like(pair))
+    kind = "command" if commands * 2 >= len(pairs) else "summary"
+    for pair in pairs:
+        line = line_of(node) + pair.offset
+        reverse = (pair.description, pair.key, line) if kind == "command" else None
+        b.add(kind, section.path, pair.key, pair.key, pair.description, line, reverse)
+    return True
+
+
+def line_pairs(text: str) -> list[Pair]:
+    """The (command, description) of each line, when every line is one (a lead-in line
+    ending in ":" aside); a single line counts only when its key looks like a command."""
+    lines = [line.rstrip().removesuffix("\\").strip() for line in text.split("\n")]
+    pairs = []
+    for offset, line in enumerate(lines):
+        pair = _line_pair(line, offset)
+        lead_in = offset == 0 and (line.endswith(":") or not line) and len(lines) > 1
+        if pair is None and not lead_in and not _rule_line(line):
+            return []
+        if pair is not None:
+            pairs.append(pair)
+    if len(pairs) == 1 and not (pairs[0].code or _command_like(pairs[0])):
+        return []
+    return pairs
+
+
+def _rule_line(line: str) -> bool:
+    """A line drawn to part the pairs: one character repeated ("-----", "ーーーー")."""
+    return len(line) >= 3 and len(set(line)) == 1
+
+
+def _command_like(pair: Pair) -> bool:
+    return pair.code or _COMMAND_LIKE.match(pair.key) is not None
+
+
+def _line_pair(line: str, offset: int) -> Pair | None:
+    found = leading_commands(line)
+    if found is not None:
+        command, end = found
+        sep = _AFTER_CODE.match(line, end)
+        described = _description(line[sep.end() :]) if sep else ""
+        return Pair(command, described, True, offset) if described else None
+    arrow = _ARROW.search(line)
+    if arrow is None or not 0 < arrow.start() <= _MAX_KEY:
+        return None
+    described = _description(line[arrow.end() :])
+    return Pair(line[: arrow.start()].strip(), described, False, offset) if described else None
+
+
+def _description(text: str) -> str:
+    # A trailing ";" ends an item of the list, it is not part of what the command does.
+    return nt.tidy(text).rstrip(" ;")

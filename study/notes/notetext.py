@@ -36,13 +36,14 @@ ASPECTS = frozenset(
 )  # fmt: skip
 
 # First header cells saying "the rows are attributes, the columns are the things compared".
+# Not "#", "item" or "category": over a column of numbers or of names, they head the rows.
 ATTRIBUTE_HEADERS = frozenset(
     {
-        "", "#", "vs", "vs.", "x", "feature", "features", "aspect", "aspects", "property",
+        "", "vs", "vs.", "x", "feature", "features", "aspect", "aspects", "property",
         "attribute", "characteristic", "characteristics", "criteria", "criterion", "comparison",
-        "category", "dimension", "trait", "caracteristica", "caracteristicas", "aspecto",
-        "propriedade", "atributo", "criterio", "recurso", "comparacao", "categoria",
-        "propiedad", "comparacion", "item",
+        "dimension", "trait", "caracteristica", "caracteristicas", "aspecto",
+        "propriedade", "atributo", "criterio", "recurso", "comparacao",
+        "propiedad", "comparacion",
     }
 )  # fmt: skip
 
@@ -76,6 +77,10 @@ _OFFER_STATEMENTS = (
     "let me know if", "if you'd like, i can", "if you want, i can", "i can also",
     "se quiser, posso", "se quiser posso", "posso tambem", "me avise se",
     "si quieres, puedo", "si quieres puedo", "tambien puedo", "avisame si",
+    # ... or its send-off, telling the reader they are ready now.
+    "with this you can", "with this, you can", "with that you can", "with that, you can",
+    "now you're ready", "you're all set", "com isso voce", "com isso, voce", "agora voce ja",
+    "con esto ya", "con esto puedes", "con esto, ya", "con esto, puedes", "ahora ya puedes",
 )  # fmt: skip
 
 CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
@@ -143,6 +148,12 @@ def aspect_name(title: str) -> str | None:
     return lower[:first] + lower[first : first + 1].upper() + lower[first + 1 :]
 
 
+def is_question(title: str) -> bool:
+    """A title that asks something ("What is a nebula?", "¿Qué es un sofrito?")."""
+    text = title.strip()
+    return len(text.split()) >= 2 and (text.endswith(("?", "？")) or text.startswith("¿"))
+
+
 def plain_links(text: str) -> str:
     """[[Target|Alias]] -> Alias and [[Target]] -> Target: wikilinks read as plain text."""
     if "[[" not in text:
@@ -201,15 +212,51 @@ _NOT_LETTER = re.compile(r"[\W_]+")
 # no longer than the longest model label's ("ChatGPT-3.5 turbo").
 _JUNK_STARTS = tuple(_letters(s) for s in (*_CHAT_LABELS, *_OFFER_STATEMENTS, *_OFFER_QUESTIONS))
 _LABEL_LETTERS = len("chatgpt35turbo")
+# ... or end like a copy button ("python" then "CopiarEditar"), which kept() drops.
+_COPY_ENDS = tuple(_letters(label) for label in COPY_LABELS)
 
 
 def could_be_junk(text: str) -> bool:
-    """False if no text with the letters and digits of `text`, in order, is_junk().
+    """False if no text with the letters and digits of `text`, in order, is_junk() or is
+    only copy buttons.
 
     Lets the parser rule out junk from a paragraph's source, before parsing its Markdown.
     """
     letters = _letters(text)
-    return len(letters) <= _LABEL_LETTERS or letters.startswith(_JUNK_STARTS)
+    return (
+        len(letters) <= _LABEL_LETTERS or letters.startswith(_JUNK_STARTS)
+        or letters.endswith(_COPY_ENDS)
+    )  # fmt: skip
+
+
+def copy_buttons(text: str) -> tuple[str, str] | None:
+    """(the rest, the language) of text that starts with a chat page's copy-button lines.
+
+    Outside a code fence a pasted answer's code reads "bash", "CopiarEditar", then the
+    command, on lines or paragraphs of their own; None if `text` does not start that way.
+    """
+    lines = text.strip().split("\n")
+    head = [line.strip() for line in lines[:4]]
+    start = 1 if head and is_language_line(head[0]) else 0
+    labels = 0
+    while start + labels < len(head) and fold(head[start + labels]) in COPY_LABELS:
+        labels += 1
+    if not labels:
+        return None
+    rest = "\n".join(lines[start + labels :]).strip("\n")
+    return textwrap.dedent(rest), head[0].lower() if start else ""
+
+
+def only_copy_buttons(text: str) -> bool:
+    """Text that is a chat page's language line and copy buttons and nothing else."""
+    found = copy_buttons(text)
+    return found is not None and not found[0].strip()
+
+
+def is_language_line(text: str) -> bool:
+    """A line that is only a word like a language's name ("bash", "yaml", "Dockerfile")."""
+    word = text.strip()
+    return bool(_LANGUAGE.fullmatch(word)) and fold(word) not in COPY_LABELS
 
 
 def clean_code(content: str, info: str = "") -> tuple[str, str]:
@@ -222,15 +269,10 @@ def clean_code(content: str, info: str = "") -> tuple[str, str]:
     while lines and not lines[0].strip():
         lines.pop(0)
     language = info.split()[0] if info.split() else ""
-    head = [line.strip() for line in lines[:4]]
-    labels = 0
-    start = 1 if head and _LANGUAGE.fullmatch(head[0]) and fold(head[0]) not in COPY_LABELS else 0
-    while start + labels < len(head) and fold(head[start + labels]) in COPY_LABELS:
-        labels += 1
-    if labels:
-        if start and not language:
-            language = head[0].lower()
-        lines = lines[start + labels :]
+    found = copy_buttons("\n".join(lines))
+    if found is not None:
+        lines = found[0].split("\n")
+        language = language or found[1]
     code = textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip("\n")
     return code, language
 

@@ -13,26 +13,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import NamedTuple
 
+from study.notes import hashcards, optout
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node, parse_blocks
-from study.notes.builder import Builder, Section, kept
+from study.notes.builder import Builder, Dropped, Section, kept, line_of
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
+from study.notes.commands import demote_command_headings
+from study.notes.labels import block_labels
+from study.notes.prune import prune
 
 # A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
 # (&num;) or percent-encoded autolink (<http://x/%5B>) that decodes to one. Texts with none
 # of these hold no #tags or [[links]] and are not parsed for them (most are never parsed).
 _PROSE_MARKS = re.compile(r"[#\[&%]")
-
-
-class Dropped(NamedTuple):
-    """Content a rule saw and made no card of, and why: what `study check` reports."""
-
-    line: int  # 1-based line in the note
-    text: str  # the question (or the content) left out, on one line
-    reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
 
 
 @dataclass
@@ -45,28 +40,38 @@ class ParsedNote:
     merged: list[str] = field(default_factory=list)
     related: tuple[str, ...] = ()
     dropped: list[Dropped] = field(default_factory=list)
+    # (first, last) 1-based lines the user left out (`study: false`, `<!-- study: skip -->`)
+    left_out: list[tuple[int, int]] = field(default_factory=list)
 
 
 def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     """The cards of one note. `source` is recorded on each card and names the deck last.
 
-    The deck is `deck` if given, else the front matter's `deck:`, else the note's H1, else
-    the file name ("docker.md" -> "Docker").
+    The deck is `deck` if given, else the front matter's `deck:` (or hashcards' TOML
+    `name = "..."`), else the note's H1, else the file name ("docker.md" -> "Docker").
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, drilled = hashcards.extract(text)  # Q:/A: and C: cards; their lines blanked
     top, texts = parse_blocks(text)
+    demote_command_headings(top)
     meta = _front_matter(top)
     title, sections = _sections(top)
     prose = _prose(texts)
     tags = _unique([*_meta_tags(meta), *(tag for run in prose for tag in nt.tags_in(run))])
     related = _unique(nt.wikilinks("\n".join(prose)))
-    deck = deck or _meta_str(meta, "deck") or title or _deck_from_file(source)
+    deck = deck or _meta_str(meta, "deck") or hashcards.deck_name(top) or title
+    deck = deck or _deck_from_file(source)
     builder = Builder(deck=deck, source=source, tags=tags, related=related, lines=text.split("\n"))
-    for section in sections:
+    kept = [] if optout.note_left_out(meta) else optout.kept_sections(sections)
+    for section in kept:
         section_cards(section, builder)
+    hashcards.add_cards(drilled, sections, kept, builder)
+    pruned = prune(builder.cards())
     return ParsedNote(
-        deck=deck, cards=builder.cards(), tags=tags, merged=builder.merged, related=related
-    )
+        deck=deck, cards=pruned.cards, tags=tags, merged=[*builder.merged, *pruned.merged],
+        related=related, dropped=[*builder.dropped, *pruned.dropped],
+        left_out=optout.left_out_lines(sections, kept),
+    )  # fmt: skip
 
 
 def _sections(top: list[Node]) -> tuple[str, list[Section]]:
@@ -77,13 +82,22 @@ def _sections(top: list[Node]) -> tuple[str, list[Section]]:
     stack: list[tuple[int, str]] = []
     current = Section(path=(), line=1)
     sections = [current]
-    for node in top:
+    for n, node in enumerate(top):
         if node.type != "heading":
+            labels = block_labels(node, top[n + 1] if n + 1 < len(top) else None)
+            for k, label in enumerate(labels):
+                # A bold label or a numbered title line is a sub-heading of the heading above.
+                path = (*(name for _, name in stack), label)
+                line = line_of(node.children[k] if len(labels) > 1 else node)
+                current = Section(path=path, line=line, label=True)
+                sections.append(current)
+            if labels:
+                continue
             if _chat_break(node):
                 # The assistant's closing offer or the next answer's model label ends one
                 # pasted answer: headings after it start afresh, not under the last one.
                 stack.clear()
-                current = Section(path=(), line=node.map[0] + 1 if node.map else 1)
+                current = Section(path=(), line=node.map[0] + 1 if node.map else 1, chat=True)
                 sections.append(current)
             current.blocks.append(node)
             continue

@@ -1,0 +1,314 @@
+"""Long section bodies -> atomic cards, cut along the body's own structure.
+
+A section body short enough to grade stays one card. A longer one is cut where the note
+itself is cut: each labelled list item (`**Term**: ...`, `Term: ...`, `Term - ...`,
+`Term (...)`, or a `Term:` line with its definition indented under it) and each line of a
+paragraph of such lines is a card of its own, a bold label lazily joined to the item above
+heads the items after it, a numbered procedure too long for one card gives one card per
+step, and what is left (the leading definition, short lists, paragraphs cut between
+sentences) is packed in order into cards under the limit. Every part has a key of its own
+(the term, `step N`, `part N`), so the body's own card keeps its id when the body is cut.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from study.notes import notetext as nt
+from study.notes.blocks import Node
+from study.notes.builder import LISTS, TERM_PATTERNS, Blocks, Builder, line_of, raw_text
+from study.notes.card import MAX_ANSWER_CHARS
+from study.notes.labels import bold_label, lead_in
+
+# `Term - definition` and `Term (definition)` with a plain term: only a short term (a name,
+# not a clause) counts.
+_DASH_TERM = re.compile(r"()([^-`\n]{1,60}?)\s+-\s+(.+)", re.DOTALL)
+_GLOSS_TERM = re.compile(
+    r"()([^()`\n]{1,40}?)\s+\(([^()]*(?:\([^()]*\)[^()]*)*\s[^()]*)\)", re.DOTALL
+)
+_SHORT_TERMS = (_DASH_TERM, _GLOSS_TERM)
+# A plain label standing alone on its line: `Term:`.
+_PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
+# Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
+_MAX_TERM_WORDS = 6
+# A paragraph opening with a bold term, first or after one word (an article): its subject.
+_BOLD_SUBJECT = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\d_]")
+# An outline's node: a name of a few words, with nothing that makes it a sentence or code.
+_OUTLINE_WORDS = 4
+_NOT_A_NAME = re.compile(r"[.,;:!?`\[\]<>=]")
+
+
+class Piece(NamedTuple):
+    """One card cut from a body: its key (empty for the body's own card), front and back."""
+
+    key: str
+    front: str
+    back: str
+    line: int
+
+
+def term_of(raw: str) -> tuple[str, str] | None:
+    """(term, definition) of a line that defines a term, in any of the label shapes."""
+    text = raw.strip()
+    for pattern in (*TERM_PATTERNS, *_SHORT_TERMS):
+        match = pattern.fullmatch(text)
+        if match:
+            term = nt.one_line(nt.plain_links(match.group(2))).strip("*_ ")
+            words = len(term.split())
+            # A term never holds half of a formula or a parenthesis ("Graph $G = (V, E)$").
+            balanced = term.count("$") % 2 == 0 and term.count("(") == term.count(")")
+            if balanced and term and words <= (4 if pattern in _SHORT_TERMS else _MAX_TERM_WORDS):
+                return term, nt.tidy(match.group(3))
+    return None
+
+
+def label_of(raw: str) -> str:
+    """The label of a line that is only a label (`**Term**`, `Term:`, or a name of a few
+    words with no sentence in it, as an outline's node is), else ""."""
+    text = raw.strip()
+    match = _PLAIN_LABEL.fullmatch(text)
+    label = bold_label(text) or (nt.clean_title(match.group(1)) if match else "")
+    if not label and len(text.split()) <= _OUTLINE_WORDS and not _NOT_A_NAME.search(text):
+        label = nt.clean_title(text)
+    return label if 0 < len(label.split()) <= _MAX_TERM_WORDS else ""
+
+
+def item_term(item: Node, b: Builder) -> tuple[str, str] | None:
+    """(term, definition) of a list item that defines a term, on its line or indented under it."""
+    if not item.children or item.children[0].type != "paragraph":
+        return None
+    first, more = item.children[0], item.children[1:]
+    raw = raw_text(first)
+    label = label_of(raw) if more else ""
+    if label:
+        return label, "\n\n".join(b.source_of(node) for node in more)
+    pair = term_of(raw)
+    if pair is None:
+        return None
+    parts = [pair[1], *(b.source_of(node) for node in more)]
+    return pair[0], "\n\n".join(part for part in parts if part)
+
+
+def split_body(
+    blocks: Blocks, front: str, topic: str, b: Builder, apart: bool = False,
+    intro: tuple[str, int] | None = None,
+) -> list[Piece]:  # fmt: skip
+    """The cards of a body under `front`: one if it is short enough to grade, else its parts.
+
+    `topic` names what the body is about (the heading): a labelled item's card asks
+    "<topic> — <term>". With `apart`, labelled items (a list at least half labelled, bold
+    labels, a paragraph of term lines) are cards of their own even in a short body: its
+    heading gathers separate things ("Key terms", "States"), not aspects of one.
+    `intro` is text that comes before the blocks (a term's definition on its own line,
+    above the list under it).
+    """
+    flow: list[tuple[str, int]] = [intro] if intro else []  # packed into the body's own cards
+    body = "\n\n".join([*(text for text, _ in flow), *(b.source_of(node) for node in blocks)])
+    if len(body) <= MAX_ANSWER_CHARS and not (apart and _labelled_list(blocks, b)):
+        return [Piece("", front, body, flow[0][1] if flow else line_of(blocks[0]))]
+    pieces: list[Piece] = []
+    for n, node in enumerate(blocks):
+        if node.type not in LISTS:
+            lines = labelled_lines(node)
+            if lines:
+                pieces.extend(
+                    Piece(term, f"{topic} — {term}", text, at) for term, text, at in lines
+                )
+            elif node.type != "paragraph":
+                flow.append((b.source_of(node), line_of(node)))
+            elif subject := bold_subject(node):
+                text, at = b.source_of(node), line_of(node)
+                pieces.extend(definition_pieces(subject, f"{topic} — {subject}", text, at))
+            elif not (lead_in(node) and n + 1 < len(blocks) and blocks[n + 1].type in LISTS):
+                flow.extend(_sentences(b.source_of(node), line_of(node)))
+            continue
+        lead = blocks[n - 1] if n and lead_in(blocks[n - 1]) else None
+        flow.extend(_list_pieces(node, lead, (topic, apart), b, pieces))
+    # The body's own card first (it is asked at the heading), then the rest in note order.
+    return sorted(_packed(flow, front) + pieces, key=lambda piece: (piece.key != "", piece.line))
+
+
+def _list_pieces(
+    node: Node, lead: Node | None, how: tuple[str, bool], b: Builder, pieces: list[Piece]
+) -> list[tuple[str, int]]:
+    """Labelled items as their own cards (into `pieces`); the rest of the list as flow."""
+    topic, apart = how
+    items, plain, groups = _label_groups(node, b)  # plain: the other items, and their lines
+    for label, at, texts in groups:
+        for piece in _packed(texts, f"{topic} — {label}", sep="\n"):
+            line = at if not piece.key else piece.line  # asked where the label is
+            pieces.append(piece._replace(key=f"{label}\x1f{piece.key}", line=line))
+    for item in items:
+        pair = item_term(item, b)
+        under = item.children[1:]
+        big = bool(under) and (
+            _too_long(_item_source(item, b)) or (apart and _labelled_list(under, b))
+        )
+        if pair is None and not big:
+            plain.append((nt.tidy(_item_source(item, b)), line_of(item)))
+            continue
+        # A long item with blocks under it is a body of its own: its label, or its first
+        # line (a lead-in such as "The four conditions are:"), asks for what is under it.
+        term = pair[0] if pair else _first_line(item)
+        sub = f"{topic} — {term}" if pair else term
+        if pair and not big:
+            pieces.extend(definition_pieces(term, sub, pair[1], line_of(item)))
+            continue
+        own = term_of(raw_text(item.children[0])) if pair else None
+        intro = (own[1], line_of(item)) if own and own[1] else None
+        if not pair:  # the lead-in line is a fact too; it stays with the list
+            plain.append((f"- {nt.tidy(raw_text(item.children[0]))}", line_of(item)))
+        for piece in split_body(under, sub, term if pair else topic, b, apart, intro):
+            pieces.append(piece._replace(key=f"{term}\x1f{piece.key}"))
+    if not plain:
+        return []
+    lead_text = b.source_of(lead) if lead is not None else ""
+    whole = "\n".join(text for text, _ in plain)
+    line = line_of(lead) if lead is not None else plain[0][1]
+    if len(lead_text) + len(whole) + 2 <= MAX_ANSWER_CHARS:
+        return [("\n\n".join(p for p in (lead_text, whole) if p), line)]
+    if node.type == "ordered_list":
+        for k, (text, at) in enumerate(plain, start=1):
+            pieces.append(Piece(f"step {k}", f"Step {k} of {topic}", _unnumbered(text), at))
+        return []
+    return ([(lead_text, line)] if lead_text else []) + plain
+
+
+def _label_groups(
+    node: Node, b: Builder
+) -> tuple[Blocks, list[tuple[str, int]], list[tuple[str, int, list[tuple[str, int]]]]]:
+    """A list's items before its first label, and the items after each label as groups.
+
+    With no blank line, "- Follow the practices" then "**Architecture**" then "- Architect
+    for ..." puts the label inside the item above it; it heads the items after it. The item
+    that carries the first label is returned as text, without the label, in the middle.
+    """
+    before: Blocks = []
+    carrier: list[tuple[str, int]] = []
+    groups: list[tuple[str, int, list[tuple[str, int]]]] = []
+    for item in node.children:
+        label = _trailing_label(item)
+        text = nt.tidy(_item_source(item, b))
+        at = line_of(item) + text.count("\n")  # the label's line, the item's last
+        text = text.rsplit("\n", 1)[0] if label else text
+        if groups:
+            groups[-1][2].append((text, line_of(item)))
+        elif label:
+            carrier.append((text, line_of(item)))
+        else:
+            before.append(item)
+        if label:
+            groups.append((label, at, []))
+    return before, carrier, [group for group in groups if group[2]]
+
+
+def _trailing_label(item: Node) -> str:
+    """A bold label on the last line of an item's one paragraph (a label lazily joined)."""
+    if len(item.children) != 1 or item.children[0].type != "paragraph":
+        return ""
+    lines = raw_text(item.children[0]).rstrip().split("\n")
+    return bold_label(lines[-1]) if len(lines) > 1 else ""
+
+
+def bold_subject(node: Node) -> str:
+    """The term a paragraph opens by defining: "**Endosymbiotic theory** is ...", "A **hub**
+    is ..." (a bold term first, or after one word), else ""."""
+    match = _BOLD_SUBJECT.match(raw_text(node).lstrip())
+    if match is None or lead_in(node):
+        return ""
+    term = nt.one_line(match.group(2)).strip()
+    return term if 0 < len(term.split()) <= _MAX_TERM_WORDS else ""
+
+
+def labelled_lines(node: Node) -> list[tuple[str, str, int]]:
+    """(term, definition, line) of each line of a paragraph of `**Term:** definition` lines.
+
+    Every line of the paragraph, two or more, must define a term (one "word: text" line is
+    as often a sentence; a run of them is a glossary).
+    """
+    raw = raw_text(node)
+    if "\n" not in raw.strip():
+        return []
+    lines = raw.strip().split("\n")
+    found = []
+    for k, line in enumerate(lines):
+        pair = term_of(line.rstrip("\\ "))
+        if pair is None:
+            return []
+        found.append((pair[0], pair[1].rstrip("\\").rstrip(), line_of(node) + k))
+    return found if len(found) > 1 else []
+
+
+def _labelled_list(blocks: Blocks, b: Builder) -> bool:
+    """True if a list among `blocks` is at least half items that each define a term, or
+    holds bold labels, or a paragraph is `**Term:**` lines: the body gathers separate things.
+
+    A list of names with a gloss on one or two is one list ("Growth, Response, Homeostasis
+    (regulates its internal state), ..."), not a glossary.
+    """
+    for node in blocks:
+        if labelled_lines(node):
+            return True
+        items = node.children if node.type in LISTS else []
+        if any(_trailing_label(item) for item in items):
+            return True
+        labelled = sum(1 for item in items if item_term(item, b))
+        if labelled and 2 * labelled >= len(items):
+            return True
+    return False
+
+
+def _too_long(text: str) -> bool:
+    return len(text) > MAX_ANSWER_CHARS
+
+
+def _first_line(item: Node) -> str:
+    text = nt.one_line(nt.strip_symbols(raw_text(item.children[0])))
+    return text.rstrip(":").strip()
+
+
+def _item_source(item: Node, b: Builder) -> str:
+    """A list item as written, with its bullet or number."""
+    start, end = item.map or (0, 0)
+    return "\n".join(b.lines[start:end])
+
+
+def _unnumbered(text: str) -> str:
+    return nt.tidy(re.sub(r"^\s*(?:\d+[.)]|[-*+])\s+", "", text, count=1))
+
+
+def definition_pieces(term: str, front: str, definition: str, line: int) -> list[Piece]:
+    """A term's card, or its parts cut between sentences when the definition is too long."""
+    parts = _packed(_sentences(definition, line), front)
+    return [piece._replace(key=f"{term}\x1f{piece.key}" if piece.key else term) for piece in parts]
+
+
+def _sentences(text: str, line: int) -> list[tuple[str, int]]:
+    """A paragraph, cut between sentences into parts short enough to grade."""
+    if len(text) <= MAX_ANSWER_CHARS:
+        return [(text, line)]
+    parts: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if parts and len(parts[-1]) + 1 + len(sentence) <= MAX_ANSWER_CHARS:
+            parts[-1] = f"{parts[-1]} {sentence}"
+        else:
+            parts.append(sentence)
+    return [(part, line) for part in parts]
+
+
+def _packed(flow: list[tuple[str, int]], front: str, sep: str = "\n\n") -> list[Piece]:
+    """Consecutive parts joined into as few cards under the limit as they fit in, in order."""
+    chunks: list[tuple[str, int]] = []
+    for text, line in flow:
+        if chunks and len(chunks[-1][0]) + len(sep) + len(text) <= MAX_ANSWER_CHARS:
+            chunks[-1] = (f"{chunks[-1][0]}{sep}{text}", chunks[-1][1])
+        else:
+            chunks.append((text, line))
+    if len(chunks) == 1:
+        return [Piece("", front, chunks[0][0], chunks[0][1])]
+    return [
+        Piece("" if k == 1 else f"part {k}", f"{front} ({k}/{len(chunks)})", text, line)
+        for k, (text, line) in enumerate(chunks, start=1)
+    ]

@@ -1,0 +1,143 @@
+"""Junk signals: what a program can see is wrong with a card, whatever the note's topic.
+
+One rule, one place: `study check` reports these to the user and `benchmarks/quality.py`
+counts them over the real-notes corpus. Each signal is a plain function of a card's text,
+so a card rule can also ask it before making a card.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from study.notes import notetext as nt
+from study.notes.card import MAX_ANSWER_CHARS, Card
+
+# The signals, in the order reports list them; the harness's table has one column each.
+SIGNALS = ("duplicate", "too-long", "empty-answer", "empty-front", "answer-is-front")
+
+_IMAGE = r"(?:!\[[^\]\n]*\]\([^)\n]*\)|!\[\[[^\]\n]+\]\]|<img\b[^>\n]*>)"
+_LINK = r"(?:\[[^\]\n]*\]\([^)\n]*\)|\[\[[^\]\n]+\]\]|<https?://[^>\s]+>|https?://\S+)"
+_ONLY_IMAGE = re.compile(rf"(?:\s*{_IMAGE}\s*)+")
+_ONLY_LINK = re.compile(rf"\s*{_LINK}\s*[.,;]?\s*")
+# A list or quote marker before an item: "- ", "1. ", "> ", "- [ ] ".
+_ITEM_MARK = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)?")
+_FENCE = re.compile(r"\s*(`{3,}|~{3,})([^\n]*)\n(.*?)\n?\1\s*", re.DOTALL)
+_PRE = re.compile(r"\s*<pre\b[^>]*>(.*?)</pre>\s*", re.DOTALL | re.IGNORECASE)
+_DIAGRAM_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "ditaa", "svgbob"})
+# Characters ASCII and Unicode box art is drawn with.
+_DRAWING = re.compile(r"[-|+_/\\<>=^v*.:#~\u2500-\u259f\u2190-\u21ff]")
+_MARKS = re.compile(r"[*_`~=>#\[\]()!|\\]+")
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+def too_long(card: Card) -> bool:
+    """An answer no one can grade honestly: longer than `MAX_ANSWER_CHARS`."""
+    return len(card.back) > MAX_ANSWER_CHARS
+
+
+def empty_answer(back: str) -> str | None:
+    """What an answer with nothing to learn is only ("an image", "a link", ...), or None.
+
+    List and quote markers do not count: `- ![[diagram.png]]` is still only an image.
+    """
+    lines = [_ITEM_MARK.sub("", line) for line in back.splitlines() if line.strip()]
+    if not lines:
+        return None
+    if all(_ONLY_IMAGE.fullmatch(line) for line in lines):
+        return "an image"
+    if all(_ONLY_LINK.fullmatch(line) or _ONLY_IMAGE.fullmatch(line) for line in lines):
+        return "a link" if len(lines) == 1 else "a list of links"
+    if is_diagram(back):
+        return "a diagram"
+    return None
+
+
+def is_diagram(text: str) -> bool:
+    """A fenced (or <pre>) block that is a picture: mermaid and kin, or box art, not words."""
+    fence = _FENCE.fullmatch(text)
+    if fence:
+        language = fence.group(2).strip().split(" ")[0].lower()
+        if language in _DIAGRAM_LANGUAGES:
+            return True
+        body = fence.group(3)
+    else:
+        pre = _PRE.fullmatch(text)
+        if pre is None:
+            return False
+        body = pre.group(1)
+    return _is_box_art(body)
+
+
+def _is_box_art(body: str) -> bool:
+    # Box art is mostly drawing characters; code, even `a | b > c`, is mostly words.
+    ink = "".join(body.split())
+    if len(ink) < 8:
+        return False
+    drawn = len(_DRAWING.findall(ink))
+    return drawn * 2 >= len(ink)
+
+
+def empty_front(front: str) -> bool:
+    """A question with no letter in it: a symbol ("$", "✅") or a number fragment ("0", "10.")."""
+    text = nt.strip_symbols(nt.plain_links(front))
+    return not any(ch.isalpha() for ch in text)
+
+
+def answer_is_front(card: Card) -> bool:
+    """A card that gives its answer away: front and back the same text, marks aside."""
+    return plain_fold(card.front) == plain_fold(card.back)
+
+
+def plain_fold(text: str) -> str:
+    """Text for comparing: case, accents, Markdown marks, emoji and spacing do not count."""
+    text = _MD_LINK.sub(r"\1", nt.plain_links(text))
+    return nt.fold(_MARKS.sub(" ", nt.strip_symbols(text)))
+
+
+def repeats(cards: Sequence[Card]) -> list[tuple[Card, Card]]:
+    """(card, the earlier card it repeats): fronts asked twice in one deck, case aside."""
+    first: dict[tuple[str, str], Card] = {}
+    found = []
+    for card in cards:
+        key = (nt.fold(card.deck), plain_fold(card.front))
+        earlier = first.setdefault(key, card)
+        if earlier is not card:
+            found.append((card, earlier))
+    return found
+
+
+def card_signals(card: Card) -> list[str]:
+    """The junk signals of one card on its own (repeats need the whole deck: `repeats`)."""
+    found = []
+    if too_long(card):
+        found.append("too-long")
+    if empty_answer(card.back):
+        found.append("empty-answer")
+    if empty_front(card.front):
+        found.append("empty-front")
+    # An image whose alt text is the front, or "$" -> "$", is already named above.
+    if found in ([], ["too-long"]) and answer_is_front(card):
+        found.append("answer-is-front")
+    return found
+
+
+def count_signals(cards: Sequence[Card]) -> dict[str, int]:
+    """How many cards show each signal; a repeated front counts once per extra card."""
+    counts = dict.fromkeys(SIGNALS, 0)
+    counts["duplicate"] = len(repeats(cards))
+    for card in cards:
+        for signal in card_signals(card):
+            counts[signal] += 1
+    return counts
+
+
+def flagged(cards: Sequence[Card]) -> list[tuple[Card, list[str]]]:
+    """Each card showing a junk signal, with its signals (repeats included), in order."""
+    repeated = {id(card) for card, _ in repeats(cards)}
+    found = []
+    for card in cards:
+        signals = card_signals(card) + (["duplicate"] if id(card) in repeated else [])
+        if signals:
+            found.append((card, signals))
+    return found

@@ -1,0 +1,100 @@
+"""The text-level judgements of study.notes.notetext added for chat pastes and questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from study.notes.notetext import (
+    clean_code,
+    copy_buttons,
+    could_be_junk,
+    is_junk,
+    is_language_line,
+    is_question,
+    only_copy_buttons,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bash\nCopiarEditar\nsudo apt install curl", ("sudo apt install curl", "bash")),
+        ("yaml\nCopy code\nshape: boule\nsize: 2", ("shape: boule\nsize: 2", "yaml")),
+        ("Copy code\nnpm test", ("npm test", "")),
+        ("CopiarEditar", ("", "")),
+        ("python\nCopiar código", ("", "python")),
+    ],
+)
+def test_copy_buttons_are_cut_from_the_code_they_sit_above(
+    text: str, expected: tuple[str, str]
+) -> None:
+    assert copy_buttons(text) == expected
+
+
+@pytest.mark.parametrize("text", ["bash\nls -la", "Run this:\nls", "Copy the file first."])
+def test_text_without_a_copy_button_is_not_chat_code(text: str) -> None:
+    assert copy_buttons(text) is None
+
+
+def test_a_fence_keeps_its_own_language_over_the_pasted_one() -> None:
+    assert clean_code("bash\nCopiarEditar\necho hi\n", "sh") == ("echo hi", "sh")
+    assert clean_code("bash\nCopiarEditar\necho hi\n") == ("echo hi", "bash")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("bash", True), ("Dockerfile", True), ("c++", True), ("Copy", False),
+     ("two words", False), ("ls -la", False)],
+)  # fmt: skip
+def test_a_language_line_is_one_word(text: str, expected: bool) -> None:
+    assert is_language_line(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "With this you can already bake your first loaf!",
+        "With this, you can now tune any guitar.",
+        "Com isso você já pode montar seu primeiro circuito.",
+        "Con esto ya puedes preparar la masa madre.",
+        "Con esto, puedes empezar.",
+    ],
+)
+def test_the_assistants_send_off_is_junk(text: str) -> None:
+    assert is_junk(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "With this lens the rings of Saturn are visible.",
+        "Com isso, o juiz encerra a audiência.",
+    ],
+)
+def test_sentences_that_only_start_alike_are_content(text: str) -> None:
+    assert not is_junk(text)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("What is a nebula?", True),
+        ("¿Qué es un sofrito", True),
+        ("Qui a fixé ce diapason ?", True),
+        ("Why?", False),
+        ("Nebulae", False),
+        ("Pourquoi", False),
+    ],
+)
+def test_a_question_title_asks_with_two_words_or_more(title: str, expected: bool) -> None:
+    assert is_question(title) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("CopiarEditar", True), ("python\nCopy code", True), ("bash\nCopy code\nls", False),
+     ("Copy the file", False), ("bash", False)],
+)  # fmt: skip
+def test_only_copy_buttons_is_junk_with_no_code(text: str, expected: bool) -> None:
+    assert only_copy_buttons(text) is expected
+    assert could_be_junk(text) or not expected  # the fast filter never hides one
