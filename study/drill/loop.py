@@ -105,7 +105,7 @@ class Drill:
         """Shows cards until none is left today, the limit is reached or the user quits."""
         start = self.started = self.clock()
         self.pending.extend(self._build(start))
-        self.learning = [item for item in self._learning_later(start)]
+        self.learning = self._learning_later(start)
         try:
             self._loop()
         except KeyboardInterrupt:  # Ctrl-C ends the drill: every grade is already committed

@@ -44,7 +44,6 @@ class Summary:
     again: int = 0
     elapsed: timedelta = timedelta(0)
     next_due: datetime | None = None
-    synced: str = ""
     ratings: list[int] = field(default_factory=list)
     left: Counts = Counts()  # still to study today when the drill ended
     held_new: int = 0  # new cards the daily limits kept back
