@@ -326,3 +326,23 @@ def test_a_card_forgotten_leech_lapses_times_is_suspended_and_offers_the_editor(
 
     drill(db, "u\nq\n")  # a new drill cannot undo; the leech stays until unsuspended
     assert card(db, STATUS)["status"] == "suspended"
+
+
+def test_the_summary_is_right_in_every_case(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line a sentence
+
+    def summary(keys: str, *args: str) -> list[str]:
+        out = drill(db, keys, *args)
+        return out.split("Seen ")[1].splitlines()
+
+    left = "Still to study today: 4 new · 0 learning · 0 review; `study drill` goes on."
+    assert summary("q\n") == ["0 cards, 0 again, in 0m 00s.", left]  # quit at once
+    assert summary("s\ns\ns\ns\n") == ["0 cards, 0 again, in 0m 00s.", left]  # skipped all
+    with open_store(db) as store:
+        set_setting(store, "new_per_day", "1")
+    assert summary(" \n4\n") == [  # graded one, then the limit is reached
+        "1 card, 0 again, in 0m 00s.",
+        "The daily limits hold back 3 new cards (`study drill --new N` studies N more today).",
+        "Next cards due in 8d (2026-03-18 12:00); `study due` shows what waits.",
+    ]
+    assert drill(db, "").startswith("Nothing to study now.\nSeen 0 cards")  # nothing due
