@@ -346,3 +346,10 @@ def test_the_summary_is_right_in_every_case(db: Path, monkeypatch: pytest.Monkey
         "Next cards due in 8d (2026-03-18 12:00); `study due` shows what waits.",
     ]
     assert drill(db, "").startswith("Nothing to study now.\nSeen 0 cards")  # nothing due
+
+
+def test_typed_shows_the_cards_to_type_from_the_start(db: Path) -> None:
+    out = drill(db, "git status\n \nq\n", "--typed")
+    # Not `git status` (the command card) first: its reverse, to be typed.
+    assert out.splitlines()[1].strip() == "Shows the working tree status."
+    assert reviews(db) == [("Shows the working tree status.", 3)]
