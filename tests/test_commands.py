@@ -142,13 +142,17 @@ def test_unspaced_arrows_and_rule_lines_in_a_paragraph_of_word_pairs() -> None:
 def test_a_callout_of_pairs_gives_a_card_a_line_under_its_title() -> None:
     note = parse_text(
         "# Italiano\n\n## Plurali\n\n> [!list] Irregolari\n> Uomo -> uomini\n> Uovo -> uova\n\n"
-        "> [!tip] Cane -> cani\n",
+        "> [!example] Cane -> cani\n\n> [!example] Re -> re Dio -> dei\n",
         source="italiano.md",
     )
-    assert triples(note) == [("summary", "Uomo", "uomini"), ("summary", "Uovo", "uova")]
-    assert [card.line for card in note.cards] == [6, 7]
-    # The second callout is one pair in its title, not a list of pairs: left to the section,
-    # whose card it then is alone, beside the pairs' cards.
+    assert triples(note) == [
+        ("summary", "Uomo", "uomini"),
+        ("summary", "Uovo", "uova"),
+        ("summary", "Cane", "cani"),
+    ]
+    assert [card.line for card in note.cards] == [6, 7, 9]
+    # Two pairs on one line cannot be told apart ("re Dio"?): the callout is no pair, and
+    # left alone beside the section's cards it is no card either.
     assert [(item.text, item.reason) for item in note.dropped] == [
         ("Italiano — Plurali", "the answer is only a callout left beside its section's cards")
     ]

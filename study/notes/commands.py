@@ -1,5 +1,6 @@
 """Command lists -> cards: `cmd` — what it does, in lists, under items, tldr-pages style,
-and as plain lines (`cmd` - what it does, one a line; `cmd -> what it does`)."""
+and as plain lines (`cmd` - what it does, one a line; `cmd -> what it does`), also quoted in
+a callout; lines pairing words (`Uomo -> uomini`) give term cards the same way."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ _AFTER_CODE = re.compile(r"[ \t]*(?:->|→|=>|:|—|–|-)[ \t]+")
 # Without a code span only an arrow does: "ls -> lists files" ("a - b" and "a: b" are prose);
 # "→" even unspaced ("食べる→食べない"), "->" only between spaces (`a->b` is code).
 _ARROW = re.compile(r"[ \t]+(?:->|=>)[ \t]+|[ \t]*→[ \t]*")
-# A callout's first line, "[!list] Title": the title leads in, the lines under it pair up.
-_CALLOUT_TITLE = re.compile(r"\A\[![^\]\n]+\][-+]?[^\n]*?(\n|\Z)")
+# A callout's type mark, "[!list]" (and its fold sign) before its title.
+_CALLOUT_MARK = re.compile(r"\A\[![^\]\n]+\][-+]?[ \t]*")
 # A key written like a command: a lowercase word, a <placeholder>, a path or an option.
 _COMMAND_LIKE = re.compile(r"[a-z<.~/:\-\[]")
 _MAX_KEY = 60
@@ -153,14 +154,15 @@ def demote_command_headings(top: Blocks) -> None:
 def _plain_lines(node: Node, section: Section, b: Builder) -> bool:
     """A paragraph (or a quote or callout holding one) whose every line pairs a command with
     what it does, or a word with its counterpart: a card per line."""
+    marks = 0
     if node.type == "blockquote" and len(node.children) == 1:
         node = node.children[0]
-        text = _CALLOUT_TITLE.sub(lambda m: "\n" if m.group(1) else "", raw_text(node), count=1)
+        text, marks = _CALLOUT_MARK.subn("", raw_text(node), count=1)
     elif node.type == "paragraph":
         text = raw_text(node)
     else:
         return False
-    pairs = line_pairs(text)
+    pairs = line_pairs(text, titled=marks > 0)
     if not pairs:
         return False
     commands = sum(1 for pair in pairs if _command_like(pair))
@@ -172,19 +174,23 @@ def _plain_lines(node: Node, section: Section, b: Builder) -> bool:
     return True
 
 
-def line_pairs(text: str) -> list[Pair]:
+def line_pairs(text: str, titled: bool = False) -> list[Pair]:
     """The (command, description) of each line, when every line is one (a lead-in line
-    ending in ":" aside); a single line counts only when its key looks like a command."""
+    ending in ":" aside); a single line counts only when its key looks like a command.
+
+    `titled`: the text is a callout's, whose first line is its title: a lead-in unless a
+    pair itself, and a callout of one pair is one card (an example box: "Taberu -> Comer").
+    """
     lines = [line.rstrip().removesuffix("\\").strip() for line in text.split("\n")]
     pairs = []
     for offset, line in enumerate(lines):
         pair = _line_pair(line, offset)
-        lead_in = offset == 0 and (line.endswith(":") or not line) and len(lines) > 1
+        lead_in = offset == 0 and (line.endswith(":") or not line or titled) and len(lines) > 1
         if pair is None and not lead_in and not _rule_line(line):
             return []
         if pair is not None:
             pairs.append(pair)
-    if len(pairs) == 1 and not (pairs[0].code or _command_like(pairs[0])):
+    if len(pairs) == 1 and not (titled or _command_like(pairs[0])):
         return []
     return pairs
 
@@ -209,7 +215,9 @@ def _line_pair(line: str, offset: int) -> Pair | None:
     if arrow is None or not 0 < arrow.start() <= _MAX_KEY:
         return None
     described = _description(line[arrow.end() :])
-    return Pair(line[: arrow.start()].strip(), described, False, offset) if described else None
+    if not described or _ARROW.search(described):
+        return None  # "a -> b c -> d": where b ends and c starts, no one can say
+    return Pair(line[: arrow.start()].strip(), described, False, offset)
 
 
 def _description(text: str) -> str:

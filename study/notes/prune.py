@@ -15,11 +15,14 @@ from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
+from study.notes import notetext as nt
 from study.notes import signals
 from study.notes.builder import Dropped
 from study.notes.card import MAX_ANSWER_CHARS, Card
 
 _WORD = re.compile(r"[^\W_]+")
+# Characters of marks, link targets and emoji an answer may hold beyond its question's words.
+_MARKUP_ALLOWANCE = 40
 # Rounds of folding repeats: a question named after its section can read as another one.
 _PASSES = 3
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*")
@@ -44,8 +47,9 @@ def prune(cards: list[Card]) -> Pruned:
     dropped: list[Dropped] = []
     kept = []
     carded = Counter(card.path for card in cards)
+    folded = _Folded()
     for card in cards:
-        reason = nothing_to_learn(card) or _left_over(card, cards, carded[card.path] > 1)
+        reason = nothing_to_learn(card, folded) or _left_over(card, cards, carded[card.path] > 1)
         if reason:
             dropped.append(Dropped(card.line, _one_line(card.front), reason))
         else:
@@ -53,22 +57,22 @@ def prune(cards: list[Card]) -> Pruned:
     merged: list[str] = []
     renamed = False
     for _ in range(_PASSES):
-        kept, named = _one_card_per_question(kept, merged, dropped)
+        kept, named = _one_card_per_question(kept, folded, merged, dropped)
         renamed = renamed or named
         if not named:
             break  # a question given its section's name can be another question's words
     if renamed:
-        kept = _last_word(kept, dropped)
+        kept = _last_word(kept, folded, dropped)
     return Pruned(kept, merged, dropped)
 
 
-def _last_word(cards: list[Card], dropped: list[Dropped]) -> list[Card]:
+def _last_word(cards: list[Card], folded: _Folded, dropped: list[Dropped]) -> list[Card]:
     """If naming sections kept making repeats (or a question its own answer): the first
     card of a question stays, the others go."""
     first: dict[tuple[str, str], Card] = {}
     kept = []
     for card in cards:
-        earlier = first.setdefault(_question(card), card)
+        earlier = first.setdefault(_question(card, folded), card)
         if earlier is not card:
             reason = f"repeats line {earlier.line}"
         elif signals.answer_is_front(card):
@@ -80,14 +84,22 @@ def _last_word(cards: list[Card], dropped: list[Dropped]) -> list[Card]:
     return kept
 
 
-def nothing_to_learn(card: Card) -> str | None:
+class _Folded(dict[str, str]):
+    """Each text's `signals.plain_fold`, made once a note: a front is compared twice or more."""
+
+    def __missing__(self, text: str) -> str:
+        self[text] = folded = signals.plain_fold(text)
+        return folded
+
+
+def nothing_to_learn(card: Card, folded: _Folded | None = None) -> str | None:
     """Why a card teaches nothing or cannot be graded, or None for a card worth drilling."""
     if signals.empty_front(card.front):
         return "the question is only a symbol or a number"
     empty = signals.empty_answer(card.back)
     if empty:
         return f"the answer is only {empty}"
-    if signals.answer_is_front(card):
+    if _repeats_question(card, _Folded() if folded is None else folded):
         return "the answer repeats the question"
     if signals.too_long(card):
         return f"answer too long to grade ({len(card.back)} characters, over {MAX_ANSWER_CHARS})"
@@ -110,24 +122,24 @@ def _left_over(card: Card, cards: list[Card], section_carded: bool) -> str | Non
 
 
 def _one_card_per_question(
-    cards: list[Card], merged: list[str], dropped: list[Dropped]
+    cards: list[Card], folded: _Folded, merged: list[str], dropped: list[Dropped]
 ) -> tuple[list[Card], bool]:
     """Fold repeated questions: one card each, or each told apart by its section (then
     True: a question that names its section may now read as another one)."""
     groups: dict[tuple[str, str], list[int]] = {}
     out: list[Card | None] = list(cards)
     for n, card in enumerate(cards):
-        groups.setdefault(_question(card), []).append(n)
-    folded = [
+        groups.setdefault(_question(card, folded), []).append(n)
+    repeated = [
         _fold([cards[n] for n in positions], positions, out, merged, dropped)
         for positions in groups.values()
         if len(positions) > 1
     ]
     # Sections that answer one question differently are parallel (two standards, two
     # versions): every question they share names its section, even one answered alike.
-    parallel = [_paths(answers) for answers in folded if len(answers) > 1]
+    parallel = [_paths(answers) for answers in repeated if len(answers) > 1]
     named = False
-    for answers in folded:
+    for answers in repeated:
         paths = _paths(answers)
         if len(paths) > 1 and any(paths <= other for other in parallel):
             _name_sections(answers, paths, out)
@@ -139,8 +151,20 @@ def _paths(answers: dict[int, list[Card]]) -> frozenset[tuple[str, ...]]:
     return frozenset(card.path for cards in answers.values() for card in cards)
 
 
-def _question(card: Card) -> tuple[str, str]:
-    return _name_key(card.deck), signals.plain_fold(card.front)
+def _question(card: Card, folded: _Folded) -> tuple[str, str]:
+    return _name_key(card.deck), folded[card.front]
+
+
+def _repeats_question(card: Card, folded: _Folded) -> bool:
+    """`signals.answer_is_front`, with the front's fold made once; an answer far longer than
+    its question (marks, links and emoji aside) says more than the question's words."""
+    if len(card.back) > 2 * len(card.front) + _MARKUP_ALLOWANCE:
+        return False
+    if "[[" not in card.back:  # no link alias can put other words first: compare those first
+        first = _WORD.search(card.back)
+        if first is None or not folded[card.front].startswith(nt.fold(first.group())):
+            return False
+    return signals.plain_fold(card.back) == folded[card.front]
 
 
 # A note's cards share one deck and a few headings: fold each name once, not once a card.
