@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup, TyperOption
 
+from study.browsecli import add_browse_commands
+from study.dbcli import add_db_commands
 from study.errors import StudyError
 
 
@@ -25,14 +27,12 @@ class _StudyGroup(TyperGroup):
             typer.echo(f"study: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
         except Exception as error:
-            # Corruption found past the checks at open (or a lock held past the busy timeout)
-            # surfaces as sqlite3's error, possibly wrapped by SQLAlchemy: one line, no traceback.
-            import sqlite3
+            from study.schedule.database import unnamed_error
 
-            cause = getattr(error, "orig", error)
-            if not isinstance(cause, sqlite3.DatabaseError):
+            message = unnamed_error(error)  # a database error past every store: one line too
+            if message is None:
                 raise
-            typer.echo(f"study: database error: {cause}; nothing more was written", err=True)
+            typer.echo(f"study: {message}", err=True)
             raise typer.Exit(1) from None
 
 
@@ -125,96 +125,19 @@ def due(
     brief: Annotated[
         bool, typer.Option("--brief", help="One short line for a shell prompt: `docker:9`.")
     ] = False,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show per deck the cards due now, new today, later today and tomorrow."""
     from study.schedule.duereport import run
 
-    text = run(decks or [], as_json, db, brief)
+    text = run(decks or [], as_json, db, brief, tag or [])
     if text:
         typer.echo(text)
 
 
-@app.command("suspended")
-def suspended_command(
-    decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
-) -> None:
-    """List the cards you suspended (`!` in a drill), each with its id."""
-    from study.notes.cardview import card_lines
-    from study.schedule.answers import suspended
-    from study.schedule.store import open_store
-
-    with open_store(db, create=False) as store:
-        cards = suspended(store, decks or [])
-    typer.echo(card_lines(cards) if cards else "No suspended cards.")
-
-
-@app.command("unsuspend")
-def unsuspend_command(
-    ids: Annotated[list[str], typer.Argument(help="Card ids, or their first characters.")],
-    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
-) -> None:
-    """Bring suspended cards back into the drill (ids from `study suspended`)."""
-    from study.notes.cardview import card_lines
-    from study.schedule.answers import unsuspend
-    from study.schedule.store import open_store
-
-    with open_store(db, create=False) as store:
-        cards = unsuspend(store, ids)
-    typer.echo(f"Unsuspended {len(cards)}:\n{card_lines(cards)}")
-
-
-@app.command("list")
-def list_command(
-    decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
-    due_only: Annotated[bool, typer.Option("--due", help="Only cards due now.")] = False,
-    new_only: Annotated[bool, typer.Option("--new", help="Only new cards.")] = False,
-    suspended_only: Annotated[
-        bool, typer.Option("--suspended", help="Only suspended cards.")
-    ] = False,
-    leech_only: Annotated[bool, typer.Option("--leech", help="Only leeches.")] = False,
-    search: Annotated[
-        str, typer.Option("--search", help="Only cards whose front or back has this text.")
-    ] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
-) -> None:
-    """List the cards in the database: state, due date, interval, lapses, source."""
-    import json
-    import shutil
-
-    from study.clock import current_time
-    from study.schedule.browse import list_cards, list_text
-    from study.schedule.store import open_store
-
-    wanted = [("due", due_only), ("new", new_only), ("suspended", suspended_only)]
-    filters = [name for name, on in [*wanted, ("leech", leech_only)] if on]
-    with open_store(db, create=False) as store:
-        records = list_cards(store, current_time(), decks or [], filters, search)
-    if as_json:
-        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    else:
-        typer.echo(list_text(records, shutil.get_terminal_size().columns))
-
-
-@app.command("show")
-def show_command(
-    card_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A card id, or its first characters.")
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
-) -> None:
-    """Show one card with its schedule and review history (ids from `study list`)."""
-    import json
-
-    from study.schedule.browse import show_card, show_text
-    from study.schedule.store import open_store
-
-    with open_store(db, create=False) as store:
-        card = show_card(store, card_id)
-    typer.echo(json.dumps(card, ensure_ascii=False, indent=2) if as_json else show_text(card))
+# `study list`, `show`, `suspended`, `unsuspend`: in study.browsecli (this file's size)
+add_browse_commands(app)
 
 
 # --- study sync, study config (STORE) -----------------------------------------------------
@@ -237,7 +160,7 @@ def sync_command(
 
     report = sync_paths(db, paths or [], current_time(), forget or [])
     typer.echo(report.render())
-    for line in report.failures:
+    for line in [*report.skipped, *report.failures]:
         typer.echo(f"study: {line}", err=True)
     if report.failures:  # the rest was synced, but a vanished folder must not pass unnoticed
         raise typer.Exit(1)
@@ -328,7 +251,12 @@ _Backend = Annotated[
 
 
 @remind_app.command("check")
-def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> None:
+def remind_check(
+    decks: _Decks = None,
+    minimum: _Min = 1,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
+    db: _Db = None,
+) -> None:
     """Tell you once what is due: a desktop notification, and the line in a terminal."""
     import sys
 
@@ -336,7 +264,7 @@ def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> Non
     from study.paths import default_db_path
     from study.remind.reminder import check, notify
 
-    message = check(db or default_db_path(), current_time(), decks or [], minimum)
+    message = check(db or default_db_path(), current_time(), decks or [], minimum, tag or [])
     if message and (not notify(message) or sys.stdout.isatty()):
         typer.echo(message)
 
@@ -428,7 +356,7 @@ def cards(
     from study.notes.vault import load_cards
 
     loaded = load_cards(paths)
-    for message in loaded.merged:
+    for message in [*loaded.skipped, *loaded.merged]:
         typer.echo(f"study: {message}", err=True)
     print_cards(loaded.cards, as_json=as_json)
     for failure in loaded.failures:
@@ -455,3 +383,10 @@ def check_command(
         raise typer.Exit(2)
     if report.findings:
         raise typer.Exit(1)
+
+
+# --- study db check, backups, restore (DATABASE) ------------------------------------------
+
+db_app = _typer(_StudyGroup, "Check the database, list its daily backups, restore one.")
+app.add_typer(db_app, name="db")
+add_db_commands(db_app)  # the commands themselves are in study.dbcli (this file's size)

@@ -50,7 +50,7 @@ def _sync(words: list[str], flags: set[str], db: Path | None) -> int:
 
     report = sync_paths(db, [Path(p) for p in words], current_time())
     print(report.render())
-    for line in report.failures:
+    for line in [*report.skipped, *report.failures]:
         print(f"study: {line}", file=sys.stderr)
     return 1 if report.failures else 0
 

@@ -340,11 +340,13 @@ def test_the_summary_is_right_in_every_case(db: Path, monkeypatch: pytest.Monkey
     assert summary("s\ns\ns\ns\n") == ["0 cards, 0 again, in 0m 00s.", left]  # skipped all
     with open_store(db) as store:
         set_setting(store, "new_per_day", "1")
-    assert summary(" \n4\n") == [  # graded one, then the limit is reached
-        "1 card, 0 again, in 0m 00s.",
-        "The daily limits hold back 3 new cards (`study drill --new N` studies N more today).",
-        "Next cards due in 8d (2026-03-18 12:00); `study due` shows what waits.",
-    ]
+    graded_one = summary(" \n4\n")  # graded one, then the limit is reached
+    assert graded_one[0] == "1 card, 0 again, in 0m 00s."
+    assert graded_one[1].startswith("The daily limits hold back ")
+    assert graded_one[1].endswith(" new cards (`study drill --new N` studies N more today).")
+    assert graded_one[2] == "Next cards due in 8d (2026-03-18 12:00); `study due` shows what waits."
+    held = runner.invoke(app, ["due", "--db", str(db)]).output.splitlines()[-1]
+    assert graded_one[1] == held  # the drill says it in `study due`'s words, with its count
     assert drill(db, "").startswith("Nothing to study now.\nSeen 0 cards")  # nothing due
 
 

@@ -183,7 +183,8 @@ def test_fast_path_imports_no_heavy_module(db: Path) -> None:
     code = (
         "import sys; from study.launch import entry;"
         "sys.argv = ['study', 'due', '--db', sys.argv[1]];"
-        "entry(); heavy = ('typer', 'sqlmodel', 'sqlalchemy', 'fsrs', 'rich', 'markdown_it');"
+        "entry(); heavy = ('typer', 'sqlmodel', 'sqlalchemy', 'fsrs', 'rich', 'markdown_it',"
+        " 'pydantic');"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))"
     )
     env = {**os.environ, "STUDY_NOW": NOW.isoformat()}
@@ -229,3 +230,18 @@ def test_bad_databases_are_one_line_errors(tmp_path: Path, content: object, mess
     assert result.exit_code == 1
     assert result.output.startswith("study: ") and result.output.count("\n") == 1
     assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_a_tag_narrows_the_cards_due_now_and_later(db: Path) -> None:
+    start = day_start(NOW, 4)
+    tagged = {"tags": '["#Árvore"]'}
+    add_card(db, "t-now", "alpha", **tagged, **reviewed(NOW - timedelta(days=1)))
+    add_card(db, "t-later", "alpha", **tagged, **reviewed(NOW + timedelta(hours=1), state=1))
+    add_card(db, "t-tomorrow", "alpha", **tagged, **reviewed(start + timedelta(hours=30)))
+    add_card(db, "u-now", "alpha", **reviewed(NOW - timedelta(days=1)))
+    add_card(db, "u-later", "alpha", **reviewed(NOW + timedelta(hours=2), state=3))
+    add_card(db, "u-new", "alpha")
+
+    assert due_counts(db, NOW) == [DeckDue("alpha", 0, 2, 1, 2, 1)]
+    assert due_counts(db, NOW, tags=["árvore"]) == [DeckDue("alpha", 0, 1, 0, 1, 1)]
+    assert due_counts(db, NOW, tags=["pinheiro"]) == [DeckDue("alpha", 0, 0, 0, 0, 0)]

@@ -19,6 +19,7 @@ from study.remind.reminder import check, notifier_command, resolve_decks, sessio
 from study.schedule.due import deck_names
 from study.schedule.duereport import brief_line
 from study.schedule.store import open_store
+from tests.support import help_commands
 
 runner = CliRunner()
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -206,8 +207,7 @@ def test_notifier_choice_by_platform(tmp_path: Path) -> None:
 def test_remind_help_lists_the_subcommands() -> None:
     result = runner.invoke(app, ["remind", "-h"])
     assert result.exit_code == 0
-    for command in ("check", "install", "uninstall", "status", "ics"):
-        assert command in result.output
+    assert help_commands(result.output) == ["check", "install", "uninstall", "status", "ics"]
 
 
 def test_due_brief_for_shell_prompts(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

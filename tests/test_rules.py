@@ -124,12 +124,20 @@ def test_brief_names_can_be_typed_back(notes: Path, tmp_path: Path) -> None:
         assert _invoke("due", "--brief", name, "--db", str(db)).strip() == word
 
 
-def test_tags_fold_unicode_case_in_drill_and_export(notes: Path, tmp_path: Path) -> None:
+def test_tags_fold_unicode_case_in_drill_export_due_and_reminders(
+    notes: Path, tmp_path: Path
+) -> None:
     """Issue 10: `Árvore` was found by `export --tag árvore` but not by `drill --tag árvore`."""
     (notes / "trees.md").write_text("# Trees\n\n#Árvore\n\nWhat is a leaf?::an end node\n")
     (notes / "other.md").write_text("# Other\n\nWhat is a root?::the top node\n")
     db = tmp_path / "study.db"
     _sync(db, notes)
+
+    counted = _due_json(db, "--tag", "ÁRVORE")
+    assert (counted["Trees"]["new"], counted["Other"]["new"]) == (1, 0)
+    assert _invoke("due", "--brief", "--tag", "#árvore", "--db", str(db)) == "trees:1\n"
+    reminded = _invoke("remind", "check", "--tag", "árvore", "--db", str(db))
+    assert reminded == "1 card due (Trees 1) — run `study drill`\n"
 
     assert _shown(_invoke("drill", "--tag", "árvore", "--db", str(db), keys="ss")) == 1
     assert _shown(_invoke("drill", "--tag", "#ÁRVORE", "--db", str(db), keys="ss")) == 1

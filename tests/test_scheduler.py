@@ -53,7 +53,9 @@ def test_defaults_parse_to_the_documented_settings() -> None:
         "maximum_interval",
         "rollover_hour",
         "fuzz",
+        "backups",
     }
+    assert DEFAULTS["backups"] == "7"
 
 
 def test_steps_parse_units() -> None:

@@ -239,7 +239,7 @@ def _write_collection(built: list[Any]) -> tuple[bytes, int]:
     with contextlib.closing(sqlite3.connect(":memory:")) as connection:
         cursor = connection.cursor()
         genanki.Package(list(decks.values())).write_to_db(cursor, newest, ids)
-        notes, cards = _rows(built, {name: deck.deck_id for name, deck in decks.items()}, ids)
+        notes, cards = _anki_rows(built, {name: deck.deck_id for name, deck in decks.items()}, ids)
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
         connection.commit()
@@ -261,7 +261,7 @@ def _front_back_ords(model_id: int, filled: tuple[bool, ...]) -> tuple[int, ...]
     return tuple(card.ord for card in probe.cards)
 
 
-def _rows(built: list[Any], deck_ids: dict[str, int], ids: Iterator[int]) -> tuple[list, list]:
+def _anki_rows(built: list[Any], deck_ids: dict[str, int], ids: Iterator[int]) -> tuple[list, list]:
     """The notes and cards rows genanki's Note.write_to_db would insert one by one.
 
     Same columns and values (Anki's schema 11, which genanki writes), batched: per-row
@@ -386,7 +386,7 @@ def export(
         from study.notes.vault import load_cards
 
         loaded = load_cards(paths)
-        failures = loaded.failures
+        failures = [*loaded.skipped, *loaded.failures]
         cards.update((c.id, c) for c in _tagged(loaded.cards, tags))
     if decks or not paths:
         cards.update((c.id, c) for c in _store_cards(decks, tags, db_path))

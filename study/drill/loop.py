@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from study.drill.editor import edit_note
+from study.drill.firstrun import ensure_cards
 from study.drill.screen import (
     RATINGS,
     Counts,
     Summary,
-    clock_face,
+    countdown,
     format_summary,
     print_header,
     print_labels,
@@ -34,11 +35,11 @@ from study.drill.typed import compare_typed
 from study.notes.card import Kind
 from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
 from study.schedule import answers, queue
+from study.schedule.database import is_busy
 from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
 from study.schedule.scheduler import load_settings
 from study.schedule.schema import State, Status, from_stamp
 from study.schedule.store import Store
-from study.words import plural
 
 Clock = Callable[[], datetime]
 GOOD = 3
@@ -55,21 +56,6 @@ class Options:
     limit: int | None = None
     typed: bool = False
     wait: bool = True  # count down to a learning card due later, rather than end
-
-
-def ensure_cards(store: Store, now: datetime) -> str:
-    """First run on a fresh machine: nothing registered yet, so sync the bundled decks."""
-    from sqlalchemy import text
-
-    if store.session.execute(text("select 1 from root limit 1")).first() is not None:
-        return ""
-    if store.session.execute(text("select 1 from card limit 1")).first() is not None:
-        return ""
-    from study.paths import bundled_decks_dir
-    from study.schedule.sync import sync
-
-    report = sync(store, [bundled_decks_dir()], now)
-    return f"First run: added the bundled decks ({plural(report.added, 'card')})."
 
 
 class Drill:
@@ -187,19 +173,7 @@ class Drill:
             wait = format_interval((due - self.clock()).total_seconds())
             self.console.print(f"The next learning card is due in {wait} ({when}).")
             return False
-        return self._countdown(due)
-
-    def _countdown(self, due: datetime) -> bool:
-        out = self.console.file
-        while (left := (due - self.clock()).total_seconds()) > 0:
-            line = f"next card in {clock_face(left)} · any key ends"
-            out.write("\r" + line[: self.console.width - 1].ljust(self.console.width - 1))
-            out.flush()
-            if self.reader.key(timeout=min(1.0, left)):
-                out.write("\n")
-                return False
-        out.write("\r" + " " * (self.console.width - 1) + "\r")
-        return True
+        return countdown(self.console, self.reader, self.clock, due)
 
     def _show(self, card_id: str) -> str:
         """One card from front to grade; returns what happened ("quit" ends the drill)."""
@@ -243,7 +217,7 @@ class Drill:
         """True when another drill on this database answered the card since this one began."""
         if row.last_review is None or row.id in self.graded:
             return False
-        return from_stamp(row.last_review) >= self.started
+        return from_stamp(row.last_review) > self.started
 
     def _wait(self, wanted: str) -> str:
         """The next key that means something at this stage (`wanted` or an action key)."""
@@ -280,7 +254,9 @@ class Drill:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new, was_leech = row.last_review is None, row.leech
-        updated = answers.grade(self.store, row.id, rating, now, duration)
+        updated = self._until_written(
+            lambda: answers.grade(self.store, row.id, rating, now, duration)
+        )
         self.graded.append(row.id)
         self.summary.seen += 1
         self.summary.ratings.append(rating)
@@ -306,6 +282,20 @@ class Drill:
         if self.reader.key() == "e":
             self._edit(row)
         return "leech"
+
+    def _until_written(self, write: Callable[[], Any]) -> Any:
+        """`write`, tried again while another process holds the database past the busy
+        timeout: the answer waits in memory, never dropped, and the user is told why."""
+        while True:
+            try:
+                return write()
+            except Exception as error:
+                if not is_busy(error):
+                    raise
+                self.console.print(
+                    "[yellow]the database is busy (another drill or a sync is writing); "
+                    "your answer is kept, waiting to save it…[/]"
+                )
 
     def _act(self, key: str, row: Any) -> str:
         """The keys that do something other than grade."""
@@ -362,7 +352,8 @@ class Drill:
 
     def _sum_up(self, now: datetime) -> None:
         """What is left today (skipped cards too), what the daily limits hold back, next due."""
-        selection = queue.select_cards(self.store, now, self.options.decks, self.options.tags)
+        decks, tags = self.options.decks, self.options.tags
+        selection = queue.select_cards(self.store, now, decks, tags, count_held=True)
         parts = [pick.part for pick in selection.picks]
         learning = parts.count(LEARNING) + len(self._learning_later(now))
         self.summary.left = Counts(parts.count(NEW), learning, parts.count(REVIEW))

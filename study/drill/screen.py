@@ -7,7 +7,7 @@ markup; rich drops them for a non-terminal stdout and drops colour under NO_COLO
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -138,3 +138,18 @@ def clock_face(seconds: float) -> str:
     minutes, secs = divmod(int(seconds + 0.999), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def countdown(console: Any, reader: Any, clock: Callable[[], datetime], due: datetime) -> bool:
+    """A live `next card in 9:58 · any key ends` line until `due`: True when it is reached,
+    False when a key was pressed first."""
+    out, width = console.file, console.width - 1
+    while (left := (due - clock()).total_seconds()) > 0:
+        line = f"next card in {clock_face(left)} · any key ends"
+        out.write("\r" + line[:width].ljust(width))
+        out.flush()
+        if reader.key(timeout=min(1.0, left)):
+            out.write("\n")
+            return False
+    out.write("\r" + " " * width + "\r")
+    return True

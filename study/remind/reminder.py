@@ -49,12 +49,21 @@ def resolve_decks(db_path: Path, decks: Sequence[str]) -> list[str]:
     return resolve(decks, deck_names(db_path)) if decks else []
 
 
-def check(db_path: Path, now: datetime, decks: Sequence[str] = (), minimum: int = 1) -> str:
-    """The reminder line for what is due at `now` in `decks` (all when empty), or ""."""
+def check(
+    db_path: Path,
+    now: datetime,
+    decks: Sequence[str] = (),
+    minimum: int = 1,
+    tags: Sequence[str] = (),
+) -> str:
+    """The reminder line for what is due at `now` in `decks` (all when empty) with one of
+    `tags` (all when empty), or ""."""
     from study.schedule.due import due_counts
 
     resolved = resolve_decks(db_path, decks)
-    return due_message(due_counts(db_path, now, resolved), decks=resolved, minimum=minimum)
+    return due_message(
+        due_counts(db_path, now, resolved, held=False, tags=tags), decks=resolved, minimum=minimum
+    )
 
 
 def _applescript_string(text: str) -> str:

@@ -44,29 +44,36 @@ def grade(
     Committed at once, so a drill killed right after loses nothing. `fuzz` None means the
     `fuzz` setting; tests pass False for exact intervals.
     """
-    row = store.card(card_id)
-    before = to_fsrs(row).to_json()
-    scheduler = make_scheduler(load_settings(store, row.deck), fuzz)
-    after, log = review(scheduler, row, rating, now, duration_ms)
-    for name, value in schedule_of(after).items():
-        setattr(row, name, value)
-    store.session.add(row)
-    store.session.add(
-        ReviewRow(
-            card_id=card_id,
-            rating=int(log.rating),
-            reviewed_at=to_db(log.review_datetime),
-            duration_ms=log.review_duration,
-            before=before,
+    with store.writing() as session:  # read again inside the write: another drill may grade
+        row = store.card(card_id)
+        before = to_fsrs(row).to_json()
+        scheduler = make_scheduler(load_settings(store, row.deck), fuzz)
+        after, log = review(scheduler, row, rating, now, duration_ms)
+        for name, value in schedule_of(after).items():
+            setattr(row, name, value)
+        session.add(row)
+        session.add(
+            ReviewRow(
+                card_id=card_id,
+                rating=int(log.rating),
+                reviewed_at=to_db(log.review_datetime),
+                duration_ms=log.review_duration,
+                before=before,
+            )
         )
-    )
-    settings = load_settings(store, row.deck)
-    if rating == 1 and json.loads(before)["state"] == State.REVIEW and settings.leech_lapses:
-        store.session.flush()
-        if not row.leech and lapses(store, card_id) >= settings.leech_lapses:
-            row.leech, row.status = True, Status.SUSPENDED  # as Anki does: marked and suspended
-    store.session.commit()
+        _mark_a_leech(store, row, rating, before)
     return row
+
+
+def _mark_a_leech(store: Store, row: CardRow, rating: int, before: str) -> None:
+    """A lapse (Again on a card in review) that makes `leech_lapses` of them marks the card a
+    leech and suspends it, as Anki does. Inside the grade's write, so both land together."""
+    threshold = load_settings(store, row.deck).leech_lapses
+    if rating != 1 or json.loads(before)["state"] != State.REVIEW or not threshold or row.leech:
+        return
+    store.session.flush()  # the review row just added counts
+    if lapses(store, row.id) >= threshold:
+        row.leech, row.status = True, Status.SUSPENDED
 
 
 # A lapse: Again on a card in review, as the review row's `before` snapshot recorded it.
@@ -89,39 +96,39 @@ def undo_last(store: Store, card_id: str | None = None) -> str | None:
     query = select(ReviewRow).order_by(col(ReviewRow.id).desc()).limit(1)
     if card_id is not None:
         query = query.where(ReviewRow.card_id == card_id)
-    last = store.session.exec(query).first()
-    if last is None:
-        return None
-    row = store.session.get(CardRow, last.card_id, populate_existing=True)
-    if row is not None:
-        for name, value in schedule_of(fsrs.Card.from_json(last.before)).items():
-            setattr(row, name, value)
-        if row.leech and last.rating == 1:  # the lapse that made it a leech is taken back
-            row.leech, row.status = False, Status.ACTIVE
-        store.session.add(row)
-    store.session.delete(last)
-    store.session.commit()
+    with store.writing() as session:
+        last = session.exec(query).first()
+        if last is None:
+            return None
+        row = session.get(CardRow, last.card_id, populate_existing=True)
+        if row is not None:
+            for name, value in schedule_of(fsrs.Card.from_json(last.before)).items():
+                setattr(row, name, value)
+            if row.leech and last.rating == 1:  # the lapse that made it a leech is taken back
+                row.leech, row.status = False, Status.ACTIVE
+            session.add(row)
+        session.delete(last)
     return last.card_id
 
 
 def bury(store: Store, card_id: str, now: datetime) -> datetime:
     """Hide a card until the next study day starts; returns that moment (aware UTC)."""
-    until = day_start(now, load_settings(store).rollover_hour) + timedelta(days=1)
-    row = store.card(card_id)
-    row.buried_until = to_db(until)
-    store.session.add(row)
-    store.session.commit()
+    with store.writing() as session:
+        until = day_start(now, load_settings(store).rollover_hour) + timedelta(days=1)
+        row = store.card(card_id)
+        row.buried_until = to_db(until)
+        session.add(row)
     return until
 
 
 def suspend(store: Store, card_id: str, suspended: bool = True) -> None:
     """Take a card out of every queue until it is unsuspended (suspended=False)."""
-    row = store.card(card_id)
-    if row.status == Status.RETIRED:
-        raise StudyError(f"card {card_id} is retired (its note no longer has it)")
-    row.status = Status.SUSPENDED if suspended else Status.ACTIVE
-    store.session.add(row)
-    store.session.commit()
+    with store.writing() as session:
+        row = store.card(card_id)
+        if row.status == Status.RETIRED:
+            raise StudyError(f"card {card_id} is retired (its note no longer has it)")
+        row.status = Status.SUSPENDED if suspended else Status.ACTIVE
+        session.add(row)
 
 
 def suspended(store: Store, decks: Sequence[str] = ()) -> list[Card]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from study.errors import StudyError
 from study.notes.lookup import deck_key
-from study.paths import default_db_path
+from study.paths import db_path as resolve_db_path
 from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, Stored, read_stored, validate
 from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
 
@@ -14,11 +14,11 @@ from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
 def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> str:
     """Validate and store one setting (a deck's own, if `deck` is given); returns the value."""
     stored = validate(key, value)
-    if deck is None:
-        store.session.merge(SettingRow(key=key, value=stored))
-    else:
-        store.session.merge(DeckSettingRow(deck=deck_key(deck), key=key, value=stored))
-    store.session.commit()
+    with store.writing() as session:
+        if deck is None:
+            session.merge(SettingRow(key=key, value=stored))
+        else:
+            session.merge(DeckSettingRow(deck=deck_key(deck), key=key, value=stored))
     return stored
 
 
@@ -60,10 +60,10 @@ def config(
     if value is not None:
         assert key is not None
         validate(key, value)  # before the database is even opened: a typo changes nothing
-    path = db_path if db_path is not None else default_db_path()
-    if value is None and deck is None and not path.expanduser().exists():
+    path = resolve_db_path(db_path)
+    if value is None and deck is None and not path.exists():
         return _show(Stored({}, {}), key)  # the defaults; showing them never makes a database
-    with open_store(path, create=value is not None) as store:
+    with open_store(path, create=value is not None, verify=True) as store:
         name = store.resolve_decks([deck])[0] if deck is not None else None
         if key is None:
             return _listing(read_stored(store.execute), name)

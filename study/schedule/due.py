@@ -8,13 +8,14 @@ before Typer is imported). What is due now is the scheduling rules' selection
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from study.errors import StudyError
-from study.schedule.database import connect_read_only, corrupt
+from study.notes.lookup import has_tag, tag_wanted
+from study.schedule.database import connect_read_only, diagnose
 from study.schedule.rules import LEARNING, NEW, REVIEW, known_decks, select
 from study.schedule.schema import State, Status, stamp
 
@@ -71,14 +72,21 @@ class DeckDue:
         return f"DeckDue({values})"
 
 
-def due_counts(db_path: Path, now: datetime, decks: Sequence[str] = ()) -> list[DeckDue]:
+def due_counts(
+    db_path: Path,
+    now: datetime,
+    decks: Sequence[str] = (),
+    held: bool = True,
+    tags: Sequence[str] = (),
+) -> list[DeckDue]:
     """Per deck: learning and review cards due now, new cards available today, later today,
-    tomorrow. Decks with no active card are left out; `decks` (stored names) narrows the list."""
+    tomorrow, and (`held`) what the daily limits hold back. `decks` (stored names) narrows
+    the list, `tags` the cards counted (any of them, as the drill's `--tag`)."""
     conn = connect_read_only(db_path)
     try:
-        return counts(conn, now, decks)
+        return counts(conn, now, decks, held, tags)
     except sqlite3.DatabaseError as error:
-        raise StudyError(corrupt(db_path, error)) from None
+        raise diagnose(db_path, error) from None
     finally:
         conn.close()
 
@@ -89,37 +97,56 @@ def deck_names(db_path: Path) -> list[str]:
     try:
         return known_decks(conn.execute)
     except sqlite3.DatabaseError as error:
-        raise StudyError(corrupt(db_path, error)) from None
+        raise diagnose(db_path, error) from None
     finally:
         conn.close()
 
 
 # What is not due now but will be: learning cards later this study day, anything tomorrow.
-_LATER = f"""
-select c.deck, sum(c.due < :end and c.state != {State.REVIEW}), sum(c.due >= :end)
+_LATER_WHERE = f"""
 from card c where c.status = '{Status.ACTIVE}' and c.last_review is not null
   and c.due > :now and c.due < :after
-group by c.deck
 """
+_TODAY, _TOMORROW = f"c.due < :end and c.state != {State.REVIEW}", "c.due >= :end"
 
 
-def counts(conn: sqlite3.Connection, now: datetime, decks: Sequence[str] = ()) -> list[DeckDue]:
+def _later(
+    conn: sqlite3.Connection, params: dict[str, str], tags: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """Per deck: (learning cards due later this study day, cards due tomorrow)."""
+    if not tags:  # summed in SQL: the window may hold thousands of cards
+        sql = f"select c.deck, sum({_TODAY}), sum({_TOMORROW}) {_LATER_WHERE} group by c.deck"
+        return {deck: (int(a or 0), int(b or 0)) for deck, a, b in conn.execute(sql, params)}
+    wanted = tag_wanted(tags)
+    later: dict[str, tuple[int, int]] = {}
+    sql = f"select c.deck, c.tags, {_TODAY}, {_TOMORROW} {_LATER_WHERE}"
+    for deck, card_tags, today, tomorrow in conn.execute(sql, params):
+        if has_tag(json.loads(card_tags), wanted):
+            before = later.get(deck, (0, 0))
+            later[deck] = (before[0] + int(today), before[1] + int(tomorrow))
+    return later
+
+
+def counts(
+    conn: sqlite3.Connection,
+    now: datetime,
+    decks: Sequence[str] = (),
+    held: bool = True,
+    tags: Sequence[str] = (),
+) -> list[DeckDue]:
     """`due_counts` on an open connection (stored deck names)."""
     names = known_decks(conn.execute)
     if decks:
         names = [name for name in names if name in decks]
-    selection = select(conn.execute, now, names)
+    selection = select(conn.execute, now, names, tags, count_held=held)
+    tallies = selection.counts()
     start = selection.start
     params = {"now": stamp(now), "end": stamp(start + timedelta(1))}
-    later = {
-        deck: (int(today or 0), int(tomorrow or 0))
-        for deck, today, tomorrow in conn.execute(
-            _LATER, params | {"after": stamp(start + timedelta(2))}
-        )
-    }
+    later = _later(conn, params | {"after": stamp(start + timedelta(2))}, tags)
     result = []
     for deck in names:
-        tally, held = selection.counts(deck), selection.held.get(deck, {})
+        tally = tallies.get(deck, dict.fromkeys((LEARNING, REVIEW, NEW), 0))
+        kept = selection.held.get(deck, {})
         result.append(
             DeckDue(
                 deck,
@@ -127,8 +154,8 @@ def counts(conn: sqlite3.Connection, now: datetime, decks: Sequence[str] = ()) -
                 tally[REVIEW],
                 tally[NEW],
                 *later.get(deck, (0, 0)),
-                held_review=held.get(REVIEW, 0),
-                held_new=held.get(NEW, 0),
+                held_review=kept.get(REVIEW, 0),
+                held_new=kept.get(NEW, 0),
             )
         )
     return result

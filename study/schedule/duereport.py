@@ -80,14 +80,20 @@ def render(counts: Sequence[DeckDue], as_json: bool) -> str:
     return f"{format_table(counts)}\n\n{summary_line(counts)}" + (f"\n{held}" if held else "")
 
 
-def run(decks: Sequence[str], as_json: bool, db: Path | None, brief: bool = False) -> str:
+def run(
+    decks: Sequence[str],
+    as_json: bool,
+    db: Path | None,
+    brief: bool = False,
+    tags: Sequence[str] = (),
+) -> str:
     """`study due` from its arguments: the one core call the CLI and the launcher make."""
     from study.clock import current_time
     from study.paths import default_db_path
 
     path = db if db is not None else default_db_path()
     names = resolve_decks(decks, deck_names(path)) if decks else []
-    counts = due_counts(path, current_time(), names)
+    counts = due_counts(path, current_time(), names, held=not brief, tags=tags)
     return brief_line(counts) if brief else render(counts, as_json)
 
 

@@ -21,10 +21,12 @@ def select_cards(
     decks: Sequence[str] = (),
     tags: Sequence[str] = (),
     new_override: int | None = None,
+    count_held: bool = False,
 ) -> Selection:
-    """The cards eligible now in the decks a user typed (all when empty), with what the daily
-    limits held back; StudyError for an unknown deck."""
-    return select(store.execute, now, store.resolve_decks(decks), tags, new_override)
+    """The cards eligible now in the decks a user typed (all when empty), and (`count_held`)
+    what the daily limits held back; StudyError for an unknown deck."""
+    decks = store.resolve_decks(decks)
+    return select(store.execute, now, decks, tags, new_override, count_held)
 
 
 def build_queue(

@@ -29,7 +29,11 @@ from datetime import UTC, datetime, timedelta
 
 from study.notes.lookup import has_tag, tag_wanted
 from study.schedule.schema import State, Status, stamp
-from study.schedule.settings import Execute, Stored, read_stored
+from study.schedule.settings import Stored, read_stored
+
+TYPE_CHECKING = False  # not typing's: see study.schedule.settings
+if TYPE_CHECKING:
+    from study.schedule.settings import Execute
 
 LEARNING, REVIEW, NEW = "learning", "review", "new"
 PARTS = (LEARNING, REVIEW, NEW)
@@ -43,7 +47,8 @@ _ELIGIBLE = f"""
         SELECT 1 FROM card s WHERE s.note = c.note AND s.id != c.id AND s.last_review >= :start
     )
 """
-# These terms repeat the WHERE of the partial indexes ix_card_learning and ix_card_new word for
+# These terms repeat the WHERE of the partial indexes ix_card_learning, ix_card_review and
+# ix_card_new (deck first: limits are per deck) word for
 # word: that is how SQLite knows it may use them.
 _WHERE = {
     LEARNING: f"c.last_review IS NOT NULL AND c.state IN ({State.LEARNING}, {State.RELEARNING})"
@@ -111,8 +116,8 @@ class Pick:
 class Selection:
     """The cards to study now, in queue order, and per deck what the daily limits held back.
 
-    `held[deck][part]` counts the sibling groups a limit hid (about: a group may have a card in
-    an earlier part); only reviews and new cards have limits.
+    `held[deck][part]` counts about how many cards a limit hid (siblings and buried cards
+    included); only reviews and new cards have limits.
     """
 
     __slots__ = ("held", "picks", "start")
@@ -122,12 +127,12 @@ class Selection:
         self.picks: list[Pick] = []
         self.held: dict[str, dict[str, int]] = {}
 
-    def counts(self, deck: str) -> dict[str, int]:
-        """How many of each part `deck` has to study now."""
-        tally = dict.fromkeys(PARTS, 0)
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per deck, how many of each part it has to study now (decks with none left out)."""
+        tally: dict[str, dict[str, int]] = {}
         for pick in self.picks:
-            if pick.deck == deck:
-                tally[pick.part] += 1
+            parts = tally.setdefault(pick.deck, dict.fromkeys(PARTS, 0))
+            parts[pick.part] += 1
         return tally
 
 
@@ -137,11 +142,13 @@ def select(
     decks: Sequence[str] = (),
     tags: Sequence[str] = (),
     new_override: int | None = None,
+    count_held: bool = False,
 ) -> Selection:
     """The cards to study at `now` in `decks` (stored names; all when empty) with one of `tags`.
 
     `new_override` replaces the daily new-card limits for this session: at most that many new
-    cards in all (`study drill --new N`).
+    cards in all (`study drill --new N`). `count_held` fills `Selection.held` (a count per
+    deck that reached a limit: `study due` shows it, a shell prompt need not pay for it).
     """
     stored = read_stored(execute)
     start = day_start(now, int(stored.values()["rollover_hour"]))
@@ -156,7 +163,8 @@ def select(
             limits[NEW] = new_override
         notes: set[str] = set()
         for part in PARTS:
-            taken = _take(execute, params | {"deck": deck}, part, limits[part], wanted, notes)
+            limit = limits[part]
+            taken = _take(execute, params | {"deck": deck}, part, limit, wanted, notes, count_held)
             by_part[part] += [(key, Pick(card_id, deck, part)) for key, card_id in taken.picks]
             if taken.held:
                 selection.held.setdefault(deck, {})[part] = taken.held
@@ -194,6 +202,7 @@ def _take(
     limit: int | None,
     wanted: frozenset[str],
     notes: set[str],
+    count_held: bool,
 ) -> _Taken:
     """One deck's cards of one part, up to `limit`, one per sibling group not in `notes`."""
     taken = _Taken()
@@ -203,8 +212,10 @@ def _take(
         if note in notes or (wanted and not has_tag(json.loads(tags), wanted)):
             continue
         if limit is not None and len(taken.picks) >= limit:
+            if not count_held:
+                return taken
             if not wanted:  # counted in SQL: a deck may hold 100,000 new cards
-                taken.held = _count(execute, params, part) - len(taken.picks)
+                taken.held = max(0, _count(execute, params, part) - len(taken.picks))
                 return taken
             held.add(note)
             continue
@@ -215,8 +226,9 @@ def _take(
 
 
 def _count(execute: Execute, params: dict[str, str], part: str) -> int:
-    """The sibling groups of one deck's part eligible now (a group already picked in an
-    earlier part counts too: the held-back figure is an estimate, never what is served)."""
+    """About how many of one deck's cards of a part are due: an index-only count, which also
+    counts a sibling or a buried card the queue would skip (a note on what the limits hold
+    back, never what is served)."""
     where = _WHERE[part].split(" ORDER BY")[0]
-    sql = f"SELECT count(DISTINCT c.note) FROM card c WHERE {_ELIGIBLE} AND {where}"
+    sql = f"SELECT count(*) FROM card c WHERE {_ACTIVE} AND c.deck = :deck AND {where}"
     return int(next(iter(execute(sql, params)))[0])
