@@ -15,6 +15,7 @@ from typer.core import TyperGroup, TyperOption
 from study.browsecli import add_browse_commands
 from study.dbcli import add_db_commands
 from study.errors import StudyError
+from study.statscli import add_stats_commands
 
 
 class _StudyGroup(TyperGroup):
@@ -189,10 +190,7 @@ def config_command(
 def export_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="The .apkg file to write.")],
     targets: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Decks in the database, or Markdown notes/folders (default: all decks)."
-        ),
+        list[str] | None, typer.Argument(help="Decks, or Markdown notes/folders (default: all).")
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
     subdecks: Annotated[
@@ -203,7 +201,6 @@ def export_command(
     """Write an Anki package (.apkg); importing it again updates the notes, never duplicates."""
     from study.anki.export import export
     from study.anki.output import apkg_path
-    from study.words import plural
 
     output, note = apkg_path(output)
     if note:
@@ -211,10 +208,19 @@ def export_command(
     report = export(targets or [], output, tags=tag or [], subdecks=subdecks, db_path=db)
     for message in report.skipped:
         typer.echo(f"study: {message}", err=True)
-    media = f", {plural(len(report.media), 'image')}" if report.media else ""
-    decks = ", ".join(report.decks) if len(report.decks) <= 3 else f"{len(report.decks)} decks"
-    counts = f"{plural(report.notes, 'note')}, {plural(report.cards, 'card')}"
-    typer.echo(f"wrote {output}: {counts} ({decks}){media}")
+    typer.echo(report.render())
+
+
+@app.command("import")
+def import_command(
+    package: Annotated[Path, typer.Argument(help="An .apkg or .colpkg exported from Anki.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Change nothing.")] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Bring reviews done in Anki back: each answer once, schedules recomputed from history."""
+    from study.anki.importer import import_package
+
+    typer.echo(import_package(package, db_path=db, dry_run=dry_run).render())
 
 
 # --- study remind (REMIND) ----------------------------------------------------------------
@@ -390,3 +396,4 @@ def check_command(
 db_app = _typer(_StudyGroup, "Check the database, list its daily backups, restore one.")
 app.add_typer(db_app, name="db")
 add_db_commands(db_app)  # the commands themselves are in study.dbcli (this file's size)
+add_stats_commands(app)  # `study stats` and `study optimize`, in study.statscli (this file's size)

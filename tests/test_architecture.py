@@ -29,11 +29,13 @@ ALLOWED = {
     "study.drill": {"shared", "study.notes", "study.schedule"},
     "study.anki": {"shared", "study.notes", "study.schedule"},
     "study.remind": {"shared", "study.notes", "study.schedule"},
+    "study.stats": {"shared", "study.notes", "study.schedule"},
 }
 TOP = {
     "study.cli",
     "study.dbcli",
     "study.browsecli",
+    "study.statscli",
     "study.launch",
     "study.__main__",
 }  # may import anything

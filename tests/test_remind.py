@@ -19,6 +19,7 @@ from study.remind.reminder import check, notifier_command, resolve_decks, sessio
 from study.schedule.due import deck_names
 from study.schedule.duereport import brief_line
 from study.schedule.store import open_store
+from tests.conftest import local_zone
 from tests.support import help_commands
 
 runner = CliRunner()
@@ -62,12 +63,8 @@ def make_db(path: Path, decks: dict[str, tuple[int, int, int]]) -> Path:
 @pytest.fixture(autouse=True)
 def utc_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Local time is UTC and the CLI's clock is fixed, so every count and time is exact."""
-    monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("STUDY_NOW", STUDY_NOW)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    yield from local_zone(monkeypatch, "UTC")
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ from study.paths import db_path as resolve_db_path
 from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, Stored, read_stored, validate
 from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
 
+# The settings a card's schedule depends on: changing one reschedules the cards it governs.
+RESCHEDULING = ("desired_retention", "parameters")
+
 
 def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> str:
     """Validate and store one setting (a deck's own, if `deck` is given); returns the value."""
@@ -39,7 +42,8 @@ def _listing(stored: Stored, deck: str | None) -> str:
     lines = []
     for key in keys:
         value, source = sourced[key]
-        where = f"  ({source})" if deck is not None else ""
+        where = f"  ({source})" if deck is not None or key == "parameters" else ""
+        value = value or "FSRS-6 defaults"  # only the parameters may be empty
         lines.append(f"{key:<{width}}  {value:<8}  {HELP[key]}{where}")
     return "\n".join(lines)
 
@@ -71,4 +75,9 @@ def config(
             shown, source = read_stored(store.execute).sourced(name)[key]
             return f"{shown}  ({source})" if name is not None else shown
         where = f" for {name}" if name is not None else ""
-        return f"{key} = {set_setting(store, key, value, name)}{where}"
+        done = f"{key} = {set_setting(store, key, value, name)}{where}"
+        if key not in RESCHEDULING:
+            return done
+        from study.schedule.reschedule import reschedule
+
+        return f"{done}\n{reschedule(store, [name] if name else []).render()}"

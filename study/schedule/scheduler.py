@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from study.errors import StudyError
 from study.schedule.schema import from_stamp
-from study.schedule.settings import Stored, parse_steps, read_stored
+from study.schedule.settings import Stored, parse_parameters, parse_steps, read_stored
 
 if TYPE_CHECKING:
     import fsrs
@@ -34,6 +34,7 @@ class Settings:
     maximum_interval: int = 36500
     rollover_hour: int = 4
     fuzz: bool = True
+    parameters: tuple[float, ...] | None = None  # None: fsrs' defaults
     learn_ahead: timedelta = timedelta(0)
     leech_lapses: int = 8
 
@@ -51,6 +52,7 @@ class Settings:
             maximum_interval=int(values["maximum_interval"]),
             rollover_hour=int(values["rollover_hour"]),
             fuzz=values["fuzz"] == "on",
+            parameters=parse_parameters(values["parameters"]),
             learn_ahead=timedelta(minutes=int(values["learn_ahead"])),
             leech_lapses=int(values["leech_lapses"]),
         )
@@ -65,7 +67,9 @@ def make_scheduler(settings: Settings, fuzz: bool | None = None) -> fsrs.Schedul
     """The fsrs scheduler for these settings; `fuzz` None means the `fuzz` setting."""
     import fsrs
 
+    fitted = {"parameters": settings.parameters} if settings.parameters else {}
     return fsrs.Scheduler(
+        **fitted,
         desired_retention=settings.desired_retention,
         learning_steps=settings.learning_steps,
         relearning_steps=settings.relearning_steps,
