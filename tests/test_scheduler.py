@@ -36,7 +36,11 @@ def test_defaults_parse_to_the_documented_settings() -> None:
     assert settings.new_per_day == 20
     assert settings.rollover_hour == 4
     assert settings.fuzz is True
+    assert settings.learn_ahead == timedelta(0)  # a learning card is never shown early
+    assert settings.leech_lapses == 8  # Anki's leech threshold
     assert set(DEFAULTS) == {
+        "learn_ahead",
+        "leech_lapses",
         "desired_retention",
         "learning_steps",
         "relearning_steps",

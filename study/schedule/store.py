@@ -47,6 +47,9 @@ class NoteRow(SQLModel, table=True):
     deck: str
     content_hash: str
     synced_at: datetime
+    size: int | None = None  # with mtime_ns, the stamp that spares an unchanged note a read
+    mtime_ns: int | None = None
+    stamped_by: str | None = None  # the release that recorded the stamp
 
 
 class CardRow(SQLModel, table=True):
@@ -66,6 +69,7 @@ class CardRow(SQLModel, table=True):
     section: str = ""
     status: str = Status.ACTIVE
     retired_from: str | None = None  # a retired card's status before, given back on restore
+    leech: bool = False  # lapsed `leech_lapses` times: suspended, until the note is fixed
     buried_until: datetime | None = None
     state: int = 1
     step: int | None = 0
