@@ -127,6 +127,12 @@ _SERVER_WORDS = (
     (HAS_DECK_SETTINGS, "SELECT 1"),  # made with the schema on a server
     ("json_extract(r.before, '$.last_review')", "(r.before::json ->> 'last_review')"),
     ("json_extract(r.before, '$.state')", "(r.before::json ->> 'state')::int"),
+    ("json_extract(before, '$.state')", "(before::json ->> 'state')::int"),
+    (
+        "SELECT value FROM json_each(:decks)",
+        "SELECT json_array_elements_text(CAST(:decks AS json))",
+    ),
+    ("SELECT value FROM json_each(:ids)", "SELECT json_array_elements_text(CAST(:ids AS json))"),
 )
 
 
@@ -234,6 +240,8 @@ class Store:
         """
         if self.url is not None:  # the server: SQLAlchemy binds the same `:name` parameters
             result = self.session.execute(text(server_sql(sql)), dict(params))
+            if not getattr(result, "returns_rows", True):  # a write: nothing to read back
+                return []
             return (tuple(map(_as_sqlite_gives, row)) for row in result)  # lazy, as sqlite3
         raw = self.session.connection().connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)  # the sqlite engine's driver: always so
