@@ -35,6 +35,7 @@ _MARKER = re.compile(r"^\s*(?:(?:>\s?)+|(?:[-*+]|\d{1,9}[.)])(?:\s+\[[ xX]\])?(?
 _TAG = re.compile(r"<[^>\n]*>")
 _CELL = "\x1f"  # joins a table row's cells in a content line
 _SHOWN = 60  # characters of a line or question quoted in a finding
+_PART = re.compile(r" \(\d+/\d+\)$")  # a cut body's part: "Heading (2/3)" (bodies.py)
 
 
 @dataclass(frozen=True, order=True)
@@ -170,13 +171,19 @@ def _toml_front_matter(lines: list[str]) -> set[int]:
 
 
 class _CardWords:
-    """Which cards hold which words: a line is held when one card holds all its words."""
+    """Which cards hold which words: a line is held when one card holds all its words.
+
+    The parts of a body cut at the answer limit (*Heading (1/3)*, *(2/3)*, ...) count as one
+    card: a long paragraph cut between sentences is held by its parts together.
+    """
 
     def __init__(self, cards: list[Card]) -> None:
-        self._cards: dict[str, set[int]] = {}  # word -> the cards holding it
+        self._cards: dict[str, set[object]] = {}  # word -> the cards (or cut bodies) holding it
         for n, card in enumerate(cards):
+            part = _PART.search(card.front)
+            holder: object = (card.path, card.front[: part.start()]) if part else n
             for word in _words(" ".join((*card.path, card.front, card.back))):
-                self._cards.setdefault(word, set()).add(n)
+                self._cards.setdefault(word, set()).add(holder)
 
     def hold(self, words: set[str]) -> bool:
         holders = [self._cards.get(word, set()) for word in words]
@@ -267,7 +274,8 @@ def report_lines(report: CheckReport) -> list[str]:
     checked = len(report.notes)
     noun = "note" if checked == 1 else "notes"
     if report.findings:
-        out.append(f"{checked} {noun} checked: {report.findings} findings in {flagged}")
+        found = "finding" if report.findings == 1 else "findings"
+        out.append(f"{checked} {noun} checked: {report.findings} {found} in {flagged}")
     else:
         out.append(f"{checked} {noun} checked: no findings")
     return out
