@@ -174,6 +174,41 @@ def test_config_bad_value_is_one_line_and_creates_nothing(tmp_path: Path) -> Non
     assert unknown.output.startswith("study: unknown setting 'colour'")
 
 
+def test_config_a_negative_value_is_refused_with_its_range_not_as_an_option(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["config", "new_per_day", "-5", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == "study: new_per_day: -5 is out of range (0 to 100000)\n"
+    assert not db.exists()
+
+
+def test_config_listing_fits_40_columns_without_splitting_words(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    result = runner.invoke(app, ["config", "--db", db], env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 40
+    assert lines[:3] == [
+        "desired_retention  0.9",
+        "    chance of recalling a card when it",
+        "    falls due (0.70-0.99)",
+    ]
+    assert "parameters         FSRS-6 defaults" in lines
+
+
+def test_config_listing_at_80_columns_keeps_help_beside_the_values(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    result = runner.invoke(app, ["config", "--db", db], env={"COLUMNS": "80"})
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[-2:] == [
+        "backups            7                daily copies of the database kept in",
+        "                                    backups/ beside it (0: none)",
+    ]
+
+
 def test_config_refuses_a_file_that_is_not_a_study_database(tmp_path: Path) -> None:
     db = tmp_path / "todo.txt"
     db.write_text("buy milk\n")

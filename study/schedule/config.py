@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from pathlib import Path
 
 from study.errors import StudyError
@@ -11,6 +13,7 @@ from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
 
 # The settings a card's schedule depends on: changing one reschedules the cards it governs.
 RESCHEDULING = ("desired_retention", "parameters")
+_HELP_COLUMN_MIN = 30  # narrower than this, the help goes under each setting
 
 
 def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> str:
@@ -33,18 +36,41 @@ def _check_key(key: str | None, deck: str | None) -> None:
         )
 
 
-def _listing(store: Store, deck: str | None) -> str:
-    """Every setting in force, its help, and (for a deck) where each value comes from."""
+def _listing(store: Store, deck: str | None, columns: int) -> str:
+    """Every setting in force, its help, and (for a deck) where each value comes from.
+
+    The help is wrapped to the terminal: beside the values when there is room, else under
+    each setting, so a 40-column terminal never splits a word.
+    """
     sourced = read_stored(store.execute).sourced(deck)
     keys = DECK_KEYS if deck is not None else tuple(DEFAULTS)
+    shown = {key: _shown(key, sourced[key][0]) for key in keys}
     width = max(len(key) for key in keys)
+    value_width = max(len(value) for value in shown.values())
+    beside = width + value_width + 4
     lines = []
     for key in keys:
-        value, source = sourced[key]
-        where = f"  ({source})" if deck is not None or key == "parameters" else ""
-        value = value or "FSRS-6 defaults"  # only the parameters may be empty
-        lines.append(f"{key:<{width}}  {value:<8}  {HELP[key]}{where}")
+        where = f"  ({sourced[key][1]})" if deck is not None or key == "parameters" else ""
+        head = f"{key:<{width}}  {shown[key]:<{value_width}}  "
+        if columns - beside >= _HELP_COLUMN_MIN:
+            lines.extend(
+                textwrap.wrap(head + HELP[key] + where, columns, subsequent_indent=" " * beside)
+            )
+        else:
+            lines.append(head.rstrip())
+            lines.extend(
+                textwrap.wrap(
+                    HELP[key] + where, columns, initial_indent="    ", subsequent_indent="    "
+                )
+            )
     return "\n".join(lines)
+
+
+def _shown(key: str, value: str) -> str:
+    """A setting's value as the listing shows it: fitted weights are one word, not 21 numbers."""
+    if key == "parameters":
+        return "fitted" if value else "FSRS-6 defaults"  # `study config parameters` shows them
+    return value
 
 
 def config(
@@ -62,7 +88,7 @@ def config(
     with open_store(db_path, verify=True) as store:
         name = store.resolve_decks([deck])[0] if deck is not None else None
         if key is None:
-            return _listing(store, name)
+            return _listing(store, name, shutil.get_terminal_size().columns)
         if value is None:
             shown, source = read_stored(store.execute).sourced(name)[key]
             return f"{shown}  ({source})" if name is not None else shown
