@@ -245,3 +245,25 @@ def test_a_tag_narrows_the_cards_due_now_and_later(db: Path) -> None:
     assert due_counts(db, NOW) == [DeckDue("alpha", 0, 2, 1, 2, 1)]
     assert due_counts(db, NOW, tags=["árvore"]) == [DeckDue("alpha", 0, 1, 0, 1, 1)]
     assert due_counts(db, NOW, tags=["pinheiro"]) == [DeckDue("alpha", 0, 0, 0, 0, 0)]
+
+
+def test_the_due_table_fits_a_40_column_terminal() -> None:
+    from study.schedule.duereport import format_table
+
+    counts = [
+        DeckDue("Cozinha Básica", learning=0, review=2, new=13, later_today=1, tomorrow=4),
+        DeckDue("Git Basics", learning=1, review=0, new=20, later_today=0, tomorrow=0),
+    ]
+    assert format_table(counts, columns=40).splitlines() == [
+        "  learn  review  new  later  tmrw",
+        "Cozinha Básica",
+        "      0       2   13      1     4",
+        "Git Basics",
+        "      1       0   20      0     0",
+        "all decks",
+        "      1       2   33      1     4",
+    ]
+    assert format_table(counts, columns=80).splitlines()[:2] == [
+        "deck            learning  review  new  later today  tomorrow",
+        "Cozinha Básica         0       2   13            1         4",
+    ]

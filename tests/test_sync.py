@@ -290,7 +290,7 @@ def test_sync_command_registers_then_resyncs(tmp_path: Path) -> None:
     first = runner.invoke(app, ["sync", str(notes), "--db", db], env={"STUDY_NOW": NOW.isoformat()})
     assert first.exit_code == 0, first.output
     assert first.output == (
-        "5 added, 0 updated, 0 moved, 0 retired, 0 restored (1 notes parsed, 0 unchanged)\n"
+        "5 added, 0 updated, 0 moved, 0 retired, 0 restored (1 note parsed, 0 unchanged)\n"
     )
     again = runner.invoke(app, ["sync", "--db", db])
     assert again.output.startswith("0 added, 0 updated")

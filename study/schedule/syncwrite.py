@@ -45,7 +45,8 @@ class SyncReport:
             f"{self.added} added, {self.updated} updated, {self.moved} moved, "
             f"{self.retired} retired, {self.restored} restored"
         )
-        notes = f"{self.parsed} notes parsed, {self.unchanged} unchanged"
+        noun = "note" if self.parsed == 1 else "notes"
+        notes = f"{self.parsed} {noun} parsed, {self.unchanged} unchanged"
         if self.removed:
             notes += f", {self.removed} removed"
         return f"{changes} ({notes})"
