@@ -209,6 +209,18 @@ def test_config_listing_at_80_columns_keeps_help_beside_the_values(tmp_path: Pat
     ]
 
 
+def test_config_reading_the_settings_makes_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "s.db"
+    shown = runner.invoke(app, ["config", "new_per_day", "--db", str(db)])
+    assert (shown.exit_code, shown.output) == (0, "20\n")
+    listing = runner.invoke(app, ["config", "--db", str(db)])
+    assert listing.output.startswith("desired_retention  0.9")
+    deck = runner.invoke(app, ["config", "--deck", "git", "--db", str(db)])
+    assert deck.exit_code == 1
+    assert deck.output == "study: no deck named 'git' (decks: none yet; run `study sync PATH`)\n"
+    assert not (tmp_path / "new").exists()
+
+
 def test_config_refuses_a_file_that_is_not_a_study_database(tmp_path: Path) -> None:
     db = tmp_path / "todo.txt"
     db.write_text("buy milk\n")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from study.collector import collector_paused
 from study.errors import StudyError
+from study.notes.vault import find_notes
 from study.paths import db_path as resolve_db_path
 from study.schedule.backup import open_for_writing
 from study.schedule.database import connect as connect_to
@@ -48,6 +49,8 @@ def sync_paths(
     something); the SQL is the same `sync()` runs through a Store.
     """
     db_path = resolve_db_path(db_path)
+    if not db_path.exists():
+        find_notes([Path(root) for root in resolve_roots(paths)])  # a typo makes no database
     scanned = None if forget else quick_check(db_path, resolve_roots(paths))
     if scanned is not None and scanned.idle:
         return SyncReport(unchanged=scanned.unchanged, skipped=scanned.skipped)
