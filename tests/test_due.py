@@ -244,7 +244,20 @@ def test_a_tag_narrows_the_cards_due_now_and_later(db: Path) -> None:
 
     assert due_counts(db, NOW) == [DeckDue("alpha", 0, 2, 1, 2, 1)]
     assert due_counts(db, NOW, tags=["árvore"]) == [DeckDue("alpha", 0, 1, 0, 1, 1)]
-    assert due_counts(db, NOW, tags=["pinheiro"]) == [DeckDue("alpha", 0, 0, 0, 0, 0)]
+    assert due_counts(db, NOW, tags=["pinheiro"]) == []
+
+
+def test_a_deck_without_the_tag_is_not_listed_and_an_unknown_tag_is_said(db: Path) -> None:
+    add_card(db, "t-new", "alpha", tags='["#Árvore"]')
+    add_card(db, "b-new", "beta")
+    assert due_counts(db, NOW, tags=["árvore"]) == [DeckDue("alpha", 0, 0, 1, 0, 0)]
+    typo = runner.invoke(app, ["due", "--tag", "arvre", "--db", str(db)])
+    assert typo.exit_code == 1
+    assert typo.stderr == (
+        "study: no card is tagged arvre; `study cards PATH --json` shows the cards' tags\n"
+    )
+    brief = runner.invoke(app, ["due", "--brief", "--tag", "arvre", "--db", str(db)])
+    assert (brief.exit_code, brief.stdout) == (0, "")  # the prompt line stays empty
 
 
 def test_the_due_table_fits_a_40_column_terminal() -> None:
