@@ -280,3 +280,19 @@ def test_the_due_table_fits_a_40_column_terminal() -> None:
         "deck            learning  review  new  later today  tomorrow",
         "Cozinha Básica         0       2   13            1         4",
     ]
+
+
+def test_the_due_summary_wraps_between_words_at_40_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    counts = [DeckDue("Docker", 0, 0, 19, 1, 0, held_new=95)]
+    assert render(counts, as_json=False).splitlines() == [
+        "  learn  review  new  later  tmrw",
+        "Docker",
+        "      0       0   19      1     0",
+        "",
+        "19 cards to study now (1 more later",
+        "today, 0 tomorrow).",
+        "The daily limits hold back 95 new cards",
+        "(`study drill --new N` studies N more",
+        "today).",
+    ]

@@ -94,10 +94,13 @@ def render(counts: Sequence[DeckDue], as_json: bool) -> str:
     if not counts:
         return "No cards yet: run `study drill` for the bundled decks or `study sync PATH`."
     import shutil  # here, not at the top: `study due --brief` never needs it
+    import textwrap
 
-    held = held_line(counts)
-    table = format_table(counts, shutil.get_terminal_size().columns)
-    return f"{table}\n\n{summary_line(counts)}" + (f"\n{held}" if held else "")
+    columns = shutil.get_terminal_size().columns
+    sentences = [summary_line(counts), held_line(counts)]
+    # Wrapped between words: a terminal's own wrapping would cut `study drill` in two.
+    wrapped = ["\n".join(textwrap.wrap(text, columns)) for text in sentences if text]
+    return "\n\n".join([format_table(counts, columns), "\n".join(wrapped)])
 
 
 def run(
