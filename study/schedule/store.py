@@ -71,6 +71,9 @@ class CardRow(SQLModel, table=True):
     due: datetime
     last_review: datetime | None = None
     added: datetime
+    anki_guid: str | None = None  # the Anki note GUID it keeps through renames (else `note`)
+    anki_hash: str | None = None  # its Anki note's content at the last export
+    anki_mod: int | None = None  # and that note's modification time (epoch seconds)
 
 
 class ReviewRow(SQLModel, table=True):

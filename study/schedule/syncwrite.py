@@ -71,8 +71,10 @@ _ROW = (
     + " FROM card WHERE {column} IN ({names})"
 )
 _CHUNK = 500
+# A card given a new id keeps the Anki GUID it was known by (SQLite reads the old `note`).
 _UPDATE = (
     "UPDATE card SET id = :id, status = :status, retired_from = NULL, "
+    "anki_guid = COALESCE(anki_guid, note), "
     + ", ".join(f"{name} = :{name}" for name in CONTENT)
     + " WHERE id = :_old"
 )
