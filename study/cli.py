@@ -176,9 +176,7 @@ def sync_command(
         raise typer.Exit(1)
 
 
-# A negative value (`study config new_per_day -5`) is a value to refuse with its range, not an
-# unknown option.
-@app.command("config", context_settings={"ignore_unknown_options": True})
+@app.command("config", context_settings={"ignore_unknown_options": True})  # `-5` is a value
 def config_command(
     key: Annotated[str | None, typer.Argument(help="The setting (none: list them all).")] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value (none: show it).")] = None,
