@@ -147,6 +147,15 @@ def m006_anki_guid(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE anki_export (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
 
 
+def m007_note_stat(db: sqlite3.Connection) -> None:
+    """Each note's size and modification time (ns), as git's index keeps them, and the release
+    that recorded them: a re-sync reads only the notes whose stamp moved. NULL (every note
+    synced before) means: hash it once."""
+    db.execute("ALTER TABLE note ADD COLUMN size INTEGER")
+    db.execute("ALTER TABLE note ADD COLUMN mtime_ns INTEGER")
+    db.execute("ALTER TABLE note ADD COLUMN stamped_by TEXT")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
@@ -157,6 +166,7 @@ MIGRATIONS: list[Migration] = [
     m004_review_before_as_fsrs_card,
     m005_card_queue_indexes_by_deck,
     m006_anki_guid,
+    m007_note_stat,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -44,6 +44,9 @@ class NoteRow(SQLModel, table=True):
     deck: str
     content_hash: str
     synced_at: datetime
+    size: int | None = None  # with mtime_ns, the stamp that spares an unchanged note a read
+    mtime_ns: int | None = None
+    stamped_by: str | None = None  # the release that recorded the stamp
 
 
 class CardRow(SQLModel, table=True):
