@@ -58,7 +58,7 @@ def sync_paths(
     something); the SQL is the same `sync()` runs through a Store.
     """
     db_path = resolve_db_path(db_path)
-    if not db_path.exists():
+    if paths and not db_path.exists():
         find_notes([Path(root) for root in resolve_roots(paths)])  # a typo makes no database
     scanned = None if forget else quick_check(db_path, resolve_roots(paths), now)
     if scanned is not None and scanned.idle:
