@@ -181,6 +181,11 @@ def test_config_a_negative_value_is_refused_with_its_range_not_as_an_option(
     result = runner.invoke(app, ["config", "new_per_day", "-5", "--db", str(db)])
     assert result.exit_code == 1
     assert result.output == "study: new_per_day: -5 is out of range (0 to 100000)\n"
+    typo = runner.invoke(app, ["config", "--dek", "git", "--db", str(db)])
+    assert (typo.exit_code, typo.output) == (
+        1,
+        "study: no option --dek; `study config -h` lists them\n",
+    )
     assert not db.exists()
 
 

@@ -34,6 +34,8 @@ def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> 
 
 
 def _check_key(key: str | None, deck: str | None) -> None:
+    if key is not None and key.startswith("--"):  # Typer passes unknown options through here
+        raise StudyError(f"no option {key}; `study config -h` lists them")
     if key is not None and key not in DEFAULTS:
         raise StudyError(f"unknown setting {key!r}; known: {', '.join(DEFAULTS)}")
     if key is not None and deck is not None and key not in DECK_KEYS:
