@@ -75,6 +75,21 @@ def test_sync_forget_goes_through_typer_from_the_console_script(tmp_path: Path) 
     assert forgot.stderr == "True\n"  # a flag the fast path does not know: Typer parsed it
 
 
+def test_bare_study_is_answered_without_typer(tmp_path: Path) -> None:
+    fresh = study(home=tmp_path)
+    assert fresh.returncode == 0
+    assert fresh.stdout.startswith("No study database yet.\n\nTry:\n")
+    assert "(the bundled decks on a first run)" in fresh.stdout
+    assert fresh.stderr == "False\n"  # no Typer: the overview starts as fast as `study due`
+    assert not (tmp_path / "study.db").exists()  # looking never creates a database
+
+    (tmp_path / "git.md").write_text(NOTE, encoding="utf-8")
+    assert study("sync", str(tmp_path / "git.md"), home=tmp_path).returncode == 0
+    synced = study(home=tmp_path)
+    assert "Git " in synced.stdout and "1 card to study now" in synced.stdout
+    assert "bundled decks" not in synced.stdout  # a user with notes is not sent to them
+
+
 def test_an_error_inside_a_fast_command_is_not_run_again_through_typer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,7 +36,11 @@ def test_defaults_parse_to_the_documented_settings() -> None:
     assert settings.new_per_day == 20
     assert settings.rollover_hour == 4
     assert settings.fuzz is True
+    assert settings.learn_ahead == timedelta(0)  # a learning card is never shown early
+    assert settings.leech_lapses == 8  # Anki's leech threshold
     assert set(DEFAULTS) == {
+        "learn_ahead",
+        "leech_lapses",
         "desired_retention",
         "learning_steps",
         "relearning_steps",
@@ -208,10 +212,8 @@ def test_config_listing_at_80_columns_keeps_help_beside_the_values(tmp_path: Pat
     result = runner.invoke(app, ["config", "--db", db], env={"COLUMNS": "80"})
     lines = result.output.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert lines[-2:] == [
-        "backups            7                daily copies of the database kept in",
-        "                                    backups/ beside it (0: none)",
-    ]
+    at = lines.index("backups            7                daily copies of the database kept in")
+    assert lines[at + 1] == "                                    backups/ beside it (0: none)"
 
 
 def test_config_reading_the_settings_makes_no_database(tmp_path: Path) -> None:
@@ -222,7 +224,7 @@ def test_config_reading_the_settings_makes_no_database(tmp_path: Path) -> None:
     assert listing.output.startswith("desired_retention  0.9")
     deck = runner.invoke(app, ["config", "--deck", "git", "--db", str(db)])
     assert deck.exit_code == 1
-    assert deck.output == "study: no deck named 'git' (decks: none yet; run `study sync PATH`)\n"
+    assert deck.output == f"study: no study database at {db}; run `study sync PATH` first\n"
     assert not (tmp_path / "new").exists()
 
 

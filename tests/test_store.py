@@ -57,6 +57,7 @@ def test_open_creates_a_migrated_wal_database(tmp_path: Path) -> None:
         "m005_card_queue_indexes_by_deck",
         "m006_anki_guid",
         "m007_note_stat",
+        "m008_card_leech",
     ]
 
 

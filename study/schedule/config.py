@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from study.errors import StudyError
-from study.notes.lookup import deck_key, resolve_decks
+from study.notes.lookup import deck_key
 from study.paths import db_path as resolve_db_path
-from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, read_stored, validate
+from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, Stored, read_stored, validate
 from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
-
-if TYPE_CHECKING:
-    from study.schedule.settings import Execute
 
 # The settings a card's schedule depends on: changing one reschedules the cards it governs.
 RESCHEDULING = ("desired_retention", "parameters")
@@ -44,13 +39,14 @@ def _check_key(key: str | None, deck: str | None) -> None:
         )
 
 
-def _listing(execute: Execute, deck: str | None, columns: int) -> str:
+def _listing(stored: Stored, deck: str | None) -> str:
     """Every setting in force, its help, and (for a deck) where each value comes from.
 
     The help is wrapped to the terminal: beside the values when there is room, else under
     each setting, so a 40-column terminal never splits a word.
     """
-    sourced = read_stored(execute).sourced(deck)
+    columns = shutil.get_terminal_size().columns
+    sourced = stored.sourced(deck)
     keys = DECK_KEYS if deck is not None else tuple(DEFAULTS)
     shown = {key: _shown(key, sourced[key][0]) for key in keys}
     width = max(len(key) for key in keys)
@@ -61,15 +57,13 @@ def _listing(execute: Execute, deck: str | None, columns: int) -> str:
         where = f"  ({sourced[key][1]})" if deck is not None or key == "parameters" else ""
         head = f"{key:<{width}}  {shown[key]:<{value_width}}  "
         if columns - beside >= _HELP_COLUMN_MIN:
-            lines.extend(
-                textwrap.wrap(head + HELP[key] + where, columns, subsequent_indent=" " * beside)
+            lines += textwrap.wrap(
+                head + HELP[key] + where, columns, subsequent_indent=" " * beside
             )
         else:
             lines.append(head.rstrip())
-            lines.extend(
-                textwrap.wrap(
-                    HELP[key] + where, columns, initial_indent="    ", subsequent_indent="    "
-                )
+            lines += textwrap.wrap(
+                HELP[key] + where, columns, initial_indent="    ", subsequent_indent="    "
             )
     return "\n".join(lines)
 
@@ -81,16 +75,8 @@ def _shown(key: str, value: str) -> str:
     return value
 
 
-def _nothing_stored(sql: str, params: Mapping[str, Any]) -> Iterable[Sequence[Any]]:
-    return ()
-
-
-def _shown_settings(execute: Execute, deck: str | None, key: str | None) -> str:
-    """The listing, or one setting's value (for a deck, with where it comes from)."""
-    if key is None:
-        return _listing(execute, deck, shutil.get_terminal_size().columns)
-    shown, source = read_stored(execute).sourced(deck)[key]
-    return f"{shown}  ({source})" if deck is not None else shown
+def _show(stored: Stored, key: str | None) -> str:
+    return _listing(stored, None) if key is None else stored.values()[key]
 
 
 def config(
@@ -105,15 +91,16 @@ def config(
     if value is not None:
         assert key is not None
         validate(key, value)  # before the database is even opened: a typo changes nothing
-    if value is None and not resolve_db_path(db_path).exists():
-        # Reading the settings makes no database: the defaults are what a new one would hold.
-        if deck is not None:
-            resolve_decks([deck], [])  # a study error: a new database has no decks
-        return _shown_settings(_nothing_stored, None, key)
-    with open_store(db_path, verify=True) as store:
+    path = resolve_db_path(db_path)
+    if value is None and deck is None and not path.exists():
+        return _show(Stored({}, {}), key)  # the defaults; showing them never makes a database
+    with open_store(path, create=value is not None, verify=True) as store:
         name = store.resolve_decks([deck])[0] if deck is not None else None
-        if value is None or key is None:  # no key: no value either
-            return _shown_settings(store.execute, name, key)
+        if key is None:
+            return _listing(read_stored(store.execute), name)
+        if value is None:
+            shown, source = read_stored(store.execute).sourced(name)[key]
+            return f"{shown}  ({source})" if name is not None else shown
         where = f" for {name}" if name is not None else ""
         done = f"{key} = {set_setting(store, key, value, name)}{where}"
         if key not in RESCHEDULING:

@@ -66,6 +66,7 @@ class CardRow(SQLModel, table=True):
     section: str = ""
     status: str = Status.ACTIVE
     retired_from: str | None = None  # a retired card's status before, given back on restore
+    leech: bool = False  # lapsed `leech_lapses` times: suspended, until the note is fixed
     buried_until: datetime | None = None
     state: int = 1
     step: int | None = 0
