@@ -127,6 +127,13 @@ def _later(
     return later
 
 
+def _tagged_decks(conn: sqlite3.Connection, tags: Sequence[str]) -> set[str]:
+    """The decks holding an active card with one of `tags` (`#` and case do not count)."""
+    wanted = tag_wanted(tags)
+    sql = f"select distinct deck, tags from card where status = '{Status.ACTIVE}'"
+    return {deck for deck, card_tags in conn.execute(sql) if has_tag(json.loads(card_tags), wanted)}
+
+
 def counts(
     conn: sqlite3.Connection,
     now: datetime,
@@ -138,6 +145,8 @@ def counts(
     names = known_decks(conn.execute)
     if decks:
         names = [name for name in names if name in decks]
+    if tags:  # a deck none of whose cards has the tag is not listed with zeros
+        names = [name for name in names if name in _tagged_decks(conn, tags)]
     selection = select(conn.execute, now, names, tags, count_held=held)
     tallies = selection.counts()
     start = selection.start
