@@ -7,6 +7,8 @@ also prose): explicit cards, tables, command lists, then examples, summaries and
 
 from __future__ import annotations
 
+import re
+
 from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.bodies import definition_pieces, split_body, term_of
@@ -30,7 +32,7 @@ from study.notes.tables import table_cards
 def section_cards(section: Section, b: Builder) -> None:
     """Run the rules over one section's blocks, in order of precedence."""
     # Copy buttons tell where pasted code starts: read before kept() drops them as junk.
-    blocks = [node for node in unfenced_code(section.blocks) if kept(node)]
+    blocks = [node for node in unfenced_code(_after_teaser(section)) if kept(node)]
     for rule in (explicit_cards, table_cards, command_cards):
         blocks = rule(blocks, section, b)
     if not section.path:
@@ -50,6 +52,21 @@ def section_cards(section: Section, b: Builder) -> None:
             _whole(blocks, section, b)
         blocks = rest
     _concept(blocks, section, b)
+
+
+# Hugo, Zola, Jekyll and Hexo end a post's teaser (the summary shown in lists) with this.
+_MORE = re.compile(r"<!--\s*more\s*-->\s*", re.IGNORECASE)
+
+
+def _after_teaser(section: Section) -> Blocks:
+    """A section's blocks, but none before the first heading of a post with a teaser: the text
+    above `<!-- more -->` introduces the post ("These notes cover..."), and what follows
+    before the first heading is more preface, not the note's opening definition."""
+    blocks = section.blocks
+    if section.path:
+        return blocks
+    teaser = any(node.type == "html_block" and _MORE.fullmatch(node.content) for node in blocks)
+    return [] if teaser else blocks
 
 
 def _opening(node: Node, subject: str) -> bool:

@@ -289,3 +289,14 @@ def tidy(markdown: str) -> str:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def toml_front_matter(lines: list[str]) -> range:
+    """The 0-based indexes of a leading `+++` block (Hugo and Zola's TOML front matter):
+    settings, never a card (the parser blanks them; `study check` does not report them)."""
+    if not lines or lines[0].strip() != "+++":
+        return range(0)
+    for n in range(1, len(lines)):
+        if lines[n].strip() == "+++":
+            return range(n + 1)
+    return range(0)

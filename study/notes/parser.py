@@ -52,6 +52,7 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, drilled = hashcards.extract(text)  # Q:/A: and C: cards; their lines blanked
+    text = _without_toml_front_matter(text)
     top, texts = parse_blocks(text)
     demote_command_headings(top)
     meta = _front_matter(top)
@@ -127,6 +128,16 @@ def _chat_break(node: Node) -> bool:
 
 def _has_content(sections: list[Section]) -> bool:
     return any(kept(block) for section in sections for block in section.blocks)
+
+
+def _without_toml_front_matter(text: str) -> str:
+    """The text with a leading `+++` block blanked, line numbers kept: markdown-it reads only
+    YAML's `---` as front matter, and would make the settings a paragraph."""
+    lines = text.split("\n")
+    settings = nt.toml_front_matter(lines)
+    if not settings:
+        return text
+    return "\n" * len(settings) + "\n".join(lines[len(settings) :])
 
 
 def _front_matter(top: list[Node]) -> dict[str, object]:
