@@ -47,3 +47,40 @@ def test_toml_front_matter_and_a_post_teaser_make_no_card() -> None:
     assert triples(parse_text(TOML_IT, "maree.md")) == [
         ("summary", "Marea sizigiale", "la marea più alta, con luna nuova e piena"),
     ]
+
+
+# Two answers differing only in their numbers are two facts, not one restated.
+BOILING_EN = """\
+# Boiling points
+
+## Water
+
+- **Boiling point**: 100 degrees at sea level
+
+## Ethanol
+
+- **Boiling point**: 78 degrees at sea level
+"""
+
+BOILING_DE = """\
+# Siedepunkte
+
+## Wasser
+
+- **Siedepunkt**: 100 Grad auf Meereshöhe
+
+## Ethanol
+
+- **Siedepunkt**: 78 Grad auf Meereshöhe
+"""
+
+
+def test_answers_differing_in_their_numbers_are_both_kept() -> None:
+    assert triples(parse_text(BOILING_EN, "boiling.md")) == [
+        ("summary", "Boiling point (Water)", "100 degrees at sea level"),
+        ("summary", "Boiling point (Ethanol)", "78 degrees at sea level"),
+    ]
+    assert triples(parse_text(BOILING_DE, "siedepunkte.md")) == [
+        ("summary", "Siedepunkt (Wasser)", "100 Grad auf Meereshöhe"),
+        ("summary", "Siedepunkt (Ethanol)", "78 Grad auf Meereshöhe"),
+    ]

@@ -249,10 +249,19 @@ def restates(answer: str, other: str) -> bool:
 
 
 def _restated(mine: set[str], theirs: set[str]) -> bool:
+    """Most words shared; but answers giving different numbers ("1/8 s" and "1/4000 s",
+    "100 degrees" and "78 degrees") give two facts however alike their other words."""
     if not mine or not theirs:
+        return False
+    numbers, their_numbers = _numbers(mine), _numbers(theirs)
+    if numbers and their_numbers and numbers != their_numbers:
         return False
     shorter = min(mine, theirs, key=len)
     return len(mine & theirs) >= _RESTATED * len(shorter)
+
+
+def _numbers(words: set[str]) -> set[str]:
+    return {word for word in words if any(ch.isdigit() for ch in word)}
 
 
 def _words(text: str) -> set[str]:
