@@ -84,3 +84,162 @@ def test_answers_differing_in_their_numbers_are_both_kept() -> None:
         ("summary", "Siedepunkt (Wasser)", "100 Grad auf Meereshöhe"),
         ("summary", "Siedepunkt (Ethanol)", "78 Grad auf Meereshöhe"),
     ]
+
+
+# A bold label heads the rest of its slide only: a thematic break (`---`, a Marp or
+# reveal.js slide) ends it, and what follows belongs to the heading above again.
+SLIDES_EN = """\
+# Fractions
+
+## Adding fractions
+
+---
+
+**Example: 1/2 + 1/3**
+
+Over the common denominator 6: 3/6 + 2/6 = 5/6.
+
+---
+
+To add two fractions, write them over a common denominator, then add the numerators.
+
+---
+"""
+
+SLIDES_ES = """\
+# Fracciones
+
+## Sumar fracciones
+
+---
+
+**Ejemplo: 1/2 + 1/3**
+
+Con el denominador común 6: 3/6 + 2/6 = 5/6.
+
+---
+
+Para sumar dos fracciones, se escriben con un denominador común y se suman los numeradores.
+
+---
+"""
+
+
+def test_a_bold_label_ends_at_a_thematic_break() -> None:
+    assert triples(parse_text(SLIDES_EN, "fractions.md")) == [
+        (
+            "concept",
+            "Adding fractions",
+            "To add two fractions, write them over a common denominator, then add the numerators.",
+        ),
+        (
+            "concept",
+            "Adding fractions — Example: 1/2 + 1/3",
+            "Over the common denominator 6: 3/6 + 2/6 = 5/6.",
+        ),
+    ]
+    assert triples(parse_text(SLIDES_ES, "fracciones.md")) == [
+        (
+            "concept",
+            "Sumar fracciones",
+            "Para sumar dos fracciones, se escriben con un denominador común y se suman los "
+            "numeradores.",
+        ),
+        (
+            "concept",
+            "Sumar fracciones — Ejemplo: 1/2 + 1/3",
+            "Con el denominador común 6: 3/6 + 2/6 = 5/6.",
+        ),
+    ]
+
+
+# In a body cut into parts, a lead-in and its list are a question and its answer; a lead-in
+# whose list became cards of its own ("Rocks fall into three families:") is left out.
+LEAD_EN = """\
+# Volcanoes
+
+## Eruptions
+
+An eruption happens when magma rises through the crust and escapes at the surface, \
+sometimes quietly as lava flows and sometimes violently as ash columns that reach the \
+stratosphere.
+
+The main products of an eruption are:
+
+- lava flows
+- ash and tephra
+- volcanic gases
+
+Most eruptions last from a few days to a few months, although some volcanoes erupt for \
+decades, like Stromboli in Italy, whose small explosions name a whole eruptive style.
+
+## Rocks
+
+Rocks fall into three families:
+
+- **Igneous**: formed from cooled magma
+- **Sedimentary**: formed from compacted layers
+- **Metamorphic**: changed by heat and pressure
+
+Most of the crust is igneous rock.
+"""
+
+LEAD_PT = """\
+# Vulcões
+
+## Erupções
+
+Uma erupção acontece quando o magma sobe pela crosta e escapa na superfície, às vezes \
+calmamente como fluxos de lava e às vezes com violência, em colunas de cinzas que chegam à \
+estratosfera.
+
+Os principais produtos de uma erupção são:
+
+- fluxos de lava
+- cinzas e tefra
+- gases vulcânicos
+
+A maioria das erupções dura de poucos dias a poucos meses, embora alguns vulcões entrem em \
+erupção por décadas, como o Stromboli na Itália, que dá nome a um estilo eruptivo.
+
+## Rochas
+
+As rochas dividem-se em três famílias:
+
+- **Ígneas**: formadas pelo magma resfriado
+- **Sedimentares**: formadas por camadas compactadas
+- **Metamórficas**: transformadas por calor e pressão
+
+A maior parte da crosta é de rocha ígnea.
+"""
+
+
+def test_a_lead_in_asks_for_its_list_and_an_orphan_lead_in_is_left_out() -> None:
+    en = parse_text(LEAD_EN, "volcanoes.md")
+    assert [(kind, front, back[:40]) for kind, front, back in triples(en)] == [
+        ("concept", "Volcanoes — Eruptions", "An eruption happens when magma rises thr"),
+        (
+            "concept",
+            "The main products of an eruption are",
+            "- lava flows\n- ash and tephra\n- volcanic",
+        ),
+        ("summary", "Igneous", "formed from cooled magma"),
+        ("summary", "Sedimentary", "formed from compacted layers"),
+        ("summary", "Metamorphic", "changed by heat and pressure"),
+        ("concept", "Volcanoes — Rocks", "Most of the crust is igneous rock."),
+    ]
+    assert en.cards[0].back.endswith("name a whole eruptive style.")
+    assert "Rocks fall into three families:" in [drop.text for drop in en.dropped]
+    pt = parse_text(LEAD_PT, "vulcoes.md")
+    assert [(kind, front, back[:40]) for kind, front, back in triples(pt)] == [
+        ("concept", "Vulcões — Erupções", "Uma erupção acontece quando o magma sobe"),
+        (
+            "concept",
+            "Os principais produtos de uma erupção são",
+            "- fluxos de lava\n- cinzas e tefra\n- gase",
+        ),
+        ("summary", "Ígneas", "formadas pelo magma resfriado"),
+        ("summary", "Sedimentares", "formadas por camadas compactadas"),
+        ("summary", "Metamórficas", "transformadas por calor e pressão"),
+        ("concept", "Vulcões — Rochas", "A maior parte da crosta é de rocha ígnea"),
+    ]

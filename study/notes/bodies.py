@@ -33,6 +33,8 @@ _PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
 _MAX_TERM_WORDS = 6
+# A lead-in sentence longer than this says more than a question: it stays with the flow.
+_MAX_LEAD_QUESTION = 120
 # A paragraph opening with a bold term, first or after one word (an article): its subject.
 _BOLD_SUBJECT = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\d_]")
 # An outline's node: a name of a few words, with nothing that makes it a sentence or code.
@@ -168,7 +170,12 @@ def _list_pieces(
     whole = "\n".join(text for text, _ in plain)
     line = line_of(lead) if lead is not None else plain[0][1]
     if len(lead_text) + len(whole) + 2 <= MAX_ANSWER_CHARS:
-        return [("\n\n".join(p for p in (lead_text, whole) if p), line)]
+        answer = "\n\n".join(p for p in (lead_text, whole) if p)
+        question, bold = _lead_question(lead, topic) if lead is not None else ("", False)
+        if question:  # a lead-in and its list: a question and its answer, not flow to pack
+            pieces.append(Piece(question, question, answer if bold else whole, line))
+            return []
+        return [(answer, line)]
     if node.type == "ordered_list":
         for k, (text, at) in enumerate(plain, start=1):
             pieces.append(Piece(f"step {k}", f"Step {k} of {topic}", _unnumbered(text), at))
@@ -220,6 +227,18 @@ def bold_subject(node: Node) -> str:
         return ""
     term = nt.one_line(match.group(2)).strip()
     return term if 0 < len(term.split()) <= _MAX_TERM_WORDS else ""
+
+
+def _lead_question(lead: Node, topic: str) -> tuple[str, bool]:
+    """What a lead-in asks of the list under it, in a body cut into parts: its bold term
+    ("**Method 2: two's complement** To write a negative number:"; True: the rest of the
+    lead-in is part of the answer) or its own sentence ("The main functions of DNA are:"),
+    "" for a long one."""
+    match = _BOLD_SUBJECT.match(raw_text(lead).lstrip())
+    if match:
+        return f"{topic} — {nt.one_line(match.group(2)).strip()}", True
+    sentence = nt.one_line(raw_text(lead)).strip().rstrip(":").strip()
+    return (sentence if 0 < len(sentence) <= _MAX_LEAD_QUESTION else ""), False
 
 
 def labelled_lines(node: Node) -> list[tuple[str, str, int]]:

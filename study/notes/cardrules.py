@@ -7,6 +7,7 @@ also prose): explicit cards, tables, command lists, then examples, summaries and
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from study.notes import notetext as nt
@@ -16,6 +17,7 @@ from study.notes.builder import (
     LISTS,
     Blocks,
     Builder,
+    Dropped,
     Section,
     kept,
     line_of,
@@ -33,6 +35,7 @@ def section_cards(section: Section, b: Builder) -> None:
     """Run the rules over one section's blocks, in order of precedence."""
     # Copy buttons tell where pasted code starts: read before kept() drops them as junk.
     blocks = [node for node in unfenced_code(_after_teaser(section)) if kept(node)]
+    given = blocks
     for rule in (explicit_cards, table_cards, command_cards):
         blocks = rule(blocks, section, b)
     if not section.path:
@@ -51,7 +54,24 @@ def section_cards(section: Section, b: Builder) -> None:
         if enumeration and rest == blocks[:1]:  # the list became summaries
             _whole(blocks, section, b)
         blocks = rest
-    _concept(blocks, section, b)
+    _concept(_without_orphan_lead_ins(blocks, given, b), section, b)
+
+
+def _without_orphan_lead_ins(blocks: Blocks, given: Blocks, b: Builder) -> Blocks:
+    """The blocks left for the section's own card, less each lead-in ("The two kinds are:")
+    whose list or table an earlier rule made cards of: alone it introduces nothing."""
+    left = {id(node) for node in blocks}
+    orphans = {
+        id(node)
+        for node, after in itertools.pairwise(given)
+        if id(node) in left and id(after) not in left and after.type != "paragraph"
+        and lead_in(node)
+    }  # fmt: skip
+    for node in blocks:
+        if id(node) in orphans:
+            reason = "introduces the cards made of what follows it"
+            b.dropped.append(Dropped(line_of(node), nt.one_line(raw_text(node)), reason))
+    return [node for node in blocks if id(node) not in orphans]
 
 
 # Hugo, Zola, Jekyll and Hexo end a post's teaser (the summary shown in lists) with this.
