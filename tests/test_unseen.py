@@ -243,3 +243,49 @@ def test_a_lead_in_asks_for_its_list_and_an_orphan_lead_in_is_left_out() -> None
         ("summary", "Metamórficas", "transformadas por calor e pressão"),
         ("concept", "Vulcões — Rochas", "A maior parte da crosta é de rocha ígnea"),
     ]
+
+
+# A display formula right after a term's line is part of that term's answer, not left for
+# the section's own card with the other formulas and no term to tell them apart.
+FORMULAS_EN = """\
+# Motion
+
+## Kinematics
+
+- Uniform motion: constant velocity
+
+$$x = x_0 + v t$$
+
+- Uniform acceleration: constant acceleration
+
+$$v = v_0 + a t$$
+"""
+
+FORMULAS_FR = """\
+# Mouvement
+
+## Cinématique
+
+- Mouvement uniforme : vitesse constante
+
+$$x = x_0 + v t$$
+
+- Mouvement uniformément accéléré : accélération constante
+
+$$v = v_0 + a t$$
+"""
+
+
+def test_a_display_formula_belongs_to_the_term_above_it() -> None:
+    assert triples(parse_text(FORMULAS_EN, "motion.md")) == [
+        ("summary", "Uniform motion", "constant velocity\n\n$$x = x_0 + v t$$"),
+        ("summary", "Uniform acceleration", "constant acceleration\n\n$$v = v_0 + a t$$"),
+    ]
+    assert triples(parse_text(FORMULAS_FR, "mouvement.md")) == [
+        ("summary", "Mouvement uniforme", "vitesse constante\n\n$$x = x_0 + v t$$"),
+        (
+            "summary",
+            "Mouvement uniformément accéléré",
+            "accélération constante\n\n$$v = v_0 + a t$$",
+        ),
+    ]

@@ -106,9 +106,16 @@ def _opening(node: Node, subject: str) -> bool:
 
 
 def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
-    """`**Term** = definition` and `Term: definition` lists -> term -> definition cards."""
+    """`**Term** = definition` and `Term: definition` lists -> term -> definition cards.
+
+    Display formulas (`$$...$$`) right after such a list belong to its last term: "- Case 1:
+    known sigma" then the interval's formula is that case's answer.
+    """
     rest: Blocks = []
-    for node in blocks:
+    taken: set[int] = set()
+    for n, node in enumerate(blocks):
+        if id(node) in taken:
+            continue
         items = node.children if node.type in LISTS else []
         pairs = [
             term_of(raw_text(item.children[0])) if len(item.children) == 1 else None
@@ -117,11 +124,20 @@ def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
         if not items or not all(pairs):
             rest.append(node)
             continue
-        for item, pair in zip(items, pairs, strict=True):
+        formulas = list(itertools.takewhile(_display_math, blocks[n + 1 :]))
+        taken.update(id(formula) for formula in formulas)
+        for k, (item, pair) in enumerate(zip(items, pairs, strict=True)):
             term, definition = pair or ("", "")
+            if k == len(items) - 1 and formulas:
+                definition = "\n\n".join([definition, *(b.source_of(f) for f in formulas)])
             for piece in definition_pieces(term, term, definition, line_of(item)):
                 b.add("summary", section.path, piece.key, piece.front, piece.back, piece.line)
     return rest
+
+
+def _display_math(node: Node) -> bool:
+    text = raw_text(node).strip()
+    return len(text) > 4 and text.startswith("$$") and text.endswith("$$")
 
 
 def concept_front(path: tuple[str, ...], deck: str, label: bool = False) -> str:
