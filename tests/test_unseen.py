@@ -289,3 +289,44 @@ def test_a_display_formula_belongs_to_the_term_above_it() -> None:
             "accélération constante\n\n$$v = v_0 + a t$$",
         ),
     ]
+
+
+# Notes written for pandoc put LaTeX layout commands between sections: layout, not content.
+PANDOC_EN = """\
+# Chemistry
+
+## Acids
+
+An acid gives up protons in water.
+
+\\newpage
+
+## Bases
+
+\\pagebreak
+
+\\newpage
+"""
+
+PANDOC_DE = """\
+# Chemie
+
+## Säuren
+
+Eine Säure gibt in Wasser Protonen ab.
+
+\\newpage
+
+## Basen
+
+\\clearpage
+"""
+
+
+def test_latex_layout_commands_are_not_content() -> None:
+    assert triples(parse_text(PANDOC_EN, "chemistry.md")) == [
+        ("concept", "Chemistry — Acids", "An acid gives up protons in water."),
+    ]
+    assert triples(parse_text(PANDOC_DE, "chemie.md")) == [
+        ("concept", "Chemie — Säuren", "Eine Säure gibt in Wasser Protonen ab."),
+    ]

@@ -189,6 +189,16 @@ def without_links(text: str) -> str:
     return _WIKILINK.sub("", text).strip()
 
 
+# LaTeX control words and nothing else ("\\newpage", "\\pagebreak \\clearpage").
+_LAYOUT = re.compile(r"(?:\\[A-Za-z]+\*?\s*)+")
+
+
+def only_layout(text: str) -> bool:
+    """A paragraph of LaTeX commands alone, as notes written for pandoc hold between
+    sections: page breaks, not content."""
+    return _LAYOUT.fullmatch(text.strip()) is not None
+
+
 def is_junk(text: str) -> bool:
     """A paragraph pasted from a chat that is not content: a model label or a closing offer."""
     if len(text) > 400:
