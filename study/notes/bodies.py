@@ -171,7 +171,10 @@ def _list_pieces(
     line = line_of(lead) if lead is not None else plain[0][1]
     if len(lead_text) + len(whole) + 2 <= MAX_ANSWER_CHARS:
         answer = "\n\n".join(p for p in (lead_text, whole) if p)
-        question, bold = _lead_question(lead, topic) if lead is not None else ("", False)
+        # Only a lead-in whose whole list is left asks for it: "Types:" above two labelled
+        # items (their own cards) and one plain item does not ask for that one item.
+        whole_list = lead is not None and len(plain) == len(node.children)
+        question, bold = _lead_question(lead, topic) if lead and whole_list else ("", False)
         if question:  # a lead-in and its list: a question and its answer, not flow to pack
             pieces.append(Piece(question, question, answer if bold else whole, line))
             return []
