@@ -3,6 +3,7 @@ another topic written here, in two languages, asserted card by card."""
 
 from __future__ import annotations
 
+from study.notes import signals
 from study.notes.parser import parse_text
 from tests.support import triples
 
@@ -330,3 +331,58 @@ def test_latex_layout_commands_are_not_content() -> None:
     assert triples(parse_text(PANDOC_DE, "chemie.md")) == [
         ("concept", "Chemie — Säuren", "Eine Säure gibt in Wasser Protonen ab."),
     ]
+
+
+# A lead-in with nothing after it ("**Estimators**:" whose table became cards) is no answer.
+ESTIMATION_EN = """\
+# Statistics
+
+## Estimation
+
+- **Inference**:
+  Drawing conclusions about a population from a sample.
+- **Estimators**:
+
+| Parameter | Estimator |
+| --- | --- |
+| mean | sample mean |
+| variance | sample variance |
+"""
+
+ESTIMATION_PT = """\
+# Estatística
+
+## Estimação
+
+- **Inferência**:
+  Conclusões sobre uma população a partir de uma amostra.
+- **Estimadores**:
+
+| Parâmetro | Estimador |
+| --- | --- |
+| média | média amostral |
+| variância | variância amostral |
+"""
+
+
+def test_a_lead_in_alone_is_no_answer() -> None:
+    assert triples(parse_text(ESTIMATION_EN, "statistics.md")) == [
+        ("table", "mean — Estimator", "sample mean"),
+        ("table", "variance — Estimator", "sample variance"),
+        (
+            "concept",
+            "Estimation — Inference",
+            "Drawing conclusions about a population from a sample.",
+        ),
+    ]
+    assert triples(parse_text(ESTIMATION_PT, "estatistica.md")) == [
+        ("table", "média — Estimador", "média amostral"),
+        ("table", "variância — Estimador", "variância amostral"),
+        (
+            "concept",
+            "Estimação — Inferência",
+            "Conclusões sobre uma população a partir de uma amostra.",
+        ),
+    ]
+    assert signals.lead_in_alone("- **Estimators**:")
+    assert not signals.lead_in_alone("The stack has two operations: push and pop.")

@@ -99,6 +99,8 @@ def nothing_to_learn(card: Card, folded: _Folded | None = None) -> str | None:
     empty = signals.empty_answer(card.back)
     if empty:
         return f"the answer is only {empty}"
+    if signals.lead_in_alone(card.back):
+        return "the answer is only a lead-in with nothing after it"
     if _repeats_question(card, _Folded() if folded is None else folded):
         return "the answer repeats the question"
     if signals.too_long(card):
