@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from study.dbcli import add_db_commands
 from study.errors import StudyError
 
 
@@ -25,14 +26,12 @@ class _StudyGroup(TyperGroup):
             typer.echo(f"study: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
         except Exception as error:
-            # Corruption found past the checks at open (or a lock held past the busy timeout)
-            # surfaces as sqlite3's error, possibly wrapped by SQLAlchemy: one line, no traceback.
-            import sqlite3
+            from study.schedule.database import unnamed_error
 
-            cause = getattr(error, "orig", error)
-            if not isinstance(cause, sqlite3.DatabaseError):
+            message = unnamed_error(error)  # a database error past every store: one line too
+            if message is None:
                 raise
-            typer.echo(f"study: database error: {cause}; nothing more was written", err=True)
+            typer.echo(f"study: {message}", err=True)
             raise typer.Exit(1) from None
 
 
@@ -76,7 +75,7 @@ def overview(
 ) -> None:
     """Turn Markdown notes into spaced-repetition cards and drill them in the terminal."""
     if ctx.invoked_subcommand is None:
-        from study.schedule.due import overview_text
+        from study.schedule.duereport import overview_text
 
         typer.echo(overview_text(None))
 
@@ -109,12 +108,13 @@ def due(
     brief: Annotated[
         bool, typer.Option("--brief", help="One short line for a shell prompt: `docker:9`.")
     ] = False,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show per deck the cards due now, new today, later today and tomorrow."""
-    from study.schedule.due import run
+    from study.schedule.duereport import run
 
-    text = run(decks or [], as_json, db, brief)
+    text = run(decks or [], as_json, db, brief, tag or [])
     if text:
         typer.echo(text)
 
@@ -126,10 +126,10 @@ def suspended_command(
 ) -> None:
     """List the cards you suspended (`!` in a drill), each with its id."""
     from study.notes.cardview import card_lines
-    from study.schedule.queue import suspended
+    from study.schedule.answers import suspended
     from study.schedule.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, verify=True) as store:
         cards = suspended(store, decks or [])
     typer.echo(card_lines(cards) if cards else "No suspended cards.")
 
@@ -141,10 +141,10 @@ def unsuspend_command(
 ) -> None:
     """Bring suspended cards back into the drill (ids from `study suspended`)."""
     from study.notes.cardview import card_lines
-    from study.schedule.queue import unsuspend
+    from study.schedule.answers import unsuspend
     from study.schedule.store import open_store
 
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False, verify=True) as store:
         cards = unsuspend(store, ids)
     typer.echo(f"Unsuspended {len(cards)}:\n{card_lines(cards)}")
 
@@ -169,7 +169,7 @@ def sync_command(
 
     report = sync_paths(db, paths or [], current_time(), forget or [])
     typer.echo(report.render())
-    for line in report.failures:
+    for line in [*report.skipped, *report.failures]:
         typer.echo(f"study: {line}", err=True)
     if report.failures:  # the rest was synced, but a vanished folder must not pass unnoticed
         raise typer.Exit(1)
@@ -179,12 +179,16 @@ def sync_command(
 def config_command(
     key: Annotated[str | None, typer.Argument(help="The setting (none: list them all).")] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value (none: show it).")] = None,
+    deck: Annotated[
+        str | None,
+        typer.Option("--deck", help="One deck's own settings, over the global ones."),
+    ] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Show or change the schedule settings (new cards per day, retention, steps, ...)."""
-    from study.schedule.scheduler import config
+    from study.schedule.config import config
 
-    typer.echo(config(db, key, value))
+    typer.echo(config(db, key, value, deck))
 
 
 # --- study export (EXPORT) ----------------------------------------------------------------
@@ -251,7 +255,12 @@ _Backend = Annotated[
 
 
 @remind_app.command("check")
-def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> None:
+def remind_check(
+    decks: _Decks = None,
+    minimum: _Min = 1,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
+    db: _Db = None,
+) -> None:
     """Tell you once what is due: a desktop notification, and the line in a terminal."""
     import sys
 
@@ -259,7 +268,7 @@ def remind_check(decks: _Decks = None, minimum: _Min = 1, db: _Db = None) -> Non
     from study.paths import default_db_path
     from study.remind.reminder import check, notify
 
-    message = check(db or default_db_path(), current_time(), decks or [], minimum)
+    message = check(db or default_db_path(), current_time(), decks or [], minimum, tag or [])
     if message and (not notify(message) or sys.stdout.isatty()):
         typer.echo(message)
 
@@ -347,7 +356,7 @@ def cards(
     from study.notes.vault import load_cards
 
     loaded = load_cards(paths)
-    for message in loaded.merged:
+    for message in [*loaded.skipped, *loaded.merged]:
         typer.echo(f"study: {message}", err=True)
     print_cards(loaded.cards, as_json=as_json)
     for failure in loaded.failures:
@@ -374,3 +383,10 @@ def check_command(
         raise typer.Exit(2)
     if report.findings:
         raise typer.Exit(1)
+
+
+# --- study db check, backups, restore (DATABASE) ------------------------------------------
+
+db_app = _typer(_StudyGroup, "Check the database, list its daily backups, restore one.")
+app.add_typer(db_app, name="db")
+add_db_commands(db_app)  # the commands themselves are in study.dbcli (this file's size)

@@ -34,46 +34,52 @@ def _fast_args(args: list[str], flags: tuple[str, ...]) -> tuple[list[str], set[
     return words, given, db
 
 
-def _due(args: list[str]) -> int:
-    from study.schedule.due import run
+def _due(words: list[str], flags: set[str], db: Path | None) -> int:
+    from study.schedule.duereport import run
 
-    decks, flags, db = _fast_args(args, ("--json", "--brief"))
-    text = run(decks, "--json" in flags, db, "--brief" in flags)
+    text = run(words, "--json" in flags, db, "--brief" in flags)
     if text:
         print(text)
     return 0
 
 
-def _sync(args: list[str]) -> int:
+def _sync(words: list[str], flags: set[str], db: Path | None) -> int:
     from study.clock import current_time
     from study.schedule.sync import sync_paths
 
-    paths, _, db = _fast_args(args, ())
-    report = sync_paths(db, [Path(p) for p in paths], current_time())
+    report = sync_paths(db, [Path(p) for p in words], current_time())
     print(report.render())
-    for line in report.failures:
+    for line in [*report.skipped, *report.failures]:
         print(f"study: {line}", file=sys.stderr)
     return 1 if report.failures else 0
 
 
-_FAST = {"due": _due, "sync": _sync}
+# Each fast command: the boolean flags it knows, and its body.
+_FAST = {"due": (("--json", "--brief"), _due), "sync": ((), _sync)}
 
 
 def entry() -> None:
-    """`study ...`: the fast commands here, the rest through Typer."""
+    """`study ...`: the fast commands here, the rest through Typer.
+
+    Only the parsing of the arguments may fall back to Typer: once a command's body runs, an
+    error in it is that command's (a ValueError deep in a sync must not run the sync twice).
+    """
     args = sys.argv[1:]
     fast = _FAST.get(args[0]) if args else None
     if fast is not None:
+        flags, body = fast
         try:
-            status = fast(args[1:])
+            words, given, db = _fast_args(args[1:], flags)
         except (ValueError, StopIteration):
-            status = None  # arguments the fast path does not know: Typer parses them, or explains
-        except StudyError as error:
-            print(f"study: {error}", file=sys.stderr)
-            sys.exit(error.exit_code)
-        if status:
-            sys.exit(status)
-        if status == 0:
+            pass  # arguments the fast path does not know: Typer parses them, or explains
+        else:
+            try:
+                status = body(words, given, db)
+            except StudyError as error:
+                print(f"study: {error}", file=sys.stderr)
+                sys.exit(error.exit_code)
+            if status:
+                sys.exit(status)
             return
     from study.cli import main
 

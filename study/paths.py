@@ -20,6 +20,11 @@ def default_db_path() -> Path:
     return data_dir() / "study.db"
 
 
+def db_path(given: Path | None) -> Path:
+    """The database a `--db` names (`~` expanded), or the default one."""
+    return Path(given).expanduser() if given is not None else default_db_path()
+
+
 def bundled_decks_dir() -> Path:
     """The decks shipped with study: inside the wheel, or beside the package in a checkout."""
     here = Path(__file__).resolve().parent

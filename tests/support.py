@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -50,6 +55,119 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
 
     monkeypatch.setattr(module, name, spy)
     return seen
+
+
+def damage_card_table(db: Path) -> None:
+    """Overwrite the card table's root page, leaving page 1 (header and schema) intact."""
+    with sqlite3.connect(db) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (root,) = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'card'").fetchone()
+    raw.close()
+    data = bytearray(db.read_bytes())
+    data[4096 * (root - 1) : 4096 * root] = b"\x33" * 4096
+    db.write_bytes(bytes(data))
+
+
+def vault_with_a_link_out(tmp_path: Path, note: str) -> tuple[Path, Path]:
+    """(vault, outside): a vault holding `note` as shell.md and `secret.md`, a link to a note
+    outside it whose answer is "hunter2"."""
+    vault, outside = tmp_path / "vault", tmp_path / "elsewhere"
+    vault.mkdir()
+    outside.mkdir()
+    (outside / "secret.md").write_text("# S\n\n## Key\n\nWhat is the key?\n\nhunter2\n")
+    (vault / "secret.md").symlink_to(outside / "secret.md")
+    (vault / "shell.md").write_text(note)
+    return vault, outside
+
+
+@contextmanager
+def small_disk(folder: Path, size_kb: int) -> Iterator[Path]:
+    """A tmpfs of `size_kb` mounted at `folder`: a disk a test can fill or make read-only.
+
+    Mounting needs root; elsewhere the test is skipped with the reason (a failure under
+    STUDY_TEST_STRICT=1, see conftest.py).
+    """
+    mount = shutil.which("mount")
+    if os.geteuid() != 0 or mount is None:
+        pytest.skip("needs root and `mount` to mount a small tmpfs (a disk to fill)")
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def read_only(folder: Path) -> None:
+    """Remount a `small_disk` read-only (root ignores file modes, not a read-only mount)."""
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+
+
+@contextmanager
+def write_lock_held(db: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding `db`'s write lock for `seconds` from when this returns, or
+    until a line is written to its stdin (`release`)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(db), str(seconds)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "locked\n"
+    try:
+        yield holder
+    finally:
+        holder.wait(timeout=seconds + 30)
+        holder.stdout.close()
+        if holder.stdin is not None and not holder.stdin.closed:
+            holder.stdin.close()
+
+
+def release(holder: subprocess.Popen[str]) -> None:
+    """Let a `write_lock_held` go now."""
+    assert holder.stdin is not None
+    holder.stdin.write("go\n")
+    holder.stdin.close()
+
+
+_HOLD = """
+import select, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+# A real write, committed: a reader that began meanwhile holds a snapshot it cannot write from.
+db.execute("INSERT INTO setting (key, value) VALUES ('held', 'yes')")
+db.execute("DELETE FROM setting WHERE key = 'held'")
+print("locked", flush=True)
+select.select([sys.stdin], [], [], float(sys.argv[2]))
+db.execute("COMMIT")
+"""
+
+
+def help_commands(output: str) -> list[str]:
+    """The command names a `--help` page lists in its Commands panel, in order.
+
+    Only a row's first cell counts: a command's name also appearing in another's description
+    (`due` in "Drill the cards due now") proves nothing.
+    """
+    import re
+
+    names: list[str] = []
+    inside = False
+    for line in output.splitlines():
+        if "─ Commands ─" in line:
+            inside = True
+        elif inside and line.startswith("╰"):
+            break
+        elif inside and (match := re.match(r"│ (\S+)  ", line)):
+            names.append(match.group(1))
+    return names
 
 
 def triples(note: ParsedNote) -> list[tuple[str, str, str]]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from study.cli import app
-from tests.support import DECKS
+from tests.support import DECKS, REPO, vault_with_a_link_out
 
 runner = CliRunner()
 DOCKER = str(DECKS / "docker.md")
@@ -101,3 +104,35 @@ def test_binary_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["cards", str(binary)])
     assert_one_line_error(result, f"{binary}: is a binary file, not a Markdown note; skipped")
     assert "No cards found." in result.stdout
+
+
+def test_cards_on_a_link_to_dev_zero_or_a_fifo_answers_at_once(tmp_path: Path) -> None:
+    """Issue 16, finding 8: /dev/zero was read until memory ran out; a FIFO hung forever."""
+    zero = tmp_path / "zero.md"
+    zero.symlink_to("/dev/zero")
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)
+    for path in (zero, fifo):
+        done = subprocess.run(
+            [sys.executable, "-m", "study", "cards", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=30,  # generous: it answers at start-up speed
+            cwd=REPO,
+        )
+        assert done.returncode == 1
+        assert done.stderr == (
+            f"study: {path}: is not a regular file (a device, FIFO or socket); skipped\n"
+        )
+
+
+def test_cards_skips_links_out_of_the_folder_and_says_so(tmp_path: Path) -> None:
+    vault, elsewhere = vault_with_a_link_out(tmp_path, "# Shell\n\n- `pwd` — prints the folder\n")
+    result = runner.invoke(app, ["cards", str(vault), "--json"])
+    assert result.exit_code == 0
+    assert [card["deck"] for card in json.loads(result.stdout)] == ["Shell"] * 2
+    assert "hunter2" not in result.stdout
+    assert result.stderr == (
+        f"study: {vault / 'secret.md'}: links to {elsewhere / 'secret.md'}, outside the folder "
+        f"{vault}; skipped (STUDY_FOLLOW_LINKS=1 follows such links)\n"
+    )

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.drill.loop import Summary, compare_typed, format_summary
-from study.schedule.scheduler import day_start, set_setting
+from study.schedule.config import set_setting
+from study.schedule.rules import day_start
 from study.schedule.store import open_store
 from tests.support import reviews
 

@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
-from study.schedule.due import DeckDue, due_counts, render
-from study.schedule.scheduler import day_start
+from study.schedule.due import DeckDue, due_counts
+from study.schedule.duereport import render
+from study.schedule.rules import day_start
 from study.schedule.store import open_store
 from tests.support import REPO
 
@@ -78,7 +79,7 @@ def reviewed(due: datetime, state: int = 2) -> dict[str, object]:
     return {"state": state, "due": due, "last_review": NOW - timedelta(days=2), "stability": 3.0}
 
 
-def test_counts_per_deck_with_the_global_new_limit(db: Path) -> None:
+def test_counts_per_deck_with_each_decks_new_limit(db: Path) -> None:
     start = day_start(NOW, 4)
     add_card(db, "a-learn", "alpha", **reviewed(NOW - timedelta(minutes=1), state=1))
     add_card(db, "a-relearn-later", "alpha", **reviewed(NOW + timedelta(hours=1), state=3))
@@ -96,11 +97,11 @@ def test_counts_per_deck_with_the_global_new_limit(db: Path) -> None:
 
     assert counts == [
         DeckDue("alpha", learning=1, review=2, new=2, later_today=1, tomorrow=1),
-        # New cards go in the order they were added: 20 a day over all decks.
-        DeckDue("beta", learning=0, review=0, new=18, later_today=0, tomorrow=0),
+        # New cards go in the order they were added, 20 a day in each deck; 5 held back.
+        DeckDue("beta", learning=0, review=0, new=20, later_today=0, tomorrow=0, held_new=5),
     ]
-    assert [c.total for c in counts] == [5, 18]
-    assert due_counts(db, NOW, ["beta"]) == [DeckDue("beta", 0, 0, 20, 0, 0)]
+    assert [c.total for c in counts] == [5, 20]
+    assert due_counts(db, NOW, ["beta"]) == [DeckDue("beta", 0, 0, 20, 0, 0, held_new=5)]
 
 
 def test_new_cards_introduced_today_use_up_the_daily_limit(db: Path) -> None:
@@ -140,7 +141,8 @@ def test_due_agrees_with_the_drill_queue(db: Path) -> None:
         add_card(db, f"n{n}", "alpha" if n % 2 else "gamma")
     with open_store(db) as store:
         queue = build_queue(store, NOW)
-    assert sum(c.total for c in due_counts(db, NOW)) == len(queue) == 22
+    # alpha: 1 learning + 15 new; beta: 1 review + 1 of the siblings; gamma: 15 new.
+    assert sum(c.total for c in due_counts(db, NOW)) == len(queue) == 33
 
 
 def test_cli_table_json_and_overview(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,6 +167,8 @@ def test_cli_table_json_and_overview(db: Path, monkeypatch: pytest.MonkeyPatch) 
             "new": 1,
             "later_today": 0,
             "tomorrow": 0,
+            "held_review": 0,
+            "held_new": 0,
             "total": 2,
         }
     ]
@@ -179,7 +183,8 @@ def test_fast_path_imports_no_heavy_module(db: Path) -> None:
     code = (
         "import sys; from study.launch import entry;"
         "sys.argv = ['study', 'due', '--db', sys.argv[1]];"
-        "entry(); heavy = ('typer', 'sqlmodel', 'sqlalchemy', 'fsrs', 'rich', 'markdown_it');"
+        "entry(); heavy = ('typer', 'sqlmodel', 'sqlalchemy', 'fsrs', 'rich', 'markdown_it',"
+        " 'pydantic');"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))"
     )
     env = {**os.environ, "STUDY_NOW": NOW.isoformat()}
@@ -195,7 +200,7 @@ def test_empty_database_and_unknown_deck(db: Path) -> None:
     assert render(due_counts(db, NOW), as_json=False).startswith("No cards yet")
     result = runner.invoke(app, ["due", "nope", "--db", str(db)])
     assert result.exit_code == 1
-    assert result.output == "study: no deck named 'nope'; `study due` lists the decks\n"
+    assert result.output == "study: no deck named 'nope' (decks: none yet; run `study sync PATH`)\n"
 
 
 @pytest.mark.parametrize(
@@ -227,18 +232,16 @@ def test_bad_databases_are_one_line_errors(tmp_path: Path, content: object, mess
     assert (path.read_bytes() if path.exists() else None) == before
 
 
-@pytest.mark.parametrize("hour", [0, 3, 4, 5, 23])
-def test_day_start_is_the_schedulers(hour: int) -> None:
-    from study.schedule import due, scheduler
+def test_a_tag_narrows_the_cards_due_now_and_later(db: Path) -> None:
+    start = day_start(NOW, 4)
+    tagged = {"tags": '["#Árvore"]'}
+    add_card(db, "t-now", "alpha", **tagged, **reviewed(NOW - timedelta(days=1)))
+    add_card(db, "t-later", "alpha", **tagged, **reviewed(NOW + timedelta(hours=1), state=1))
+    add_card(db, "t-tomorrow", "alpha", **tagged, **reviewed(start + timedelta(hours=30)))
+    add_card(db, "u-now", "alpha", **reviewed(NOW - timedelta(days=1)))
+    add_card(db, "u-later", "alpha", **reviewed(NOW + timedelta(hours=2), state=3))
+    add_card(db, "u-new", "alpha")
 
-    for minutes in range(0, 48 * 60, 97):
-        moment = NOW + timedelta(minutes=minutes)
-        assert due.day_start(moment, hour) == scheduler.day_start(moment, hour)
-
-
-def test_defaults_are_the_schedulers() -> None:
-    from study.schedule import due, scheduler
-
-    assert {k: str(v) for k, v in due.DEFAULTS.items()} == {
-        k: scheduler.DEFAULTS[k] for k in due.DEFAULTS
-    }
+    assert due_counts(db, NOW) == [DeckDue("alpha", 0, 2, 1, 2, 1)]
+    assert due_counts(db, NOW, tags=["árvore"]) == [DeckDue("alpha", 0, 1, 0, 1, 1)]
+    assert due_counts(db, NOW, tags=["pinheiro"]) == [DeckDue("alpha", 0, 0, 0, 0, 0)]

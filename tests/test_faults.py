@@ -9,13 +9,17 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
+from study.errors import StudyError
+from study.schedule.database import prepare
 from tests.support import REPO
 
 NOW = "2026-03-10T12:00:00+00:00"
@@ -101,11 +105,19 @@ def test_two_drills_at_once_log_every_answer(synced: tuple[Path, Path, dict[str,
     db, _, env = synced
     keys = b" \n4\n" * 12  # each drill answers all twelve cards, Easy, as fast as it can
     with start_drill(db, env) as first, start_drill(db, env) as second:
+        screens = [bytearray(), bytearray()]
+        # Both wait on a card at once before either gets a key: the sessions provably overlap.
+        for proc, screen in zip((first, second), screens, strict=True):
+            read_until(proc, screen, b"show answer", 1)
+        assert first.poll() is None and second.poll() is None
         for proc in (first, second):
             assert proc.stdin is not None
             proc.stdin.write(keys)
             proc.stdin.close()
-        outputs = [(p.stdout.read(), p.stderr.read()) for p in (first, second)]  # type: ignore[union-attr]
+        outputs = [
+            (bytes(screen) + p.stdout.read(), p.stderr.read())  # type: ignore[union-attr]
+            for p, screen in zip((first, second), screens, strict=True)
+        ]
         codes = [first.wait(timeout=60), second.wait(timeout=60)]
 
     seen = []
@@ -117,6 +129,61 @@ def test_two_drills_at_once_log_every_answer(synced: tuple[Path, Path, dict[str,
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from card where state = 2").fetchone()[0] == 12
     with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_three_drills_and_a_sync_loop_log_every_answer_once(
+    synced: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """Issue 16: three drills answer as fast as they can while syncs keep writing; every
+    answer pressed is logged exactly once, and no sync fails for the lock."""
+    db, notes, env = synced
+    keys = b" \n4\n" * 12
+    sync_codes: list[tuple[int, str]] = []
+
+    def sync_loop(stop: threading.Event) -> None:
+        edit = 0
+        while not stop.is_set() or edit < 3:
+            edit += 1
+            (notes / "tools.md").write_text(deck(12) + f"\n<!-- edit {edit} -->\n")
+            done = subprocess.run(
+                [sys.executable, "-m", "study", "sync", "--db", str(db)],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=REPO,
+                timeout=60,
+            )
+            sync_codes.append((done.returncode, done.stderr))
+
+    stop = threading.Event()
+    syncing = threading.Thread(target=sync_loop, args=(stop,))
+    syncing.start()
+    drills = [start_drill(db, env) for _ in range(3)]
+    try:
+        for proc in drills:
+            assert proc.stdin is not None
+            proc.stdin.write(keys)
+            proc.stdin.close()
+        overlapped = all(proc.poll() is None for proc in drills)
+        outputs = [(p.stdout.read(), p.stderr.read()) for p in drills]  # type: ignore[union-attr]
+        codes = [proc.wait(timeout=120) for proc in drills]
+    finally:
+        stop.set()
+        syncing.join(timeout=120)
+        for proc in drills:
+            proc.stdout.close()  # type: ignore[union-attr]
+            proc.stderr.close()  # type: ignore[union-attr]
+    assert overlapped, "a drill ended before the last one started: nothing ran at once"
+    seen = []
+    for code, (out, err) in zip(codes, outputs, strict=True):
+        assert code == 0, err.decode()
+        seen.append(int(re.search(rb"Seen (\d+) cards?, 0 again", out).group(1)))  # type: ignore[union-attr]
+    assert all(code == 0 for code, _ in sync_codes), sync_codes
+    assert len(sync_codes) >= 3
+    assert review_count(db) == sum(seen) >= 12  # every answer pressed, each logged once
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from card where state = 2").fetchone()[0] == 12
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
 
 
@@ -142,15 +209,34 @@ def _newer(path: Path) -> None:
     conn.close()
 
 
+def _newer_in_wal_mode(path: Path) -> None:
+    """A study database a newer release wrote, in WAL mode as study leaves it, at rest."""
+    _newer(path)
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("pragma journal_mode = wal")
+    assert not Path(f"{path}-wal").exists()  # the last connection closed folds the log in
+
+
+def _foreign_in_wal_mode(path: Path) -> None:
+    """Another program's database, in WAL mode, at rest."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("pragma journal_mode = wal")
+        conn.execute("create table photos (name text)")
+    assert not Path(f"{path}-wal").exists()
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (_not_sqlite, "is not a study database"),
         (_corrupt, "corrupt"),
         (_newer, "newer"),
+        # Opening a WAL-mode file makes `-wal`/`-shm` beside it: a refusal takes them away.
+        (_newer_in_wal_mode, "was written by a newer study"),
+        (_foreign_in_wal_mode, "is not a study database"),
     ],
 )
-@pytest.mark.parametrize("command", [["drill"], ["due"], ["sync"]])
+@pytest.mark.parametrize("command", [["drill"], ["due"], ["sync"], ["config"]])
 def test_bad_databases_are_one_line_errors_and_left_alone(
     tmp_path: Path, make: object, message: str, command: list[str]
 ) -> None:
@@ -164,6 +250,14 @@ def test_bad_databases_are_one_line_errors_and_left_alone(
     assert message in result.output
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.glob("bad.db*")] == ["bad.db"]  # no -wal, no -shm left
+
+
+def test_prepare_refuses_before_writing(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    _foreign_in_wal_mode(path)
+    with pytest.raises(StudyError, match="is not a study database"):
+        prepare(path, create=True)
+    assert [p.name for p in tmp_path.glob("other.db*")] == ["other.db"]
 
 
 def test_vanished_note_folder(synced: tuple[Path, Path, dict[str, str]]) -> None:

@@ -74,7 +74,7 @@ def test_cli_writes_the_file(study_home: Path, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--at", "25:00"], "study: --at takes a 24-hour time of day like 08:30, not '25:00'\n"),
-        (["--at", "9:00", "rust"], "study: unknown deck 'rust'; decks: Docker\n"),
+        (["--at", "9:00", "rust"], "study: no deck named 'rust' (decks: Docker)\n"),
     ],
 )
 def test_cli_bad_input_writes_nothing(

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from study.collector import collector_paused
 from study.notes.parser import parse_text
 from study.schedule.incoming import Incoming, NoteRows, parsing, read_and_parse
-from study.schedule.sync import CONTENT
-from tests.support import DECKS, FIXTURES
+from study.schedule.syncwrite import CONTENT
+from tests.support import DECKS, FIXTURES, REPO
 
 NOTE = "---\ntags: [shell]\n---\n# Shell\n\n## Files\n\nWhat lists files?::ls\nCopy a file:::cp\n"
 
@@ -82,3 +89,54 @@ def test_parsing_makes_no_reference_cycles(tmp_path: Path) -> None:
         assert gc.collect() == 0
     assert gc.isenabled()
     assert sum(isinstance(result, NoteRows) for result in results) == len(paths) - 1
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; it only waits for init to collect it
+
+
+def test_a_killed_sync_leaves_no_parse_worker_behind(tmp_path: Path) -> None:
+    """Issue 16, finding 7: SIGKILL the sync while its workers parse; none may outlive it."""
+    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        pytest.skip("parse workers are forked on Linux with two cores or more")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    body = "".join(f"## Part {i}\n\nWhat is part {i}?\n\nIt is part {i}.\n\n" for i in range(150))
+    for n in range(400):
+        (notes / f"n{n}.md").write_text(f"# Note {n}\n\n{body}")
+    sync = subprocess.Popen(
+        [sys.executable, "-m", "study", "sync", str(notes), "--db", str(tmp_path / "s.db")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+    )
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2:
+        assert sync.poll() is None, "the sync ended before its workers were seen"
+        assert time.monotonic() < deadline
+        workers = _children(sync.pid)
+        time.sleep(0.02)
+    sync.kill()
+    assert sync.wait(timeout=10) == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in workers if _alive(pid)] == []

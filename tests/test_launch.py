@@ -73,3 +73,23 @@ def test_sync_forget_goes_through_typer_from_the_console_script(tmp_path: Path) 
     assert forgot.returncode == 0, forgot.stderr
     assert forgot.stdout.startswith("0 added, 0 updated, 0 moved, 2 retired, 0 restored")
     assert forgot.stderr == "True\n"  # a flag the fast path does not know: Typer parsed it
+
+
+def test_an_error_inside_a_fast_command_is_not_run_again_through_typer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: a ValueError deep in a sync re-ran the sync through Typer (output twice)."""
+    import study.schedule.sync
+    from study.launch import entry
+
+    calls: list[list[Path]] = []
+
+    def failing_sync(db: object, paths: list[Path], *rest: object) -> None:
+        calls.append(paths)
+        raise ValueError("a bug deep inside the sync")
+
+    monkeypatch.setattr(study.schedule.sync, "sync_paths", failing_sync)
+    monkeypatch.setattr(sys, "argv", ["study", "sync", str(tmp_path / "notes.md")])
+    with pytest.raises(ValueError, match="a bug deep inside the sync"):
+        entry()
+    assert calls == [[tmp_path / "notes.md"]]

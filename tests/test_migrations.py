@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,9 @@ from study.schedule.store import open_store
 SHIPPED = {
     "m001_initial": "b3263d2d63175704",
     "m002_card_retired_from": "09d6fe7e41dec2eb",
+    "m003_deck_setting": "e974d377d59391e1",
+    "m004_review_before_as_fsrs_card": "e974d377d59391e1",  # data only: schema unchanged
+    "m005_card_queue_indexes_by_deck": "bb99e2fac2724949",
 }
 
 
@@ -112,7 +117,7 @@ def test_a_failing_migration_leaves_the_old_schema(
     _oldest(path)
     before = _schema(_connect(path))
     monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, _broken])
-    with pytest.raises(StudyError, match="corrupt"):
+    with pytest.raises(StudyError, match=r"old\.db: database error: disk I/O error"):
         open_store(path)
     db = _connect(path)
     assert _schema(db) == before
@@ -127,3 +132,56 @@ def test_a_database_from_a_newer_release_is_refused(tmp_path: Path) -> None:
     newer = rf"newer study \(schema {len(MIGRATIONS) + 1}, this release knows {len(MIGRATIONS)}\)"
     with pytest.raises(StudyError, match=newer):
         migrate(db)
+
+
+def test_the_sqlmodel_tables_are_the_migrated_schema(tmp_path: Path) -> None:
+    """One schema: the ORM's table classes and the plain-SQL paths see the same columns."""
+    from sqlmodel import SQLModel
+
+    import study.schedule.store  # noqa: F401 (defines the tables)
+
+    db = _connect(tmp_path / "schema.db")
+    migrate(db)
+    for name, table in SQLModel.metadata.tables.items():
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({name})")]
+        assert sorted(columns) == sorted(table.columns.keys()), name
+    assert {"card", "review", "setting", "deck_setting"} <= set(SQLModel.metadata.tables)
+
+
+def test_m004_turns_old_review_snapshots_into_fsrs_cards(tmp_path: Path) -> None:
+    import fsrs
+
+    db = _connect(tmp_path / "old.db")
+    for migration in MIGRATIONS[:3]:
+        migration(db)
+    old: dict[str, object] = {
+        "state": 2,
+        "step": None,
+        "stability": 3.5,
+        "difficulty": 6.25,
+        "due": "2026-03-02 12:00:00.000000",
+        "last_review": "2026-02-27 08:30:00.250000",
+    }
+    new = {**old, "state": 1, "step": 0, "stability": None, "difficulty": None}
+    new["last_review"] = None
+    for before in (old, new):
+        db.execute(
+            "INSERT INTO review (card_id, rating, reviewed_at, before) VALUES ('c', 3, 'x', ?)",
+            (json.dumps(before),),
+        )
+    MIGRATIONS[3](db)
+    rows = [json.loads(row[0]) for row in db.execute("SELECT before FROM review ORDER BY id")]
+    assert rows[0] == {
+        "card_id": 0,
+        "state": 2,
+        "step": None,
+        "stability": 3.5,
+        "difficulty": 6.25,
+        "due": "2026-03-02T12:00:00.000000+00:00",
+        "last_review": "2026-02-27T08:30:00.250000+00:00",
+    }
+    card = fsrs.Card.from_dict(rows[0])
+    assert card.due == datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    assert card.last_review == datetime(2026, 2, 27, 8, 30, 0, 250000, tzinfo=UTC)
+    assert fsrs.Card.from_dict(rows[1]).last_review is None
+    assert rows[1]["due"] == "2026-03-02T12:00:00.000000+00:00"

@@ -294,8 +294,11 @@ def test_docker_ids_are_stable_and_ignore_answers(docker: ParsedNote) -> None:
 
 def test_bundled_deck_matches_the_users_note() -> None:
     shared = REPO.parent / "shared" / "notes" / "docker.md"
-    if shared.exists():
-        assert shared.read_bytes() == (DECKS / "docker.md").read_bytes()
+    if not shared.exists():
+        pytest.skip(
+            f"needs the first user's note beside the checkout ({shared.name} in shared/notes)"
+        )
+    assert shared.read_bytes() == (DECKS / "docker.md").read_bytes()
 
 
 # --- other notes, other languages -------------------------------------------------------

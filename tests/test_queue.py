@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from study.errors import StudyError
-from study.schedule.queue import build_queue, bury, grade, preview, reviews_of, suspend, undo_last
-from study.schedule.scheduler import set_setting
+from study.schedule.answers import bury, grade, preview, reviews_of, suspend, undo_last
+from study.schedule.config import set_setting
+from study.schedule.queue import build_queue
 from study.schedule.store import CardRow, Store, open_store
 from study.schedule.sync import sync
 
@@ -89,15 +90,17 @@ def test_deck_and_tag_filters(store: Store) -> None:
 
 
 def test_new_per_day_counts_cards_introduced_today(store: Store) -> None:
-    set_setting(store, "new_per_day", "2")
-    first = build_queue(store, NOW)
+    set_setting(store, "new_per_day", "2")  # per deck: 2 of Shell's 4, Git's 1
+    first = build_queue(store, NOW, decks=["Shell"])
     assert len(first) == 2
+    assert len(build_queue(store, NOW)) == 3
     grade(store, first[0], 3, NOW)
-    later = build_queue(store, NOW + timedelta(seconds=1))
+    later = build_queue(store, NOW + timedelta(seconds=1), decks=["Shell"])
     assert later == [first[1]]  # one new left today; the graded card is not due yet
-    assert len(build_queue(store, NOW, new_limit=10)) == 4  # a session limit is not reduced
+    # --new replaces the daily limit for a session: the 3 groups of Shell still new.
+    assert len(build_queue(store, NOW, decks=["shell"], new_override=10)) == 3
     tomorrow = NOW + timedelta(days=1)
-    assert len(build_queue(store, tomorrow)) == 3  # learning card due + 2 new
+    assert len(build_queue(store, tomorrow, decks=["Shell"])) == 3  # learning card due + 2 new
 
 
 def test_learning_cards_due_now_come_first(store: Store) -> None:
@@ -117,17 +120,16 @@ def test_reviews_due_today_come_before_new_cards_up_to_the_limit(store: Store) -
     queue = build_queue(store, day8)
     assert _fronts(store, queue[:2]) == ["What lists files?", "What prints the working directory?"]
     assert len(queue) == 5
-    assert len(build_queue(store, day8, review_limit=1, new_limit=0)) == 1
     set_setting(store, "reviews_per_day", "1")
-    assert _fronts(store, build_queue(store, day8, new_limit=0)) == ["What lists files?"]
+    assert _fronts(store, build_queue(store, day8, new_override=0)) == ["What lists files?"]
 
 
 def test_a_sibling_waits_for_the_next_study_day(store: Store) -> None:
     ids = _ids(store)
     grade(store, ids["Copy a file"], 4, NOW)
-    queue = build_queue(store, NOW, new_limit=10)
+    queue = build_queue(store, NOW, new_override=10)
     assert ids["cp"] not in queue
-    assert ids["cp"] in build_queue(store, NOW + timedelta(days=1), new_limit=10)
+    assert ids["cp"] in build_queue(store, NOW + timedelta(days=1), new_override=10)
 
 
 def test_bury_hides_a_card_until_the_next_study_day(store: Store) -> None:
@@ -170,12 +172,13 @@ def test_grade_gives_fsrs_intervals_and_logs_the_review_at_once(store: Store) ->
         logged = other.execute("SELECT card_id, rating, reviewed_at, duration_ms FROM review")
         assert logged.fetchall() == [(card, 3, "2026-03-02 12:00:00.000000", 2500)]
     [review] = reviews_of(store, card)
-    assert json.loads(review.before) == {
+    assert json.loads(review.before) == {  # fsrs' own Card.to_json, for Card.from_json
+        "card_id": 0,
         "state": 1,
         "step": 0,
         "stability": None,
         "difficulty": None,
-        "due": "2026-03-02 12:00:00.000000",
+        "due": "2026-03-02T12:00:00+00:00",
         "last_review": None,
     }
 

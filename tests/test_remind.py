@@ -14,8 +14,11 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
-from study.remind.reminder import brief_line, check, known_decks, notifier_command, resolve_decks
+from study.remind.reminder import check, notifier_command, resolve_decks
+from study.schedule.due import deck_names
+from study.schedule.duereport import brief_line
 from study.schedule.store import open_store
+from tests.support import help_commands
 
 runner = CliRunner()
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -107,9 +110,9 @@ def test_nothing_due_is_no_message(db: Path) -> None:
 
 
 def test_decks_resolve_case_insensitively_and_unknown_is_an_error(db: Path) -> None:
-    assert known_decks(db) == ["Data Science", "Docker", "Git"]
+    assert deck_names(db) == ["Data Science", "Docker", "Git"]
     assert resolve_decks(db, ["docker", "DOCKER", "git"]) == ["Docker", "Git"]
-    with pytest.raises(StudyError, match="unknown deck 'rust'"):
+    with pytest.raises(StudyError, match="no deck named 'rust'"):
         resolve_decks(db, ["rust"])
 
 
@@ -162,7 +165,7 @@ def test_cli_explicit_db(tmp_path: Path, stand_in: Path, monkeypatch: pytest.Mon
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["remind", "rust"], "study: unknown deck 'rust'; decks: Data Science, Docker, Git\n"),
+        (["remind", "rust"], "study: no deck named 'rust' (decks: Data Science, Docker, Git)\n"),
         (["remind", "--min", "0"], None),
     ],
 )
@@ -201,8 +204,7 @@ def test_notifier_choice_by_platform(tmp_path: Path) -> None:
 def test_remind_help_lists_the_subcommands() -> None:
     result = runner.invoke(app, ["remind", "-h"])
     assert result.exit_code == 0
-    for command in ("check", "install", "uninstall", "status", "ics"):
-        assert command in result.output
+    assert help_commands(result.output) == ["check", "install", "uninstall", "status", "ics"]
 
 
 def test_due_brief_for_shell_prompts(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,16 +13,10 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
-from study.schedule.scheduler import (
-    DEFAULTS,
-    Settings,
-    day_start,
-    list_settings,
-    load_settings,
-    parse_steps,
-    set_setting,
-    validate,
-)
+from study.schedule.config import set_setting
+from study.schedule.rules import day_start
+from study.schedule.scheduler import Settings, load_settings
+from study.schedule.settings import DEFAULTS, parse_steps, read_stored, validate
 from study.schedule.store import open_store
 
 runner = CliRunner()
@@ -55,7 +49,9 @@ def test_defaults_parse_to_the_documented_settings() -> None:
         "maximum_interval",
         "rollover_hour",
         "fuzz",
+        "backups",
     }
+    assert DEFAULTS["backups"] == "7"
 
 
 def test_steps_parse_units() -> None:
@@ -143,7 +139,7 @@ def test_settings_are_stored_in_the_database(tmp_path: Path) -> None:
     with open_store(db) as store:
         settings = load_settings(store)
         assert (settings.new_per_day, settings.fuzz) == (7, False)
-        listed = {key: value for key, value, _ in list_settings(store)}
+        listed = read_stored(store.execute).values()
         assert listed["new_per_day"] == "7"
         assert listed["desired_retention"] == "0.9"
     with sqlite3.connect(db) as raw:

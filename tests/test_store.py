@@ -49,7 +49,13 @@ def test_open_creates_a_migrated_wal_database(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST
         names = [row[0] for row in db.execute("SELECT name FROM migration")]
-    assert names == ["m001_initial", "m002_card_retired_from"]
+    assert names == [
+        "m001_initial",
+        "m002_card_retired_from",
+        "m003_deck_setting",
+        "m004_review_before_as_fsrs_card",
+        "m005_card_queue_indexes_by_deck",
+    ]
 
 
 def test_default_database_lives_in_study_home(study_home: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 import shutil
 import sqlite3
 import string
@@ -24,11 +25,12 @@ from study.cli import app
 from study.collector import collector_paused
 from study.errors import StudyError
 from study.notes.parser import parse_text
+from study.schedule.answers import grade, reviews_of, suspend
 from study.schedule.migrations import LATEST
-from study.schedule.queue import build_queue, grade, reviews_of, suspend
+from study.schedule.queue import build_queue
 from study.schedule.store import CardRow, Store, open_store
 from study.schedule.sync import SyncReport, sync, sync_paths
-from tests.support import DECKS, FIXTURES, collector_states, reviews
+from tests.support import DECKS, FIXTURES, collector_states, reviews, vault_with_a_link_out
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -478,8 +480,11 @@ def test_corruption_found_mid_sync_is_one_line(tmp_path: Path) -> None:
     note.write_text("# D\n\nQ?::A\n")
     result = runner.invoke(app, ["sync", "--db", str(db)])
     assert result.exit_code == 1
-    assert result.output == (
-        "study: database error: database disk image is malformed; nothing more was written\n"
+    assert re.fullmatch(
+        f"study: {re.escape(str(db))} is corrupt \\(Page [456]: btreeInitPage\\(\\) returns "
+        "error code 11\\); run `study db check` to see what is damaged, and restore it from a "
+        "backup \\(`study db backups`\\) or pick another --db\n",
+        result.output,
     )
 
 
@@ -628,9 +633,13 @@ def test_a_first_sync_writes_what_the_general_path_writes(
     (folder / "git" / "bad.md").write_bytes(b"\xff\xfe\x00")
     monkeypatch.setattr(study.schedule.sync, "PARALLEL_FROM", 2)
     monkeypatch.setattr(study.schedule.sync, "_workers", lambda: 2)
-    monkeypatch.setattr(study.schedule.sync._FirstSync, "INDEX_AT", 0.5)  # indexes built half way
+    monkeypatch.setattr(
+        study.schedule.syncwrite.FirstSync, "INDEX_AT", 0.5
+    )  # indexes built half way
     streamed = sync_paths(tmp_path / "first.db", [folder], NOW)
-    monkeypatch.setattr(study.schedule.sync._FirstSync, "start", classmethod(lambda *args: None))
+    monkeypatch.setattr(
+        study.schedule.syncwrite.FirstSync, "start", classmethod(lambda *args: None)
+    )
     general = sync_paths(tmp_path / "general.db", [folder], NOW)
     assert streamed == general
     assert (streamed.added, len(streamed.failures)) == (6, 1)
@@ -678,3 +687,22 @@ def test_the_collector_is_paused_during_a_sync_and_back_after(
     (notes / "shell.md").write_text(SHELL)
     sync_paths(tmp_path / "s.db", [notes], NOW)
     assert seen == [False] and gc.isenabled()
+
+
+def test_sync_skips_a_link_out_of_the_folder_and_reports_it(tmp_path: Path) -> None:
+    """Issue 16, finding 8: a link to a file elsewhere became cards (and went into exports)."""
+    vault, elsewhere = vault_with_a_link_out(tmp_path, SHELL)
+    db = tmp_path / "s.db"
+    skipped = (
+        f"study: {vault / 'secret.md'}: links to {elsewhere / 'secret.md'}, outside the folder "
+        f"{vault}; skipped (STUDY_FOLLOW_LINKS=1 follows such links)\n"
+    )
+    for args in (["sync", str(vault)], ["sync"]):  # the full sync, then the quick unchanged one
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert result.stderr == skipped
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT count(*) FROM card WHERE back LIKE '%hunter2%'").fetchone() == (
+            0,
+        )
+        assert raw.execute("SELECT count(*) FROM card").fetchone()[0] > 0

@@ -1,15 +1,15 @@
 """The daily timer: the real `crontab` program, and the systemd / launchd files parsed back.
 
-The crontab is per user (root in CI), so every test that touches it saves the real one first,
-restores it afterwards, and holds a lock so two test runs on one machine never interleave.
+The crontab tests run the real `crontab` on a throwaway user made for each test (a shim on
+PATH adds `-u`), so the developer's own crontab is never touched, even by a killed run.
 """
 
 from __future__ import annotations
 
 import configparser
-import fcntl
 import os
 import plistlib
+import secrets
 import shlex
 import subprocess
 import sys
@@ -54,27 +54,48 @@ def db(study_home: Path) -> Path:
     return make_db(study_home / "study.db", {"Docker": (9, 0, 0), EVIL: (1, 0, 0)})
 
 
+SHIM_FOLDER = "study-test-crontab"  # the only `crontab` these tests may run
+
+
 def _crontab(*args: str, text: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The tests' `crontab` (the shim on PATH); never the developer's own."""
     crontab = require_program("crontab")
+    assert Path(crontab).parent.name == SHIM_FOLDER, f"not the scratch crontab: {crontab}"
     return subprocess.run([crontab, *args], input=text, capture_output=True, text=True, check=False)
 
 
 @pytest.fixture
-def crontab(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The real user crontab holding USER_CRONTAB; the original is put back afterwards."""
-    require_program("crontab")
+def crontab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A crontab holding USER_CRONTAB that belongs to a user made for this test.
+
+    A `crontab` shim first on PATH runs the real program with `-u` on a throwaway system user,
+    so study and the test edit that user's crontab; the developer's is never read or written,
+    and a killed run leaves at most a stray `study-test-*` user, never a lost line.
+    """
+    real = require_program("crontab")
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the tests' crontab belongs to a user made for them (crontab -u)")
+    useradd, userdel = require_program("useradd"), require_program("userdel")
+    user = f"study-test-{secrets.token_hex(4)}"
+    made = subprocess.run(
+        [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    shim = tmp_path / SHIM_FOLDER / "crontab"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec {shlex.quote(real)} -u {user} "$@"\n')
+    shim.chmod(0o755)
     monkeypatch.setenv("STUDY_REMIND_BACKEND", "cron")
-    with open("/tmp/study-tests-crontab.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        saved = _crontab("-l")
+    # Its own patch, so a test's monkeypatch.undo() puts back the shim's PATH, not the real one.
+    with pytest.MonkeyPatch.context() as path:
+        path.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
         try:
             assert _crontab("-", text=USER_CRONTAB).returncode == 0
             yield USER_CRONTAB
         finally:
-            if saved.returncode == 0:
-                _crontab("-", text=saved.stdout)
-            else:
-                _crontab("-r")
+            subprocess.run([real, "-u", user, "-r"], capture_output=True, check=False)
+            subprocess.run([userdel, user], capture_output=True, check=False)
 
 
 def _study_lines(text: str) -> list[str]:
@@ -147,7 +168,7 @@ def test_cron_line_quotes_words_and_escapes_percent() -> None:
     [
         (["--at", "25:00"], "study: --at takes a 24-hour time of day like 08:30, not '25:00'\n"),
         (["--at", "nine"], "study: --at takes a 24-hour time of day like 08:30, not 'nine'\n"),
-        (["--at", "08:30", "rust"], "study: unknown deck 'rust'; decks: Docker, x; rm -rf ~\n"),
+        (["--at", "08:30", "rust"], "study: no deck named 'rust' (decks: Docker, x; rm -rf ~)\n"),
         (["--at", "08:30", "--backend", "hourly"], "study: unknown backend 'hourly'; choose "
          "one of auto, systemd, cron, launchd\n"),
     ],

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from study.errors import StudyError
-from study.notes.vault import find_notes, load_cards, read_note
+from study.notes.vault import NoteLimits, find_notes, load_cards, read_note
 from tests.support import DECKS
 
 COMMANDS = "## Shell\n\n- `ls` — lists files\n- `pwd` — prints the folder\n"
@@ -109,3 +110,81 @@ def test_load_cards_never_writes_to_notes(tmp_path: Path) -> None:
     assert len(loaded.cards) == 115
     assert (note.read_bytes(), note.stat().st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docker.md", "study-home"]
+
+
+NOTE = "# N\n\n## Q\n\nWhat is n?\n\nIt is one.\n"
+
+
+def test_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    zero = tmp_path / "zero.md"
+    zero.symlink_to("/dev/zero")  # reading it would never end
+    for path in (fifo, zero):
+        with pytest.raises(StudyError, match=r"is not a regular file"):
+            read_note(path)
+    loaded = load_cards([fifo, zero, write(tmp_path / "n.md", NOTE)])
+    assert [card.front for card in loaded.cards] == ["N — Q"]
+    assert [f.split(": ")[1] for f in loaded.failures] == [
+        "is not a regular file (a device, FIFO or socket); skipped"
+    ] * 2
+
+
+def test_a_fifo_found_in_a_folder_is_reported_and_the_rest_load(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", NOTE)
+    os.mkfifo(tmp_path / "pipe.md")
+    loaded = load_cards([tmp_path])
+    assert len(loaded.cards) == 1
+    assert loaded.failures == [
+        f"{tmp_path / 'pipe.md'}: is not a regular file (a device, FIFO or socket); skipped"
+    ]
+
+
+def test_a_note_over_the_size_limit_is_skipped_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = write(tmp_path / "big.md", NOTE + "x" * 2000)
+    small = write(tmp_path / "small.md", NOTE)
+    assert read_note(big, NoteLimits(max_bytes=5000)).startswith("# N")
+    with pytest.raises(
+        StudyError, match=r"big\.md: is larger than 0\.001 MB, the limit for a note"
+    ):
+        read_note(big, NoteLimits(max_bytes=1024))
+    monkeypatch.setenv("STUDY_MAX_NOTE_MB", "0.001")  # 1,048 bytes
+    loaded = load_cards([big, small])
+    assert [card.source for card in loaded.cards] == [str(small)]
+    assert len(loaded.failures) == 1 and "big.md: is larger than" in loaded.failures[0]
+
+
+def test_the_default_size_limit_is_a_few_megabytes() -> None:
+    assert NoteLimits.from_environment().max_bytes == 8 * 1024 * 1024
+
+
+def test_links_leaving_the_folder_are_skipped_and_reported(tmp_path: Path) -> None:
+    vault, outside = tmp_path / "vault", tmp_path / "secrets"
+    write(outside / "secret.md", "# S\n\n## Key\n\nWhat is the key?\n\nIt is hunter2.\n")
+    write(vault / "n.md", NOTE)
+    (vault / "secret.md").symlink_to(outside / "secret.md")
+    (vault / "elsewhere").symlink_to(outside)
+    skipped: list[str] = []
+    assert find_notes([vault], NoteLimits(), skipped) == [vault / "n.md"]
+    assert skipped == [
+        f"{vault / 'elsewhere'}: links to {outside}, outside the folder {vault}; skipped "
+        "(STUDY_FOLLOW_LINKS=1 follows such links)",
+        f"{vault / 'secret.md'}: links to {outside / 'secret.md'}, outside the folder {vault}; "
+        "skipped (STUDY_FOLLOW_LINKS=1 follows such links)",
+    ]
+    allowed = find_notes([vault], NoteLimits(follow_outside_links=True), [])
+    assert sorted(p.name for p in allowed) == ["n.md", "secret.md"]  # one secret.md: one file
+
+
+def test_links_inside_the_folder_are_followed_and_loops_walked_once(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    note = write(vault / "topics" / "n.md", NOTE)
+    (vault / "topics" / "again").symlink_to(vault / "topics")  # a loop
+    (vault / "shortcut").symlink_to(vault / "topics")  # the same folder a second way
+    (vault / "alias.md").symlink_to(note)  # the same note a second way
+    skipped: list[str] = []
+    found = find_notes([vault], NoteLimits(), skipped)
+    assert len(found) == 1 and found[0].resolve() == note
+    assert skipped == []

@@ -36,7 +36,8 @@ from study.anki.notetypes import BASIC, CLOZE, COMMAND, MODELS_CHANGED
 from study.anki.render import cloze_count, render, render_plain
 from study.collector import collector_paused
 from study.errors import StudyError
-from study.notes.card import Card
+from study.notes.card import Card, Kind
+from study.notes.lookup import has_tag, tag_wanted
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: entry dates never vary
 # Level 2 packs a collection within 8% of level 6's size in a third of the time.
@@ -170,16 +171,16 @@ def _note(group: list[Card], media: Media, tags: list[str]) -> genanki.Note:
     reverse = next((c for c in group[1:] if c.kind.endswith("-reverse")), None)
     images = media.resolver(first)
     context, source = _context(first), _source(first)
-    if first.kind == "cloze":
+    if first.kind == Kind.CLOZE:
         marked = _cloze_markdown(group)
         text = render(marked, cloze=True, images=images) if marked else ""
         if cloze_count(text):
             return genanki.Note(CLOZE, [text, "", context, source], tags=tags, guid=first.note)
-    if first.kind == "command":
+    if first.kind == Kind.COMMAND:
         description = render(first.back, images=images)
         fields = [render_plain(first.front), description, context, source, "y" if reverse else ""]
         return genanki.Note(COMMAND, fields, tags=tags, guid=first.note)
-    if first.kind == "command-reverse":  # a lone reverse: still asks for the command
+    if first.kind == Kind.COMMAND_REVERSE:  # a lone reverse: still asks for the command
         fields = [
             render_plain(first.back),
             render(first.front, images=images),
@@ -190,7 +191,7 @@ def _note(group: list[Card], media: Media, tags: list[str]) -> genanki.Note:
         return genanki.Note(COMMAND, fields, tags=tags, guid=first.note)
     back_front = render(reverse.front, images=images) if reverse else ""
     back_back = render(reverse.back, images=images) if reverse else ""
-    if first.kind == "example":  # the front is the command lines themselves
+    if first.kind == Kind.EXAMPLE:  # the front is the command lines themselves
         front = f"<pre><code>{render_plain(first.front)}</code></pre>"
     else:
         front = render(first.front, images=images)
@@ -238,7 +239,7 @@ def _write_collection(built: list[Any]) -> tuple[bytes, int]:
     with contextlib.closing(sqlite3.connect(":memory:")) as connection:
         cursor = connection.cursor()
         genanki.Package(list(decks.values())).write_to_db(cursor, newest, ids)
-        notes, cards = _rows(built, {name: deck.deck_id for name, deck in decks.items()}, ids)
+        notes, cards = _anki_rows(built, {name: deck.deck_id for name, deck in decks.items()}, ids)
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
         connection.commit()
@@ -260,7 +261,7 @@ def _front_back_ords(model_id: int, filled: tuple[bool, ...]) -> tuple[int, ...]
     return tuple(card.ord for card in probe.cards)
 
 
-def _rows(built: list[Any], deck_ids: dict[str, int], ids: Iterator[int]) -> tuple[list, list]:
+def _anki_rows(built: list[Any], deck_ids: dict[str, int], ids: Iterator[int]) -> tuple[list, list]:
     """The notes and cards rows genanki's Note.write_to_db would insert one by one.
 
     Same columns and values (Anki's schema 11, which genanki writes), batched: per-row
@@ -339,11 +340,8 @@ def write_package(cards: Sequence[Card], out: Path, *, subdecks: bool = False) -
 
 
 def _tagged(cards: list[Card], tags: Sequence[str]) -> list[Card]:
-    # The same rule as Store.cards: any of the tags, `#` and case ignored.
-    if not tags:
-        return cards
-    wanted = {tag.lstrip("#").casefold() for tag in tags}
-    return [c for c in cards if wanted & {t.lstrip("#").casefold() for t in c.tags}]
+    wanted = tag_wanted(tags)
+    return [card for card in cards if has_tag(card.tags, wanted)]
 
 
 def _store_cards(decks: list[str], tags: Sequence[str], db_path: Path | None) -> list[Card]:
@@ -359,13 +357,11 @@ def _store_cards(decks: list[str], tags: Sequence[str], db_path: Path | None) ->
         names = ", ".join(repr(d) for d in decks)
         raise StudyError(f"no such file, folder or deck: {names} ({error})") from None
     with store:
-        known = {name.casefold(): name for name in store.decks()}
-        unknown = [d for d in decks if d.casefold() not in known]
-        if unknown:
-            listed = ", ".join(sorted(known.values())) or "none yet"
-            names = ", ".join(repr(d) for d in unknown)
-            raise StudyError(f"no such file, folder or deck: {names}; known decks: {listed}")
-        return store.cards(decks=[known[d.casefold()] for d in decks], tags=tags)
+        try:
+            stored = store.resolve_decks(decks)
+        except StudyError as error:
+            raise StudyError(f"no such file or folder, and {error}") from None
+        return store.cards(decks=stored, tags=tags)
 
 
 def export(
@@ -390,7 +386,7 @@ def export(
         from study.notes.vault import load_cards
 
         loaded = load_cards(paths)
-        failures = loaded.failures
+        failures = [*loaded.skipped, *loaded.failures]
         cards.update((c.id, c) for c in _tagged(loaded.cards, tags))
     if decks or not paths:
         cards.update((c.id, c) for c in _store_cards(decks, tags, db_path))

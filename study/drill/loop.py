@@ -13,16 +13,17 @@ import os
 import shlex
 import subprocess
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from study.drill.terminal import ENTER, KeyReader, format_interval, markdown
-from study.errors import StudyError
-from study.schedule import queue
-from study.schedule.due import stamp
+from study.notes.card import Kind
+from study.schedule import answers, queue
+from study.schedule.database import is_busy
+from study.schedule.schema import State, Status, from_stamp, stamp
 from study.schedule.store import Store
 
 Clock = Callable[[], datetime]
@@ -50,7 +51,6 @@ class Summary:
     again: int = 0
     elapsed: timedelta = timedelta(0)
     next_due: datetime | None = None
-    synced: str = ""
     ratings: list[int] = field(default_factory=list)
 
 
@@ -67,15 +67,6 @@ def ensure_cards(store: Store, now: datetime) -> str:
 
     report = sync(store, [bundled_decks_dir()], now)
     return f"First run: added the bundled decks ({report.added} cards)."
-
-
-def check_decks(store: Store, decks: Sequence[str]) -> None:
-    """An unknown deck is a mistake worth one line, not an empty drill."""
-    known = store.decks()
-    for deck in decks:
-        if deck not in known:
-            names = ", ".join(known) or "none yet"
-            raise StudyError(f"no deck named {deck!r} (decks: {names})")
 
 
 class Drill:
@@ -125,14 +116,8 @@ class Drill:
         new_limit = self.options.new_limit
         if new_limit is not None:
             new_limit = max(0, new_limit - self.new_seen)
-        ids = queue.build_queue(
-            self.store,
-            now,
-            decks=self.options.decks,
-            tags=self.options.tags,
-            new_limit=new_limit,
-            review_limit=self.options.limit,
-        )
+        # --limit caps the session (see run), never a daily limit; --new replaces the new one.
+        ids = queue.build_queue(self.store, now, self.options.decks, self.options.tags, new_limit)
         self.store.session.commit()  # end the read: another drill may write meanwhile
         busy = self.left_out | set(self.pending) | {i for _, i in self.learning}
         return [i for i in ids if i not in busy]
@@ -159,20 +144,20 @@ class Drill:
         row = self.store.card(card_id)
         self.store.session.refresh(row)  # another drill may have answered it meanwhile
         self.store.session.commit()
-        if row.status != "active" or self._answered_elsewhere(row):
+        if row.status != Status.ACTIVE or self._answered_elsewhere(row):
             return "gone"
         shown = self.clock()
         self.shown += 1
         self._front(row)
         proposed = None
-        typed = self.options.typed and row.kind == "command-reverse"
+        typed = self.options.typed and row.kind == Kind.COMMAND_REVERSE
         if typed:
             proposed = self._typed(row)
         else:
             key = self._wait(" " + ENTER)
             if key not in (" ", ENTER):
                 return self._act(key, row)
-        previews = queue.preview(self.store, card_id, self.clock())
+        previews = answers.preview(self.store, card_id, self.clock())
         self.store.session.commit()
         self._back(row, previews, proposed)
         keys = "1234" + (ENTER if proposed else "")
@@ -186,7 +171,7 @@ class Drill:
         """True when another drill on this database answered the card since this one began."""
         if row.last_review is None or row.id in self.graded:
             return False
-        return _aware(row.last_review) >= self.started
+        return from_stamp(row.last_review) >= self.started
 
     def _wait(self, wanted: str) -> str:
         """The next key that means something at this stage (`wanted` or an action key)."""
@@ -199,7 +184,7 @@ class Drill:
         place = " › ".join(part for part in (row.deck, *row.section.split(" > ")) if part)
         self.console.rule(f"[bold]{place}[/]  [dim]{self._left()} left[/]", align="left")
         self.console.print(markdown(row.front))
-        if not (self.options.typed and row.kind == "command-reverse"):
+        if not (self.options.typed and row.kind == Kind.COMMAND_REVERSE):
             self.console.print(f"[dim]space show answer · {ACTIONS}[/]")
 
     def _back(self, row: Any, previews: dict[int, timedelta], proposed: int | None) -> None:
@@ -230,16 +215,32 @@ class Drill:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new = row.last_review is None
-        updated = queue.grade(self.store, row.id, rating, now, duration)
+        updated = self._until_written(
+            lambda: answers.grade(self.store, row.id, rating, now, duration)
+        )
         self.graded.append(row.id)
         self.summary.seen += 1
         self.summary.ratings.append(rating)
         self.summary.again += rating == 1
         self.new_seen += was_new
-        due = _aware(updated.due)
-        if updated.state != 2 and due <= now + LEARN_AHEAD:
+        due = from_stamp(updated.due)
+        if updated.state != State.REVIEW and due <= now + LEARN_AHEAD:
             self.learning.append((due, row.id))
         return "graded"
+
+    def _until_written(self, write: Callable[[], Any]) -> Any:
+        """`write`, tried again while another process holds the database past the busy
+        timeout: the answer waits in memory, never dropped, and the user is told why."""
+        while True:
+            try:
+                return write()
+            except Exception as error:
+                if not is_busy(error):
+                    raise
+                self.console.print(
+                    "[yellow]the database is busy (another drill or a sync is writing); "
+                    "your answer is kept, waiting to save it…[/]"
+                )
 
     def _act(self, key: str, row: Any) -> str:
         """The keys that do something other than grade."""
@@ -255,10 +256,10 @@ class Drill:
             return "edited"
         self.left_out.add(row.id)
         if key == "b":
-            queue.bury(self.store, row.id, now)
+            answers.bury(self.store, row.id, now)
             self.console.print("[dim]buried until tomorrow[/]")
         elif key == "!":
-            queue.suspend(self.store, row.id)
+            answers.suspend(self.store, row.id)
             self.console.print(f"[dim]suspended (`study unsuspend {row.id[:8]}` brings it back)[/]")
         else:
             self.console.print("[dim]skipped[/]")
@@ -271,7 +272,7 @@ class Drill:
             self.console.print("[dim]nothing to undo[/]")
             return "undo"
         last = self.graded.pop()
-        queue.undo_last(self.store, last)
+        answers.undo_last(self.store, last)
         self.learning = [(due, i) for due, i in self.learning if i != last]
         rating = self.summary.ratings.pop()
         self.summary.seen -= 1
@@ -312,11 +313,7 @@ class Drill:
         self.store.session.commit()
         if value is None:
             return None
-        return _aware(datetime.fromisoformat(value) if isinstance(value, str) else value)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+        return from_stamp(value)
 
 
 def _plain_command(text: str) -> str:
@@ -385,7 +382,7 @@ def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> 
         first = ensure_cards(store, clock())
         if first:
             console.print(first)
-        check_decks(store, options.decks)
+        options = replace(options, decks=tuple(store.resolve_decks(options.decks)))
         reader = KeyReader(sys.stdin)
         with reader, signals_restore(reader):
             summary = Drill(store, reader, console, clock, options).run()

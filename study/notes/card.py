@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
-# The kinds of card the parser makes. A kind ending in "-reverse" is the sibling of the
-# kind without it: both share a `note` id, so they are buried together and exported as
-# one Anki note.
-KINDS = (
-    "concept",  # heading + sub-heading -> section body
-    "example",  # command(s) in a code block -> the sentence explaining them
-    "code",  # heading -> a code block nobody explained (a Dockerfile)
-    "table",  # row label + column header -> cell
-    "table-reverse",  # a row's value -> the column (the named thing) it belongs to
-    "summary",  # term -> definition
-    "command",  # command -> what it does
-    "command-reverse",  # what it does -> the command
-    "basic",  # explicit front::back
-    "basic-reverse",  # explicit front:::back, the other direction
-    "cloze",  # ==text== or {{c1::text}}
-)
+
+class Kind(StrEnum):
+    """The kinds of card the parser makes (a StrEnum: stored and compared as its text).
+
+    A kind ending in "-reverse" is the sibling of the kind without it: both share a `note` id,
+    so they are buried together and exported as one Anki note.
+    """
+
+    CONCEPT = "concept"  # heading + sub-heading -> section body
+    EXAMPLE = "example"  # command(s) in a code block -> the sentence explaining them
+    CODE = "code"  # heading -> a code block nobody explained (a Dockerfile)
+    TABLE = "table"  # row label + column header -> cell
+    TABLE_REVERSE = "table-reverse"  # a row's value -> the column (the named thing) it belongs to
+    SUMMARY = "summary"  # term -> definition
+    COMMAND = "command"  # command -> what it does
+    COMMAND_REVERSE = "command-reverse"  # what it does -> the command
+    BASIC = "basic"  # explicit front::back
+    BASIC_REVERSE = "basic-reverse"  # explicit front:::back, the other direction
+    CLOZE = "cloze"  # ==text== or {{c1::text}}
 
 
 # The longest answer a card may have, in characters of its Markdown text: past this a student
@@ -99,8 +103,3 @@ def card_id(deck: str, kind: str, path: tuple[str, ...], key: str) -> str:
     ]
     digest = hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
     return digest[:16]
-
-
-def note_id(deck: str, path: tuple[str, ...], key: str, family: str) -> str:
-    """The id a card shares with its reverse sibling: `family` is the kind without `-reverse`."""
-    return card_id(deck, family, path, key)

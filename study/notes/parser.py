@@ -21,6 +21,7 @@ from study.notes.builder import Builder, Dropped, Section, kept, line_of
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
 from study.notes.commands import demote_command_headings
+from study.notes.frontmatter import load_front_matter
 from study.notes.labels import block_labels
 from study.notes.prune import prune
 
@@ -156,15 +157,7 @@ def _without_toml_front_matter(text: str) -> str:
 def _front_matter(top: list[Node]) -> dict[str, object]:
     for node in top:
         if node.type == "front_matter":
-            import yaml  # only notes with front matter pay for it
-
-            # libyaml's parser (in PyYAML's wheels) is ~8x faster than the pure-Python one.
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            try:
-                data = yaml.load(node.content, Loader=loader)  # a safe loader, C or Python
-            except (yaml.YAMLError, ValueError, TypeError, RecursionError):
-                return {}  # bad front matter (even `date: 2024-02-30`) is ignored, not fatal
-            return data if isinstance(data, dict) else {}
+            return load_front_matter(node.content)
     return {}
 
 

@@ -7,6 +7,8 @@ the other notes still load.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,38 +29,108 @@ class Loaded:
     merged: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     decks: dict[str, str] = field(default_factory=dict)  # note source -> its deck
+    skipped: list[str] = field(default_factory=list)  # links out of a folder, left alone
 
 
 def _is_note(path: Path) -> bool:
     return path.suffix.lower() in NOTE_SUFFIXES and not path.name.startswith(".")
 
 
-def _notes_under(folder: Path) -> list[Path]:
+DEFAULT_MAX_NOTE_MB = 8.0
+
+
+@dataclass(frozen=True)
+class NoteLimits:
+    """What study agrees to read: how big a note may be, and whether links may leave a folder.
+
+    The defaults come from the environment (`STUDY_MAX_NOTE_MB`, `STUDY_FOLLOW_LINKS=1`), so
+    `study cards`, `study sync` and `study export` keep to the same ones.
+    """
+
+    max_bytes: int = int(DEFAULT_MAX_NOTE_MB * 1024 * 1024)
+    follow_outside_links: bool = False
+
+    @classmethod
+    def from_environment(cls) -> NoteLimits:
+        megabytes = os.environ.get("STUDY_MAX_NOTE_MB", "")
+        try:
+            size = float(megabytes) if megabytes else DEFAULT_MAX_NOTE_MB
+        except ValueError:
+            raise StudyError(
+                f"STUDY_MAX_NOTE_MB={megabytes!r} is not a number of megabytes"
+            ) from None
+        follow = os.environ.get("STUDY_FOLLOW_LINKS", "") == "1"
+        return cls(max_bytes=max(0, int(size * 1024 * 1024)), follow_outside_links=follow)
+
+
+def is_under(path: str, folder: str) -> bool:
+    """Whether the path `path` is `folder` or inside it (both absolute, compared as text)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _notes_under(folder: Path, limits: NoteLimits, skipped: list[str]) -> list[Path]:
+    """The notes under `folder`, links followed only while they stay inside it.
+
+    A link leaving the folder (to `/etc/passwd`, to a secrets folder) is skipped and reported,
+    as an image outside a note's folder is; a folder reached twice (a link loop) is walked once.
+    """
+    real_root = os.path.realpath(folder)
+    seen_folders = {real_root}
     found = []
-    for path in folder.rglob("*"):
-        parts = path.relative_to(folder).parts
-        if any(part in SKIPPED_FOLDERS or part.startswith(".") for part in parts[:-1]):
-            continue
-        if _is_note(path) and path.is_file():
-            found.append(path)
+    for here, folders, files in os.walk(folder, followlinks=True):
+        kept = []
+        for name in sorted(folders):
+            if name in SKIPPED_FOLDERS or name.startswith("."):
+                continue
+            path = os.path.join(here, name)
+            real = os.path.realpath(path)
+            if real in seen_folders:
+                continue  # a loop, or a second way to a folder already walked
+            if _outside(path, real, real_root, limits, skipped):
+                continue
+            seen_folders.add(real)
+            kept.append(name)
+        folders[:] = kept
+        for name in files:
+            note = Path(here, name)
+            if not _is_note(note):
+                continue
+            if not _outside(str(note), os.path.realpath(note), real_root, limits, skipped):
+                found.append(note)
     return sorted(found)
 
 
-def find_notes(paths: Sequence[Path]) -> list[Path]:
+def _outside(path: str, real: str, real_root: str, limits: NoteLimits, skipped: list[str]) -> bool:
+    """Whether `path` leads out of the folder (reported in `skipped`) and must be left alone."""
+    if is_under(real, real_root) or limits.follow_outside_links:
+        return False
+    skipped.append(
+        f"{path}: links to {real}, outside the folder {real_root}; skipped "
+        "(STUDY_FOLLOW_LINKS=1 follows such links)"
+    )
+    return True
+
+
+def find_notes(
+    paths: Sequence[Path], limits: NoteLimits | None = None, skipped: list[str] | None = None
+) -> list[Path]:
     """The notes named by `paths`: files as given, folders searched recursively for *.md.
 
     A file named explicitly is read whatever its suffix (the user asked for it); a missing
-    path or a folder holding no notes is a mistake worth stopping for.
+    path or a folder holding no notes is a mistake worth stopping for. Links leaving a folder
+    are reported in `skipped` (see `_notes_under`).
     """
     if not paths:
         raise StudyError("no notes given; name a Markdown file or a folder of notes")
+    limits = limits or NoteLimits.from_environment()
+    skipped = [] if skipped is None else skipped
     notes: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
         if not path.exists():
             raise StudyError(f"{path}: no such file or folder")
         if path.is_dir():
-            found = _notes_under(path)
+            found = _notes_under(path, limits, skipped)
             if not found:
                 raise StudyError(f"{path}: no Markdown notes (*.md) in this folder")
         else:
@@ -71,12 +143,43 @@ def find_notes(paths: Sequence[Path]) -> list[Path]:
     return notes
 
 
-def read_note(path: Path) -> str:
-    """The text of a note, or a StudyError naming the file when it is not UTF-8 text."""
+def read_note_bytes(path: Path, limits: NoteLimits | None = None) -> bytes:
+    """A note's bytes, read only from a regular file no bigger than the limit.
+
+    A device (`/dev/zero` never ends), a FIFO (blocks until someone writes) or a socket is
+    refused before it is opened, and the file is opened non-blocking in case it was swapped
+    for one since: every answer comes at once, at a cost bounded by the limit.
+    """
+    limits = limits or NoteLimits.from_environment()
     try:
-        data = path.read_bytes()
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            raise StudyError(f"{path}: is not a regular file (a device, FIFO or socket); skipped")
+        if status.st_size > limits.max_bytes:
+            raise _too_big(path, limits)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise StudyError(f"{path}: is not a regular file; skipped")
+            data = file.read(limits.max_bytes + 1)
     except OSError as error:
         raise StudyError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if len(data) > limits.max_bytes:
+        raise _too_big(path, limits)  # it grew since the stat
+    return data
+
+
+def _too_big(path: Path, limits: NoteLimits) -> StudyError:
+    megabytes = round(limits.max_bytes / (1024 * 1024), 3)
+    return StudyError(
+        f"{path}: is larger than {megabytes:g} MB, the limit for a note; skipped "
+        "(STUDY_MAX_NOTE_MB raises it)"
+    )
+
+
+def read_note(path: Path, limits: NoteLimits | None = None) -> str:
+    """The text of a note, or a StudyError naming the file when it is not UTF-8 text."""
+    data = read_note_bytes(path, limits)
     if b"\x00" in data:
         raise StudyError(f"{path}: is a binary file, not a Markdown note; skipped")
     try:
@@ -101,9 +204,10 @@ def load_cards(paths: Sequence[Path]) -> Loaded:
 
     loaded = Loaded()
     first_seen: dict[str, Card] = {}
-    for path in find_notes(paths):
+    limits = NoteLimits.from_environment()
+    for path in find_notes(paths, limits, loaded.skipped):
         try:
-            text = read_note(path)
+            text = read_note(path, limits)
         except StudyError as error:
             loaded.failures.append(str(error))
             continue

@@ -1,9 +1,9 @@
 """The reminder: one line saying what is due, sent where the user will see it.
 
 A reminder is run by a timer or a shell prompt, so this module stays on the fast path: stdlib
-and `study.due` only (plain sqlite3, no sqlmodel), and `brief_line` (every prompt) needs no
-import beyond this module's header. Installing the daily timer lives in
-`study.timer`, the calendar file in `study.ical`.
+and `study.schedule.due` only (plain sqlite3, no sqlmodel). The prompt line is
+`study.schedule.duereport.brief_line`; installing the daily timer lives in `study.remind.timer`,
+the calendar file in `study.remind.ical`.
 """
 
 from __future__ import annotations
@@ -15,18 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from study.errors import StudyError
-
 if TYPE_CHECKING:
     from study.schedule.due import DeckDue
 
 NOTIFY_TIMEOUT = 10  # seconds; a hung notification daemon must not hang a timer job
-
-
-def brief_line(counts: Sequence[DeckDue]) -> str:
-    """`docker:9 git:3`: what is due now, short enough for a shell prompt; "" when nothing is."""
-    due = [c for c in counts if c.total > 0]
-    return " ".join(f"{'-'.join(c.deck.lower().split())}:{c.total}" for c in due)
 
 
 def due_message(counts: Sequence[DeckDue], decks: Sequence[str] = (), minimum: int = 1) -> str:
@@ -46,49 +38,32 @@ def due_message(counts: Sequence[DeckDue], decks: Sequence[str] = (), minimum: i
     return f"{total} {noun} due ({parts}) — run `{command}`"
 
 
-def known_decks(db_path: Path) -> list[str]:
-    """The decks that have cards in the database (plain sqlite3, read-only, like `study due`)."""
-    import sqlite3
-
-    from study.schedule.due import connect
-
-    conn = connect(db_path)
-    try:
-        rows = conn.execute("SELECT DISTINCT deck FROM card WHERE status != 'retired'")
-        return sorted(row[0] for row in rows)
-    except sqlite3.Error as error:
-        raise StudyError(f"{db_path} is not a readable study database ({error})") from None
-    finally:
-        conn.close()
-
-
 def resolve_decks(db_path: Path, decks: Sequence[str]) -> list[str]:
-    """The stored names of the decks the user typed (case-insensitive); unknown decks are an error.
-
-    Checked before anything is installed or sent, so a typo never becomes a daily timer that
-    reminds of nothing.
+    """The stored names of the decks the user typed (`study.notes.lookup`); unknown decks are
+    an error. Checked before anything is installed or sent, so a typo never becomes a daily
+    timer that reminds of nothing.
     """
-    if not decks:
-        return []
-    stored = known_decks(db_path)
-    by_key = {name.casefold(): name for name in stored}
-    resolved = []
-    for deck in decks:
-        name = by_key.get(deck.casefold())
-        if name is None:
-            choices = ", ".join(stored) or "none yet: run `study sync NOTES...`"
-            raise StudyError(f"unknown deck {deck!r}; decks: {choices}")
-        if name not in resolved:
-            resolved.append(name)
-    return resolved
+    from study.notes.lookup import resolve_decks as resolve
+    from study.schedule.due import deck_names
+
+    return resolve(decks, deck_names(db_path)) if decks else []
 
 
-def check(db_path: Path, now: datetime, decks: Sequence[str] = (), minimum: int = 1) -> str:
-    """The reminder line for what is due at `now` in `decks` (all when empty), or ""."""
+def check(
+    db_path: Path,
+    now: datetime,
+    decks: Sequence[str] = (),
+    minimum: int = 1,
+    tags: Sequence[str] = (),
+) -> str:
+    """The reminder line for what is due at `now` in `decks` (all when empty) with one of
+    `tags` (all when empty), or ""."""
     from study.schedule.due import due_counts
 
     resolved = resolve_decks(db_path, decks)
-    return due_message(due_counts(db_path, now, resolved), decks=resolved, minimum=minimum)
+    return due_message(
+        due_counts(db_path, now, resolved, held=False, tags=tags), decks=resolved, minimum=minimum
+    )
 
 
 def _applescript_string(text: str) -> str:

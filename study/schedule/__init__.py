@@ -1,5 +1,6 @@
 """The store and the schedule: the SQLite tables and their migrations, syncing notes into cards,
-the FSRS adapter and settings, which cards are due, answering and undoing.
+the scheduling rules (`rules`: what is eligible now, under which limits, in which study day),
+the settings, the fsrs adapter, the answers (grade, undo, bury, suspend) and the due counts.
 
 May import `study.notes` (a sync parses notes) and the shared modules; never the drill, the Anki
 export, the reminders or the CLI.

@@ -1,40 +1,47 @@
-"""What is due: the fast read path behind `study due` and the bare `study` overview.
+"""What is due, counted: the numbers behind `study due`, its `--brief` form and the reminders.
 
-`study due` runs from shell prompts and timers, so it is built to start fast: plain sqlite3
+`study due` runs from shell prompts and timers, so this is built to start fast: plain sqlite3
 on a read-only connection, no SQLModel, no fsrs, no rich, no typer (`study.launch` answers it
-before Typer is imported). The counts follow the drill's rules: the study day rolls over at
-`rollover_hour` local time, new cards are limited by `new_per_day` minus those introduced
-today, buried cards wait.
+before Typer is imported). What is due now is the scheduling rules' selection
+(`study.schedule.rules.select`), the very one the drill serves.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
-from contextlib import suppress
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from study.clock import current_time
-from study.errors import StudyError
+from study.notes.lookup import has_tag, tag_wanted
+from study.schedule.database import connect_read_only, diagnose
+from study.schedule.rules import LEARNING, NEW, REVIEW, known_decks, select
+from study.schedule.schema import State, Status, stamp
 
-# The scheduler's defaults for the settings read here (study.scheduler.DEFAULTS, which a test
-# holds equal); not imported from there because that module costs start-up time.
-DEFAULTS = {"rollover_hour": 4, "new_per_day": 20, "reviews_per_day": 200}
 _FIELDS = ("deck", "learning", "review", "new", "later_today", "tomorrow")
-_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how the store writes DATETIMEs: naive UTC, comparable as text
+_HELD = ("held_review", "held_new")
 
 
 class DeckDue:
-    """One deck's counts: due now (learning, review, new) and what falls due later.
+    """One deck's counts: due now (learning, review, new), what falls due later, and the
+    reviews and new cards the daily limits hold back now.
 
     A plain class, not a dataclass: importing dataclasses costs `study due` ~10 ms.
     """
 
-    __slots__ = _FIELDS
+    __slots__ = _FIELDS + _HELD
 
     def __init__(
-        self, deck: str, learning: int, review: int, new: int, later_today: int, tomorrow: int
+        self,
+        deck: str,
+        learning: int,
+        review: int,
+        new: int,
+        later_today: int,
+        tomorrow: int,
+        held_review: int = 0,
+        held_new: int = 0,
     ) -> None:
         self.deck = deck
         self.learning = learning
@@ -42,6 +49,8 @@ class DeckDue:
         self.new = new
         self.later_today = later_today
         self.tomorrow = tomorrow
+        self.held_review = held_review
+        self.held_new = held_new
 
     @property
     def total(self) -> int:
@@ -49,7 +58,8 @@ class DeckDue:
         return self.learning + self.review + self.new
 
     def to_json(self) -> dict[str, object]:
-        return {**{name: getattr(self, name) for name in _FIELDS}, "total": self.total}
+        fields = {name: getattr(self, name) for name in _FIELDS + _HELD}
+        return {**fields, "total": self.total}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DeckDue) and self.to_json() == other.to_json()
@@ -58,246 +68,94 @@ class DeckDue:
         return hash(tuple(self.to_json().values()))
 
     def __repr__(self) -> str:
-        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS + _HELD)
         return f"DeckDue({values})"
 
 
-def stamp(moment: datetime) -> str:
-    """An aware datetime as the store writes it, so sqlite compares it as text."""
-    return moment.astimezone(UTC).replace(tzinfo=None).strftime(_FORMAT)
-
-
-def day_start(now: datetime, rollover_hour: int = 4) -> datetime:
-    """The start of the study day holding `now`, as aware UTC: `rollover_hour` local time.
-
-    The same computation as study.scheduler.day_start (a test holds them equal); repeated
-    here because importing the scheduler module costs `study due` its start-up budget.
-    """
-    local = now.astimezone().replace(tzinfo=None)
-    start = local.replace(hour=rollover_hour, minute=0, second=0, microsecond=0)
-    if local < start:
-        start -= timedelta(days=1)
-    return start.astimezone().astimezone(UTC)
-
-
-def connect(db_path: Path) -> sqlite3.Connection:
-    """A read-only connection, or StudyError if the file is missing or not a study database."""
-    if not db_path.is_file():
-        raise StudyError(
-            f"no study database at {db_path}: run `study drill` to start with the bundled "
-            "decks, or `study sync PATH` to add your notes"
-        )
-    with db_path.open("rb") as file:
-        if file.read(16) != b"SQLite format 3\x00":
-            raise StudyError(f"{db_path} is not a study database (not SQLite); pick another --db")
-    try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-        tables = {row[0] for row in conn.execute("select name from sqlite_master")}
-    except sqlite3.DatabaseError as error:
-        raise StudyError(_corrupt(db_path, error)) from None
-    if not {"card", "review", "setting"} <= tables:
-        conn.close()
-        raise StudyError(f"{db_path} is not a study database (no card, review, setting tables)")
-    from study.schedule.migrations import LATEST
-
-    version = int(conn.execute("pragma user_version").fetchone()[0])
-    if version > LATEST:
-        conn.close()
-        raise StudyError(
-            f"{db_path} was written by a newer study (schema {version}, this release knows "
-            f"{LATEST}); upgrade study to read it"
-        )
-    return conn
-
-
-def _corrupt(db_path: Path, error: Exception) -> str:
-    return f"{db_path} is corrupt ({error}); restore it from a backup or pick another --db"
-
-
-def settings(conn: sqlite3.Connection) -> dict[str, int]:
-    """The integer settings `study due` needs, defaults filled in."""
-    values = dict(DEFAULTS)
-    for key, raw in conn.execute("select key, value from setting"):
-        if key in values:
-            with suppress(TypeError, ValueError):
-                values[key] = int(raw)
-    return values
-
-
-def due_counts(db_path: Path, now: datetime, decks: Sequence[str] = ()) -> list[DeckDue]:
+def due_counts(
+    db_path: Path,
+    now: datetime,
+    decks: Sequence[str] = (),
+    held: bool = True,
+    tags: Sequence[str] = (),
+) -> list[DeckDue]:
     """Per deck: learning and review cards due now, new cards available today, later today,
-    tomorrow. Decks with no active card are left out; `decks` narrows the list."""
-    conn = connect(db_path)
+    tomorrow, and (`held`) what the daily limits hold back. `decks` (stored names) narrows
+    the list, `tags` the cards counted (any of them, as the drill's `--tag`)."""
+    conn = connect_read_only(db_path)
     try:
-        return _counts(conn, now, decks)
+        return counts(conn, now, decks, held, tags)
     except sqlite3.DatabaseError as error:
-        raise StudyError(_corrupt(db_path, error)) from None
+        raise diagnose(db_path, error) from None
     finally:
         conn.close()
 
 
-# The queue's three parts, as study.queue.build_queue takes them: a card must be active, not
-# buried, and have no sibling answered this study day; one card per sibling group (`note`).
-_ELIGIBLE = """
-  c.status = 'active' {decks} and (c.buried_until is null or c.buried_until <= :now)
-  and not exists (select 1 from card s where s.note = c.note and s.id != c.id
-                  and s.last_review >= :start)
-"""
-_PARTS = (
-    ("learning", "c.last_review is not null and c.state in (1, 3) and c.due <= :now"),
-    ("review", "c.last_review is not null and c.state = 2 and c.due < :end"),
-    ("new", "c.last_review is null"),
-)
-_DONE_TODAY = """
-select count(distinct case when json_extract(before, '$.last_review') is null then card_id end),
-  count(distinct case when json_extract(before, '$.last_review') is not null
-                       and json_extract(before, '$.state') = 2 then card_id end)
-from review where reviewed_at >= :start
-"""
+def deck_names(db_path: Path) -> list[str]:
+    """The decks that have cards in the database (read-only, like `study due`)."""
+    conn = connect_read_only(db_path)
+    try:
+        return known_decks(conn.execute)
+    except sqlite3.DatabaseError as error:
+        raise diagnose(db_path, error) from None
+    finally:
+        conn.close()
+
+
 # What is not due now but will be: learning cards later this study day, anything tomorrow.
-_LATER = """
-select c.deck, sum(c.due < :end and c.state != 2), sum(c.due >= :end)
-from card c where c.status = 'active' {decks} and c.last_review is not null
+_LATER_WHERE = f"""
+from card c where c.status = '{Status.ACTIVE}' and c.last_review is not null
   and c.due > :now and c.due < :after
-group by c.deck
 """
+_TODAY, _TOMORROW = f"c.due < :end and c.state != {State.REVIEW}", "c.due >= :end"
 
 
-# The decks with a card that is not retired. A skip-scan of the deck index (one seek per
-# deck): `select distinct deck ... where status != 'retired'` reads every row, 80 ms at 100k.
-_DECKS = """
-with recursive d(deck) as (
-  select min(deck) from card
-  union all select (select min(deck) from card where deck > d.deck) from d where d.deck is not null)
-select deck from d where deck is not null
-  and exists (select 1 from card c where c.deck = d.deck and c.status != 'retired')
-"""
+def _later(
+    conn: sqlite3.Connection, params: dict[str, str], tags: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """Per deck: (learning cards due later this study day, cards due tomorrow)."""
+    if not tags:  # summed in SQL: the window may hold thousands of cards
+        sql = f"select c.deck, sum({_TODAY}), sum({_TOMORROW}) {_LATER_WHERE} group by c.deck"
+        return {deck: (int(a or 0), int(b or 0)) for deck, a, b in conn.execute(sql, params)}
+    wanted = tag_wanted(tags)
+    later: dict[str, tuple[int, int]] = {}
+    sql = f"select c.deck, c.tags, {_TODAY}, {_TOMORROW} {_LATER_WHERE}"
+    for deck, card_tags, today, tomorrow in conn.execute(sql, params):
+        if has_tag(json.loads(card_tags), wanted):
+            before = later.get(deck, (0, 0))
+            later[deck] = (before[0] + int(today), before[1] + int(tomorrow))
+    return later
 
 
-def _counts(conn: sqlite3.Connection, now: datetime, decks: Sequence[str]) -> list[DeckDue]:
-    values = settings(conn)
-    start = day_start(now, values["rollover_hour"])
-    params: dict[str, str] = {f"d{i}": deck for i, deck in enumerate(decks)}
-    where = f"and c.deck in ({', '.join(':' + k for k in params)})" if decks else ""
-    params |= {"now": stamp(now), "start": stamp(start), "end": stamp(start + timedelta(1))}
-    new_done, reviews_done = conn.execute(_DONE_TODAY, {"start": params["start"]}).fetchone()
-    limits = {
-        "learning": None,
-        "review": max(0, values["reviews_per_day"] - reviews_done),
-        "new": max(0, values["new_per_day"] - new_done),
-    }
-    tally: dict[str, dict[str, int]] = {}
-    notes: set[str] = set()
-    eligible = _ELIGIBLE.format(decks=where)
-    for part, condition in _PARTS:
-        limit, taken = limits[part], 0
-        order = "c.rowid" if part == "new" else "c.due"
-        sql = f"select c.deck, c.note from card c where {eligible} and {condition} order by {order}"
-        for deck, note in conn.execute(sql, params):
-            if limit is not None and taken >= limit:
-                break
-            if note in notes:
-                continue
-            notes.add(note)
-            taken += 1
-            counts = tally.setdefault(deck, {})
-            counts[part] = counts.get(part, 0) + 1
-    later = {
-        deck: (int(today or 0), int(tomorrow or 0))
-        for deck, today, tomorrow in conn.execute(
-            _LATER.format(decks=where), params | {"after": stamp(start + timedelta(2))}
-        )
-    }
-    names = [row[0] for row in conn.execute(_DECKS)]
+def counts(
+    conn: sqlite3.Connection,
+    now: datetime,
+    decks: Sequence[str] = (),
+    held: bool = True,
+    tags: Sequence[str] = (),
+) -> list[DeckDue]:
+    """`due_counts` on an open connection (stored deck names)."""
+    names = known_decks(conn.execute)
     if decks:
         names = [name for name in names if name in decks]
-    return [
-        DeckDue(
-            deck,
-            tally.get(deck, {}).get("learning", 0),
-            tally.get(deck, {}).get("review", 0),
-            tally.get(deck, {}).get("new", 0),
-            *later.get(deck, (0, 0)),
+    selection = select(conn.execute, now, names, tags, count_held=held)
+    tallies = selection.counts()
+    start = selection.start
+    params = {"now": stamp(now), "end": stamp(start + timedelta(1))}
+    later = _later(conn, params | {"after": stamp(start + timedelta(2))}, tags)
+    result = []
+    for deck in names:
+        tally = tallies.get(deck, dict.fromkeys((LEARNING, REVIEW, NEW), 0))
+        kept = selection.held.get(deck, {})
+        result.append(
+            DeckDue(
+                deck,
+                tally[LEARNING],
+                tally[REVIEW],
+                tally[NEW],
+                *later.get(deck, (0, 0)),
+                held_review=kept.get(REVIEW, 0),
+                held_new=kept.get(NEW, 0),
+            )
         )
-        for deck in sorted(set(names))
-    ]
-
-
-def format_table(counts: Sequence[DeckDue]) -> str:
-    """The plain-text table `study due` prints (no rich: start-up time counts here)."""
-    header = ("deck", "learning", "review", "new", "later today", "tomorrow")
-    rows = [
-        (c.deck, *(str(v) for v in (c.learning, c.review, c.new, c.later_today, c.tomorrow)))
-        for c in counts
-    ]
-    if len(counts) > 1:
-        sums = [sum(getattr(c, f) for c in counts) for f in header[1:3]]
-        sums += [sum(c.new for c in counts)]
-        sums += [sum(c.later_today for c in counts), sum(c.tomorrow for c in counts)]
-        rows.append(("all decks", *(str(v) for v in sums)))
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = []
-    for row in [header, *rows]:
-        cells = [row[0].ljust(widths[0])] + [
-            v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
-
-
-def summary_line(counts: Sequence[DeckDue]) -> str:
-    """One sentence: how many cards wait now, and how many come later."""
-    now_total = sum(c.total for c in counts)
-    later = sum(c.later_today for c in counts)
-    tomorrow = sum(c.tomorrow for c in counts)
-    if now_total:
-        return f"{now_total} cards to study now ({later} more later today, {tomorrow} tomorrow)."
-    return f"Nothing due now; {later} later today, {tomorrow} tomorrow."
-
-
-def render(counts: Sequence[DeckDue], as_json: bool) -> str:
-    """What `study due` prints: the table and a summary, or a JSON list."""
-    if as_json:
-        import json
-
-        return json.dumps([c.to_json() for c in counts], ensure_ascii=False, indent=2)
-    if not counts:
-        return "No cards yet: run `study drill` for the bundled decks or `study sync PATH`."
-    return f"{format_table(counts)}\n\n{summary_line(counts)}"
-
-
-def run(decks: Sequence[str], as_json: bool, db: Path | None, brief: bool = False) -> str:
-    """`study due` from its arguments: the one core call the CLI makes too.
-
-    `brief` is the shell-prompt form from `study.remind.reminder` (`docker:9 git:3`, empty when
-    nothing is due)."""
-    from study.paths import default_db_path
-
-    path = db if db is not None else default_db_path()
-    counts = due_counts(path, current_time(), decks)
-    known = {c.deck for c in counts}
-    missing = [d for d in decks if d not in known]
-    if missing:
-        raise StudyError(f"no deck named {missing[0]!r}; `study due` lists the decks")
-    if brief:
-        from study.remind.reminder import brief_line
-
-        return brief_line(counts)
-    return render(counts, as_json)
-
-
-def overview_text(db: Path | None) -> str:
-    """The bare `study`: what is due, and the commands to try next."""
-    from study.paths import default_db_path
-
-    path = db if db is not None else default_db_path()
-    tips = [
-        "study drill            drill what is due (the bundled decks on a first run)",
-        "study sync PATH        add your Markdown notes (a file or a folder)",
-        "study due              what is due, per deck",
-        "study --help           every command",
-    ]
-    head = "No study database yet."
-    if path.is_file():
-        head = render(due_counts(path, current_time()), as_json=False)
-    return head + "\n\nTry:\n" + "\n".join(f"  {tip}" for tip in tips)
+    return result

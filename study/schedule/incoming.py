@@ -9,6 +9,8 @@ objects) that are already the card rows sync inserts.
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,7 +46,7 @@ class NoteRows(NamedTuple):
     cards: list[tuple[str | int, ...]]
 
 
-def _rows(cards: list[Card], path: str) -> list[tuple[str | int, ...]]:
+def _card_tuples(cards: list[Card], path: str) -> list[tuple[str | int, ...]]:
     # Every card of a note has the note's tags: their JSON is made once, not once a card.
     tags_json: dict[tuple[str, ...], str] = {}
     rows: list[tuple[str | int, ...]] = []
@@ -67,7 +69,27 @@ def read_and_parse(path: str) -> NoteRows | str:
     except StudyError as error:
         return f"{error} (its cards are kept)"
     note = parse_text(text, source=path)
-    return NoteRows(note.deck, note.merged, _rows(note.cards, path))
+    return NoteRows(note.deck, note.merged, _card_tuples(note.cards, path))
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker end when the process that forked it does, even by SIGKILL.
+
+    A killed `study sync` cannot shut its pool down; without this its workers would wait for
+    work forever, adopted by init. Linux says so with prctl(PR_SET_PDEATHSIG); the parent
+    may have died before the call, hence the check after it.
+    """
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @contextmanager
@@ -86,7 +108,12 @@ def parsing(paths: Sequence[str], workers: int) -> Iterator[Iterator[NoteRows | 
 
     import study.notes.parser  # noqa: F401  (imported once here, inherited by every worker)
 
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         # Small chunks: the main process gets work early and the last chunk ends sooner.
         chunk = max(1, len(paths) // (workers * 32))

@@ -14,9 +14,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from study.errors import StudyError
+from study.schedule.schema import stamp
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -81,16 +81,73 @@ def m002_card_retired_from(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE card ADD COLUMN retired_from TEXT")
 
 
+def m003_deck_setting(db: sqlite3.Connection) -> None:
+    """A deck's own settings (its limits, retention, steps), over the global ones.
+
+    `deck` is the deck's name folded as `study.notes.lookup.deck_key` folds it, so `Docker` and
+    `docker` share one set of settings.
+    """
+    db.execute(
+        "CREATE TABLE deck_setting (deck TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+        " PRIMARY KEY (deck, key))"
+    )
+
+
+def m004_review_before_as_fsrs_card(db: sqlite3.Connection) -> None:
+    """A review's `before` snapshot becomes fsrs' own `Card.to_json` form, for its `from_json`.
+
+    The old form had the same keys but no `card_id`, and naive UTC stamps for the datetimes.
+    """
+    _script(
+        db,
+        """
+        UPDATE review SET before = json_object(
+            'card_id', 0,
+            'state', json_extract(before, '$.state'),
+            'step', json_extract(before, '$.step'),
+            'stability', json_extract(before, '$.stability'),
+            'difficulty', json_extract(before, '$.difficulty'),
+            'due', replace(json_extract(before, '$.due'), ' ', 'T') || '+00:00',
+            'last_review', CASE WHEN json_extract(before, '$.last_review') IS NULL THEN NULL
+                ELSE replace(json_extract(before, '$.last_review'), ' ', 'T') || '+00:00' END
+        ) WHERE json_extract(before, '$.card_id') IS NULL;
+        """,
+    )
+
+
+def m005_card_queue_indexes_by_deck(db: sqlite3.Connection) -> None:
+    """The queue's partial indexes lead with the deck: daily limits are per deck, so the rules
+    ask each deck for its first cards in order (an index seek, not a scan of every deck)."""
+    _script(
+        db,
+        """
+        DROP INDEX ix_card_new;
+        DROP INDEX ix_card_learning;
+        CREATE INDEX ix_card_new ON card (deck, status) WHERE last_review IS NULL;
+        CREATE INDEX ix_card_learning ON card (deck, status, due)
+            WHERE state IN (1, 3) AND last_review IS NOT NULL;
+        CREATE INDEX ix_card_review ON card (deck, status, due)
+            WHERE state = 2 AND last_review IS NOT NULL;
+        """,
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
-MIGRATIONS: list[Migration] = [m001_initial, m002_card_retired_from]
+MIGRATIONS: list[Migration] = [
+    m001_initial,
+    m002_card_retired_from,
+    m003_deck_setting,
+    m004_review_before_as_fsrs_card,
+    m005_card_queue_indexes_by_deck,
+]
 LATEST = len(MIGRATIONS)
 
 
 def _timestamp() -> str:
     # The applied_at column is bookkeeping for humans, not part of any decision: wall clock ok.
-    return datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return stamp(datetime.now(UTC))
 
 
 def schema_version(db: sqlite3.Connection) -> int:
@@ -150,46 +207,3 @@ def _script(db: sqlite3.Connection, script: str) -> None:
         if sqlite3.complete_statement(current):
             db.execute(current)
             current = ""
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_S = 5.0
-
-
-def prepare(path: Path, create: bool) -> None:
-    """Check the file is a study database (or may become one) and migrate it.
-
-    Every check runs before anything is written, so a foreign, corrupt or newer file is left
-    byte for byte as it was. Plain sqlite3: `study sync` uses it without importing SQLModel.
-    """
-    if path.is_dir():
-        raise StudyError(f"{path} is a folder, not a study database; pass a file to --db")
-    if not path.exists():
-        if not create:
-            raise StudyError(f"no study database at {path}; run `study sync PATH` first")
-        path.parent.mkdir(parents=True, exist_ok=True)
-    elif path.stat().st_size > 0:
-        with path.open("rb") as file:
-            if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                raise StudyError(f"{path} is not a study database (not SQLite); pick another --db")
-    try:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        try:
-            migrate(db)
-            db.execute("PRAGMA journal_mode=WAL")
-        finally:
-            db.close()
-    except StudyError as error:
-        raise StudyError(f"{path} {error}") from None
-    except sqlite3.DatabaseError as error:
-        raise StudyError(
-            f"{path} is corrupt ({error}); restore it from a backup or pick another --db"
-        ) from None
-
-
-def configure(connection: sqlite3.Connection) -> None:
-    """The settings every connection gets (they are per connection, not stored in the file)."""
-    # With WAL, NORMAL keeps integrity always; a killed process loses no commit (a power cut
-    # may lose the last ones), and grade() commits every answer on its own.
-    connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    connection.execute("PRAGMA synchronous = NORMAL")

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from study import __version__
 from study.errors import StudyError
-from study.notes.vault import find_notes
+from study.notes.vault import NoteLimits, find_notes, is_under, read_note_bytes
+from study.schedule.database import header_version
 from study.schedule.migrations import LATEST
 
 
@@ -39,14 +40,11 @@ class Plan:
     gone: list[str] = field(default_factory=list)
     unchanged: int = 0
     failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # links leaving a folder, left alone
 
     @property
     def idle(self) -> bool:
         return not self.changed and not self.gone
-
-
-def _under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def uncovered(
@@ -56,8 +54,8 @@ def uncovered(
     return [
         path
         for path in known
-        if any(_under(path, root) for root in forgotten)
-        and not any(_under(path, root) for root in kept)
+        if any(is_under(path, root) for root in forgotten)
+        and not any(is_under(path, root) for root in kept)
         and path not in gone
     ]
 
@@ -70,9 +68,10 @@ def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
     """
     result = Plan(roots=list(roots))
     protected: list[str] = []
+    limits = NoteLimits.from_environment()
     for root in roots:
         try:
-            notes = find_notes([Path(root)])
+            notes = find_notes([Path(root)], limits, result.skipped)
         except StudyError as error:
             if explicit:
                 raise
@@ -82,9 +81,9 @@ def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
         for note in notes:
             path = os.path.abspath(note)
             try:
-                result.present[path] = content_hash(note.read_bytes())
-            except OSError as error:
-                result.failures.append(f"{note}: cannot be read ({error.strerror or error})")
+                result.present[path] = content_hash(read_note_bytes(note, limits))
+            except StudyError as error:
+                result.failures.append(f"{error} (its cards are kept)")
                 protected.append(path)
     for path, digest in result.present.items():
         if known.get(path) != digest:
@@ -94,8 +93,8 @@ def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
         path
         for path in known
         if path not in result.present
-        and any(_under(path, root) for root in roots)
-        and not any(_under(path, root) for root in protected)
+        and any(is_under(path, root) for root in roots)
+        and not any(is_under(path, root) for root in protected)
     ]
     return result
 
@@ -112,6 +111,11 @@ def quick_check(db_path: Path, roots: list[str]) -> Plan | None:
     registered, an unreadable file): the full sync then plans itself.
     """
     if not db_path.is_file():
+        return None
+    try:
+        if header_version(db_path) != LATEST:
+            return None  # not opened at all: a file to refuse gets nothing made beside it
+    except StudyError:
         return None
     try:
         db = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=5)

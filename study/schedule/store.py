@@ -8,8 +8,10 @@ mode with a busy timeout, so a drill and a `study due` (or two drills) can share
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -19,10 +21,12 @@ from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from study.errors import StudyError
 from study.notes.card import Card
-from study.paths import default_db_path
-from study.schedule.migrations import BUSY_TIMEOUT_S, configure, prepare
-
-STATUSES = ("active", "suspended", "retired")
+from study.notes.lookup import has_tag, resolve_decks, tag_wanted
+from study.paths import db_path as resolve_db_path
+from study.schedule.backup import open_for_writing
+from study.schedule.database import BUSY_TIMEOUT_S, configure, diagnose, refuse_if_damaged
+from study.schedule.rules import known_decks
+from study.schedule.schema import Status
 
 
 class RootRow(SQLModel, table=True):
@@ -57,7 +61,7 @@ class CardRow(SQLModel, table=True):
     source: str
     line: int
     section: str = ""
-    status: str = "active"
+    status: str = Status.ACTIVE
     retired_from: str | None = None  # a retired card's status before, given back on restore
     buried_until: datetime | None = None
     state: int = 1
@@ -89,23 +93,21 @@ class SettingRow(SQLModel, table=True):
     value: str
 
 
+class DeckSettingRow(SQLModel, table=True):
+    """A deck's own value of a setting (`study config --deck`); `deck` is its `deck_key`."""
+
+    __tablename__ = "deck_setting"
+    deck: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    value: str
+
+
 class MigrationRow(SQLModel, table=True):
     """A migration applied to this file (see study.migrations)."""
 
     __tablename__ = "migration"
     name: str = Field(primary_key=True)
     applied_at: datetime
-
-
-def to_db(moment: datetime) -> datetime:
-    """An aware datetime in UTC, as the store's columns take it.
-
-    SQLModel stores it as naive UTC text ('YYYY-MM-DD HH:MM:SS.ffffff'), so plain sqlite3 can
-    compare columns as strings, and reads it back aware.
-    """
-    if moment.tzinfo is None:
-        raise ValueError("datetimes given to the store must be timezone-aware")
-    return moment.astimezone(UTC)
 
 
 def to_card(row: CardRow) -> Card:
@@ -132,6 +134,34 @@ class Store:
         self.engine = engine
         # Rows stay readable after commit: a drill shows a card right after grading it.
         self.session = Session(engine, expire_on_commit=False)
+        self.as_writer = False  # what the next transaction begins as (see `writing`)
+        event.listen(engine, "begin", self._begin)
+
+    def _begin(self, connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if self.as_writer else "BEGIN")
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction that starts as a writer and commits at the end (rolls back on error).
+
+        `BEGIN IMMEDIATE` takes the write lock first, waiting up to the busy timeout for
+        another writer. A read transaction upgraded to a write later cannot wait: SQLite
+        fails it at once when someone else wrote meanwhile. So any read still open is ended
+        first, and what the write depends on is read again inside it.
+        """
+        session = self.session
+        if session.in_transaction():
+            session.commit()
+        self.as_writer = True  # for the whole block: a sync may reconnect after forking
+        try:
+            session.connection()  # begins now, as a writer
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            self.as_writer = False
 
     def close(self) -> None:
         self.session.close()
@@ -147,28 +177,44 @@ class Store:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+        if error is not None and _is_database_error(error):
+            raise diagnose(self.path, error) from None  # one line naming the file, no trace
+
+    def execute(self, sql: str, params: Mapping[str, Any]) -> Iterable[Sequence[Any]]:
+        """Plain SQL on the session's own sqlite3 connection, inside its transaction
+        (`study.schedule.settings.Execute`), for the rules the fast read paths share.
+
+        The driver's connection, not `session.execute(text(...))`: the rules run one query per
+        deck and part, and SQLAlchemy's statement handling costs more than the query itself.
+        """
+        raw = self.session.connection().connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)  # the sqlite engine's driver: always so
+        return raw.execute(sql, dict(params))
 
     def cards(
         self,
         decks: Sequence[str] = (),
         tags: Sequence[str] = (),
-        statuses: Sequence[str] = ("active",),
+        statuses: Sequence[Status] = (Status.ACTIVE,),
     ) -> list[Card]:
-        """Cards in note order, filtered by deck, tag (any of them) and status (for export)."""
+        """Cards in note order, filtered by deck (stored names), tag (any of them) and status."""
         query = select(CardRow).where(col(CardRow.status).in_(list(statuses)))
         if decks:
             query = query.where(col(CardRow.deck).in_(list(decks)))
         query = query.order_by(col(CardRow.deck), col(CardRow.note_path), col(CardRow.line))
-        cards = [to_card(row) for row in self.session.exec(query)]
-        if tags:
-            wanted = {tag.lstrip("#").casefold() for tag in tags}
-            cards = [c for c in cards if wanted & {t.lstrip("#").casefold() for t in c.tags}]
-        return cards
+        wanted = tag_wanted(tags)
+        return [
+            card for card in map(to_card, self.session.exec(query)) if has_tag(card.tags, wanted)
+        ]
 
     def decks(self) -> list[str]:
         """The decks that have cards which are not retired, sorted."""
-        query = select(CardRow.deck).where(CardRow.status != "retired").distinct()
-        return sorted(self.session.exec(query))
+        return known_decks(self.execute)
+
+    def resolve_decks(self, typed: Sequence[str]) -> list[str]:
+        """The stored names of the decks a user typed (`study.notes.lookup`); StudyError for
+        an unknown one, naming the decks there are."""
+        return resolve_decks(typed, self.decks()) if typed else []
 
     def card(self, card_id: str) -> CardRow:
         """One card row as stored now (another drill may have graded it); StudyError if none."""
@@ -178,18 +224,38 @@ class Store:
         return row
 
 
+def _is_database_error(error: BaseException) -> bool:
+    import sqlite3
+
+    return isinstance(getattr(error, "orig", None) or error, sqlite3.Error)
+
+
 def _on_connect(connection: Any, record: Any) -> None:
+    # The driver's own implicit BEGIN is off: Store._begin says which kind each one is.
+    connection.isolation_level = None
     configure(connection)
 
 
-def open_store(db_path: Path | None = None, *, create: bool = True) -> Store:
+def open_store(
+    db_path: Path | None = None,
+    *,
+    create: bool = True,
+    now: datetime | None = None,
+    verify: bool = False,
+) -> Store:
     """Open (and create or upgrade) the study database; default `study.paths.default_db_path()`.
 
     Raises StudyError for a file that is not a study database, is corrupt, was written by a
-    newer release, or (with create=False) does not exist.
+    newer release, cannot be written, or (with create=False) does not exist. `now` (default:
+    the clock) dates the daily backup. `verify` checks every page first (~0.2 s for 100,000
+    cards), for commands that would otherwise answer from a damaged file as if it were fine.
     """
-    path = Path(db_path).expanduser() if db_path is not None else default_db_path()
-    prepare(path, create)
+    from study.clock import current_time
+
+    path = resolve_db_path(db_path)
+    open_for_writing(path, create, now or current_time())
+    if verify:
+        refuse_if_damaged(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _on_connect)
     return Store(path, engine)

@@ -11,70 +11,31 @@ A card whose source is gone is retired, never deleted. Notes are only read, and 
 content hash is unchanged is not parsed at all: an unchanged re-sync only hashes files, with
 plain sqlite3 (study.scan). `study sync` never imports SQLModel: it runs the same SQL through
 sqlite3 that `sync()` runs through a Store's connection. A first sync (no card stored yet)
-writes each note's cards as the parser workers hand them over (`_FirstSync`).
+writes each note's cards as the parser workers hand them over (`FirstSync`).
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from operator import itemgetter
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from study.collector import collector_paused
 from study.errors import StudyError
-from study.paths import default_db_path
-from study.schedule.incoming import Incoming, NoteRows, parsing
-from study.schedule.match import match_cards
-from study.schedule.migrations import BUSY_TIMEOUT_S, configure, prepare
+from study.paths import db_path as resolve_db_path
+from study.schedule.backup import open_for_writing
+from study.schedule.database import connect as connect_to
+from study.schedule.database import translated
+from study.schedule.incoming import NoteRows, parsing
 from study.schedule.scan import Plan, plan, quick_check, resolve_roots, uncovered
+from study.schedule.syncwrite import Changes, FirstSync, SyncReport
 
 if TYPE_CHECKING:
     from study.schedule.store import Store
-
-
-@dataclass
-class SyncReport:
-    """What a sync changed; `failures` are notes that could not be read (their cards are kept)."""
-
-    added: int = 0
-    updated: int = 0
-    moved: int = 0
-    retired: int = 0
-    restored: int = 0
-    rekeyed: int = 0  # of updated/moved: cards whose question changed, matched to their old row
-    parsed: int = 0  # notes parsed (new or changed)
-    unchanged: int = 0  # notes skipped because their content hash was unchanged
-    removed: int = 0  # notes gone since the last sync
-    merged: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    forgotten: list[str] = field(default_factory=list)  # roots unregistered by --forget
-
-    def summary(self) -> str:
-        """One line for the terminal."""
-        changes = (
-            f"{self.added} added, {self.updated} updated, {self.moved} moved, "
-            f"{self.retired} retired, {self.restored} restored"
-        )
-        notes = f"{self.parsed} notes parsed, {self.unchanged} unchanged"
-        if self.removed:
-            notes += f", {self.removed} removed"
-        return f"{changes} ({notes})"
-
-    def render(self) -> str:
-        """What `study sync` prints: the summary, each root forgotten, each merge of a card."""
-        forgot = [
-            f"  forgot: {root} (`study sync {shlex.quote(root)}` brings it back)"
-            for root in self.forgotten
-        ]
-        merged = [f"  merged: {line}" for line in self.merged]
-        return "\n".join([self.summary(), *forgot, *merged])
 
 
 def sync_paths(
@@ -86,29 +47,29 @@ def sync_paths(
     Plain sqlite3 all the way (no SQLModel import, ~0.7 s saved on every run that changes
     something); the SQL is the same `sync()` runs through a Store.
     """
-    db_path = Path(db_path).expanduser() if db_path is not None else default_db_path()
+    db_path = resolve_db_path(db_path)
     scanned = None if forget else quick_check(db_path, resolve_roots(paths))
     if scanned is not None and scanned.idle:
-        return SyncReport(unchanged=scanned.unchanged)
-    prepare(db_path, create=True)
-    held: list[sqlite3.Connection] = []
+        return SyncReport(unchanged=scanned.unchanged, skipped=scanned.skipped)
+    with translated(db_path):
+        open_for_writing(db_path, create=True, now=now)
+        held: list[sqlite3.Connection] = []
 
-    def connect() -> sqlite3.Connection:
-        if not held:
-            held.append(sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S))
-            configure(held[0])
-        return held[0]
+        def connect() -> sqlite3.Connection:
+            if not held:
+                held.append(connect_to(db_path))
+            return held[0]
 
-    def release() -> None:
-        held.pop().close()
+        def release() -> None:
+            held.pop().close()
 
-    try:
-        report = _sync(connect, release, paths, now, forget, scanned)
-        connect().commit()
-        return report
-    finally:
-        if held:
-            release()  # without a commit: rolled back
+        try:
+            report = _sync(connect, release, paths, now, forget, scanned)
+            connect().execute("COMMIT")
+            return report
+        finally:
+            if held:
+                release()  # without a commit: rolled back
 
 
 def sync(
@@ -129,10 +90,9 @@ def sync(
         store.engine.dispose()  # reconnects on next use
 
     try:
-        report = _sync(connect, release, paths, now, forget)
-        session.commit()
+        with store.writing():
+            report = _sync(connect, release, paths, now, forget)
     finally:
-        session.rollback()
         session.expunge_all()
     return report
 
@@ -150,31 +110,36 @@ def _sync(
 
     `scanned` is the plan `quick_check` already made, so the notes are not hashed twice.
     """
-    db = connect()
+    db = _as_writer(connect())
     roots = resolve_roots(paths)
     registered = [row[0] for row in db.execute("SELECT path FROM root")]
-    forgotten = _forget(db, resolve_roots(forget), registered)
+    forgotten = _forget(resolve_roots(forget), registered)
     registered = [root for root in registered if root not in forgotten]
     if not roots and not registered and not forgotten:
         raise StudyError("nothing to sync yet: run `study sync PATH` with a note or a folder")
     known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
     todo = scanned or plan(roots or registered, known, explicit=bool(roots))
     todo.gone += uncovered(known, forgotten, [*roots, *registered], todo.gone)
-    report = SyncReport(unchanged=todo.unchanged, failures=list(todo.failures))
+    report = SyncReport(
+        unchanged=todo.unchanged, failures=list(todo.failures), skipped=list(todo.skipped)
+    )
     report.forgotten = forgotten
     # Forking is safe on Linux only (macOS system libraries may not survive it).
     parallel = len(todo.changed) >= PARALLEL_FROM and _workers() > 1 and sys.platform == "linux"
     if parallel:
         release()  # a SQLite connection must never cross a fork
     with parsing(todo.changed, _workers() if parallel else 1) as results:
-        db = connect()  # after the workers were forked
-        first = _FirstSync.start(db, todo, now)
+        db = _as_writer(connect())  # after the workers were forked
+        if parallel:
+            _unchanged_since(db, known, [*registered, *forgotten])
+        first = FirstSync.start(db, todo, now)
         notes = _collect(todo.changed, results, report, first)
     if first:
         first.finish(notes, todo)
     else:
-        changes = _Changes.compute(db, notes, set(todo.gone), set(notes) - set(known), report)
+        changes = Changes.compute(db, notes, set(todo.gone), set(notes) - set(known), report)
         changes.write(db, notes, todo, now)
+    db.executemany("DELETE FROM root WHERE path = ?", [(root,) for root in forgotten])
     db.executemany(
         "INSERT INTO root (path) VALUES (:path)",
         [{"path": root} for root in roots if root not in registered],
@@ -183,14 +148,35 @@ def _sync(
     return report
 
 
-def _forget(db: sqlite3.Connection, roots: list[str], registered: list[str]) -> list[str]:
-    """Unregister `roots` (inside the sync's transaction); StudyError if one is not registered."""
+def _forget(roots: list[str], registered: list[str]) -> list[str]:
+    """The roots to unregister (at the end, with the other writes); StudyError if one is not."""
     for root in roots:
         if root not in registered:
             listing = ", ".join(registered) or "none"
             raise StudyError(f"{root} is not registered, so there is nothing to forget ({listing})")
-    db.executemany("DELETE FROM root WHERE path = ?", [(root,) for root in roots])
     return roots
+
+
+def _as_writer(db: sqlite3.Connection) -> sqlite3.Connection:
+    """The sync's connection inside a write transaction, waiting up to the busy timeout.
+
+    The write lock is taken before the first read the writes depend on: a read transaction
+    upgraded to a write fails at once (no waiting) when another process wrote meanwhile.
+    """
+    if not db.in_transaction:
+        db.execute("BEGIN IMMEDIATE")
+    return db
+
+
+def _unchanged_since(db: sqlite3.Connection, known: dict[str, str], roots: list[str]) -> None:
+    """After parsing without the lock (workers were forked), check no other sync wrote."""
+    now_known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
+    now_roots = [row[0] for row in db.execute("SELECT path FROM root")]
+    if now_known != known or sorted(now_roots) != sorted(roots):
+        raise StudyError(
+            "another `study sync` changed the database while this one was reading the notes; "
+            "nothing was written by this one: run it again"
+        )
 
 
 PARALLEL_FROM = 100  # changed notes from which parsing is spread over the CPU cores
@@ -200,7 +186,7 @@ def _collect(
     paths: Sequence[str],
     results: Iterator[NoteRows | str],
     report: SyncReport,
-    first: _FirstSync | None,
+    first: FirstSync | None,
 ) -> dict[str, NoteRows]:
     """The parsed notes by path; a first sync writes each one's cards as soon as it arrives."""
     notes: dict[str, NoteRows] = {}
@@ -217,282 +203,3 @@ def _collect(
 
 def _workers() -> int:
     return min(os.cpu_count() or 1, 4)
-
-
-# A change to one of these is reported as an update; a shifted line alone is not.
-VISIBLE = ("note", "deck", "kind", "front", "back", "tags", "section")
-# The card columns a note decides (the rest is the schedule, which sync never touches).
-CONTENT = (*VISIBLE, "note_path", "source", "line")
-_ROW = (
-    "SELECT id, status, retired_from, "
-    + ", ".join(CONTENT)
-    + " FROM card WHERE {column} IN ({names})"
-)
-_CHUNK = 500
-_UPDATE = (
-    "UPDATE card SET id = :id, status = :status, retired_from = NULL, "
-    + ", ".join(f"{name} = :{name}" for name in CONTENT)
-    + " WHERE id = :_old"
-)
-_NOTE = (
-    "INSERT INTO note (path, deck, content_hash, synced_at)"
-    " VALUES (:path, :deck, :content_hash, :synced_at)"
-)
-# Positional, in `Incoming`'s order then due and added: binding a tuple costs half a dict.
-_INSERT = (
-    "INSERT INTO card (id, "
-    + ", ".join(CONTENT)
-    + ", due, added, status, state, step) VALUES ("
-    + ", ".join("?" * (len(CONTENT) + 3))
-    + ", 'active', 1, 0)"
-)
-
-
-def _known_ids(db: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
-    """Which of `ids` the store has: one scan of the primary key beats many IN queries."""
-    if len(ids) < 5 * _CHUNK:
-        return list(ids)
-    known = {row[0] for row in db.execute("SELECT id FROM card")}
-    return [card_id for card_id in ids if card_id in known]
-
-
-def _rows(
-    db: sqlite3.Connection, column: str, values: Sequence[str]
-) -> dict[str, dict[str, object]]:
-    """Card rows (id, status and content columns) whose `column` is one of `values`."""
-    rows: dict[str, dict[str, object]] = {}
-    for start in range(0, len(values), _CHUNK):
-        chunk = values[start : start + _CHUNK]
-        sql = _ROW.format(column=column, names=", ".join("?" * len(chunk)))
-        cursor = db.execute(sql, chunk)
-        names = [column[0] for column in cursor.description]
-        for row in cursor:
-            rows[row[0]] = dict(zip(names, row, strict=True))
-    return rows
-
-
-@dataclass
-class _Changes:
-    """The writes one sync makes, decided before any is made."""
-
-    updates: list[dict[str, object]] = field(default_factory=list)  # by "_old" id
-    rekeys: list[dict[str, str]] = field(default_factory=list)  # review rows to follow a card
-    retire: list[str] = field(default_factory=list)
-    inserts: list[tuple[str, Incoming]] = field(default_factory=list)
-
-    @classmethod
-    def compute(
-        cls,
-        db: sqlite3.Connection,
-        notes: dict[str, NoteRows],
-        gone: set[str],
-        new_notes: set[str],
-        report: SyncReport,
-    ) -> _Changes:
-        """Decide each card's fate (see the module docstring for the rules)."""
-        changes = cls()
-        old = _rows(db, "note_path", [*notes, *gone])
-        incoming = _incoming(notes, report)
-        elsewhere = _rows(db, "id", _known_ids(db, [i for i in incoming if i not in old]))
-        resynced = set(notes) | set(gone)
-        fresh: list[tuple[str, Incoming]] = []
-        for card_id, (path, card) in incoming.items():
-            row = old.get(card_id) or elsewhere.get(card_id)
-            if row is None:
-                fresh.append((path, card))
-            elif row["status"] != "retired" and row["note_path"] not in resynced:
-                report.merged.append(
-                    f"{path}:{card.line}: `{card.front}` is already a card "
-                    f"({row['note_path']}:{row['line']}); kept that one"
-                )
-            else:
-                changes._update(row, path, card, report)
-        orphans = [r for i, r in old.items() if i not in incoming and r["status"] != "retired"]
-        matched = match_cards([r for r in orphans if r["note_path"] in notes], fresh)
-        claimed = {row["id"] for row, _ in matched}
-        taken = {id(pair[1]) for _, pair in matched}
-        # A renamed file whose deck is named after it: every id changed, in a note that is
-        # new, while the old note is gone. Match across those two, by kind.
-        matched += match_cards(
-            [r for r in orphans if r["note_path"] in gone and r["id"] not in claimed],
-            [pair for pair in fresh if pair[0] in new_notes and id(pair[1]) not in taken],
-            by_note=False,
-        )
-        for row, (path, card) in matched:
-            changes._update(row, path, card, report, rekey=True)
-        claimed = {row["id"] for row, _ in matched}
-        taken = {id(pair[1]) for _, pair in matched}
-        changes.inserts = [pair for pair in fresh if id(pair[1]) not in taken]
-        report.added += len(changes.inserts)
-        changes.retire = [str(r["id"]) for r in orphans if r["id"] not in claimed]
-        report.retired += len(changes.retire)
-        return changes
-
-    def _update(
-        self,
-        row: dict[str, object],
-        path: str,
-        card: Incoming,
-        report: SyncReport,
-        rekey: bool = False,
-    ) -> None:
-        values: dict[str, object] = card._asdict()
-        status = row["status"]
-        if rekey:
-            report.rekeyed += 1
-            self.rekeys.append({"old": str(row["id"]), "new": card.id})
-        if status == "retired":
-            status = row["retired_from"] or "active"  # a suspended card stays suspended
-            report.restored += 1
-        elif row["note_path"] != path:
-            report.moved += 1
-        elif rekey or any(row[name] != values[name] for name in VISIBLE):
-            report.updated += 1
-        elif all(row[name] == values[name] for name in CONTENT):
-            return
-        self.updates.append({**values, "status": status, "_old": row["id"]})
-
-    def write(
-        self, db: sqlite3.Connection, notes: dict[str, NoteRows], todo: Plan, now: datetime
-    ) -> None:
-        """Make the writes in bulk with executemany, uncommitted.
-
-        Plain SQL: SQLModel's per-value processing made the ORM bulk insert
-        (`session.execute(insert(CardRow), rows)`) 2.5x slower on 100,000 cards; the datetime
-        text written is exactly what SQLModel writes.
-        """
-        stamp = _stamp(now)
-        # Card ids are hashes, so a big first sync inserts all over the indexes: a larger page
-        # cache for these writes makes 100,000 inserts ~1.5x faster.
-        db.execute(f"PRAGMA cache_size = {-64 * 1024}")
-        db.executemany(_UPDATE, self.updates)
-        db.executemany("UPDATE review SET card_id = :new WHERE card_id = :old", self.rekeys)
-        retire = [{"id": card_id} for card_id in self.retire]
-        db.executemany(
-            "UPDATE card SET retired_from = status, status = 'retired' WHERE id = :id", retire
-        )
-        # New cards are added in note and line order: their rowid is the order they are studied.
-        inserts = sorted(self.inserts, key=lambda pair: (pair[0], pair[1].line))
-        db.executemany(_INSERT, [(*card, stamp, stamp) for _, card in inserts])
-        _write_notes(db, notes, todo, stamp)
-        db.execute("PRAGMA cache_size = -2000")  # SQLite's default
-
-
-def _stamp(now: datetime) -> str:
-    return now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLModel writes it
-
-
-def _write_notes(
-    db: sqlite3.Connection, notes: dict[str, NoteRows], todo: Plan, stamp: str
-) -> None:
-    """Record the notes synced (their hash skips the parser next time) and forget gone ones."""
-    db.executemany("DELETE FROM note WHERE path = ?", [(p,) for p in [*notes, *todo.gone]])
-    stamps = [
-        {"path": p, "deck": n.deck, "content_hash": todo.present[p], "synced_at": stamp}
-        for p, n in notes.items()
-    ]
-    db.executemany(_NOTE, stamps)
-
-
-def _incoming(notes: dict[str, NoteRows], report: SyncReport) -> dict[str, tuple[str, Incoming]]:
-    """Every card of the parsed notes, one per id (the first note listing it wins)."""
-    taken: dict[str, tuple[str, Row]] = {}
-    for path, parsed in notes.items():
-        _take(taken, path, parsed, report)
-    return {card_id: (path, Incoming._make(row)) for card_id, (path, row) in taken.items()}
-
-
-Row = tuple[str | int, ...]  # a card as the workers send it, in `Incoming`'s order
-_ID, _KIND, _FRONT, _LINE = (Incoming._fields.index(f) for f in ("id", "kind", "front", "line"))
-
-
-def _take(
-    taken: dict[str, tuple[str, Row]], path: str, note: NoteRows, report: SyncReport
-) -> list[Row]:
-    """Add a note's cards to `taken` unless an earlier note gave the id; returns those added.
-
-    Plain tuples, not `Incoming`s: a first sync takes 100,000 cards here, one at a time.
-    """
-    report.merged.extend(note.merged)
-    added = []
-    for row in note.cards:
-        card_id: str = row[_ID]  # type: ignore[assignment]
-        earlier = taken.get(card_id)
-        if earlier is None:
-            taken[card_id] = (path, row)
-            added.append(row)
-        elif row[_KIND] == "command":
-            report.merged.append(
-                f"{path}:{row[_LINE]}: `{row[_FRONT]}` is already a card "
-                f"({earlier[0]}:{earlier[1][_LINE]}); kept one"
-            )
-    return added
-
-
-class _FirstSync:
-    """A sync into an empty card table writes each note's cards as soon as the note is parsed.
-
-    Parsing is most of a first sync; writing while the workers parse the next notes hides
-    most of the writing. It makes exactly the rows `_Changes` would: with no card stored, every
-    card is new, the first note (in the plan's order, the order notes arrive in) giving an id
-    wins, and cards are added in (note path, line) order. The two orders differ when a folder
-    name is a prefix of another ("git/", "git-2/"): a note then waits for those before it.
-    """
-
-    # The share of notes written after which the indexes are built: late enough that most
-    # cards go in without index upkeep, early enough that the build (~0.3 s at 85,000 cards)
-    # runs while the workers parse the rest instead of after them (a first sync ~7% faster).
-    INDEX_AT = 0.85
-
-    def __init__(
-        self, db: sqlite3.Connection, todo: Plan, stamp: str, indexes: list[tuple[str, str]]
-    ):
-        self.db, self.stamp, self.indexes = db, stamp, indexes
-        self.taken: dict[str, tuple[str, Row]] = {}
-        self.order = sorted(todo.changed)  # the order cards are added in
-        self.written = 0  # notes of `order` written so far
-        self.waiting: dict[str, list[Row]] = {}
-
-    @classmethod
-    def start(cls, db: sqlite3.Connection, todo: Plan, now: datetime) -> _FirstSync | None:
-        """Begin one, or None when the store holds cards.
-
-        The card table's indexes are dropped, to be built in one go once most cards are in
-        (INDEX_AT): keeping six of them up to date row by row costs ~40% of inserting 100,000
-        cards. All of it inside the sync's transaction: a failure or a reader never sees the
-        table without them.
-        """
-        if db.execute("SELECT 1 FROM card LIMIT 1").fetchone():
-            return None
-        if not db.in_transaction:
-            db.execute("BEGIN")  # DDL outside a transaction would commit on its own
-        indexes = db.execute(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = 'card' AND sql IS NOT NULL"
-        ).fetchall()
-        for name, _ in indexes:
-            db.execute(f'DROP INDEX "{name}"')
-        db.execute(f"PRAGMA cache_size = {-64 * 1024}")  # see _Changes.write
-        return cls(db, todo, _stamp(now), indexes)
-
-    def add(self, path: str, note: NoteRows | None, report: SyncReport) -> None:
-        """Take a note's cards (None: it could not be read) and write every note now due."""
-        cards = [] if note is None else _take(self.taken, path, note, report)
-        report.added += len(cards)
-        self.waiting[path] = sorted(cards, key=itemgetter(_LINE))
-        while self.written < len(self.order) and self.order[self.written] in self.waiting:
-            cards = self.waiting.pop(self.order[self.written])
-            self.db.executemany(_INSERT, [(*card, self.stamp, self.stamp) for card in cards])
-            self.written += 1
-            if self.written >= len(self.order) * self.INDEX_AT:
-                self._build_indexes()
-
-    def _build_indexes(self) -> None:
-        for _, sql in self.indexes:
-            self.db.execute(sql)
-        self.indexes = []
-
-    def finish(self, notes: dict[str, NoteRows], todo: Plan) -> None:
-        self._build_indexes()
-        _write_notes(self.db, notes, todo, self.stamp)
-        self.db.execute("PRAGMA cache_size = -2000")  # SQLite's default

@@ -1,0 +1,139 @@
+"""The answers that change a card: grade, undo, bury, suspend, unsuspend.
+
+A grade goes through fsrs (`study.schedule.scheduler`) with the settings of the card's deck;
+the review row keeps fsrs' own snapshot of the card before it (`fsrs.Card.to_json`), so an undo
+puts back exactly what was there (`fsrs.Card.from_json`), and the row's rating, time and
+duration are the `fsrs.ReviewLog` fsrs returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+
+from study.errors import StudyError
+from study.notes.card import Card
+from study.schedule.rules import day_start
+from study.schedule.scheduler import (
+    load_settings,
+    make_scheduler,
+    preview_intervals,
+    review,
+    schedule_of,
+    to_fsrs,
+)
+from study.schedule.schema import Status, to_db
+from study.schedule.store import CardRow, ReviewRow, Store
+
+
+def grade(
+    store: Store,
+    card_id: str,
+    rating: int,
+    now: datetime,
+    duration_ms: int | None = None,
+    *,
+    fuzz: bool | None = None,
+) -> CardRow:
+    """Answer a card (1 Again, 2 Hard, 3 Good, 4 Easy): fsrs reschedules it, the review is logged.
+
+    Committed at once, so a drill killed right after loses nothing. `fuzz` None means the
+    `fuzz` setting; tests pass False for exact intervals.
+    """
+    with store.writing() as session:  # read again inside the write: another drill may grade
+        row = store.card(card_id)
+        before = to_fsrs(row).to_json()
+        scheduler = make_scheduler(load_settings(store, row.deck), fuzz)
+        after, log = review(scheduler, row, rating, now, duration_ms)
+        for name, value in schedule_of(after).items():
+            setattr(row, name, value)
+        session.add(row)
+        session.add(
+            ReviewRow(
+                card_id=card_id,
+                rating=int(log.rating),
+                reviewed_at=to_db(log.review_datetime),
+                duration_ms=log.review_duration,
+                before=before,
+            )
+        )
+    return row
+
+
+def undo_last(store: Store, card_id: str | None = None) -> str | None:
+    """Take back the latest review (of `card_id`, if given): the card's schedule is restored
+    exactly and the review row deleted. Returns the card's id, or None if there was none."""
+    import fsrs
+
+    query = select(ReviewRow).order_by(col(ReviewRow.id).desc()).limit(1)
+    if card_id is not None:
+        query = query.where(ReviewRow.card_id == card_id)
+    with store.writing() as session:
+        last = session.exec(query).first()
+        if last is None:
+            return None
+        row = session.get(CardRow, last.card_id, populate_existing=True)
+        if row is not None:
+            for name, value in schedule_of(fsrs.Card.from_json(last.before)).items():
+                setattr(row, name, value)
+            session.add(row)
+        session.delete(last)
+    return last.card_id
+
+
+def bury(store: Store, card_id: str, now: datetime) -> datetime:
+    """Hide a card until the next study day starts; returns that moment (aware UTC)."""
+    with store.writing() as session:
+        until = day_start(now, load_settings(store).rollover_hour) + timedelta(days=1)
+        row = store.card(card_id)
+        row.buried_until = to_db(until)
+        session.add(row)
+    return until
+
+
+def suspend(store: Store, card_id: str, suspended: bool = True) -> None:
+    """Take a card out of every queue until it is unsuspended (suspended=False)."""
+    with store.writing() as session:
+        row = store.card(card_id)
+        if row.status == Status.RETIRED:
+            raise StudyError(f"card {card_id} is retired (its note no longer has it)")
+        row.status = Status.SUSPENDED if suspended else Status.ACTIVE
+        session.add(row)
+
+
+def suspended(store: Store, decks: Sequence[str] = ()) -> list[Card]:
+    """The suspended cards (of the decks a user typed, if any), in note order."""
+    return store.cards(store.resolve_decks(decks), statuses=(Status.SUSPENDED,))
+
+
+def unsuspend(store: Store, ids: Sequence[str]) -> list[Card]:
+    """Bring suspended cards back into the queues; `ids` may be unique prefixes, as in git.
+
+    All of them are checked before any is changed, so a typo changes nothing.
+    """
+    waiting = suspended(store)
+    chosen: dict[str, Card] = {}
+    for given in ids:
+        matches = [card for card in waiting if card.id.startswith(given.lower())]
+        if not given or not matches:
+            raise StudyError(f"no suspended card with id {given!r} (see `study suspended`)")
+        if len(matches) > 1:
+            raise StudyError(f"{given!r} is the start of {len(matches)} suspended cards' ids")
+        chosen[matches[0].id] = matches[0]
+    for card_id in chosen:
+        suspend(store, card_id, suspended=False)
+    return list(chosen.values())
+
+
+def preview(store: Store, card_id: str, now: datetime) -> dict[int, timedelta]:
+    """The wait each rating (1-4) would give this card now, unfuzzed, for the grade labels."""
+    row = store.card(card_id)
+    return preview_intervals(make_scheduler(load_settings(store, row.deck), fuzz=False), row, now)
+
+
+def reviews_of(store: Store, card_id: str) -> list[ReviewRow]:
+    """A card's review log, oldest first."""
+    query = select(ReviewRow).where(ReviewRow.card_id == card_id).order_by(col(ReviewRow.id))
+    return list(store.session.exec(query))

@@ -1,0 +1,66 @@
+"""`study config`: list, show or change the settings, globally or for one deck."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from study.errors import StudyError
+from study.notes.lookup import deck_key
+from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, read_stored, validate
+from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
+
+
+def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> str:
+    """Validate and store one setting (a deck's own, if `deck` is given); returns the value."""
+    stored = validate(key, value)
+    with store.writing() as session:
+        if deck is None:
+            session.merge(SettingRow(key=key, value=stored))
+        else:
+            session.merge(DeckSettingRow(deck=deck_key(deck), key=key, value=stored))
+    return stored
+
+
+def _check_key(key: str | None, deck: str | None) -> None:
+    if key is not None and key not in DEFAULTS:
+        raise StudyError(f"unknown setting {key!r}; known: {', '.join(DEFAULTS)}")
+    if key is not None and deck is not None and key not in DECK_KEYS:
+        raise StudyError(
+            f"{key} is one setting for all decks; a deck may have its own {', '.join(DECK_KEYS)}"
+        )
+
+
+def _listing(store: Store, deck: str | None) -> str:
+    """Every setting in force, its help, and (for a deck) where each value comes from."""
+    sourced = read_stored(store.execute).sourced(deck)
+    keys = DECK_KEYS if deck is not None else tuple(DEFAULTS)
+    width = max(len(key) for key in keys)
+    lines = []
+    for key in keys:
+        value, source = sourced[key]
+        where = f"  ({source})" if deck is not None else ""
+        lines.append(f"{key:<{width}}  {value:<8}  {HELP[key]}{where}")
+    return "\n".join(lines)
+
+
+def config(
+    db_path: Path | None, key: str | None, value: str | None, deck: str | None = None
+) -> str:
+    """`study config [--deck NAME] [KEY [VALUE]]`: list the settings, show one, or change one.
+
+    For a deck, each value says where it comes from: the deck's own, the global one, or the
+    default.
+    """
+    _check_key(key, deck)
+    if value is not None:
+        assert key is not None
+        validate(key, value)  # before the database is even opened: a typo changes nothing
+    with open_store(db_path, verify=True) as store:
+        name = store.resolve_decks([deck])[0] if deck is not None else None
+        if key is None:
+            return _listing(store, name)
+        if value is None:
+            shown, source = read_stored(store.execute).sourced(name)[key]
+            return f"{shown}  ({source})" if name is not None else shown
+        where = f" for {name}" if name is not None else ""
+        return f"{key} = {set_setting(store, key, value, name)}{where}"

@@ -1,0 +1,114 @@
+"""`study due` as text: the table, the summary, the `--brief` prompt line, the bare `study`.
+
+Plain strings, no rich: start-up time counts here. The numbers are `study.schedule.due`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from study.notes.lookup import deck_key, resolve_decks
+from study.schedule.due import DeckDue, deck_names, due_counts
+
+_HEADER = ("deck", "learning", "review", "new", "later today", "tomorrow")
+_COLUMNS = ("learning", "review", "new", "later_today", "tomorrow")
+
+
+def format_table(counts: Sequence[DeckDue]) -> str:
+    """The plain-text table `study due` prints, with a total row for several decks."""
+    rows = [(c.deck, *(str(getattr(c, name)) for name in _COLUMNS)) for c in counts]
+    if len(counts) > 1:
+        sums = [sum(getattr(c, name) for c in counts) for name in _COLUMNS]
+        rows.append(("all decks", *(str(v) for v in sums)))
+    widths = [max(len(r[i]) for r in [_HEADER, *rows]) for i in range(len(_HEADER))]
+    lines = []
+    for row in [_HEADER, *rows]:
+        cells = [row[0].ljust(widths[0])] + [
+            v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def summary_line(counts: Sequence[DeckDue]) -> str:
+    """One sentence: how many cards wait now, and how many come later."""
+    now_total = sum(c.total for c in counts)
+    later = sum(c.later_today for c in counts)
+    tomorrow = sum(c.tomorrow for c in counts)
+    if now_total:
+        cards = _plural(now_total, "card")
+        return f"{cards} to study now ({later} more later today, {tomorrow} tomorrow)."
+    return f"Nothing due now; {later} later today, {tomorrow} tomorrow."
+
+
+def held_line(counts: Sequence[DeckDue]) -> str:
+    """What the daily limits hold back, and how to get past them; "" when nothing is held."""
+    new = sum(c.held_new for c in counts)
+    reviews = sum(c.held_review for c in counts)
+    parts = []
+    if new:
+        parts.append(f"{_plural(new, 'new card')} (`study drill --new N` studies N more today)")
+    if reviews:
+        parts.append(
+            f"{_plural(reviews, 'review')} (`study config reviews_per_day N` raises the limit)"
+        )
+    return f"The daily limits hold back {' and '.join(parts)}." if parts else ""
+
+
+def brief_line(counts: Sequence[DeckDue]) -> str:
+    """`docker:9 git:3`: what is due now, short enough for a shell prompt; "" when nothing is.
+
+    Each name is the deck's `deck_key`, which `study drill NAME` takes back."""
+    return " ".join(f"{deck_key(c.deck)}:{c.total}" for c in counts if c.total > 0)
+
+
+def render(counts: Sequence[DeckDue], as_json: bool) -> str:
+    """What `study due` prints: the table and a summary, or a JSON list."""
+    if as_json:
+        import json
+
+        return json.dumps([c.to_json() for c in counts], ensure_ascii=False, indent=2)
+    if not counts:
+        return "No cards yet: run `study drill` for the bundled decks or `study sync PATH`."
+    held = held_line(counts)
+    return f"{format_table(counts)}\n\n{summary_line(counts)}" + (f"\n{held}" if held else "")
+
+
+def run(
+    decks: Sequence[str],
+    as_json: bool,
+    db: Path | None,
+    brief: bool = False,
+    tags: Sequence[str] = (),
+) -> str:
+    """`study due` from its arguments: the one core call the CLI and the launcher make."""
+    from study.clock import current_time
+    from study.paths import default_db_path
+
+    path = db if db is not None else default_db_path()
+    names = resolve_decks(decks, deck_names(path)) if decks else []
+    counts = due_counts(path, current_time(), names, held=not brief, tags=tags)
+    return brief_line(counts) if brief else render(counts, as_json)
+
+
+def overview_text(db: Path | None) -> str:
+    """The bare `study`: what is due, and the commands to try next."""
+    from study.clock import current_time
+    from study.paths import default_db_path
+
+    path = db if db is not None else default_db_path()
+    tips = [
+        "study drill            drill what is due (the bundled decks on a first run)",
+        "study sync PATH        add your Markdown notes (a file or a folder)",
+        "study due              what is due, per deck",
+        "study --help           every command",
+    ]
+    head = "No study database yet."
+    if path.is_file():
+        head = render(due_counts(path, current_time()), as_json=False)
+    return head + "\n\nTry:\n" + "\n".join(f"  {tip}" for tip in tips)

@@ -1,0 +1,234 @@
+"""The scheduling rules, written once: which cards are eligible now, under which limits, in
+which study day. `study due`, `study due --brief`, the reminders and the drill's queue all ask
+`select`, so what `study due` counts is what the drill serves.
+
+The rules, in Anki's order:
+- The study day starts at `rollover_hour` local time (04:00 by default), not at midnight.
+- Only active cards (not suspended, not retired) that are not buried until later are eligible,
+  and no card whose sibling (same `note`, e.g. a card and its reverse) was answered this study
+  day; of the siblings left, one per note is picked.
+- Learning and relearning cards due now come first, with no limit.
+- Then reviews due before the study day ends, oldest due first, at most each deck's
+  `reviews_per_day` less the reviews already done in that deck this study day.
+- Then new cards in the order they were added, at most each deck's `new_per_day` less the new
+  cards already introduced in it this study day. Limits are per deck, as Anki's presets are, so
+  the bundled decks never use up the new cards of a user's own deck. A session may replace the
+  daily new-card limit (`study drill --new N`); a session cap (`--limit N`) is the drill's
+  business and never raises a limit.
+
+Plain SQL through an `execute(sql, params)` callable, so the fast `study due` path runs it on a
+read-only sqlite3 connection and the drill on its SQLModel session; no SQLModel, fsrs or typer
+is imported here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from study.notes.lookup import has_tag, tag_wanted
+from study.schedule.schema import State, Status, stamp
+from study.schedule.settings import Stored, read_stored
+
+TYPE_CHECKING = False  # not typing's: see study.schedule.settings
+if TYPE_CHECKING:
+    from study.schedule.settings import Execute
+
+LEARNING, REVIEW, NEW = "learning", "review", "new"
+PARTS = (LEARNING, REVIEW, NEW)
+
+_ACTIVE = f"c.status = '{Status.ACTIVE}'"
+# A card must be active, in the deck, not buried, and have no sibling answered this study day.
+_ELIGIBLE = f"""
+    {_ACTIVE} AND c.deck = :deck
+    AND (c.buried_until IS NULL OR c.buried_until <= :now)
+    AND NOT EXISTS (
+        SELECT 1 FROM card s WHERE s.note = c.note AND s.id != c.id AND s.last_review >= :start
+    )
+"""
+# These terms repeat the WHERE of the partial indexes ix_card_learning, ix_card_review and
+# ix_card_new (deck first: limits are per deck) word for
+# word: that is how SQLite knows it may use them.
+_WHERE = {
+    LEARNING: f"c.last_review IS NOT NULL AND c.state IN ({State.LEARNING}, {State.RELEARNING})"
+    " AND c.due <= :now ORDER BY c.due",
+    REVIEW: f"c.last_review IS NOT NULL AND c.state = {State.REVIEW} AND c.due < :end"
+    " ORDER BY c.due",
+    NEW: "c.last_review IS NULL ORDER BY c.rowid",
+}
+_SORT = {LEARNING: "c.due", REVIEW: "c.due", NEW: "c.rowid"}
+# What each deck already did this study day: new cards introduced, reviews of review cards.
+_DONE_TODAY = f"""
+SELECT c.deck,
+  count(DISTINCT CASE WHEN json_extract(r.before, '$.last_review') IS NULL THEN r.card_id END),
+  count(DISTINCT CASE WHEN json_extract(r.before, '$.last_review') IS NOT NULL
+                       AND json_extract(r.before, '$.state') = {State.REVIEW} THEN r.card_id END)
+FROM review r JOIN card c ON c.id = r.card_id
+WHERE r.reviewed_at >= :start GROUP BY c.deck
+"""
+# The decks with a card that is not retired. A skip-scan of the deck index (one seek per
+# deck): `SELECT DISTINCT deck ... WHERE status != 'retired'` reads every row, 80 ms at 100k.
+_DECKS = f"""
+WITH RECURSIVE d(deck) AS (
+  SELECT min(deck) FROM card
+  UNION ALL SELECT (SELECT min(deck) FROM card WHERE deck > d.deck) FROM d WHERE d.deck IS NOT NULL)
+SELECT deck FROM d WHERE deck IS NOT NULL
+  AND EXISTS (SELECT 1 FROM card c WHERE c.deck = d.deck AND c.status != '{Status.RETIRED}')
+"""
+
+
+def day_start(now: datetime, rollover_hour: int = 4) -> datetime:
+    """Start of the study day containing `now` (aware), as aware UTC.
+
+    The day rolls over at `rollover_hour` local wall-clock time, so answering at 01:00 still
+    counts for the evening before. Local time is the process's time zone (TZ); the boundary is
+    computed on the wall clock, so a DST change moves it with the clock as a user expects.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    local = now.astimezone().replace(tzinfo=None)
+    start = local.replace(hour=rollover_hour, minute=0, second=0, microsecond=0)
+    if local < start:
+        start -= timedelta(days=1)
+    return start.astimezone().astimezone(UTC)  # naive -> local aware (mktime) -> UTC
+
+
+def known_decks(execute: Execute) -> list[str]:
+    """The decks that have a card which is not retired, sorted."""
+    return sorted(str(row[0]) for row in execute(_DECKS, {}))
+
+
+class Pick:
+    """One eligible card: its id, deck and queue part (learning, review or new)."""
+
+    __slots__ = ("deck", "id", "part")
+
+    def __init__(self, card_id: str, deck: str, part: str) -> None:
+        self.id = card_id
+        self.deck = deck
+        self.part = part
+
+    def __repr__(self) -> str:
+        return f"Pick({self.id!r}, {self.deck!r}, {self.part!r})"
+
+
+class Selection:
+    """The cards to study now, in queue order, and per deck what the daily limits held back.
+
+    `held[deck][part]` counts about how many cards a limit hid (siblings and buried cards
+    included); only reviews and new cards have limits.
+    """
+
+    __slots__ = ("held", "picks", "start")
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        self.picks: list[Pick] = []
+        self.held: dict[str, dict[str, int]] = {}
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per deck, how many of each part it has to study now (decks with none left out)."""
+        tally: dict[str, dict[str, int]] = {}
+        for pick in self.picks:
+            parts = tally.setdefault(pick.deck, dict.fromkeys(PARTS, 0))
+            parts[pick.part] += 1
+        return tally
+
+
+def select(
+    execute: Execute,
+    now: datetime,
+    decks: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    new_override: int | None = None,
+    count_held: bool = False,
+) -> Selection:
+    """The cards to study at `now` in `decks` (stored names; all when empty) with one of `tags`.
+
+    `new_override` replaces the daily new-card limits for this session: at most that many new
+    cards in all (`study drill --new N`). `count_held` fills `Selection.held` (a count per
+    deck that reached a limit: `study due` shows it, a shell prompt need not pay for it).
+    """
+    stored = read_stored(execute)
+    start = day_start(now, int(stored.values()["rollover_hour"]))
+    selection = Selection(start)
+    params = {"now": stamp(now), "start": stamp(start), "end": stamp(start + timedelta(days=1))}
+    done = {str(row[0]): (int(row[1]), int(row[2])) for row in execute(_DONE_TODAY, params)}
+    wanted = tag_wanted(tags)
+    by_part: dict[str, list[tuple[tuple[str, int], Pick]]] = {part: [] for part in PARTS}
+    for deck in decks or known_decks(execute):
+        limits = _daily_limits(stored, deck, done.get(deck, (0, 0)))
+        if new_override is not None:
+            limits[NEW] = new_override
+        notes: set[str] = set()
+        for part in PARTS:
+            limit = limits[part]
+            taken = _take(execute, params | {"deck": deck}, part, limit, wanted, notes, count_held)
+            by_part[part] += [(key, Pick(card_id, deck, part)) for key, card_id in taken.picks]
+            if taken.held:
+                selection.held.setdefault(deck, {})[part] = taken.held
+    for part in PARTS:
+        ordered = [pick for _, pick in sorted(by_part[part], key=lambda pair: pair[0])]
+        if part == NEW and new_override is not None:
+            ordered = ordered[:new_override]
+        selection.picks += ordered
+    return selection
+
+
+def _daily_limits(stored: Stored, deck: str, done: tuple[int, int]) -> dict[str, int | None]:
+    """A deck's limits left today: its own settings (or the global ones) less what was done."""
+    values = stored.values(deck)
+    new_done, reviews_done = done
+    return {
+        LEARNING: None,
+        REVIEW: max(0, int(values["reviews_per_day"]) - reviews_done),
+        NEW: max(0, int(values["new_per_day"]) - new_done),
+    }
+
+
+class _Taken:
+    __slots__ = ("held", "picks")
+
+    def __init__(self) -> None:
+        self.picks: list[tuple[tuple[str, int], str]] = []  # (sort key, card id)
+        self.held = 0
+
+
+def _take(
+    execute: Execute,
+    params: dict[str, str],
+    part: str,
+    limit: int | None,
+    wanted: frozenset[str],
+    notes: set[str],
+    count_held: bool,
+) -> _Taken:
+    """One deck's cards of one part, up to `limit`, one per sibling group not in `notes`."""
+    taken = _Taken()
+    sql = f"SELECT c.id, c.note, c.tags, {_SORT[part]} FROM card c WHERE {_ELIGIBLE} AND "
+    held: set[str] = set()
+    for card_id, note, tags, key in execute(sql + _WHERE[part], params):
+        if note in notes or (wanted and not has_tag(json.loads(tags), wanted)):
+            continue
+        if limit is not None and len(taken.picks) >= limit:
+            if not count_held:
+                return taken
+            if not wanted:  # counted in SQL: a deck may hold 100,000 new cards
+                taken.held = max(0, _count(execute, params, part) - len(taken.picks))
+                return taken
+            held.add(note)
+            continue
+        notes.add(note)
+        taken.picks.append(((key, 0) if isinstance(key, str) else ("", int(key)), card_id))
+    taken.held = len(held)
+    return taken
+
+
+def _count(execute: Execute, params: dict[str, str], part: str) -> int:
+    """About how many of one deck's cards of a part are due: an index-only count, which also
+    counts a sibling or a buried card the queue would skip (a note on what the limits hold
+    back, never what is served)."""
+    where = _WHERE[part].split(" ORDER BY")[0]
+    sql = f"SELECT count(*) FROM card c WHERE {_ACTIVE} AND c.deck = :deck AND {where}"
+    return int(next(iter(execute(sql, params)))[0])
