@@ -3,6 +3,8 @@ another topic written here, in two languages, asserted card by card."""
 
 from __future__ import annotations
 
+import pytest
+
 from study.notes import signals
 from study.notes.parser import parse_text
 from tests.support import triples
@@ -215,35 +217,52 @@ A maior parte da crosta é de rocha ígnea.
 """
 
 
-def test_a_lead_in_asks_for_its_list_and_an_orphan_lead_in_is_left_out() -> None:
-    en = parse_text(LEAD_EN, "volcanoes.md")
-    assert [(kind, front, back[:40]) for kind, front, back in triples(en)] == [
-        ("concept", "Volcanoes — Eruptions", "An eruption happens when magma rises thr"),
+@pytest.mark.parametrize(
+    ("text", "ending", "orphan", "expected"),
+    [
         (
-            "concept",
-            "The main products of an eruption are",
-            "- lava flows\n- ash and tephra\n- volcanic",
+            LEAD_EN,
+            "name a whole eruptive style.",
+            "Rocks fall into three families:",
+            [
+                ("concept", "Volcanoes — Eruptions", "An eruption happens when magma rises thr"),
+                (
+                    "concept",
+                    "The main products of an eruption are",
+                    "- lava flows\n- ash and tephra\n- volcanic",
+                ),
+                ("summary", "Igneous", "formed from cooled magma"),
+                ("summary", "Sedimentary", "formed from compacted layers"),
+                ("summary", "Metamorphic", "changed by heat and pressure"),
+                ("concept", "Volcanoes — Rocks", "Most of the crust is igneous rock."),
+            ],
         ),
-        ("summary", "Igneous", "formed from cooled magma"),
-        ("summary", "Sedimentary", "formed from compacted layers"),
-        ("summary", "Metamorphic", "changed by heat and pressure"),
-        ("concept", "Volcanoes — Rocks", "Most of the crust is igneous rock."),
-    ]
-    assert en.cards[0].back.endswith("name a whole eruptive style.")
-    assert "Rocks fall into three families:" in [drop.text for drop in en.dropped]
-    pt = parse_text(LEAD_PT, "vulcoes.md")
-    assert [(kind, front, back[:40]) for kind, front, back in triples(pt)] == [
-        ("concept", "Vulcões — Erupções", "Uma erupção acontece quando o magma sobe"),
         (
-            "concept",
-            "Os principais produtos de uma erupção são",
-            "- fluxos de lava\n- cinzas e tefra\n- gase",
+            LEAD_PT,
+            "que dá nome a um estilo eruptivo.",
+            "As rochas dividem-se em três famílias:",
+            [
+                ("concept", "Vulcões — Erupções", "Uma erupção acontece quando o magma sobe"),
+                (
+                    "concept",
+                    "Os principais produtos de uma erupção são",
+                    "- fluxos de lava\n- cinzas e tefra\n- gase",
+                ),
+                ("summary", "Ígneas", "formadas pelo magma resfriado"),
+                ("summary", "Sedimentares", "formadas por camadas compactadas"),
+                ("summary", "Metamórficas", "transformadas por calor e pressão"),
+                ("concept", "Vulcões — Rochas", "A maior parte da crosta é de rocha ígnea"),
+            ],
         ),
-        ("summary", "Ígneas", "formadas pelo magma resfriado"),
-        ("summary", "Sedimentares", "formadas por camadas compactadas"),
-        ("summary", "Metamórficas", "transformadas por calor e pressão"),
-        ("concept", "Vulcões — Rochas", "A maior parte da crosta é de rocha ígnea"),
-    ]
+    ],
+)
+def test_a_lead_in_asks_for_its_list_and_an_orphan_lead_in_is_left_out(
+    text: str, ending: str, orphan: str, expected: list[tuple[str, str, str]]
+) -> None:
+    note = parse_text(text, "volcanoes.md")
+    assert [(kind, front, back[:40]) for kind, front, back in triples(note)] == expected
+    assert note.cards[0].back.endswith(ending)  # the two paragraphs, packed in order
+    assert orphan in [drop.text for drop in note.dropped]
 
 
 # A display formula right after a term's line is part of that term's answer, not left for
