@@ -405,3 +405,46 @@ def test_a_lead_in_alone_is_no_answer() -> None:
     ]
     assert signals.lead_in_alone("- **Estimators**:")
     assert not signals.lead_in_alone("The stack has two operations: push and pop.")
+
+
+# A paragraph too long for one card is cut at sentence ends into even parts, so its last
+# sentence (an example) is not left alone.
+GLACIERS_EN = """\
+# Glaciers
+
+## Moraines
+
+A **moraine** is a ridge of rock and soil that a glacier pushed ahead of it or left along \
+its sides as it moved down the valley over many centuries. A terminal moraine marks the \
+furthest point the ice ever reached before the climate warmed. Lateral moraines line the \
+valley walls, and medial moraines form where two glaciers meet and their lateral ridges \
+join in the middle of the ice. For instance, Long Island is a terminal moraine.
+"""
+
+GLACIARES_ES = """\
+# Glaciares
+
+## Morrenas
+
+Una **morrena** es una cresta de rocas y tierra que un glaciar empujó delante de sí o dejó \
+a sus lados mientras bajaba por el valle durante muchos siglos. Una morrena terminal marca \
+el punto más lejano al que llegó el hielo antes de que el clima se calentara. Las morrenas \
+laterales bordean las paredes del valle, y las centrales se forman donde dos glaciares se \
+unen. Por ejemplo, Long Island es una morrena terminal.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "first_end", "second_start"),
+    [
+        (GLACIERS_EN, "before the climate warmed.", "Lateral moraines line the valley walls"),
+        (GLACIARES_ES, "antes de que el clima se calentara.", "Las morrenas laterales bordean"),
+    ],
+)
+def test_a_long_paragraph_is_cut_into_even_parts(
+    text: str, first_end: str, second_start: str
+) -> None:
+    first, second = (card.back for card in parse_text(text, "note.md").cards)
+    assert first.endswith(first_end)
+    assert second.startswith(second_start)
+    assert second.endswith(("Long Island is a terminal moraine.", "es una morrena terminal."))

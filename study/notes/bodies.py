@@ -33,6 +33,8 @@ _PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
 _MAX_TERM_WORDS = 6
+# How far past an even share of the paragraph a part may run to end at a sentence.
+_SLACK = 60
 # A lead-in sentence longer than this says more than a question: it stays with the flow.
 _MAX_LEAD_QUESTION = 120
 # A paragraph opening with a bold term, first or after one word (an article): its subject.
@@ -308,16 +310,25 @@ def definition_pieces(term: str, front: str, definition: str, line: int) -> list
 
 
 def _sentences(text: str, line: int) -> list[tuple[str, int]]:
-    """A paragraph, cut between sentences into parts short enough to grade."""
+    """A paragraph, cut between sentences into parts short enough to grade, as even as the
+    sentences allow: filling each part to the limit would leave a last sentence alone ("For
+    instance, ..."), a fragment cut from what it illustrates."""
     if len(text) <= MAX_ANSWER_CHARS:
         return [(text, line)]
+    sentences = _SENTENCE_END.split(text)
+    parts = _filled(sentences, MAX_ANSWER_CHARS)
+    even = _filled(sentences, min(MAX_ANSWER_CHARS, len(text) // len(parts) + _SLACK))
+    return [(part, line) for part in (even if len(even) == len(parts) else parts)]
+
+
+def _filled(sentences: list[str], limit: int) -> list[str]:
     parts: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
-        if parts and len(parts[-1]) + 1 + len(sentence) <= MAX_ANSWER_CHARS:
+    for sentence in sentences:
+        if parts and len(parts[-1]) + 1 + len(sentence) <= limit:
             parts[-1] = f"{parts[-1]} {sentence}"
         else:
             parts.append(sentence)
-    return [(part, line) for part in parts]
+    return parts
 
 
 def _packed(flow: list[tuple[str, int]], front: str, sep: str = "\n\n") -> list[Piece]:
