@@ -2,9 +2,9 @@
 
 Builds 1,000 notes in the style of decks/docker.md (~100,000 cards), runs the first
 `study sync` and an unchanged re-sync, adds 1,000,000 reviews with a bulk insert, then
-measures `study due`, the drill's time to the first card, the time from a grade to the next
-card and the drill's peak memory. Every number is the median of several runs; the table it
-prints is the one in the README.
+measures `study due`, `study stats`, `study optimize --dry-run`, the drill's time to the
+first card, the time from a grade to the next card and the drill's peak memory. Every
+number is the median of several runs; the table it prints is the one in the README.
 
     .venv/bin/python benchmarks/bench_schedule.py [--notes 1000] [--reviews 1000000] [--runs 5]
 """
@@ -55,13 +55,21 @@ def _history(
     for n, card_id in enumerate(reviewed):
         moment = now - timedelta(days=400)
         before: dict[str, object] = {"state": 1, "step": 0, "stability": None, "difficulty": None}
+        last = None
         for _ in range(per_card + (n < extra)):
             moment += timedelta(days=rng.uniform(1, 35), seconds=rng.randint(0, 86400))
             moment = min(moment, now - timedelta(minutes=5))
-            stamp = moment.strftime(STAMP)
-            last = None if before["state"] == 1 else stamp
-            state = json.dumps({**before, "due": stamp, "last_review": last})
-            yield card_id, rng.choice((1, 2, 3, 3, 3, 4)), stamp, rng.randint(900, 9000), state
+            # `before` as the drill writes it: fsrs' own Card.to_json of the card before.
+            iso = moment.isoformat()
+            state = json.dumps({"card_id": 0, **before, "due": iso, "last_review": last})
+            yield (
+                card_id,
+                rng.choice((1, 2, 3, 3, 3, 4)),
+                moment.strftime(STAMP),
+                rng.randint(900, 9000),
+                state,
+            )
+            last = iso
             before = {
                 "state": 2,
                 "step": None,
@@ -169,6 +177,9 @@ def measure(work: Path, args: argparse.Namespace) -> list[tuple[str, str, str]]:
     child = [sys.executable, __file__, "--add-reviews", str(db), str(args.reviews), str(args.seed)]
     reviews = int(subprocess.run(child, check=True, capture_output=True, text=True).stdout)
     due = [timed([*STUDY, "due", "--db", str(db)], env) for _ in range(args.runs * 2)]
+    stats = [timed([*STUDY, "stats", "--db", str(db)], env) for _ in range(args.runs)]
+    # One fit on every review is minutes of work: timed once, as a user would run it.
+    optimize = timed([*STUDY, "optimize", "--dry-run", "--db", str(db)], env)
     firsts, steps, peaks = [], [], []
     for _ in range(args.runs):
         first, step, peak = drill_session(db, env, grades=10)
@@ -185,6 +196,13 @@ def measure(work: Path, args: argparse.Namespace) -> list[tuple[str, str, str]]:
         ("`study drill`: time to first card", f"{median_ms(firsts):.0f} ms", ""),
         ("`study drill`: grade -> next card", f"{median_ms(steps):.1f} ms", "< 30 ms"),
         ("`study due` (whole process)", f"{median_ms(due):.0f} ms", "< 120 ms"),
+        (
+            "`study stats` (whole process)",
+            f"{median_ms(stats):.0f} ms ({statistics.median(stats) / statistics.median(due):.0f}"
+            " x `study due`)",
+            "< 3 s",
+        ),
+        ("`study optimize --dry-run` (one run)", f"{optimize:.1f} s", "< 5 min"),
         ("`study drill` peak memory", f"{statistics.median(peaks) / 1024:.0f} MB", "< 150 MB"),
     ]
 

@@ -23,6 +23,20 @@ REPO = Path(__file__).resolve().parent.parent
 DECKS = REPO / "decks"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# Two command cards (and their reverses) under one heading: the drill's and browser's deck.
+GIT_DECK = """# Git
+
+## Commands
+
+- `git status`
+
+    Shows the working tree status.
+
+- `git log --oneline`
+
+    Shows the history, one line per commit.
+"""
+
 
 def require_program(name: str) -> str:
     """The path of a system program a test needs, or a skip that names it.
@@ -55,6 +69,19 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
 
     monkeypatch.setattr(module, name, spy)
     return seen
+
+
+def editor_stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$EDITOR set to a program that writes the arguments it was given, as JSON, to the file
+    returned."""
+    import json
+    import sys
+
+    record = tmp_path / "editor-args.json"
+    script = f"import json, sys; open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} -c {json.dumps(script)}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    return record
 
 
 def damage_card_table(db: Path) -> None:
@@ -173,3 +200,18 @@ def help_commands(output: str) -> list[str]:
 def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
     """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
     return [(card.kind, card.front, card.back) for card in note.cards]
+
+
+@pytest.fixture
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC for the test, so study days and Anki's days fall on the same dates.
+
+    Import it into a test module to use it there.
+    """
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -21,6 +21,8 @@ def test_help_short_and_long_flags_agree() -> None:
 
 COMMANDS = [
     ["cards"],
+    ["list"],
+    ["show"],
     ["check"],
     ["sync"],
     ["config"],
@@ -29,6 +31,9 @@ COMMANDS = [
     ["suspended"],
     ["unsuspend"],
     ["export"],
+    ["import"],
+    ["stats"],
+    ["optimize"],
     ["remind"],
     ["remind", "check"],
     ["remind", "install"],

@@ -38,7 +38,7 @@ def test_sync_fast_path_prints_what_the_typer_command_prints(
     assert fast.returncode == 0, fast.stderr
     assert (
         fast.stdout
-        == "2 added, 0 updated, 0 moved, 0 retired, 0 restored (1 notes parsed, 0 unchanged)\n"
+        == "2 added, 0 updated, 0 moved, 0 retired, 0 restored (1 note parsed, 0 unchanged)\n"
     )
     assert fast.stderr == "False\n"  # Typer never imported
 
@@ -73,6 +73,21 @@ def test_sync_forget_goes_through_typer_from_the_console_script(tmp_path: Path) 
     assert forgot.returncode == 0, forgot.stderr
     assert forgot.stdout.startswith("0 added, 0 updated, 0 moved, 2 retired, 0 restored")
     assert forgot.stderr == "True\n"  # a flag the fast path does not know: Typer parsed it
+
+
+def test_bare_study_is_answered_without_typer(tmp_path: Path) -> None:
+    fresh = study(home=tmp_path)
+    assert fresh.returncode == 0
+    assert fresh.stdout.startswith("No study database yet.\n\nTry:\n")
+    assert "(the bundled decks on a first run)" in fresh.stdout
+    assert fresh.stderr == "False\n"  # no Typer: the overview starts as fast as `study due`
+    assert not (tmp_path / "study.db").exists()  # looking never creates a database
+
+    (tmp_path / "git.md").write_text(NOTE, encoding="utf-8")
+    assert study("sync", str(tmp_path / "git.md"), home=tmp_path).returncode == 0
+    synced = study(home=tmp_path)
+    assert "Git " in synced.stdout and "1 card to study now" in synced.stdout
+    assert "bundled decks" not in synced.stdout  # a user with notes is not sent to them
 
 
 def test_an_error_inside_a_fast_command_is_not_run_again_through_typer(

@@ -54,8 +54,8 @@ def _due_json(db: Path, *decks: str) -> dict[str, dict[str, int]]:
 
 
 def _shown(output: str) -> int:
-    """How many cards a drill showed: each card's header line ends in `N left`."""
-    return sum(1 for line in output.splitlines() if line.rstrip(" ─").endswith(" left"))
+    """How many cards a drill showed: each card's header line ends in its counts."""
+    return sum(1 for line in output.splitlines() if line.rstrip(" ─").endswith(" review"))
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_tags_fold_unicode_case_in_drill_export_due_and_reminders(
     assert _shown(_invoke("drill", "--tag", "#ÁRVORE", "--db", str(db), keys="ss")) == 1
     out = tmp_path / "trees.apkg"
     exported = _invoke("export", "-o", str(out), "--tag", "árvore", "--db", str(db))
-    assert "1 notes, 1 cards (Trees)" in exported
+    assert "1 note, 1 card (Trees)" in exported
 
 
 def test_the_bundled_deck_never_starves_a_users_deck_on_day_one(

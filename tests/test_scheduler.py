@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ from study.schedule.rules import day_start
 from study.schedule.scheduler import Settings, load_settings
 from study.schedule.settings import DEFAULTS, parse_steps, read_stored, validate
 from study.schedule.store import open_store
+from tests.conftest import local_zone
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -25,11 +25,7 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    yield from local_zone(monkeypatch, "America/New_York")
 
 
 def test_defaults_parse_to_the_documented_settings() -> None:
@@ -40,7 +36,11 @@ def test_defaults_parse_to_the_documented_settings() -> None:
     assert settings.new_per_day == 20
     assert settings.rollover_hour == 4
     assert settings.fuzz is True
+    assert settings.learn_ahead == timedelta(0)  # a learning card is never shown early
+    assert settings.leech_lapses == 8  # Anki's leech threshold
     assert set(DEFAULTS) == {
+        "learn_ahead",
+        "leech_lapses",
         "desired_retention",
         "learning_steps",
         "relearning_steps",
@@ -49,6 +49,7 @@ def test_defaults_parse_to_the_documented_settings() -> None:
         "maximum_interval",
         "rollover_hour",
         "fuzz",
+        "parameters",
         "backups",
     }
     assert DEFAULTS["backups"] == "7"

@@ -8,15 +8,19 @@ duration are the `fsrs.ReviewLog` fsrs returns.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from study.errors import StudyError
 from study.notes.card import Card
+from study.notes.lookup import resolve_id
 from study.schedule.rules import day_start
 from study.schedule.scheduler import (
+    Settings,
     load_settings,
     make_scheduler,
     preview_intervals,
@@ -24,8 +28,17 @@ from study.schedule.scheduler import (
     schedule_of,
     to_fsrs,
 )
-from study.schedule.schema import Status, to_db
+from study.schedule.schema import State, Status, stamp, to_db
 from study.schedule.store import CardRow, ReviewRow, Store
+
+_SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review")
+_WRITE_CARD = (
+    "UPDATE card SET " + ", ".join(f"{name} = :{name}" for name in _SCHEDULE) + " WHERE id = :id"
+)
+_WRITE_REVIEW = (
+    "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, before)"
+    " VALUES (:card_id, :rating, :reviewed_at, :duration_ms, :before)"
+)
 
 
 def grade(
@@ -36,30 +49,72 @@ def grade(
     duration_ms: int | None = None,
     *,
     fuzz: bool | None = None,
+    settings: Settings | None = None,
 ) -> CardRow:
     """Answer a card (1 Again, 2 Hard, 3 Good, 4 Easy): fsrs reschedules it, the review is logged.
 
     Committed at once, so a drill killed right after loses nothing. `fuzz` None means the
-    `fuzz` setting; tests pass False for exact intervals.
+    `fuzz` setting; tests pass False for exact intervals. A drill passes the `settings` it
+    previewed with, so they are not read again; the card is (inside the write: another drill
+    may have graded it since it was shown), and it and its review row are written in one
+    transaction as plain SQL (the ORM's flush cost more than the two statements).
     """
-    with store.writing() as session:  # read again inside the write: another drill may grade
+    with store.writing():  # read again inside the write: another drill may grade it
         row = store.card(card_id)
         before = to_fsrs(row).to_json()
-        scheduler = make_scheduler(load_settings(store, row.deck), fuzz)
-        after, log = review(scheduler, row, rating, now, duration_ms)
-        for name, value in schedule_of(after).items():
-            setattr(row, name, value)
-        session.add(row)
-        session.add(
-            ReviewRow(
-                card_id=card_id,
-                rating=int(log.rating),
-                reviewed_at=to_db(log.review_datetime),
-                duration_ms=log.review_duration,
-                before=before,
-            )
+        settings = settings if settings is not None else load_settings(store, row.deck)
+        after, log = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
+        schedule = schedule_of(after)
+        columns = {name: _column(schedule[name]) for name in _SCHEDULE}
+        store.execute(_WRITE_CARD, columns | {"id": row.id})
+        store.execute(
+            _WRITE_REVIEW,
+            {
+                "card_id": card_id,
+                "rating": int(log.rating),
+                "reviewed_at": stamp(log.review_datetime),
+                "duration_ms": log.review_duration,
+                "before": before,
+            },
         )
+        leech = _is_new_leech(store, row, rating, before, settings.leech_lapses)
+        if leech:
+            store.execute(_MARK_LEECH, {"id": row.id, "status": Status.SUSPENDED})
+    for name, value in schedule.items():  # the row as stored, without another read or write
+        set_committed_value(row, name, value)
+    if leech:
+        set_committed_value(row, "leech", True)
+        set_committed_value(row, "status", Status.SUSPENDED)
     return row
+
+
+def _column(value: object) -> object:
+    """A schedule value as its column holds it (a datetime as the store's stamp text)."""
+    return stamp(value) if isinstance(value, datetime) else value
+
+
+_MARK_LEECH = "UPDATE card SET leech = 1, status = :status WHERE id = :id"
+
+
+def _is_new_leech(store: Store, row: CardRow, rating: int, before: str, threshold: int) -> bool:
+    """A lapse (Again on a card in review) that makes `leech_lapses` of them marks the card a
+    leech and suspends it, as Anki does. Asked inside the grade's write, after its review row
+    is written, so the mark and the answer land together."""
+    if rating != 1 or json.loads(before)["state"] != State.REVIEW or not threshold or row.leech:
+        return False
+    return lapses(store, row.id) >= threshold
+
+
+# A lapse: Again on a card in review, as the review row's `before` snapshot recorded it.
+_LAPSES = f"""
+    SELECT count(*) FROM review
+    WHERE card_id = :card AND rating = 1 AND json_extract(before, '$.state') = {State.REVIEW}
+"""
+
+
+def lapses(store: Store, card_id: str) -> int:
+    """How often a card was forgotten after it was learnt."""
+    return int(next(iter(store.execute(_LAPSES, {"card": card_id})))[0])
 
 
 def undo_last(store: Store, card_id: str | None = None) -> str | None:
@@ -78,6 +133,8 @@ def undo_last(store: Store, card_id: str | None = None) -> str | None:
         if row is not None:
             for name, value in schedule_of(fsrs.Card.from_json(last.before)).items():
                 setattr(row, name, value)
+            if row.leech and last.rating == 1:  # the lapse that made it a leech is taken back
+                row.leech, row.status = False, Status.ACTIVE
             session.add(row)
         session.delete(last)
     return last.card_id
@@ -113,24 +170,32 @@ def unsuspend(store: Store, ids: Sequence[str]) -> list[Card]:
 
     All of them are checked before any is changed, so a typo changes nothing.
     """
-    waiting = suspended(store)
+    waiting = {card.id: card for card in suspended(store)}
     chosen: dict[str, Card] = {}
     for given in ids:
-        matches = [card for card in waiting if card.id.startswith(given.lower())]
-        if not given or not matches:
-            raise StudyError(f"no suspended card with id {given!r} (see `study suspended`)")
-        if len(matches) > 1:
-            raise StudyError(f"{given!r} is the start of {len(matches)} suspended cards' ids")
-        chosen[matches[0].id] = matches[0]
+        card_id = resolve_id(given, waiting, "suspended card", "study suspended")
+        chosen[card_id] = waiting[card_id]
     for card_id in chosen:
         suspend(store, card_id, suspended=False)
     return list(chosen.values())
 
 
-def preview(store: Store, card_id: str, now: datetime) -> dict[int, timedelta]:
-    """The wait each rating (1-4) would give this card now, unfuzzed, for the grade labels."""
-    row = store.card(card_id)
-    return preview_intervals(make_scheduler(load_settings(store, row.deck), fuzz=False), row, now)
+def preview(
+    store: Store,
+    card_id: str,
+    now: datetime,
+    *,
+    row: CardRow | None = None,
+    settings: Settings | None = None,
+) -> dict[int, timedelta]:
+    """The wait each rating (1-4) would give this card now: the grade labels, which are what
+    the grade then gives (fuzz included: see `scheduler.review`).
+
+    A drill passes the `row` it shows and the `settings` of its deck (`load_settings`), read
+    once for the preview and the grade that follows."""
+    row = row if row is not None else store.card(card_id)
+    settings = settings if settings is not None else load_settings(store, row.deck)
+    return preview_intervals(make_scheduler(settings), row, now)
 
 
 def reviews_of(store: Store, card_id: str) -> list[ReviewRow]:

@@ -6,8 +6,12 @@ from pathlib import Path
 
 from study.errors import StudyError
 from study.notes.lookup import deck_key
-from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, read_stored, validate
+from study.paths import db_path as resolve_db_path
+from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, Stored, read_stored, validate
 from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
+
+# The settings a card's schedule depends on: changing one reschedules the cards it governs.
+RESCHEDULING = ("desired_retention", "parameters")
 
 
 def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> str:
@@ -30,17 +34,22 @@ def _check_key(key: str | None, deck: str | None) -> None:
         )
 
 
-def _listing(store: Store, deck: str | None) -> str:
+def _listing(stored: Stored, deck: str | None) -> str:
     """Every setting in force, its help, and (for a deck) where each value comes from."""
-    sourced = read_stored(store.execute).sourced(deck)
+    sourced = stored.sourced(deck)
     keys = DECK_KEYS if deck is not None else tuple(DEFAULTS)
     width = max(len(key) for key in keys)
     lines = []
     for key in keys:
         value, source = sourced[key]
-        where = f"  ({source})" if deck is not None else ""
+        where = f"  ({source})" if deck is not None or key == "parameters" else ""
+        value = value or "FSRS-6 defaults"  # only the parameters may be empty
         lines.append(f"{key:<{width}}  {value:<8}  {HELP[key]}{where}")
     return "\n".join(lines)
+
+
+def _show(stored: Stored, key: str | None) -> str:
+    return _listing(stored, None) if key is None else stored.values()[key]
 
 
 def config(
@@ -55,12 +64,20 @@ def config(
     if value is not None:
         assert key is not None
         validate(key, value)  # before the database is even opened: a typo changes nothing
-    with open_store(db_path, verify=True) as store:
+    path = resolve_db_path(db_path)
+    if value is None and deck is None and not path.exists():
+        return _show(Stored({}, {}), key)  # the defaults; showing them never makes a database
+    with open_store(path, create=value is not None, verify=True) as store:
         name = store.resolve_decks([deck])[0] if deck is not None else None
         if key is None:
-            return _listing(store, name)
+            return _listing(read_stored(store.execute), name)
         if value is None:
             shown, source = read_stored(store.execute).sourced(name)[key]
             return f"{shown}  ({source})" if name is not None else shown
         where = f" for {name}" if name is not None else ""
-        return f"{key} = {set_setting(store, key, value, name)}{where}"
+        done = f"{key} = {set_setting(store, key, value, name)}{where}"
+        if key not in RESCHEDULING:
+            return done
+        from study.schedule.reschedule import reschedule
+
+        return f"{done}\n{reschedule(store, [name] if name else []).render()}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from study.notes.lookup import deck_key, resolve_decks
 from study.schedule.due import DeckDue, deck_names, due_counts
+from study.words import plural
 
 _HEADER = ("deck", "learning", "review", "new", "later today", "tomorrow")
 _COLUMNS = ("learning", "review", "new", "later_today", "tomorrow")
@@ -31,31 +32,31 @@ def format_table(counts: Sequence[DeckDue]) -> str:
     return "\n".join(lines)
 
 
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def summary_line(counts: Sequence[DeckDue]) -> str:
     """One sentence: how many cards wait now, and how many come later."""
     now_total = sum(c.total for c in counts)
     later = sum(c.later_today for c in counts)
     tomorrow = sum(c.tomorrow for c in counts)
     if now_total:
-        cards = _plural(now_total, "card")
+        cards = plural(now_total, "card")
         return f"{cards} to study now ({later} more later today, {tomorrow} tomorrow)."
     return f"Nothing due now; {later} later today, {tomorrow} tomorrow."
 
 
 def held_line(counts: Sequence[DeckDue]) -> str:
     """What the daily limits hold back, and how to get past them; "" when nothing is held."""
-    new = sum(c.held_new for c in counts)
-    reviews = sum(c.held_review for c in counts)
+    return held_text(sum(c.held_new for c in counts), sum(c.held_review for c in counts))
+
+
+def held_text(new: int, reviews: int) -> str:
+    """The sentence for `new` new cards and `reviews` reviews held back by the daily limits
+    (`study due` and the drill's summary say it alike); "" when none are."""
     parts = []
     if new:
-        parts.append(f"{_plural(new, 'new card')} (`study drill --new N` studies N more today)")
+        parts.append(f"{plural(new, 'new card')} (`study drill --new N` studies N more today)")
     if reviews:
         parts.append(
-            f"{_plural(reviews, 'review')} (`study config reviews_per_day N` raises the limit)"
+            f"{plural(reviews, 'review')} (`study config reviews_per_day N` raises the limit)"
         )
     return f"The daily limits hold back {' and '.join(parts)}." if parts else ""
 
@@ -102,8 +103,9 @@ def overview_text(db: Path | None) -> str:
     from study.paths import default_db_path
 
     path = db if db is not None else default_db_path()
+    first_run = "" if path.is_file() else " (the bundled decks on a first run)"
     tips = [
-        "study drill            drill what is due (the bundled decks on a first run)",
+        f"study drill            drill what is due{first_run}",
         "study sync PATH        add your Markdown notes (a file or a folder)",
         "study due              what is due, per deck",
         "study --help           every command",

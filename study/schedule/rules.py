@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from study.notes.lookup import has_tag, tag_wanted
 from study.schedule.schema import State, Status, stamp
@@ -92,6 +92,14 @@ def day_start(now: datetime, rollover_hour: int = 4) -> datetime:
     if local < start:
         start -= timedelta(days=1)
     return start.astimezone().astimezone(UTC)  # naive -> local aware (mktime) -> UTC
+
+
+def study_day(moment: datetime, rollover_hour: int = 4) -> date:
+    """The local date of the study day `moment` (aware) counts for: the date its day starts on.
+
+    The same boundary as `day_start`, cheap enough to call once per review of a long log.
+    """
+    return (moment.astimezone() - timedelta(hours=rollover_hour)).date()
 
 
 def known_decks(execute: Execute) -> list[str]:

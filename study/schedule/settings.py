@@ -25,7 +25,10 @@ DEFAULTS: dict[str, str] = {
     "maximum_interval": "36500",
     "rollover_hour": "4",
     "fuzz": "on",
+    "parameters": "",
     "backups": "7",
+    "learn_ahead": "0",
+    "leech_lapses": "8",
 }
 
 HELP: dict[str, str] = {
@@ -37,7 +40,10 @@ HELP: dict[str, str] = {
     "maximum_interval": "longest wait between reviews, in days",
     "rollover_hour": "local hour at which the study day starts (0-23)",
     "fuzz": "spread intervals a little so cards learnt together drift apart (on/off)",
+    "parameters": "the 21 FSRS-6 weights (empty: the defaults); `study optimize` fits them",
     "backups": "daily copies of the database kept in backups/ beside it (0: none)",
+    "learn_ahead": "minutes a learning card may come back early when nothing else waits",
+    "leech_lapses": "lapses that make a card a leech, suspended (0: never)",
 }
 
 # The settings a deck may have its own value of (`study config --deck NAME KEY VALUE`). The study
@@ -49,6 +55,8 @@ DECK_KEYS = (
     "new_per_day",
     "reviews_per_day",
     "maximum_interval",
+    "parameters",
+    "leech_lapses",
 )
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -103,6 +111,32 @@ def _switch(text: str) -> str:
     raise StudyError(f"{text!r} is not on or off")
 
 
+PARAMETER_COUNT = 21  # FSRS-6, as both fsrs and fsrs-rs-python use
+
+
+def parse_parameters(text: str) -> tuple[float, ...] | None:
+    """'0.212, 1.29, ...' -> the FSRS weights; an empty text means the defaults (None)."""
+    parts = text.replace(",", " ").split()
+    if not parts:
+        return None
+    try:
+        weights = tuple(float(part) for part in parts)
+    except ValueError:
+        raise StudyError("parameters must be numbers separated by commas") from None
+    if len(weights) != PARAMETER_COUNT:
+        raise StudyError(f"FSRS-6 has {PARAMETER_COUNT} parameters, not {len(weights)}")
+    return weights
+
+
+def format_parameters(weights: Sequence[float] | None) -> str:
+    """FSRS weights as stored: four decimals, comma-separated; None (the defaults) is ''."""
+    return "" if weights is None else ", ".join(f"{weight:.4f}" for weight in weights)
+
+
+def _parameters(text: str) -> str:
+    return format_parameters(parse_parameters(text))
+
+
 # Each validator returns the value as it will be stored, or raises StudyError.
 VALIDATORS: dict[str, Callable[[str], str]] = {
     "desired_retention": _number(float, 0.7, 0.99),
@@ -113,7 +147,10 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
     "maximum_interval": _number(int, 1, 36500),
     "rollover_hour": _number(int, 0, 23),
     "fuzz": _switch,
+    "parameters": _parameters,
     "backups": _number(int, 0, 1000),
+    "learn_ahead": _number(int, 0, 1440),
+    "leech_lapses": _number(int, 0, 1000),
 }
 
 

@@ -1,0 +1,1 @@
+"""Progress you can see (`study stats`) and a scheduler fitted to you (`study optimize`)."""
