@@ -167,7 +167,7 @@ def sync_command(
         raise typer.Exit(1)
 
 
-@app.command("config")
+@app.command("config", context_settings={"ignore_unknown_options": True})  # `-5` is a value
 def config_command(
     key: Annotated[str | None, typer.Argument(help="The setting (none: list them all).")] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value (none: show it).")] = None,

@@ -9,6 +9,7 @@ unknown flag, any other command) goes to the Typer app in `study.cli`, which beh
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -55,6 +56,16 @@ def _sync(words: list[str], flags: set[str], db: Path | None) -> int:
     return 1 if report.failures else 0
 
 
+def _reader_gone() -> None:
+    """`study due | head -1`: the reader closed the pipe; stop quietly, as `cat` does.
+
+    stdout is pointed at /dev/null so Python's own flush at exit cannot fail again (the
+    recipe of the `signal` module's documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
+
+
 def _overview(words: list[str], flags: set[str], db: Path | None) -> int:
     from study.schedule.duereport import overview_text
 
@@ -84,9 +95,12 @@ def entry() -> None:
         else:
             try:
                 status = body(words, given, db)
+                sys.stdout.flush()  # here, so a closed pipe is met inside the try
             except StudyError as error:
                 print(f"study: {error}", file=sys.stderr)
                 sys.exit(error.exit_code)
+            except BrokenPipeError:
+                _reader_gone()
             if status:
                 sys.exit(status)
             return

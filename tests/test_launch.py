@@ -108,3 +108,21 @@ def test_an_error_inside_a_fast_command_is_not_run_again_through_typer(
     with pytest.raises(ValueError, match="a bug deep inside the sync"):
         entry()
     assert calls == [[tmp_path / "notes.md"]]
+
+
+def test_due_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    """`study due | head -0`: the reader is gone before the table is written."""
+    note = tmp_path / "git.md"
+    note.write_text(NOTE)
+    assert study("sync", str(note), home=tmp_path).returncode == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = {**os.environ, "STUDY_HOME": str(tmp_path), "STUDY_NOW": "2026-11-27T12:00:00+00:00"}
+    code = "import sys; from study.launch import entry; sys.argv = ['study', 'due']; entry()"
+    with os.fdopen(write_end, "w") as closed_pipe:
+        done = subprocess.run(
+            [sys.executable, "-c", code], stdout=closed_pipe, stderr=subprocess.PIPE,
+            text=True, env=env, cwd=REPO,
+        )  # fmt: skip
+    assert done.stderr == ""  # no BrokenPipeError traceback
+    assert done.returncode == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from pathlib import Path
 
 from study.errors import StudyError
@@ -13,6 +15,7 @@ from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
 
 # The settings a card's schedule depends on: changing one reschedules the cards it governs.
 RESCHEDULING = ("desired_retention", "parameters")
+_HELP_COLUMN_MIN = 30  # narrower than this, the help goes under each setting
 
 
 def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> str:
@@ -27,6 +30,8 @@ def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> 
 
 
 def _check_key(key: str | None, deck: str | None) -> None:
+    if key is not None and key.startswith("--"):  # Typer passes unknown options through here
+        raise StudyError(f"no option {key}; `study config -h` lists them")
     if key is not None and key not in DEFAULTS:
         raise StudyError(f"unknown setting {key!r}; known: {', '.join(DEFAULTS)}")
     if key is not None and deck is not None and key not in DECK_KEYS:
@@ -36,17 +41,39 @@ def _check_key(key: str | None, deck: str | None) -> None:
 
 
 def _listing(stored: Stored, deck: str | None) -> str:
-    """Every setting in force, its help, and (for a deck) where each value comes from."""
+    """Every setting in force, its help, and (for a deck) where each value comes from.
+
+    The help is wrapped to the terminal: beside the values when there is room, else under
+    each setting, so a 40-column terminal never splits a word.
+    """
+    columns = shutil.get_terminal_size().columns
     sourced = stored.sourced(deck)
     keys = DECK_KEYS if deck is not None else tuple(DEFAULTS)
+    shown = {key: _shown(key, sourced[key][0]) for key in keys}
     width = max(len(key) for key in keys)
+    value_width = max(len(value) for value in shown.values())
+    beside = width + value_width + 4
     lines = []
     for key in keys:
-        value, source = sourced[key]
-        where = f"  ({source})" if deck is not None or key == "parameters" else ""
-        value = value or "FSRS-6 defaults"  # only the parameters may be empty
-        lines.append(f"{key:<{width}}  {value:<8}  {HELP[key]}{where}")
+        where = f"  ({sourced[key][1]})" if deck is not None or key == "parameters" else ""
+        head = f"{key:<{width}}  {shown[key]:<{value_width}}  "
+        if columns - beside >= _HELP_COLUMN_MIN:
+            lines += textwrap.wrap(
+                head + HELP[key] + where, columns, subsequent_indent=" " * beside
+            )
+        else:
+            lines.append(head.rstrip())
+            lines += textwrap.wrap(
+                HELP[key] + where, columns, initial_indent="    ", subsequent_indent="    "
+            )
     return "\n".join(lines)
+
+
+def _shown(key: str, value: str) -> str:
+    """A setting's value as the listing shows it: fitted weights are one word, not 21 numbers."""
+    if key == "parameters":
+        return "fitted" if value else "FSRS-6 defaults"  # `study config parameters` shows them
+    return value
 
 
 def _show(stored: Stored, key: str | None) -> str:

@@ -149,6 +149,13 @@ def _later(
     return later
 
 
+def _tagged_decks(execute: Execute, tags: Sequence[str]) -> set[str]:
+    """The decks holding an active card with one of `tags` (`#` and case do not count)."""
+    wanted = tag_wanted(tags)
+    sql = f"select distinct deck, tags from card where status = '{Status.ACTIVE}'"
+    return {deck for deck, card_tags in execute(sql, {}) if has_tag(json.loads(card_tags), wanted)}
+
+
 def counts(
     execute: Execute,
     now: datetime,
@@ -160,6 +167,8 @@ def counts(
     names = known_decks(execute)
     if decks:
         names = [name for name in names if name in decks]
+    if tags:  # a deck none of whose cards has the tag is not listed with zeros
+        names = [name for name in names if name in _tagged_decks(execute, tags)]
     selection = select(execute, now, names, tags, count_held=held)
     tallies = selection.counts()
     start = selection.start

@@ -8,28 +8,46 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from study.errors import StudyError
 from study.notes.lookup import deck_key, resolve_decks
 from study.schedule.due import DeckDue, deck_names, due_counts
 from study.words import plural
 
 _HEADER = ("deck", "learning", "review", "new", "later today", "tomorrow")
+_SHORT_HEADER = ("", "learn", "review", "new", "later", "tmrw")
 _COLUMNS = ("learning", "review", "new", "later_today", "tomorrow")
 
 
-def format_table(counts: Sequence[DeckDue]) -> str:
-    """The plain-text table `study due` prints, with a total row for several decks."""
+def format_table(counts: Sequence[DeckDue], columns: int = 80) -> str:
+    """The plain-text table `study due` prints, with a total row for several decks.
+
+    Wider than the terminal, each deck's name goes on a line of its own above its numbers,
+    under short headings, so a 40-column terminal wraps no row.
+    """
     rows = [(c.deck, *(str(getattr(c, name)) for name in _COLUMNS)) for c in counts]
     if len(counts) > 1:
         sums = [sum(getattr(c, name) for c in counts) for name in _COLUMNS]
         rows.append(("all decks", *(str(v) for v in sums)))
-    widths = [max(len(r[i]) for r in [_HEADER, *rows]) for i in range(len(_HEADER))]
+    wide = _aligned([_HEADER, *rows])
+    if max(len(line) for line in wide) <= columns:
+        return "\n".join(wide)
+    numbers = _aligned([_SHORT_HEADER, *(("", *row[1:]) for row in rows)])
+    lines = [numbers[0]]
+    for row, line in zip(rows, numbers[1:], strict=True):
+        lines += [row[0], line]
+    return "\n".join(lines)
+
+
+def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows as lines: the first column left-aligned, the numbers right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
-    for row in [_HEADER, *rows]:
+    for row in rows:
         cells = [row[0].ljust(widths[0])] + [
             v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)
         ]
         lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    return lines
 
 
 def summary_line(counts: Sequence[DeckDue]) -> str:
@@ -76,8 +94,14 @@ def render(counts: Sequence[DeckDue], as_json: bool) -> str:
         return json.dumps([c.to_json() for c in counts], ensure_ascii=False, indent=2)
     if not counts:
         return "No cards yet: run `study drill` for the bundled decks or `study sync PATH`."
-    held = held_line(counts)
-    return f"{format_table(counts)}\n\n{summary_line(counts)}" + (f"\n{held}" if held else "")
+    import shutil  # here, not at the top: `study due --brief` never needs it
+    import textwrap
+
+    columns = shutil.get_terminal_size().columns
+    sentences = [summary_line(counts), held_line(counts)]
+    # Wrapped between words: a terminal's own wrapping would cut `study drill` in two.
+    wrapped = ["\n".join(textwrap.wrap(text, columns)) for text in sentences if text]
+    return "\n\n".join([format_table(counts, columns), "\n".join(wrapped)])
 
 
 def run(
@@ -92,6 +116,11 @@ def run(
 
     names = resolve_decks(decks, deck_names(db)) if decks else []
     counts = due_counts(db, current_time(), names, held=not brief, tags=tags)
+    if tags and not counts and not brief:
+        asked = ", ".join(tags)
+        raise StudyError(
+            f"no card is tagged {asked}; `study cards PATH --json` shows the cards' tags"
+        )
     return brief_line(counts) if brief else render(counts, as_json)
 
 
