@@ -13,11 +13,16 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from study.errors import StudyError
 from study.notes.lookup import has_tag, tag_wanted
 from study.schedule.database import connect_read_only, diagnose
 from study.schedule.rules import LEARNING, NEW, REVIEW, known_decks, select
 from study.schedule.schema import State, Status, stamp
+
+if TYPE_CHECKING:
+    from study.schedule.settings import Execute
 
 _FIELDS = ("deck", "learning", "review", "new", "later_today", "tomorrow")
 _HELD = ("held_review", "held_new")
@@ -127,11 +132,17 @@ def _later(
     return later
 
 
-def _tagged_decks(conn: sqlite3.Connection, tags: Sequence[str]) -> set[str]:
+def tagged_decks(execute: Execute, tags: Sequence[str]) -> set[str]:
     """The decks holding an active card with one of `tags` (`#` and case do not count)."""
     wanted = tag_wanted(tags)
     sql = f"select distinct deck, tags from card where status = '{Status.ACTIVE}'"
-    return {deck for deck, card_tags in conn.execute(sql) if has_tag(json.loads(card_tags), wanted)}
+    return {deck for deck, card_tags in execute(sql, {}) if has_tag(json.loads(card_tags), wanted)}
+
+
+def no_card_tagged(tags: Sequence[str]) -> StudyError:
+    """What `study due --tag` and `study drill --tag` say of a tag no card has."""
+    asked = ", ".join(tags)
+    return StudyError(f"no card is tagged {asked}; `study cards PATH --json` shows the cards' tags")
 
 
 def counts(
@@ -146,7 +157,7 @@ def counts(
     if decks:
         names = [name for name in names if name in decks]
     if tags:  # a deck none of whose cards has the tag is not listed with zeros
-        names = [name for name in names if name in _tagged_decks(conn, tags)]
+        names = [name for name in names if name in tagged_decks(conn.execute, tags)]
     selection = select(conn.execute, now, names, tags, count_held=held)
     tallies = selection.counts()
     start = selection.start
