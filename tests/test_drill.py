@@ -386,3 +386,12 @@ def test_typed_shows_the_cards_to_type_from_the_start(db: Path) -> None:
     # Not `git status` (the command card) first: its reverse, to be typed.
     assert out.splitlines()[1].strip() == "Shows the working tree status."
     assert reviews(db) == [("Shows the working tree status.", 3)]
+
+
+def test_a_tag_no_card_has_is_one_line_not_an_empty_drill(db: Path) -> None:
+    result = runner.invoke(app, ["drill", "--tag", "nope", "--db", str(db)], input="q\n")
+    assert result.exit_code == 1
+    assert result.output == (
+        "study: no card is tagged nope; `study cards PATH --json` shows the cards' tags\n"
+    )
+    assert reviews(db) == []

@@ -377,6 +377,7 @@ def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> 
 
     from study.clock import current_time
     from study.drill.terminal import make_console, signals_restore
+    from study.schedule.due import no_card_tagged, tagged_decks
     from study.schedule.store import open_store
 
     clock = clock or current_time
@@ -386,6 +387,8 @@ def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> 
         if first:
             console.print(first)
         options = replace(options, decks=tuple(store.resolve_decks(options.decks)))
+        if options.tags and not tagged_decks(store.execute, options.tags):
+            raise no_card_tagged(options.tags)
         reader = KeyReader(sys.stdin)
         with reader, signals_restore(reader):
             summary = Drill(store, reader, console, clock, options).run()

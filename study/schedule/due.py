@@ -14,7 +14,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from study.errors import StudyError
 from study.notes.lookup import has_tag, tag_wanted
 from study.paths import db_path as resolve_db_path
 from study.schedule.database import connect_read_only, diagnose
@@ -22,7 +24,6 @@ from study.schedule.dburl import server_url
 from study.schedule.rules import LEARNING, NEW, REVIEW, known_decks, select
 from study.schedule.schema import State, Status, stamp
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from study.schedule.settings import Execute
 
@@ -149,11 +150,17 @@ def _later(
     return later
 
 
-def _tagged_decks(execute: Execute, tags: Sequence[str]) -> set[str]:
+def tagged_decks(execute: Execute, tags: Sequence[str]) -> set[str]:
     """The decks holding an active card with one of `tags` (`#` and case do not count)."""
     wanted = tag_wanted(tags)
     sql = f"select distinct deck, tags from card where status = '{Status.ACTIVE}'"
     return {deck for deck, card_tags in execute(sql, {}) if has_tag(json.loads(card_tags), wanted)}
+
+
+def no_card_tagged(tags: Sequence[str]) -> StudyError:
+    """What `study due --tag` and `study drill --tag` say of a tag no card has."""
+    asked = ", ".join(tags)
+    return StudyError(f"no card is tagged {asked}; `study cards PATH --json` shows the cards' tags")
 
 
 def counts(
@@ -168,7 +175,7 @@ def counts(
     if decks:
         names = [name for name in names if name in decks]
     if tags:  # a deck none of whose cards has the tag is not listed with zeros
-        names = [name for name in names if name in _tagged_decks(execute, tags)]
+        names = [name for name in names if name in tagged_decks(execute, tags)]
     selection = select(execute, now, names, tags, count_held=held)
     tallies = selection.counts()
     start = selection.start

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from study.errors import StudyError
 from study.notes.lookup import deck_key, resolve_decks
-from study.schedule.due import DeckDue, deck_names, due_counts
+from study.schedule.due import DeckDue, deck_names, due_counts, no_card_tagged
 from study.words import plural
 
 _HEADER = ("deck", "learning", "review", "new", "later today", "tomorrow")
@@ -117,10 +116,7 @@ def run(
     names = resolve_decks(decks, deck_names(db)) if decks else []
     counts = due_counts(db, current_time(), names, held=not brief, tags=tags)
     if tags and not counts and not brief:
-        asked = ", ".join(tags)
-        raise StudyError(
-            f"no card is tagged {asked}; `study cards PATH --json` shows the cards' tags"
-        )
+        raise no_card_tagged(tags)
     return brief_line(counts) if brief else render(counts, as_json)
 
 
