@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.pgserver"]
+
 STRICT = os.environ.get("STUDY_TEST_STRICT") == "1"
 
 

@@ -38,14 +38,20 @@ GIT_DECK = """# Git
 """
 
 
-def require_program(name: str) -> str:
+def require_program(name: str, also_in: str | None = None) -> str:
     """The path of a system program a test needs, or a skip that names it.
 
-    Under STUDY_TEST_STRICT=1 the skip becomes a failure (see conftest.py).
+    `also_in` is a glob of folders searched after PATH (Debian keeps PostgreSQL's server
+    programs in /usr/lib/postgresql/VERSION/bin). Under STUDY_TEST_STRICT=1 the skip becomes
+    a failure (see conftest.py).
     """
     path = shutil.which(name)
+    if path is None and also_in is not None:
+        found = sorted(Path("/").glob(f"{also_in.lstrip('/')}/{name}"))
+        path = str(found[-1]) if found else None
     if path is None:
-        pytest.skip(f"needs the `{name}` program, which is not on PATH")
+        where = f" or in {also_in}" if also_in else ""
+        pytest.skip(f"needs the `{name}` program, which is not on PATH{where}")
     return path
 
 
@@ -215,3 +221,19 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def synced_notes(tmp_path: Path, notes: dict[str, str], now: Any, name: str = "study.db") -> Path:
+    """A database file `name` in `tmp_path` with `notes` (file name: text) written into
+    `tmp_path/notes` and synced at `now`."""
+    from study.schedule.store import open_store
+    from study.schedule.sync import sync
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for file_name, text in notes.items():
+        (folder / file_name).write_text(text)
+    db = tmp_path / name
+    with open_store(db) as store:
+        sync(store, [folder], now)
+    return db

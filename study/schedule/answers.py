@@ -60,7 +60,7 @@ def grade(
     transaction as plain SQL (the ORM's flush cost more than the two statements).
     """
     with store.writing():  # read again inside the write: another drill may grade it
-        row = store.card(card_id)
+        row = store.card(card_id, lock=True)
         before = to_fsrs(row).to_json()
         settings = settings if settings is not None else load_settings(store, row.deck)
         after, log = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)

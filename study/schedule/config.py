@@ -9,6 +9,7 @@ from pathlib import Path
 from study.errors import StudyError
 from study.notes.lookup import deck_key
 from study.paths import db_path as resolve_db_path
+from study.paths import server_url
 from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, Stored, read_stored, validate
 from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
 
@@ -91,8 +92,9 @@ def config(
     if value is not None:
         assert key is not None
         validate(key, value)  # before the database is even opened: a typo changes nothing
-    path = resolve_db_path(db_path)
-    if value is None and deck is None and not path.exists():
+    on_server = server_url(db_path) is not None
+    path: Path | str = str(server_url(db_path)) if on_server else resolve_db_path(db_path)
+    if value is None and deck is None and not on_server and not Path(path).exists():
         return _show(Stored({}, {}), key)  # the defaults; showing them never makes a database
     with open_store(path, create=value is not None, verify=True) as store:
         name = store.resolve_decks([deck])[0] if deck is not None else None

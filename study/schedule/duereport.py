@@ -112,11 +112,9 @@ def run(
 ) -> str:
     """`study due` from its arguments: the one core call the CLI and the launcher make."""
     from study.clock import current_time
-    from study.paths import default_db_path
 
-    path = db if db is not None else default_db_path()
-    names = resolve_decks(decks, deck_names(path)) if decks else []
-    counts = due_counts(path, current_time(), names, held=not brief, tags=tags)
+    names = resolve_decks(decks, deck_names(db)) if decks else []
+    counts = due_counts(db, current_time(), names, held=not brief, tags=tags)
     if tags and not counts and not brief:
         raise no_card_tagged(tags)
     return brief_line(counts) if brief else render(counts, as_json)
@@ -125,10 +123,10 @@ def run(
 def overview_text(db: Path | None) -> str:
     """The bare `study`: what is due, and the commands to try next."""
     from study.clock import current_time
-    from study.paths import default_db_path
+    from study.paths import db_path, server_url
 
-    path = db if db is not None else default_db_path()
-    first_run = "" if path.is_file() else " (the bundled decks on a first run)"
+    known = server_url(db) is not None or db_path(db).is_file()
+    first_run = "" if known else " (the bundled decks on a first run)"
     tips = [
         f"study drill            drill what is due{first_run}",
         "study sync PATH        add your Markdown notes (a file or a folder)",
@@ -136,6 +134,6 @@ def overview_text(db: Path | None) -> str:
         "study --help           every command",
     ]
     head = "No study database yet."
-    if path.is_file():
-        head = render(due_counts(path, current_time()), as_json=False)
+    if known:
+        head = render(due_counts(db, current_time()), as_json=False)
     return head + "\n\nTry:\n" + "\n".join(f"  {tip}" for tip in tips)

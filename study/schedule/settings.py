@@ -203,13 +203,16 @@ def _checked(key: str, value: str, deck: str | None) -> str:
         ) from None
 
 
+# Whether the file has reached m003 (a server database always has: `study.schedule.server`).
+HAS_DECK_SETTINGS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deck_setting'"
+
+
 def read_stored(execute: Execute) -> Stored:
     """The stored settings, global and per deck (a database from before per-deck settings has
     none: `study due` reads old files without migrating them)."""
     globals = {str(k): str(v) for k, v in execute("SELECT key, value FROM setting", {})}
     decks: dict[str, dict[str, str]] = {}
-    has_decks = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deck_setting'"
-    if any(True for _ in execute(has_decks, {})):
+    if any(True for _ in execute(HAS_DECK_SETTINGS, {})):
         for deck, key, value in execute("SELECT deck, key, value FROM deck_setting", {}):
             decks.setdefault(str(deck), {})[str(key)] = str(value)
     return Stored(globals, decks)

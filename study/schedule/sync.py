@@ -111,6 +111,7 @@ def sync(
     One transaction: a failure part way leaves the store as it was. The session's rows are
     expunged after (cards may have changed, or changed id, under the ORM).
     """
+    store.file_only("study sync")
     session = store.session
 
     def connect() -> sqlite3.Connection:
