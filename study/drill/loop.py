@@ -133,8 +133,9 @@ class Drill:
             self.options = replace(self.options, decks=decks)
         if tags and not tagged_decks(reads.execute, tags):
             raise no_card_tagged(tags)
+        self.pending, self.learning, self.stage = deque(), [], {}  # a second start: anew
         start = self.started = self.clock()
-        self.pending = deque(self._build(start))
+        self.pending.extend(self._build(start))
         self.learning = self._learning_later(start)
 
     def draw_first(self) -> bool:

@@ -110,10 +110,12 @@ def _notes_under(folder: Path, limits: NoteLimits, skipped: list[str]) -> list[t
 
 
 def _entries(folder: str) -> list[os.DirEntry[str]]:
-    """A folder's entries by name; none when it cannot be listed (as `os.walk` skips it)."""
+    """A folder's entries, its folders first, each kind by name (so links leaving the folder
+    are reported in the order `os.walk` met them); none when it cannot be listed (as
+    `os.walk` skips it)."""
     try:
         with os.scandir(folder) as listing:
-            return sorted(listing, key=lambda entry: entry.name)
+            return sorted(listing, key=lambda entry: (not _is_folder(entry), entry.name))
     except OSError:
         return []
 
