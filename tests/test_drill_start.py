@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from study.cli import app
 from study.schedule.queue import build_queue
 from study.schedule.store import open_store
-from tests.support import REPO, reviews
+from tests.support import REPO, reviews, synced_notes
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 DECK = """# Git
@@ -42,11 +42,7 @@ runner = CliRunner()
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The small Git deck synced at NOW, fuzzing off."""
     monkeypatch.setenv("STUDY_NOW", NOW.isoformat())
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "git.md").write_text(DECK, encoding="utf-8")
-    path = tmp_path / "study.db"
-    assert runner.invoke(app, ["sync", str(notes), "--db", str(path)]).exit_code == 0
+    path = synced_notes(tmp_path, {"git.md": DECK}, NOW)
     assert runner.invoke(app, ["config", "fuzz", "off", "--db", str(path)]).exit_code == 0
     return path
 
