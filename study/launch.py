@@ -15,12 +15,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from study.errors import StudyError
 
-Given = dict[str, list[Any]]  # each option given: its values (none for a flag)
-Valued = dict[str, Callable[[str], Any]]  # an option taking a value: its check (ValueError)
+TYPE_CHECKING = False  # not typing's: importing typing costs `study due` a few milliseconds
+if TYPE_CHECKING:
+    from typing import Any
+
+    Given = dict[str, list[Any]]  # each option given: its values (none for a flag)
+    Valued = dict[str, Callable[[str], Any]]  # an option taking a value: its check (ValueError)
+    Fast = tuple[tuple[str, ...], Valued, Callable[[list[str], Given, Path | None], int]]
 
 
 def _fast_args(
@@ -108,7 +112,6 @@ def _drill(words: list[str], given: Given, db: Path | None) -> int:
     return 130 if run_drill(db, options).interrupted else 0
 
 
-Fast = tuple[tuple[str, ...], Valued, Callable[[list[str], Given, Path | None], int]]
 # Each fast command: its flags, its options taking a value (with their checks), its body.
 # A bare `study` is the overview.
 _FAST: dict[str, Fast] = {

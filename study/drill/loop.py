@@ -57,8 +57,7 @@ ACTION_KEYS = "usb!eq"
 
 
 def _answers() -> ModuleType:
-    """`study.schedule.answers`, imported at the first answer: it loads SQLModel and fsrs,
-    which the first card is drawn without."""
+    """`study.schedule.answers`, imported late: the first card is drawn without SQLModel."""
     from study.schedule import answers
 
     return answers
@@ -99,8 +98,7 @@ class Drill:
         self.clock = clock
         self.options = options
         self.reads: queue.Reads | None = None
-        self.learn_ahead = timedelta(0)
-        self.rollover_hour = 4
+        self.learn_ahead, self.rollover_hour = timedelta(0), 4  # start() reads the settings
         self.early: tuple[str, datetime] | None = None  # (card, when) drawn before the store
         self.pending: deque[str] = deque()
         self.stage: dict[str, str] = {}  # card id -> new / learning / review, for the counts
@@ -180,7 +178,7 @@ class Drill:
 
     @property
     def _reads(self) -> queue.Reads:
-        assert self.reads is not None  # run() and draw_first() come after start()
+        assert self.reads is not None, "start() first"
         return self.reads
 
     def _build(self, now: datetime) -> list[str]:
