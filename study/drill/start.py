@@ -12,10 +12,10 @@ the store first, the bundled decks on a first run.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from study.drill.firstrun import ensure_cards
 from study.drill.loop import Clock, Drill, Options
 from study.drill.screen import Summary, format_summary
 from study.errors import StudyError
@@ -23,6 +23,9 @@ from study.paths import db_path as resolve_db_path
 from study.paths import server_url
 from study.schedule.database import connect_read_only, header_version
 from study.schedule.migrations import LATEST
+
+if TYPE_CHECKING:
+    from study.schedule.store import Store
 
 
 class FileReads:
@@ -87,25 +90,24 @@ def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> 
         drill = Drill(None, reader, console, clock, options)
         try:
             early = draw_first_early(drill, db)
-            summary = _drill_on_the_store(drill, db, early, clock, console.print)
-        except KeyboardInterrupt:  # Ctrl-C while the store opened: nothing was answered yet
+            store = _open_store(db)
+        except KeyboardInterrupt:  # Ctrl-C before the drill began: nothing was answered
             console.print()
             return Summary(interrupted=True)
+        with store:
+            if not early:
+                first = ensure_cards(store, clock())
+                if first:
+                    console.print(first)
+            drill.attach(store)
+            summary = drill.run()
     console.print(format_summary(summary, clock()))
     return summary
 
 
-def _drill_on_the_store(
-    drill: Drill, db: Path | None, early: bool, clock: Clock, say: Callable[[str], None]
-) -> Summary:
-    from study.drill.firstrun import ensure_cards
+def _open_store(db: Path | None) -> Store:
+    """The store (SQLModel) and fsrs, loaded here: after the first front, before its answer."""
     from study.schedule import answers  # noqa: F401  (loaded now, not at the first answer)
     from study.schedule.store import open_store
 
-    with open_store(db) as store:
-        if not early:
-            first = ensure_cards(store, clock())
-            if first:
-                say(first)
-        drill.attach(store)
-        return drill.run()
+    return open_store(db)
