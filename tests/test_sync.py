@@ -81,12 +81,16 @@ def _schedule(row: CardRow) -> tuple[object, ...]:
     return (row.state, row.stability, row.difficulty, row.due, row.last_review)
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Iterator[Vault]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def vault(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Vault]:
+    """The same rules on a SQLite file and on a database on the scratch server."""
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "shell.md").write_text(SHELL)
-    with open_store(tmp_path / "study.db") as store:
+    target = (
+        tmp_path / "study.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    )
+    with open_store(target) as store:
         report = sync(store, [folder], NOW)
         assert (report.added, report.parsed) == (5, 1)
         for card in store.cards():
@@ -275,7 +279,8 @@ def test_notes_are_never_written(vault: Vault) -> None:
 
 
 def test_unchanged_resync_is_answered_without_opening_the_store(vault: Vault) -> None:
-    db = vault.store.path
+    """On a file; a server's URL goes the full way, to the same answers."""
+    db = Path(vault.store.url or vault.store.path)
     report = sync_paths(db, [], LATER)
     assert (report.parsed, report.unchanged) == (0, 1)
     vault.edit("::ls\n", "::ls -1\n")  # then a real change goes the full way
@@ -693,16 +698,18 @@ def test_the_collector_is_paused_during_a_sync_and_back_after(
     assert seen == [False] and gc.isenabled()
 
 
+@pytest.mark.parametrize("on", ["sqlite", "postgresql"])
 def test_a_resync_reads_only_the_note_whose_stamp_moved(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, on: str
 ) -> None:
+    """On a server too: a stamp in ns (2023: > 2**60) is kept whole, as on the file."""
     folder = tmp_path / "notes"
     folder.mkdir()
     settled = 1_700_000_000_000_000_000  # 2023: long before NOW, so the stamps are trusted
     for name, text in (("a.md", "# A\n\nQa::Aa\n"), ("b.md", "# B\n\nQb::Ab\n")):
         (folder / name).write_text(text)
         os.utime(folder / name, ns=(settled, settled))
-    db = tmp_path / "study.db"
+    db = tmp_path / "study.db" if on == "sqlite" else Path(request.getfixturevalue("pg_url"))
     assert sync_paths(db, [folder], NOW).added == 2
     read: list[str] = []
     real = study.notes.vault.read_note_bytes

@@ -27,6 +27,7 @@ from study.errors import StudyError
 from study.notes.vault import NoteLimits, find_notes, is_under, read_note_bytes
 from study.schedule.database import header_version
 from study.schedule.migrations import LATEST
+from study.schedule.serverdb import Connection
 
 
 def content_hash(data: bytes) -> str:
@@ -56,7 +57,7 @@ Stamp = tuple[int, int]  # (size, mtime_ns)
 KNOWN_SQL = "SELECT path, content_hash, size, mtime_ns, stamped_by FROM note"
 
 
-def read_known(db: sqlite3.Connection) -> dict[str, Known]:
+def read_known(db: Connection) -> dict[str, Known]:
     """The `note` table: each synced note's hash and stamp, by path."""
     return {path: Known(*rest) for path, *rest in db.execute(KNOWN_SQL)}
 
@@ -167,7 +168,7 @@ def stamp_row(todo: Plan, path: str) -> tuple[int | None, int | None, str | None
     return (None, None, None) if stamp is None else (*stamp, __version__)
 
 
-def record_stamps(db: sqlite3.Connection, todo: Plan) -> None:
+def record_stamps(db: Connection, todo: Plan) -> None:
     """Write the new stamps of notes whose content did not change (uncommitted)."""
     db.executemany(
         "UPDATE note SET size = ?, mtime_ns = ?, stamped_by = ? WHERE path = ?",

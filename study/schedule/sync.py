@@ -28,6 +28,7 @@ from study.collector import collector_paused
 from study.errors import StudyError
 from study.notes.vault import check_markdown, find_notes
 from study.paths import db_path as resolve_db_path
+from study.paths import server_url
 from study.schedule.backup import open_for_writing
 from study.schedule.database import connect as connect_to
 from study.schedule.database import translated
@@ -42,6 +43,7 @@ from study.schedule.scan import (
     resolve_roots,
     uncovered,
 )
+from study.schedule.serverdb import Connection, ServerConnection, lock_for_sync
 from study.schedule.syncwrite import Changes, FirstSync, SyncReport
 
 if TYPE_CHECKING:
@@ -55,11 +57,17 @@ def sync_paths(
     and sync them; unregister `forget` first, retiring the cards only it covered.
 
     Plain sqlite3 all the way (no SQLModel import, ~0.7 s saved on every run that changes
-    something); the SQL is the same `sync()` runs through a Store.
+    something); the SQL is the same `sync()` runs through a Store, as it does for a server.
     """
-    db_path = resolve_db_path(db_path)
     for path in paths:  # before the database is opened (or made): a typo changes nothing
         check_markdown(Path(path).expanduser())
+    url = server_url(db_path)
+    if url is not None:
+        from study.schedule.store import open_store
+
+        with open_store(url) as store:
+            return sync(store, paths, now, forget)
+    db_path = resolve_db_path(db_path)
     if paths and not db_path.exists():
         find_notes([Path(root) for root in resolve_roots(paths)])  # an empty folder makes none
     scanned = None if forget else quick_check(db_path, resolve_roots(paths), now)
@@ -109,13 +117,14 @@ def sync(
     """Register `paths` as roots (none: re-sync the registered roots) and apply the notes.
 
     One transaction: a failure part way leaves the store as it was. The session's rows are
-    expunged after (cards may have changed, or changed id, under the ORM).
+    expunged after (cards may have changed, or changed id, under the ORM). On a server the
+    same SQL runs through `ServerConnection` (study.schedule.serverdb).
     """
-    store.file_only("study sync")
     session = store.session
 
-    def connect() -> sqlite3.Connection:
-        return session.connection().connection.driver_connection  # type: ignore[return-value]
+    def connect() -> Connection:
+        raw = session.connection().connection.driver_connection
+        return raw if store.url is None else ServerConnection(raw)  # type: ignore[return-value]
 
     def release() -> None:
         session.close()
@@ -131,7 +140,7 @@ def sync(
 
 @collector_paused()
 def _sync(
-    connect: Callable[[], sqlite3.Connection],
+    connect: Callable[[], Connection],
     release: Callable[[], None],
     paths: Sequence[Path],
     now: datetime,
@@ -190,18 +199,21 @@ def _forget(roots: list[str], registered: list[str]) -> list[str]:
     return roots
 
 
-def _as_writer(db: sqlite3.Connection) -> sqlite3.Connection:
+def _as_writer(db: Connection) -> Connection:
     """The sync's connection inside a write transaction, waiting up to the busy timeout.
 
     The write lock is taken before the first read the writes depend on: a read transaction
     upgraded to a write fails at once (no waiting) when another process wrote meanwhile.
+    A server has no lock on the whole database: syncs take turns on an advisory lock.
     """
-    if not db.in_transaction:
+    if isinstance(db, ServerConnection):
+        lock_for_sync(db)
+    elif not db.in_transaction:
         db.execute("BEGIN IMMEDIATE")
     return db
 
 
-def _unchanged_since(db: sqlite3.Connection, known: dict[str, Known], roots: list[str]) -> None:
+def _unchanged_since(db: Connection, known: dict[str, Known], roots: list[str]) -> None:
     """After parsing without the lock (workers were forked), check no other sync wrote."""
     # Only content counts: a note's stamp alone may move (another sync found it touched).
     now_known = {path: note.content_hash for path, note in read_known(db).items()}

@@ -8,7 +8,6 @@ gone card is retired, a new one inserted. Plain sqlite3 on the sync's connection
 from __future__ import annotations
 
 import shlex
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +18,7 @@ from study.schedule.match import match_cards
 from study.schedule.scan import Plan, stamp_row
 from study.schedule.schema import State, Status
 from study.schedule.schema import stamp as text_stamp
+from study.schedule.serverdb import Connection
 from study.words import plural
 
 
@@ -86,13 +86,13 @@ _NOTE = (
 _INSERT = (
     "INSERT INTO card (id, "
     + ", ".join(CONTENT)
-    + ", due, added, status, state, step) VALUES ("
+    + ", due, added, status, state, step, leech) VALUES ("
     + ", ".join("?" * (len(CONTENT) + 3))
-    + f", '{Status.ACTIVE}', {State.LEARNING}, 0)"
+    + f", '{Status.ACTIVE}', {State.LEARNING}, 0, FALSE)"  # FALSE: 0 to SQLite, a bool to a server
 )
 
 
-def _known_ids(db: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
+def _known_ids(db: Connection, ids: Sequence[str]) -> list[str]:
     """Which of `ids` the store has: one scan of the primary key beats many IN queries."""
     if len(ids) < 5 * _CHUNK:
         return list(ids)
@@ -101,7 +101,7 @@ def _known_ids(db: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
 
 
 def _stored_rows(
-    db: sqlite3.Connection, column: str, values: Sequence[str]
+    db: Connection, column: str, values: Sequence[str]
 ) -> dict[str, dict[str, object]]:
     """Card rows (id, status and content columns) whose `column` is one of `values`."""
     rows: dict[str, dict[str, object]] = {}
@@ -127,7 +127,7 @@ class Changes:
     @classmethod
     def compute(
         cls,
-        db: sqlite3.Connection,
+        db: Connection,
         notes: dict[str, NoteRows],
         gone: set[str],
         new_notes: set[str],
@@ -196,9 +196,7 @@ class Changes:
             return
         self.updates.append({**values, "status": status, "_old": row["id"]})
 
-    def write(
-        self, db: sqlite3.Connection, notes: dict[str, NoteRows], todo: Plan, now: datetime
-    ) -> None:
+    def write(self, db: Connection, notes: dict[str, NoteRows], todo: Plan, now: datetime) -> None:
         """Make the writes in bulk with executemany, uncommitted.
 
         Plain SQL: SQLModel's per-value processing made the ORM bulk insert
@@ -223,9 +221,7 @@ class Changes:
         db.execute("PRAGMA cache_size = -2000")  # SQLite's default
 
 
-def _write_notes(
-    db: sqlite3.Connection, notes: dict[str, NoteRows], todo: Plan, stamp: str
-) -> None:
+def _write_notes(db: Connection, notes: dict[str, NoteRows], todo: Plan, stamp: str) -> None:
     """Record the notes synced (their stamp skips the read next time, their hash the parser)
     and forget gone ones."""
     db.executemany("DELETE FROM note WHERE path = ?", [(p,) for p in [*notes, *todo.gone]])
@@ -288,9 +284,7 @@ class FirstSync:
     # runs while the workers parse the rest instead of after them (a first sync ~7% faster).
     INDEX_AT = 0.85
 
-    def __init__(
-        self, db: sqlite3.Connection, todo: Plan, stamp: str, indexes: list[tuple[str, str]]
-    ):
+    def __init__(self, db: Connection, todo: Plan, stamp: str, indexes: list[tuple[str, str]]):
         self.db, self.stamp, self.indexes = db, stamp, indexes
         self.taken: dict[str, tuple[str, Row]] = {}
         self.order = sorted(todo.changed)  # the order cards are added in
@@ -298,7 +292,7 @@ class FirstSync:
         self.waiting: dict[str, list[Row]] = {}
 
     @classmethod
-    def start(cls, db: sqlite3.Connection, todo: Plan, now: datetime) -> FirstSync | None:
+    def start(cls, db: Connection, todo: Plan, now: datetime) -> FirstSync | None:
         """Begin one, or None when the store holds cards.
 
         The card table's indexes are dropped, to be built in one go once most cards are in
