@@ -200,7 +200,13 @@ def test_a_card_moved_to_another_note_of_the_deck_keeps_its_id(vault: Vault) -> 
     report = sync(vault.store, [], LATER)
     assert _counts(report) == (0, 0, 1, 0, 0)
     moved = vault.row("What removes a file?")
-    assert (moved.id, moved.note_path, moved.line) == (card_id, str(other), 6)
+    # A note is stored by its key: the vault (the folder's name) and its path in there.
+    assert (moved.id, moved.note_path, moved.source, moved.line) == (
+        card_id,
+        "notes/more.md",
+        str(other),
+        6,
+    )
     assert vault.history("What removes a file?") == HISTORY
 
 
@@ -258,7 +264,7 @@ def test_a_card_listed_in_two_notes_is_one_card(vault: Vault) -> None:
     report = sync(vault.store, [], LATER)
     assert _counts(report) == (0, 0, 0, 0, 0)
     assert "already a card" in report.merged[0]
-    assert vault.row("What lists files?").note_path == str(vault.note)
+    assert vault.row("What lists files?").note_path == "notes/shell.md"
 
 
 def _fingerprint(folder: Path) -> dict[str, tuple[str, int]]:

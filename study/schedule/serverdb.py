@@ -105,6 +105,11 @@ class ServerConnection:
         return _NoRows()
 
 
+def is_server(db: Connection) -> bool:
+    """Whether `db` is a server's (a migration's DDL branches on it)."""
+    return isinstance(db, ServerConnection)
+
+
 # Any number: every `study sync` on a server holds this lock until it commits, as the file's
 # sync holds the write lock, so two syncs of the same notes never interleave their writes.
 SYNC_LOCK = 0x57D8

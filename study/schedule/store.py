@@ -33,17 +33,23 @@ from study.schedule.settings import HAS_DECK_SETTINGS
 
 
 class RootRow(SQLModel, table=True):
-    """A file or folder the user registered with `study sync PATH` (absolute path)."""
+    """A file or folder a machine registered with `study sync PATH` (absolute path there),
+    and the vault it is (study.schedule.machine)."""
 
     __tablename__ = "root"
+    machine: str = Field(primary_key=True)
     path: str = Field(primary_key=True)
+    vault: str
 
 
 class NoteRow(SQLModel, table=True):
-    """A note file as last synced: its content hash lets an unchanged file skip the parser."""
+    """A note file as a machine last synced it: its content hash lets an unchanged file skip
+    the parser; `note_key` (vault/path in it) is what its cards' `note_path` hold."""
 
     __tablename__ = "note"
+    machine: str = Field(primary_key=True)
     path: str = Field(primary_key=True)
+    note_key: str
     deck: str
     content_hash: str
     synced_at: datetime

@@ -79,8 +79,8 @@ _UPDATE = (
     + " WHERE id = :_old"
 )
 _NOTE = (
-    "INSERT INTO note (path, deck, content_hash, synced_at, size, mtime_ns, stamped_by)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO note (machine, path, note_key, deck, content_hash, synced_at, size, mtime_ns,"
+    " stamped_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # Positional, in `Incoming`'s order then due and added: binding a tuple costs half a dict.
 _INSERT = (
@@ -133,12 +133,17 @@ class Changes:
         new_notes: set[str],
         report: SyncReport,
     ) -> Changes:
-        """Decide each card's fate (see the module docstring for the rules)."""
+        """Decide each card's fate (see the module docstring for the rules).
+
+        `notes` are by path on this machine; `gone` and `new_notes` are note keys
+        (study.schedule.machine): a card's note_path is its note's key, the same everywhere.
+        """
         changes = cls()
-        old = _stored_rows(db, "note_path", [*notes, *gone])
+        keys = {note.key for note in notes.values()}
+        old = _stored_rows(db, "note_path", [*keys, *gone])
         incoming = _incoming(notes, report)
         elsewhere = _stored_rows(db, "id", _known_ids(db, [i for i in incoming if i not in old]))
-        resynced = set(notes) | set(gone)
+        resynced = keys | gone
         fresh: list[tuple[str, Incoming]] = []
         for card_id, (path, card) in incoming.items():
             row = old.get(card_id) or elsewhere.get(card_id)
@@ -146,13 +151,13 @@ class Changes:
                 fresh.append((path, card))
             elif row["status"] != Status.RETIRED and row["note_path"] not in resynced:
                 report.merged.append(
-                    f"{path}:{card.line}: `{card.front}` is already a card "
-                    f"({row['note_path']}:{row['line']}); kept that one"
+                    f"{card.source}:{card.line}: `{card.front}` is already a card "
+                    f"({row['source']}:{row['line']}); kept that one"
                 )
             else:
                 changes._update(row, path, card, report)
         orphans = [r for i, r in old.items() if i not in incoming and r["status"] != "retired"]
-        matched = match_cards([r for r in orphans if r["note_path"] in notes], fresh)
+        matched = match_cards([r for r in orphans if r["note_path"] in keys], fresh)
         claimed = {row["id"] for row, _ in matched}
         taken = {id(pair[1]) for _, pair in matched}
         # A renamed file whose deck is named after it: every id changed, in a note that is
@@ -196,7 +201,9 @@ class Changes:
             return
         self.updates.append({**values, "status": status, "_old": row["id"]})
 
-    def write(self, db: Connection, notes: dict[str, NoteRows], todo: Plan, now: datetime) -> None:
+    def write(
+        self, db: Connection, notes: dict[str, NoteRows], todo: Plan, now: datetime, machine: str
+    ) -> None:
         """Make the writes in bulk with executemany, uncommitted.
 
         Plain SQL: SQLModel's per-value processing made the ORM bulk insert
@@ -217,29 +224,35 @@ class Changes:
         # New cards are added in note and line order: their rowid is the order they are studied.
         inserts = sorted(self.inserts, key=lambda pair: (pair[0], pair[1].line))
         db.executemany(_INSERT, [(*card, stamp, stamp) for _, card in inserts])
-        _write_notes(db, notes, todo, stamp)
+        _write_notes(db, notes, todo, stamp, machine)
         db.execute("PRAGMA cache_size = -2000")  # SQLite's default
 
 
-def _write_notes(db: Connection, notes: dict[str, NoteRows], todo: Plan, stamp: str) -> None:
-    """Record the notes synced (their stamp skips the read next time, their hash the parser)
-    and forget gone ones."""
-    db.executemany("DELETE FROM note WHERE path = ?", [(p,) for p in [*notes, *todo.gone]])
+def _write_notes(
+    db: Connection, notes: dict[str, NoteRows], todo: Plan, stamp: str, machine: str
+) -> None:
+    """Record the notes this machine synced (by path: their stamp skips the read next time,
+    their hash the parser) and forget its gone ones."""
+    gone = [(machine, path) for path in [*notes, *todo.gone]]
+    db.executemany("DELETE FROM note WHERE machine = ? AND path = ?", gone)
     db.executemany(
         _NOTE,
         [
-            (path, note.deck, todo.present[path], stamp, *stamp_row(todo, path))
+            (machine, path, note.key, note.deck, todo.present[path], stamp, *stamp_row(todo, path))
             for path, note in notes.items()
         ],
     )
 
 
 def _incoming(notes: dict[str, NoteRows], report: SyncReport) -> dict[str, tuple[str, Incoming]]:
-    """Every card of the parsed notes, one per id (the first note listing it wins)."""
+    """Every card of the parsed notes, one per id (the first note listing it wins), with its
+    note's key."""
     taken: dict[str, tuple[str, Row]] = {}
     for path, parsed in notes.items():
         _take(taken, path, parsed, report)
-    return {card_id: (path, Incoming._make(row)) for card_id, (path, row) in taken.items()}
+    return {
+        card_id: (notes[path].key, Incoming._make(row)) for card_id, (path, row) in taken.items()
+    }
 
 
 Row = tuple[str | int, ...]  # a card as the workers send it, in `Incoming`'s order
@@ -275,7 +288,7 @@ class FirstSync:
     Parsing is most of a first sync; writing while the workers parse the next notes hides
     most of the writing. It makes exactly the rows `Changes` would: with no card stored, every
     card is new, the first note (in the plan's order, the order notes arrive in) giving an id
-    wins, and cards are added in (note path, line) order. The two orders differ when a folder
+    wins, and cards are added in (note key, line) order. The two orders differ when a folder
     name is a prefix of another ("git/", "git-2/"): a note then waits for those before it.
     """
 
@@ -284,15 +297,18 @@ class FirstSync:
     # runs while the workers parse the rest instead of after them (a first sync ~7% faster).
     INDEX_AT = 0.85
 
-    def __init__(self, db: Connection, todo: Plan, stamp: str, indexes: list[tuple[str, str]]):
-        self.db, self.stamp, self.indexes = db, stamp, indexes
+    def __init__(self, db: Connection, todo: Plan, stamp: str, keys: dict[str, str], machine: str):
+        self.db, self.stamp, self.machine = db, stamp, machine
+        self.indexes: list[tuple[str, str]] = []
         self.taken: dict[str, tuple[str, Row]] = {}
-        self.order = sorted(todo.changed)  # the order cards are added in
+        self.order = sorted(todo.changed, key=keys.__getitem__)  # the order cards are added in
         self.written = 0  # notes of `order` written so far
         self.waiting: dict[str, list[Row]] = {}
 
     @classmethod
-    def start(cls, db: Connection, todo: Plan, now: datetime) -> FirstSync | None:
+    def start(
+        cls, db: Connection, todo: Plan, now: datetime, keys: dict[str, str], machine: str
+    ) -> FirstSync | None:
         """Begin one, or None when the store holds cards.
 
         The card table's indexes are dropped, to be built in one go once most cards are in
@@ -311,7 +327,9 @@ class FirstSync:
         for name, _ in indexes:
             db.execute(f'DROP INDEX "{name}"')
         db.execute(f"PRAGMA cache_size = {-64 * 1024}")  # see Changes.write
-        return cls(db, todo, text_stamp(now), indexes)
+        first = cls(db, todo, text_stamp(now), keys, machine)
+        first.indexes = indexes
+        return first
 
     def add(self, path: str, note: NoteRows | None, report: SyncReport) -> None:
         """Take a note's cards (None: it could not be read) and write every note now due."""
@@ -332,5 +350,5 @@ class FirstSync:
 
     def finish(self, notes: dict[str, NoteRows], todo: Plan) -> None:
         self._build_indexes()
-        _write_notes(self.db, notes, todo, self.stamp)
+        _write_notes(self.db, notes, todo, self.stamp, self.machine)
         self.db.execute("PRAGMA cache_size = -2000")  # SQLite's default
