@@ -19,20 +19,14 @@ from study.cli import app
 from study.schedule.serverdb import server_statement
 from study.schedule.store import open_store
 from study.schedule.sync import sync_paths
+from tests.test_sync import git_notes
 
 runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 def _folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "notes"
-    for sub, name, answer in [("git", "a", "one"), ("git-2", "b", "two"), ("git", "c", "three")]:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-        (folder / sub / f"{name}.md").write_text(
-            f"---\ndeck: Git\n---\n## Basics\n\nWhat is HEAD?::{answer}\n"
-            f"Only in {name}?::yes 100%\n\n## Commands\n\n- `git status`: {answer}\n"
-        )
-    return folder
+    return git_notes(tmp_path / "notes")
 
 
 def _cards(target: Path | str) -> list[tuple[object, ...]]:

@@ -630,6 +630,17 @@ def _indexes(db: Path) -> list[tuple[str, str]]:
         return raw.execute(sql).fetchall()
 
 
+def git_notes(folder: Path) -> Path:
+    """Three notes of one deck in `folder`, in "git/" and "git-2/", sharing two card ids."""
+    for sub, name, answer in [("git", "a", "one"), ("git-2", "b", "two"), ("git", "c", "three")]:
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+        (folder / sub / f"{name}.md").write_text(
+            f"---\ndeck: Git\n---\n## Basics\n\nWhat is HEAD?::{answer}\n"
+            f"Only in {name}?::yes 100%\n\n## Commands\n\n- `git status`: {answer}\n"
+        )
+    return folder
+
+
 def test_a_first_sync_writes_what_the_general_path_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -638,13 +649,7 @@ def test_a_first_sync_writes_what_the_general_path_writes(
     "git/" sorts before "git-2/" as a folder but after it as a path string: cards are added in
     path order while the first note of the plan wins a shared id.
     """
-    folder = tmp_path / "notes"
-    for sub, name, answer in [("git", "a", "one"), ("git-2", "b", "two"), ("git", "c", "three")]:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-        (folder / sub / f"{name}.md").write_text(
-            f"---\ndeck: Git\n---\n## Basics\n\nWhat is HEAD?::{answer}\n"
-            f"Only in {name}?::yes\n\n## Commands\n\n- `git status`: {answer}\n"
-        )
+    folder = git_notes(tmp_path / "notes")
     (folder / "git" / "bad.md").write_bytes(b"\xff\xfe\x00")
     monkeypatch.setattr(study.schedule.sync, "PARALLEL_FROM", 2)
     monkeypatch.setattr(study.schedule.sync, "_workers", lambda: 2)
