@@ -15,12 +15,9 @@ on the first sync): a host name alone may be shared, or change.
 from __future__ import annotations
 
 import os
-import secrets
-import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from study.atomic import write_atomic
 from study.errors import StudyError
 from study.notes.vault import is_under
 from study.paths import data_dir
@@ -38,6 +35,11 @@ def machine_id() -> str:
         known = ""
     if known:
         return known
+    import secrets  # made once per machine: not imported by every `study sync`
+    import socket
+
+    from study.atomic import write_atomic
+
     host = "".join(c for c in socket.gethostname().split(".")[0] if c.isalnum() or c in "-_")
     made = f"{host or 'machine'}-{secrets.token_hex(4)}"
     write_atomic(kept, f"{made}\n".encode())
