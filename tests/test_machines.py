@@ -260,3 +260,53 @@ def test_a_server_made_before_m009_is_upgraded_when_opened(tmp_path: Path, pg_ur
         ]
         names = conn.execute("SELECT name FROM migration").fetchall()
         assert ("m009_folders_per_machine",) in names
+
+
+def test_two_syncs_at_once_take_turns(shared: Path, tmp_path: Path) -> None:
+    """Two syncs of the same notes into an empty database at the same moment: one adds the
+    cards, the other finds them (the file's write lock, the server's advisory lock)."""
+    import threading
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for n in range(40):  # long enough for the two to overlap
+        (folder / f"n{n}.md").write_text(f"# Deck {n}\n\nQuestion {n}?::{n}\nAnd {n}?::{n}\n")
+    for _ in range(2):  # made, then backed up (the day's first write) before the race
+        open_store(shared, now=NOW).close()
+    start, reports, failures = threading.Barrier(2), [], []
+
+    def run() -> None:
+        try:
+            start.wait()
+            reports.append(sync_paths(shared, [folder], NOW))
+        except Exception as error:  # the assertion below names it
+            failures.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(report.added for report in reports) == [0, 80]
+    assert len(_cards(shared)) == 80
+
+
+def test_the_sync_command_takes_a_vault_name(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from study.cli import app
+
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    (folder / "shell.md").write_text(SHELL)
+    db = str(tmp_path / "study.db")
+    result = CliRunner().invoke(app, ["sync", str(folder), "--vault", "notes", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert _cards(Path(db))[0][3] == "notes/shell.md"
+    bad = CliRunner().invoke(app, ["sync", str(folder), "--vault", "a/b", "--db", db])
+    assert (bad.exit_code, bad.output) == (
+        1,
+        f"study: {folder} is already the vault 'notes' here; `study sync --forget {folder}` "
+        "first to register it as 'a/b'\n",
+    )
