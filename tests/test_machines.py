@@ -310,3 +310,36 @@ def test_the_sync_command_takes_a_vault_name(tmp_path: Path) -> None:
         f"study: {folder} is already the vault 'notes' here; `study sync --forget {folder}` "
         "first to register it as 'a/b'\n",
     )
+
+
+def test_a_vault_synced_under_another_name_gets_a_hint_that_works(
+    shared: Path, machines: tuple[Machine, Machine]
+) -> None:
+    laptop, desktop = machines
+    for machine in machines:
+        (machine.folder / "shell.md").write_text(SHELL)
+    laptop.sync(shared, laptop.folder)
+    with open_store(shared) as store:
+        card_id = store.cards()[0].id
+        grade(store, card_id, 3, NOW, fuzz=False)
+    wrong = desktop.sync(shared, desktop.folder)  # "vault", not "notes": the cards stay
+    assert (_counts(wrong), len(wrong.merged)) == ((0,) * 5, 2)
+    folder = desktop.folder
+    assert wrong.hints == [
+        f"the notes in {folder} are cards of the vault 'notes' already (another folder, "
+        f"another machine?); if it is that vault: `study sync --forget {folder}`, "
+        f"then `study sync {folder} --vault notes`"
+    ]
+    assert wrong.render().endswith(f"\n  hint: {wrong.hints[0]}")
+    with desktop.on():
+        forgot = sync_paths(shared, [], LATER, [folder])
+        joined = sync_paths(shared, [folder], LATER, vault="notes")
+    assert (_counts(forgot), _counts(joined), joined.merged, joined.hints) == (
+        (0,) * 5,
+        (0,) * 5,
+        [],
+        [],
+    )
+    with open_store(shared) as store:
+        assert store.card(card_id).source == str(folder / "shell.md")  # the desktop's now
+        assert [review.rating for review in reviews_of(store, card_id)] == [3]

@@ -203,6 +203,7 @@ def _sync(
         gone, new = {keys[p] for p in todo.gone}, {keys[p] for p in notes if p not in known}
         Changes.compute(db, notes, gone, new, report).write(db, notes, todo, now, machine)
     folders.write(db)
+    report.hints = folders.hints(report.kept_in)
     report.parsed, report.removed = len(notes), len(todo.gone)
     return report
 
@@ -246,6 +247,18 @@ class Folders:
         stored = dict(db.execute(sql, (self.machine,)).fetchall())
         roots = {root: self.vaults[root] for root in self.registered} | self.new
         return {path: stored.get(path) or note_key(path, roots) for path in paths}
+
+    def hints(self, kept_in: set[str]) -> list[str]:
+        """A folder registered now whose notes are another machine's vault under another name:
+        say how to make them one (their cards stay the other's until then)."""
+        elsewhere = sorted(kept_in - set(self.vaults.values()) - set(self.new.values()))
+        return [
+            f"the notes in {root} are cards of the vault {other!r} already (another folder, "
+            f"another machine?); if it is that vault: `study sync --forget {shlex.quote(root)}`, "
+            f"then `study sync {shlex.quote(root)} --vault {shlex.quote(other)}`"
+            for root in self.new
+            for other in elsewhere
+        ]
 
     def write(self, db: Connection) -> None:
         db.executemany(

@@ -39,6 +39,9 @@ class SyncReport:
     failures: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # links out of a folder, left alone
     forgotten: list[str] = field(default_factory=list)  # roots unregistered by --forget
+    # The vaults (study.schedule.machine) of cards a note here gave again, kept where they are.
+    kept_in: set[str] = field(default_factory=set)
+    hints: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -52,13 +55,15 @@ class SyncReport:
         return f"{changes} ({notes})"
 
     def render(self) -> str:
-        """What `study sync` prints: the summary, each root forgotten, each merge of a card."""
+        """What `study sync` prints: the summary, each root forgotten, each merge of a card,
+        and what to do about it."""
         forgot = [
             f"  forgot: {root} (`study sync {shlex.quote(root)}` brings it back)"
             for root in self.forgotten
         ]
         merged = [f"  merged: {line}" for line in self.merged]
-        return "\n".join([self.summary(), *forgot, *merged])
+        hints = [f"  hint: {line}" for line in self.hints]
+        return "\n".join([self.summary(), *forgot, *merged, *hints])
 
 
 # A change to one of these is reported as an update; a shifted line alone is not.
@@ -150,6 +155,7 @@ class Changes:
             if row is None:
                 fresh.append((path, card))
             elif row["status"] != Status.RETIRED and row["note_path"] not in resynced:
+                report.kept_in.add(str(row["note_path"]).split("/", 1)[0])
                 report.merged.append(
                     f"{card.source}:{card.line}: `{card.front}` is already a card "
                     f"({row['source']}:{row['line']}); kept that one"
