@@ -42,7 +42,13 @@ def machine_id() -> str:
 
     host = "".join(c for c in socket.gethostname().split(".")[0] if c.isalnum() or c in "-_")
     made = f"{host or 'machine'}-{secrets.token_hex(4)}"
-    write_atomic(kept, f"{made}\n".encode())
+    try:
+        write_atomic(kept, f"{made}\n".encode())
+    except OSError as error:
+        raise StudyError(
+            f"cannot keep this machine's id in {kept} ({error.strerror or error}); "
+            "make the folder writable or set STUDY_HOME"
+        ) from None
     return made
 
 

@@ -9,9 +9,13 @@ The rules, in the order they apply to each card the notes now give:
 - otherwise a new card.
 A card whose source is gone is retired, never deleted. Notes are only read, and a file whose
 content hash is unchanged is not parsed at all: an unchanged re-sync only hashes files, with
-plain sqlite3 (study.scan). `study sync` never imports SQLModel: it runs the same SQL through
-sqlite3 that `sync()` runs through a Store's connection. A first sync (no card stored yet)
+plain sqlite3 (study.scan). `study sync` on a file never imports SQLModel: it runs the same SQL
+through sqlite3 that `sync()` runs through a Store's connection. A first sync (no card stored yet)
 writes each note's cards as the parser workers hand them over (`FirstSync`).
+
+A sync plans only this machine's folders, and a card's note is its key (vault and path in
+it), the same on every machine (study.schedule.machine). On a PostgreSQL server the same
+statements run through `study.schedule.serverdb.ServerConnection`.
 """
 
 from __future__ import annotations
@@ -60,9 +64,9 @@ def sync_paths(
     forget: Sequence[Path] = (),
     vault: str | None = None,
 ) -> SyncReport:
-    """`study sync [PATH...] [--forget PATH] [--vault NAME]`: register `paths` (none: this
-    machine's registered roots, as the vault `vault`, default their name) and sync them;
-    unregister `forget` first, retiring the cards only it covered.
+    """`study sync [PATH...] [--forget PATH] [--vault NAME]`: register `paths` on this machine
+    (as the vault `vault`, default each one's name) and sync them, or with none re-sync what
+    this machine registered; unregister `forget` first, retiring the cards only it covered.
 
     Plain sqlite3 all the way (no SQLModel import, ~0.7 s saved on every run that changes
     something); the SQL is the same `sync()` runs through a Store, as it does for a server.
