@@ -72,12 +72,18 @@ def machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Machine, 
     return laptop, desktop
 
 
-def test_two_machines_make_one_set_of_cards_with_one_history(
-    shared: Path, machines: tuple[Machine, Machine]
-) -> None:
-    laptop, desktop = machines
+@pytest.fixture
+def same_note(machines: tuple[Machine, Machine]) -> tuple[Machine, Machine]:
+    """Both machines with the same note, shell.md, in their folders."""
     for machine in machines:
         (machine.folder / "shell.md").write_text(SHELL)
+    return machines
+
+
+def test_two_machines_make_one_set_of_cards_with_one_history(
+    shared: Path, same_note: tuple[Machine, Machine]
+) -> None:
+    laptop, desktop = same_note
     (laptop.folder / "git.md").write_text(GIT)  # not copied to the desktop yet
     assert _counts(laptop.sync(shared, laptop.folder)) == (3, 0, 0, 0, 0)
     with open_store(shared) as store:
@@ -313,11 +319,9 @@ def test_the_sync_command_takes_a_vault_name(tmp_path: Path) -> None:
 
 
 def test_a_vault_synced_under_another_name_gets_a_hint_that_works(
-    shared: Path, machines: tuple[Machine, Machine]
+    shared: Path, same_note: tuple[Machine, Machine]
 ) -> None:
-    laptop, desktop = machines
-    for machine in machines:
-        (machine.folder / "shell.md").write_text(SHELL)
+    laptop, desktop = same_note
     laptop.sync(shared, laptop.folder)
     with open_store(shared) as store:
         card_id = store.cards()[0].id
