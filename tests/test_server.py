@@ -178,24 +178,24 @@ def test_drill_and_due_on_the_server_answer_as_on_the_file(tmp_path: Path, pg_ur
 
 
 def test_file_only_commands_say_so_for_a_server(pg_url: str) -> None:
-    """Sync, backups and the file check need a SQLite file: one line, nothing made."""
+    """Backups and the file check need a SQLite file: one line, nothing made."""
     advice = (
         "study: this command works on a database file only, not on a PostgreSQL server: run "
         "it on a file and move the collection with `study db copy FROM TO`\n"
     )
-    for command in (["sync"], ["db", "backups"], ["db", "check"]):
+    for command in (["db", "backups"], ["db", "check"]):
         result = runner.invoke(app, [*command, "--db", pg_url])
         assert (result.exit_code, result.output) == (1, advice), command
     assert not Path("postgresql+psycopg:").exists()
 
 
-def test_a_first_drill_on_an_empty_server_says_to_copy_a_collection(pg_url: str) -> None:
+def test_a_first_drill_on_an_empty_server_adds_the_bundled_decks(pg_url: str) -> None:
+    """As on a fresh file: nothing registered, so the drill syncs the bundled decks first."""
     result = runner.invoke(app, ["drill", "--db", pg_url], input="q\n")
-    assert result.exit_code == 1
-    assert result.output == (
-        f"study: the server {where(pg_url)}: study sync works on a database file only for now; "
-        "do it on a file and move the collection with `study db copy FROM TO`\n"
-    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("First run: added the bundled decks (115 cards).")
+    with open_store(pg_url) as store:
+        assert store.decks() == ["Docker"]
 
 
 def test_two_drills_grading_one_card_at_once_take_turns(

@@ -20,7 +20,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from study.drill.busy import until_written
@@ -41,6 +40,7 @@ from study.notes.cardview import back_markdown, format_interval, front_markdown,
 from study.notes.lookup import resolve_decks
 from study.schedule import queue
 from study.schedule.due import no_card_tagged, tagged_decks
+from study.schedule.machine import note_file
 from study.schedule.rules import day_start, known_decks, select
 from study.schedule.scheduler import Settings, load_settings
 from study.schedule.schema import State, Status, from_stamp
@@ -390,7 +390,8 @@ class Drill:
         return "undo"
 
     def _edit(self, row: Any) -> None:
-        edit_in_drill(self.reader, self.console, Path(row.note_path), row.line)
+        note = note_file(self.store.execute, row.note_path, row.source)
+        edit_in_drill(self.reader, self.console, note, row.line)
 
     def _sum_up(self, now: datetime) -> None:
         later = len(self._learning_later(now))

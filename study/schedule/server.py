@@ -23,6 +23,7 @@ from sqlmodel import SQLModel
 from study.errors import StudyError
 from study.schedule import migrations
 from study.schedule.dburl import is_server_error, refuse_password, server_error, where
+from study.schedule.serverdb import ServerConnection
 
 # The indexes of m001 and m005 as they stand after m005 (the partial ones lead with the deck).
 _INDEXES = (
@@ -109,4 +110,17 @@ def _check_schema(conn: Any, tables: set[str], url: str) -> None:
         raise StudyError(
             f"the server {where(url)} was written by a newer study ({len(names)} migrations, "
             f"this release knows {len(known)}); upgrade study to open it"
+        )
+    _upgrade(conn, [m for m in migrations.MIGRATIONS if m.__name__ not in names])
+
+
+def _upgrade(conn: Any, missing: list[Any]) -> None:
+    """Apply the migrations made after this server's schema, in the transaction that checked
+    it (under the schema lock): the same functions as the file's, through the sync's adapter."""
+    db = ServerConnection(conn.connection.driver_connection)
+    for migration in missing:
+        migration(db)
+        conn.execute(
+            text("INSERT INTO migration (name, applied_at) VALUES (:name, now())"),
+            {"name": migration.__name__},
         )
