@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +109,25 @@ def pg_url(pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> str:
     """The URL of a new empty database on the scratch server; its password in PGPASSFILE."""
     monkeypatch.setenv("PGPASSFILE", str(pg_server.passfile))
     return pg_server.url(pg_server.fresh_database())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The same test on a SQLite file and on a fresh database on the scratch server."""
+    if request.param == "sqlite":
+        return tmp_path / "study.db"
+    return str(request.getfixturevalue("pg_url"))
+
+
+def collection_at(
+    target: Path | str, tmp_path: Path, notes: dict[str, str], now: Any
+) -> Path | str:
+    """`target` (a file or a server URL) holding `notes` synced at `now`: synced into a file,
+    then copied onto the server with `study db copy` (sync itself works on a file)."""
+    from study.schedule.dbcopy import copy_collection
+    from tests.support import synced_notes
+
+    if isinstance(target, Path):
+        return synced_notes(target.parent, notes, now, target.name)
+    copy_collection(synced_notes(tmp_path, notes, now, "synced.db"), target, now)
+    return target

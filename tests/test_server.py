@@ -21,14 +21,6 @@ from tests.pgserver import PASSWORD, PgServer
 runner = CliRunner()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
-    """The same test on a SQLite file and on a database on the scratch server."""
-    if request.param == "sqlite":
-        return tmp_path / "study.db"
-    return str(request.getfixturevalue("pg_url"))
-
-
 def test_a_url_that_went_through_path_is_the_same_url() -> None:
     given = "postgresql+psycopg://me@db.example:5433/study"
     assert server_url(Path(given)) == given
