@@ -25,7 +25,7 @@ from pathlib import Path
 from study.atomic import write_atomic
 from study.errors import StudyError
 from study.remind.cron import check_printable, cron_install, cron_remove, cron_status
-from study.schedule.dburl import refuse_password, server_url
+from study.schedule.dburl import carried_db as _carried_db
 
 BACKENDS = ("auto", "systemd", "cron", "launchd")
 UNIT = "study-remind"  # the systemd .service and .timer names
@@ -117,16 +117,6 @@ def reminder_environment(env: Mapping[str, str] | None = None) -> dict[str, str]
     if address and address != f"unix:path={Path(runtime or '/nonexistent', 'bus')}":
         carried["DBUS_SESSION_BUS_ADDRESS"] = address
     return carried
-
-
-def _carried_db(given: str) -> str:
-    """A database as a timer names it: a server URL unchanged (no password in it, refused
-    otherwise), a file's path made absolute (the timer runs in another folder)."""
-    url = server_url(given)
-    if url is None:
-        return str(Path(given).expanduser().absolute())
-    refuse_password(url)
-    return url
 
 
 def installed_environment(command: str) -> dict[str, str]:

@@ -15,7 +15,8 @@ datetime is stored as its UTC wall time, as the SQLite file stores it.
 
 from __future__ import annotations
 
-from typing import Any
+import sqlite3
+from typing import Any, cast
 
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
@@ -114,4 +115,36 @@ def _check_schema(conn: Any, tables: set[str], url: str) -> None:
         raise StudyError(
             f"the server {where(url)} was written by a newer study ({len(names)} migrations, "
             f"this release knows {len(known)}); upgrade study to open it"
+        )
+    _upgrade(conn, names, url)
+
+
+class _ServerSteps:
+    """What a migration is given on a server: `execute(sql)` on the upgrade's connection, as
+    on a sqlite3 one (`study.schedule.migrations.on_server` tells the two apart)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self.conn.exec_driver_sql(sql, params or ())
+
+
+def _upgrade(conn: Any, names: set[str], url: str) -> None:
+    """Apply the migrations this database lacks, in order, inside the caller's transaction
+    (PostgreSQL's DDL is transactional: all of them or none), each recorded by name. Only
+    those after FIRST_ON_SERVER: every server database was made at that schema or later."""
+    steps = _ServerSteps(conn)
+    for number, migration in enumerate(migrations.MIGRATIONS, start=1):
+        if migration.__name__ in names:
+            continue
+        if number <= migrations.FIRST_ON_SERVER:
+            raise StudyError(
+                f"the server {where(url)} lacks the migration {migration.__name__}, which every "
+                "study database on a server has; it was not made by study"
+            )
+        migration(cast(sqlite3.Connection, steps))  # the same step a file takes
+        conn.execute(
+            text("INSERT INTO migration (name, applied_at) VALUES (:name, now())"),
+            {"name": migration.__name__},
         )
