@@ -254,3 +254,70 @@ def test_suspend_on_the_server_and_export_from_a_file_only(tmp_path: Path, pg_ur
 
         suspend(store, git)
         assert [card.front for card in store.cards(decks=["Git"])] == []
+
+
+def _columns(url: str) -> list[tuple[str, str, str]]:
+    """(table, column, type) of every column of a server database, sorted (read with psycopg
+    itself: opening a store would upgrade it)."""
+    import psycopg
+
+    sql = (
+        "SELECT table_name::text, column_name::text, data_type::text"
+        " FROM information_schema.columns WHERE table_schema = 'public'"
+    )
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
+        return sorted(conn.execute(sql).fetchall())
+
+
+def test_a_server_database_of_an_earlier_release_upgrades_by_the_files_own_step(
+    tmp_path: Path, pg_url: str, pg_server: PgServer
+) -> None:
+    """A server made before m009 (mtime_ns int4, m009 not recorded: set back by hand) opens
+    upgraded by the same m009 a file runs, keeping its rows; it then holds the schema a new
+    server is made with, and a file and the server record one history."""
+    import sqlite3
+
+    import psycopg
+
+    from study.schedule.migrations import MIGRATIONS
+    from tests.support import rows
+    from tests.test_dbcopy import _collection
+
+    laptop = _collection(tmp_path)
+    assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        conn.execute("ALTER TABLE note ALTER COLUMN mtime_ns TYPE integer")
+        conn.execute("DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'")
+    fresh = pg_server.url(pg_server.fresh_database())
+    open_store(fresh).close()  # today's schema, made new
+    assert ("note", "mtime_ns", "integer") in _columns(pg_url)
+
+    with open_store(pg_url) as store, store.writing():  # the upgrade, then an ns stamp fits
+        store.execute("UPDATE note SET mtime_ns = :ns", {"ns": 1_764_547_200_123_456_789})
+    assert _columns(pg_url) == _columns(fresh)
+    assert ("note", "mtime_ns", "bigint") in _columns(pg_url)
+    names = [migration.__name__ for migration in MIGRATIONS]
+    assert sorted(name for (name,) in rows(pg_url, "SELECT name FROM migration")) == names
+    assert rows(pg_url, "SELECT count(*) FROM card") == [(3,)]
+    assert rows(pg_url, "SELECT count(*) FROM review") == [(2,)]
+
+    with sqlite3.connect(laptop) as db:  # the file set back the same way takes the same step
+        db.execute("DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'")
+        db.execute("PRAGMA user_version = 8")
+    open_store(laptop).close()
+    with sqlite3.connect(laptop) as db:
+        assert [name for (name,) in db.execute("SELECT name FROM migration ORDER BY name")] == names
+
+
+def test_a_server_lacking_a_migration_from_before_servers_is_refused(pg_url: str) -> None:
+    import psycopg
+
+    open_store(pg_url).close()
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        conn.execute("DELETE FROM migration WHERE name = 'm006_anki_guid'")
+    with pytest.raises(StudyError) as caught:
+        open_store(pg_url)
+    assert str(caught.value) == (
+        f"the server {where(pg_url)} lacks the migration m006_anki_guid, which every study "
+        "database on a server has; it was not made by study"
+    )

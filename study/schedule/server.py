@@ -6,8 +6,9 @@ are what the `migration` table records on either. The SQLite migrations are plai
 database is not built by replaying them: it starts at today's schema, made from the same
 SQLModel tables the code reads and writes (plus the queue's partial indexes, which PostgreSQL
 spells as SQLite does), and every migration name up to today's is recorded as applied. A later
-migration is written once for both dialects (SQL both accept, or a branch on the dialect) and
-appended to the one list, so a server made today upgrades with the same step as a file.
+migration (m009 on) is written once for both dialects (SQL both accept, or a branch on
+`migrations.on_server`) and appended to the one list: a server database that lacks it is
+upgraded on open by that same function (`_upgrade`), as a file is.
 
 Times: the columns hold UTC. Every connection sets its session time zone to UTC, so an aware
 datetime is stored as its UTC wall time, as the SQLite file stores it.
