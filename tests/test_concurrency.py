@@ -109,7 +109,7 @@ def short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     """The server's lock_timeout at 100 ms instead of 5 s, and three tries, to keep it quick."""
     from study.schedule import server
 
-    monkeypatch.setattr(server, "_SESSION_OPTIONS", "-c timezone=UTC -c lock_timeout=100")
+    monkeypatch.setattr(server, "SESSION_OPTIONS", "-c timezone=UTC -c lock_timeout=100")
     monkeypatch.setattr(database, "WRITE_TRIES", 3)
 
 

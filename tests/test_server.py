@@ -321,3 +321,43 @@ def test_a_server_lacking_a_migration_from_before_servers_is_refused(pg_url: str
         f"the server {where(pg_url)} lacks the migration m006_anki_guid, which every study "
         "database on a server has; it was not made by study"
     )
+
+
+def test_study_due_on_a_server_reads_with_plain_psycopg_and_counts_as_the_store(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The fast path (no SQLAlchemy imported: measured in a fresh process) counts what the
+    rules count through the store's session; a database to be upgraded takes the store's path."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    import psycopg
+
+    from study.schedule.due import counts, due_counts
+    from tests.test_dbcopy import NOW, _collection
+
+    later = NOW + timedelta(minutes=30)  # both learning cards due, the new one too
+
+    assert runner.invoke(app, ["db", "copy", str(_collection(tmp_path)), pg_url]).exit_code == 0
+    with open_store(pg_url) as store:
+        through_store = counts(store.execute, later)
+    assert due_counts(pg_url, later) == through_store
+    assert [(deck.deck, deck.total) for deck in through_store] == [("Git", 1), ("Shell", 2)]
+    probe = (
+        "import sys, json; from study.schedule.due import due_counts; from datetime import "
+        f"datetime; c = due_counts({pg_url!r}, datetime.fromisoformat({later.isoformat()!r}));"
+        "print(json.dumps([[d.deck, d.total, 'sqlalchemy' in sys.modules] for d in c]))"
+    )
+    fresh = subprocess.run([sys.executable, "-c", probe], env=dict(os.environ),
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    assert fresh.returncode == 0, fresh.stderr
+    assert json.loads(fresh.stdout) == [["Git", 1, False], ["Shell", 2, False]]
+
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        conn.execute("DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'")
+    assert due_counts(pg_url, later) == through_store  # through the store, which upgrades it
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        assert conn.execute("SELECT count(*) FROM migration").fetchone() == (9,)

@@ -24,8 +24,8 @@ from sqlmodel import SQLModel
 
 from study.errors import StudyError
 from study.schedule import migrations
-from study.schedule.database import BUSY_TIMEOUT_S
 from study.schedule.dburl import is_server_error, refuse_password, server_error, where
+from study.schedule.serverread import CONNECT_TIMEOUT_S, SESSION_OPTIONS, need_psycopg
 
 # The indexes of m001 and m005 as they stand after m005 (the partial ones lead with the deck).
 _INDEXES = (
@@ -41,10 +41,6 @@ _INDEXES = (
     "CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)",
     "CREATE INDEX ix_review_card_id ON review (card_id)",
 )
-# Times in UTC (see above). A row another transaction holds (a drill grading the same card, a
-# long write) is waited for as long as SQLite waits for its file, then the write fails as busy
-# and is tried again (`study.schedule.database.until_written`), never waited on forever.
-_SESSION_OPTIONS = f"-c timezone=UTC -c lock_timeout={int(BUSY_TIMEOUT_S * 1000)}"
 # Any number: every study process takes this same advisory lock to make or check the schema.
 _SCHEMA_LOCK = 0x57D7
 
@@ -52,16 +48,10 @@ _SCHEMA_LOCK = 0x57D7
 def server_engine(url: str) -> Any:
     """An engine on the server at `url` (psycopg imported here, only for a server URL)."""
     refuse_password(url)
-    try:
-        import psycopg  # noqa: F401  (the optional extra: say so when it is missing)
-    except ImportError:
-        raise StudyError(
-            f"{where(url)} is a PostgreSQL server: install the extra with "
-            "pip install 'study[postgres]'"
-        ) from None
+    need_psycopg(url)
     return create_engine(
         url,
-        connect_args={"options": _SESSION_OPTIONS, "connect_timeout": 10},
+        connect_args={"options": SESSION_OPTIONS, "connect_timeout": CONNECT_TIMEOUT_S},
         pool_pre_ping=True,
     )
 
