@@ -131,3 +131,29 @@ def collection_at(
         return synced_notes(target.parent, notes, now, target.name)
     copy_collection(synced_notes(tmp_path, notes, now, "synced.db"), target, now)
     return target
+
+
+def libpq(url: str) -> str:
+    """The libpq form of a study server URL, for psycopg itself (beside the store)."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def by_hand(url: str, *statements: str) -> None:
+    """Run `statements` on the server with psycopg itself, committed (opening a store would
+    make or upgrade the schema)."""
+    import psycopg
+
+    with psycopg.connect(libpq(url), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def refusal(url: str, *statements: str) -> str:
+    """The StudyError message opening a store gives once `statements` ran by hand."""
+    from study.errors import StudyError
+    from study.schedule.store import open_store
+
+    by_hand(url, *statements)
+    with pytest.raises(StudyError) as caught:
+        open_store(url)
+    return str(caught.value)

@@ -18,7 +18,7 @@ from study.drill.terminal import KeyReader, make_console
 from study.errors import StudyError
 from study.schedule import database
 from study.schedule.store import ReviewRow, Store, open_store
-from tests.pgserver import collection_at
+from tests.pgserver import collection_at, libpq
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 # Six questions, each its own note (a heading apiece), so all six are new cards due today.
@@ -99,7 +99,7 @@ def _row_locked(url: str, card_id: str) -> Any:
     """Another session on the server holding the card's row (until its connection commits)."""
     import psycopg
 
-    conn = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"))
+    conn = psycopg.connect(libpq(url))
     conn.execute("SELECT 1 FROM card WHERE id = %s FOR UPDATE", (card_id,))
     return conn
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from study.cli import app
 from study.errors import StudyError
 from study.remind import cron, timer
-from tests.pgserver import PASSWORD, PgServer, collection_at
+from tests.pgserver import PASSWORD, PgServer, collection_at, libpq
 from tests.support import require_program
 
 runner = CliRunner()
@@ -107,7 +107,7 @@ def test_the_process_list_of_study_due_on_a_server_holds_no_password(
 
     ps = require_program("ps")
     collection_at(pg_url, tmp_path, NOTES, NOW)
-    holder = psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql"))
+    holder = psycopg.connect(libpq(pg_url))
     holder.execute("LOCK TABLE card IN ACCESS EXCLUSIVE MODE")
     env = {**os.environ, "STUDY_NOW": STUDY_NOW}
     command = [sys.executable, "-m", "study", "due", "--brief", "--db", pg_url]
@@ -132,7 +132,7 @@ def _wait_for_a_lock_wait(url: str) -> bool:
     import psycopg
 
     query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+    with psycopg.connect(libpq(url), autocommit=True) as c:
         for _ in range(200):
             row = c.execute(query).fetchone()
             if row and row[0]:

@@ -16,7 +16,8 @@ from study.errors import StudyError
 from study.schedule.config import config
 from study.schedule.dburl import server_url, where
 from study.schedule.store import SettingRow, open_store
-from tests.pgserver import PASSWORD, PgServer
+from tests.pgserver import PASSWORD, PgServer, by_hand, libpq, refusal
+from tests.support import rows
 
 runner = CliRunner()
 
@@ -95,14 +96,7 @@ def test_a_password_in_the_url_is_refused_before_connecting() -> None:
 
 
 def test_a_database_of_other_tables_is_not_a_study_database(pg_url: str) -> None:
-    import psycopg
-
-    dsn = pg_url.replace("postgresql+psycopg", "postgresql")
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("CREATE TABLE invoices (id int)")
-    with pytest.raises(StudyError) as caught:
-        open_store(pg_url)
-    assert str(caught.value) == (
+    assert refusal(pg_url, "CREATE TABLE invoices (id int)") == (
         f"the server {where(pg_url)} is not a study database (it holds other tables); "
         "pick another database"
     )
@@ -265,7 +259,7 @@ def _columns(url: str) -> list[tuple[str, str, str]]:
         "SELECT table_name::text, column_name::text, data_type::text"
         " FROM information_schema.columns WHERE table_schema = 'public'"
     )
-    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
+    with psycopg.connect(libpq(url)) as conn:
         return sorted(conn.execute(sql).fetchall())
 
 
@@ -277,17 +271,16 @@ def test_a_server_database_of_an_earlier_release_upgrades_by_the_files_own_step(
     server is made with, and a file and the server record one history."""
     import sqlite3
 
-    import psycopg
-
     from study.schedule.migrations import MIGRATIONS
-    from tests.support import rows
     from tests.test_dbcopy import _collection
 
     laptop = _collection(tmp_path)
     assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
-    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
-        conn.execute("ALTER TABLE note ALTER COLUMN mtime_ns TYPE integer")
-        conn.execute("DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'")
+    by_hand(
+        pg_url,
+        "ALTER TABLE note ALTER COLUMN mtime_ns TYPE integer",
+        "DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'",
+    )
     fresh = pg_server.url(pg_server.fresh_database())
     open_store(fresh).close()  # today's schema, made new
     assert ("note", "mtime_ns", "integer") in _columns(pg_url)
@@ -310,14 +303,8 @@ def test_a_server_database_of_an_earlier_release_upgrades_by_the_files_own_step(
 
 
 def test_a_server_lacking_a_migration_from_before_servers_is_refused(pg_url: str) -> None:
-    import psycopg
-
     open_store(pg_url).close()
-    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
-        conn.execute("DELETE FROM migration WHERE name = 'm006_anki_guid'")
-    with pytest.raises(StudyError) as caught:
-        open_store(pg_url)
-    assert str(caught.value) == (
+    assert refusal(pg_url, "DELETE FROM migration WHERE name = 'm006_anki_guid'") == (
         f"the server {where(pg_url)} lacks the migration m006_anki_guid, which every study "
         "database on a server has; it was not made by study"
     )
@@ -333,8 +320,6 @@ def test_study_due_on_a_server_reads_with_plain_psycopg_and_counts_as_the_store(
     import subprocess
     import sys
     from datetime import timedelta
-
-    import psycopg
 
     from study.schedule.due import counts, due_counts
     from tests.test_dbcopy import NOW, _collection
@@ -356,8 +341,6 @@ def test_study_due_on_a_server_reads_with_plain_psycopg_and_counts_as_the_store(
     assert fresh.returncode == 0, fresh.stderr
     assert json.loads(fresh.stdout) == [["Git", 1, False], ["Shell", 2, False]]
 
-    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
-        conn.execute("DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'")
+    by_hand(pg_url, "DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'")
     assert due_counts(pg_url, later) == through_store  # through the store, which upgrades it
-    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
-        assert conn.execute("SELECT count(*) FROM migration").fetchone() == (9,)
+    assert rows(pg_url, "SELECT count(*) FROM migration") == [(9,)]
