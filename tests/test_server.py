@@ -344,3 +344,35 @@ def test_study_due_on_a_server_reads_with_plain_psycopg_and_counts_as_the_store(
     by_hand(pg_url, "DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'")
     assert due_counts(pg_url, later) == through_store  # through the store, which upgrades it
     assert rows(pg_url, "SELECT count(*) FROM migration") == [(9,)]
+
+
+def test_global_and_deck_settings_rule_the_counts_on_both(
+    tmp_path: Path, db_target: Path | str
+) -> None:
+    """`study config` (global and `--deck`) and the `study due` it changes, on a file and on
+    the server (whose `study due` reads with plain psycopg)."""
+    import json
+
+    from tests.pgserver import collection_at
+    from tests.test_dbcopy import NOW
+
+    notes = {
+        "shell.md": "# Shell\n\n" + "".join(f"## S{n}\n\nShell {n}?::s{n}\n\n" for n in range(3)),
+        "git.md": "# Git\n\n## A\n\nWhat shows status?::git status\n\n## B\n\nWhat logs?::log\n",
+    }
+    db = str(collection_at(db_target, tmp_path, notes, NOW))
+    at = {"STUDY_NOW": NOW.isoformat()}
+
+    def study(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--db", db], env=at)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert study("config", "--deck", "shell", "new_per_day", "1") == "new_per_day = 1 for Shell\n"
+    assert study("config", "new_per_day", "5") == "new_per_day = 5\n"
+    counts = {deck["deck"]: deck["new"] for deck in json.loads(study("due", "--json"))}
+    assert counts == {"Git": 2, "Shell": 1}
+    assert study("config", "--deck", "git", "new_per_day") == "5  (global)\n"
+    refused = runner.invoke(app, ["config", "--deck", "Shell", "rollover_hour", "3", "--db", db])
+    assert refused.exit_code == 1
+    assert "rollover_hour is one setting for all decks" in refused.output
