@@ -71,6 +71,8 @@ def test_a_reminder_for_a_service_fires_from_its_crontab_line_with_no_password(
 ) -> None:
     checked = runner.invoke(app, ["remind", "check", "--db", service_url])
     assert (checked.exit_code, checked.output) == (0, DUE_LINE + "\n")
+    by_env = runner.invoke(app, ["remind"], env={"STUDY_DB": service_url})  # no --db: STUDY_DB
+    assert (by_env.exit_code, by_env.output) == (0, DUE_LINE + "\n")
     argv = timer.reminder_argv([], 1, Path(service_url))
     carried = timer.reminder_environment()
     line = cron.cron_line(7, 0, argv, carried)
