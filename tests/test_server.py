@@ -6,6 +6,7 @@ Debian's `postgresql` package or psycopg is not installed (and fail so under STU
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from study.errors import StudyError
 from study.schedule.config import config
 from study.schedule.dburl import server_url, where
 from study.schedule.store import SettingRow, open_store
-from tests.pgserver import PASSWORD, PgServer, by_hand, libpq, refusal
+from tests.pgserver import PASSWORD, PgServer, libpq, refusal
 from tests.support import rows
 
 runner = CliRunner()
@@ -263,43 +264,42 @@ def _columns(url: str) -> list[tuple[str, str, str]]:
         return sorted(conn.execute(sql).fetchall())
 
 
-def test_a_server_database_of_an_earlier_release_upgrades_by_the_files_own_step(
-    tmp_path: Path, pg_url: str, pg_server: PgServer
-) -> None:
-    """A server made before m009 (mtime_ns int4, m009 not recorded: set back by hand) opens
-    upgraded by the same m009 a file runs, keeping its rows; it then holds the schema a new
-    server is made with, and a file and the server record one history."""
-    import sqlite3
+def m009_setting_note(db: sqlite3.Connection) -> None:
+    """A later release's step, written once for both: SQL a file and a server both take."""
+    db.execute("ALTER TABLE setting ADD COLUMN note VARCHAR")
+    db.execute("UPDATE setting SET note = 'kept: ' || value")
 
-    from study.schedule.migrations import MIGRATIONS
+
+@pytest.fixture
+def later_release(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The migrations of a release after this one: today's plus `m009_setting_note`."""
+    from study.schedule import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m009_setting_note])
+    return m009_setting_note.__name__
+
+
+def test_a_server_database_of_an_earlier_release_upgrades_by_the_files_own_step(
+    tmp_path: Path, pg_url: str, request: pytest.FixtureRequest
+) -> None:
+    """A collection on a file and on a server, both made by this release; the next release's
+    step opens both upgraded by the same function, every row kept, one history recorded."""
     from tests.test_dbcopy import _collection
 
     laptop = _collection(tmp_path)
     assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
-    by_hand(
-        pg_url,
-        "ALTER TABLE note ALTER COLUMN mtime_ns TYPE integer",
-        "DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'",
-    )
-    fresh = pg_server.url(pg_server.fresh_database())
-    open_store(fresh).close()  # today's schema, made new
-    assert ("note", "mtime_ns", "integer") in _columns(pg_url)
+    before = _columns(pg_url)
+    name = request.getfixturevalue("later_release")  # the next release opens both
 
-    with open_store(pg_url) as store, store.writing():  # the upgrade, then an ns stamp fits
-        store.execute("UPDATE note SET mtime_ns = :ns", {"ns": 1_764_547_200_123_456_789})
-    assert _columns(pg_url) == _columns(fresh)
-    assert ("note", "mtime_ns", "bigint") in _columns(pg_url)
-    names = [migration.__name__ for migration in MIGRATIONS]
-    assert sorted(name for (name,) in rows(pg_url, "SELECT name FROM migration")) == names
-    assert rows(pg_url, "SELECT count(*) FROM card") == [(3,)]
-    assert rows(pg_url, "SELECT count(*) FROM review") == [(2,)]
-
-    with sqlite3.connect(laptop) as db:  # the file set back the same way takes the same step
-        db.execute("DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'")
-        db.execute("PRAGMA user_version = 8")
-    open_store(laptop).close()
-    with sqlite3.connect(laptop) as db:
-        assert [name for (name,) in db.execute("SELECT name FROM migration ORDER BY name")] == names
+    for target in (laptop, pg_url):
+        with open_store(target) as store:
+            assert list(store.execute("SELECT key, note FROM setting", {})) == [
+                ("new_per_day", "kept: 5")
+            ]
+            names = sorted(str(row[0]) for row in store.execute("SELECT name FROM migration", {}))
+            assert names[-1] == name and len(names) == 9
+            assert len(list(store.execute("SELECT id FROM review", {}))) == 2
+    assert sorted([*before, ("setting", "note", "character varying")]) == _columns(pg_url)
 
 
 def test_a_server_lacking_a_migration_from_before_servers_is_refused(pg_url: str) -> None:
@@ -311,7 +311,7 @@ def test_a_server_lacking_a_migration_from_before_servers_is_refused(pg_url: str
 
 
 def test_study_due_on_a_server_reads_with_plain_psycopg_and_counts_as_the_store(
-    tmp_path: Path, pg_url: str
+    tmp_path: Path, pg_url: str, request: pytest.FixtureRequest
 ) -> None:
     """The fast path (no SQLAlchemy imported: measured in a fresh process) counts what the
     rules count through the store's session; a database to be upgraded takes the store's path."""
@@ -341,7 +341,7 @@ def test_study_due_on_a_server_reads_with_plain_psycopg_and_counts_as_the_store(
     assert fresh.returncode == 0, fresh.stderr
     assert json.loads(fresh.stdout) == [["Git", 1, False], ["Shell", 2, False]]
 
-    by_hand(pg_url, "DELETE FROM migration WHERE name = 'm009_note_mtime_ns_bigint'")
+    request.getfixturevalue("later_release")  # a migration the server lacks: the store's path
     assert due_counts(pg_url, later) == through_store  # through the store, which upgrades it
     assert rows(pg_url, "SELECT count(*) FROM migration") == [(9,)]
 

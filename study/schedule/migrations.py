@@ -7,10 +7,6 @@ change is a new function appended to `MIGRATIONS`.
 
 Migrations are plain SQL on a `sqlite3` connection, not the SQLModel classes: the classes
 describe today's schema, a migration must keep describing the schema of its day.
-
-From m009 on, a migration also upgrades a database on a PostgreSQL server
-(`study.schedule.server`): it is given the server's connection in the same shape (`execute`),
-writes SQL both dialects take, or asks `on_server` where the two differ.
 """
 
 from __future__ import annotations
@@ -165,19 +161,6 @@ def m008_card_leech(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE card ADD COLUMN leech BOOLEAN NOT NULL DEFAULT 0")
 
 
-def m009_note_mtime_ns_bigint(db: sqlite3.Connection) -> None:
-    """A note's modification time in nanoseconds outgrows a 32-bit integer, which is what a
-    server's `note.mtime_ns` was made as: it becomes BIGINT there. SQLite's INTEGER already
-    holds 64 bits, so a file has nothing to change (the step is recorded all the same)."""
-    if on_server(db):
-        db.execute("ALTER TABLE note ALTER COLUMN mtime_ns TYPE BIGINT")
-
-
-def on_server(db: object) -> bool:
-    """Whether a migration is upgrading a PostgreSQL server's database (not a SQLite file)."""
-    return not isinstance(db, sqlite3.Connection)
-
-
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
@@ -190,11 +173,7 @@ MIGRATIONS: list[Migration] = [
     m006_anki_guid,
     m007_note_stat,
     m008_card_leech,
-    m009_note_mtime_ns_bigint,
 ]
-# The first server databases were made at this schema (today's tables, every name before it
-# recorded): a server upgrades by the migrations after it, which are written for both.
-FIRST_ON_SERVER = MIGRATIONS.index(m008_card_leech) + 1
 LATEST = len(MIGRATIONS)
 
 

@@ -6,9 +6,9 @@ are what the `migration` table records on either. The SQLite migrations are plai
 database is not built by replaying them: it starts at today's schema, made from the same
 SQLModel tables the code reads and writes (plus the queue's partial indexes, which PostgreSQL
 spells as SQLite does), and every migration name up to today's is recorded as applied. A later
-migration (m009 on) is written once for both dialects (SQL both accept, or a branch on
-`migrations.on_server`) and appended to the one list: a server database that lacks it is
-upgraded on open by that same function (`_upgrade`), as a file is.
+migration (after m008) is written once for both dialects (SQL both accept, or a branch where
+they differ) and appended to the one list: a server database that lacks it is upgraded on
+open by that same function (`_upgrade`), as a file is.
 
 Times: the columns hold UTC. Every connection sets its session time zone to UTC, so an aware
 datetime is stored as its UTC wall time, as the SQLite file stores it.
@@ -41,6 +41,9 @@ _INDEXES = (
     "CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)",
     "CREATE INDEX ix_review_card_id ON review (card_id)",
 )
+# The first server databases were made at this schema (today's tables, every name up to it
+# recorded): a server upgrades by the migrations after it, which are written for both.
+_FIRST_ON_SERVER = 8  # m008_card_leech
 # Any number: every study process takes this same advisory lock to make or check the schema.
 _SCHEMA_LOCK = 0x57D7
 
@@ -112,7 +115,7 @@ def _check_schema(conn: Any, tables: set[str], url: str) -> None:
 
 class _ServerSteps:
     """What a migration is given on a server: `execute(sql)` on the upgrade's connection, as
-    on a sqlite3 one (`study.schedule.migrations.on_server` tells the two apart)."""
+    on a sqlite3 one (a step that must differ asks `isinstance(db, sqlite3.Connection)`)."""
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
@@ -124,12 +127,12 @@ class _ServerSteps:
 def _upgrade(conn: Any, names: set[str], url: str) -> None:
     """Apply the migrations this database lacks, in order, inside the caller's transaction
     (PostgreSQL's DDL is transactional: all of them or none), each recorded by name. Only
-    those after FIRST_ON_SERVER: every server database was made at that schema or later."""
+    those after `_FIRST_ON_SERVER`: every server database was made at that schema or later."""
     steps = _ServerSteps(conn)
     for number, migration in enumerate(migrations.MIGRATIONS, start=1):
         if migration.__name__ in names:
             continue
-        if number <= migrations.FIRST_ON_SERVER:
+        if number <= _FIRST_ON_SERVER:
             raise StudyError(
                 f"the server {where(url)} lacks the migration {migration.__name__}, which every "
                 "study database on a server has; it was not made by study"

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import BigInteger, event, text
+from sqlalchemy import event, text
 from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from study.errors import StudyError
@@ -48,7 +48,7 @@ class NoteRow(SQLModel, table=True):
     content_hash: str
     synced_at: datetime
     size: int | None = None  # with mtime_ns, the stamp that spares an unchanged note a read
-    mtime_ns: int | None = Field(default=None, sa_type=BigInteger)  # ns: 64 bits (m009)
+    mtime_ns: int | None = None
     stamped_by: str | None = None  # the release that recorded the stamp
 
 
