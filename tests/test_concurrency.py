@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import col, select
 
 from study.drill.loop import Drill
 from study.drill.terminal import KeyReader, make_console
 from study.errors import StudyError
 from study.schedule import database
-from study.schedule.store import ReviewRow, Store, open_store
+from study.schedule.store import Store, open_store
 from tests.pgserver import collection_at, libpq
+from tests.support import reviews
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 # Six questions, each its own note (a heading apiece), so all six are new cards due today.
@@ -47,13 +47,6 @@ def _drill(store: Store, reader: KeyReader, clock: datetime) -> tuple[str, int]:
     out = io.StringIO()
     summary = Drill(store, reader, make_console(out), lambda: clock).run()
     return out.getvalue(), summary.seen
-
-
-def _log(target: Path | str) -> list[str]:
-    """The front of the card of every review row, oldest first."""
-    with open_store(target) as store:
-        rows = store.session.exec(select(ReviewRow).order_by(col(ReviewRow.id))).all()
-        return [store.card(row.card_id).front for row in rows]
 
 
 def test_two_drills_grade_different_cards_and_log_each_answer_once(
@@ -92,7 +85,8 @@ def test_two_drills_grade_different_cards_and_log_each_answer_once(
     }
     assert shown == {"A": [1, 2, 3, 4], "B": [1, 4, 5, 6]}
     assert {name: graded for name, (_, graded) in outputs.items()} == {"A": 2, "B": 4}
-    assert sorted(_log(target)) == [f"What is tool {n}?" for n in range(1, 7)]
+    logged = reviews(target)  # (front, rating) of every review row
+    assert sorted(logged) == [(f"What is tool {n}?", 3) for n in range(1, 7)]
 
 
 def _row_locked(url: str, card_id: str) -> Any:
