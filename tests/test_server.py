@@ -376,3 +376,29 @@ def test_global_and_deck_settings_rule_the_counts_on_both(
     refused = runner.invoke(app, ["config", "--deck", "Shell", "rollover_hour", "3", "--db", db])
     assert refused.exit_code == 1
     assert "rollover_hour is one setting for all decks" in refused.output
+
+
+def test_study_due_on_a_server_says_what_is_wrong_in_the_stores_words(
+    pg_server: PgServer, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`study due`'s psycopg path: a server that is down, an empty database, wrong credentials
+    each give the one line the store gives, never the password."""
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = runner.invoke(app, ["due", "--db", f"postgresql+psycopg://study@127.0.0.1:{port}/x"])
+    empty = runner.invoke(app, ["due", "--db", pg_url])
+    wrong = tmp_path / "pgpass"
+    wrong.write_text(f"127.0.0.1:{pg_server.port}:*:study:not-{PASSWORD}\n")
+    wrong.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(wrong))
+    refused = runner.invoke(app, ["due", "--db", pg_url])
+    assert [(result.exit_code, result.output) for result in (down, empty, refused)] == [
+        (1, f"study: the server 127.0.0.1:{port}/x is not answering (is PostgreSQL running "
+            "there?); nothing was written\n"),
+        (1, f"study: the server {where(pg_url)} holds no study database yet\n"),
+        (1, f"study: the server {where(pg_url)} refused the login: wrong user or password "
+            "(study reads the password from ~/.pgpass or PGPASSFILE)\n"),
+    ]  # fmt: skip
