@@ -47,6 +47,9 @@ def test_the_timer_names_a_server_as_given_and_carries_where_libpq_looks() -> No
     }
     with pytest.raises(StudyError, match="holds a password"):
         timer.reminder_environment({"STUDY_DB": "postgresql://me:pw@db.example/study"})
+    assert timer.reminder_environment({"STUDY_DB": "rel/study.db"}) == {
+        "STUDY_DB": str(Path("rel/study.db").absolute())  # a file: the timer runs elsewhere
+    }
 
 
 @pytest.fixture
