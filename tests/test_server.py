@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
+from study.schedule import migrations
 from study.schedule.config import config
 from study.schedule.dburl import server_url, where
 from study.schedule.store import SettingRow, open_store
@@ -165,24 +166,24 @@ def test_drill_and_due_on_the_server_answer_as_on_the_file(tmp_path: Path, pg_ur
 
 
 def test_file_only_commands_say_so_for_a_server(pg_url: str) -> None:
-    """Sync, backups and the file check need a SQLite file: one line, nothing made."""
+    """Backups and the file check need a SQLite file: one line, nothing made."""
     advice = (
         "study: this command works on a database file only, not on a PostgreSQL server: run "
         "it on a file and move the collection with `study db copy FROM TO`\n"
     )
-    for command in (["sync"], ["db", "backups"], ["db", "check"]):
+    for command in (["db", "backups"], ["db", "check"]):
         result = runner.invoke(app, [*command, "--db", pg_url])
         assert (result.exit_code, result.output) == (1, advice), command
     assert not Path("postgresql+psycopg:").exists()
 
 
-def test_a_first_drill_on_an_empty_server_says_to_copy_a_collection(pg_url: str) -> None:
+def test_a_first_drill_on_an_empty_server_adds_the_bundled_decks(pg_url: str) -> None:
+    """As on a fresh file: nothing registered, so the drill syncs the bundled decks first."""
     result = runner.invoke(app, ["drill", "--db", pg_url], input="q\n")
-    assert result.exit_code == 1
-    assert result.output == (
-        f"study: the server {where(pg_url)}: study sync works on a database file only for now; "
-        "do it on a file and move the collection with `study db copy FROM TO`\n"
-    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("First run: added the bundled decks (115 cards).")
+    with open_store(pg_url) as store:
+        assert store.decks() == ["Docker"]
 
 
 def test_two_drills_grading_one_card_at_once_take_turns(
@@ -264,7 +265,7 @@ def _columns(url: str) -> list[tuple[str, str, str]]:
         return sorted(conn.execute(sql).fetchall())
 
 
-def m009_setting_note(db: sqlite3.Connection) -> None:
+def m099_setting_note(db: sqlite3.Connection) -> None:
     """A later release's step, written once for both: SQL a file and a server both take."""
     db.execute("ALTER TABLE setting ADD COLUMN note VARCHAR")
     db.execute("UPDATE setting SET note = 'kept: ' || value")
@@ -272,11 +273,9 @@ def m009_setting_note(db: sqlite3.Connection) -> None:
 
 @pytest.fixture
 def later_release(monkeypatch: pytest.MonkeyPatch) -> str:
-    """The migrations of a release after this one: today's plus `m009_setting_note`."""
-    from study.schedule import migrations
-
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m009_setting_note])
-    return m009_setting_note.__name__
+    """The migrations of a release after this one: today's plus `m099_setting_note`."""
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m099_setting_note])
+    return m099_setting_note.__name__
 
 
 def test_a_server_database_of_an_earlier_release_upgrades_by_the_files_own_step(
@@ -297,7 +296,7 @@ def test_a_server_database_of_an_earlier_release_upgrades_by_the_files_own_step(
                 ("new_per_day", "kept: 5")
             ]
             names = sorted(str(row[0]) for row in store.execute("SELECT name FROM migration", {}))
-            assert names[-1] == name and len(names) == 9
+            assert names[-1] == name and len(names) == len(migrations.MIGRATIONS)
             assert len(list(store.execute("SELECT id FROM review", {}))) == 2
     assert sorted([*before, ("setting", "note", "character varying")]) == _columns(pg_url)
 
@@ -343,7 +342,7 @@ def test_study_due_on_a_server_reads_with_plain_psycopg_and_counts_as_the_store(
 
     request.getfixturevalue("later_release")  # a migration the server lacks: the store's path
     assert due_counts(pg_url, later) == through_store  # through the store, which upgrades it
-    assert rows(pg_url, "SELECT count(*) FROM migration") == [(9,)]
+    assert rows(pg_url, "SELECT count(*) FROM migration") == [(len(migrations.MIGRATIONS),)]
 
 
 def test_global_and_deck_settings_rule_the_counts_on_both(

@@ -36,6 +36,7 @@ from study.notes.card import Kind
 from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
 from study.schedule import answers, queue
 from study.schedule.database import until_written
+from study.schedule.machine import note_file
 from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
 from study.schedule.scheduler import Settings, load_settings
 from study.schedule.schema import State, Status, from_stamp
@@ -85,8 +86,7 @@ class Drill:
         self.stage: dict[str, str] = {}  # card id -> new / learning / review, for the counts
         self.learning: list[tuple[datetime, str]] = []  # (re)learning cards due later today
         self.graded: list[str] = []  # for undo, newest last
-        # Each card's last review as this drill last read or wrote it: another value when the
-        # card comes up means another drill answered it meanwhile (`_answered_elsewhere`).
+        # Each card's last review as read or written here (see `_answered_elsewhere`).
         self.versions: dict[str, datetime | None] = {}
         self.left_out: set[str] = set()  # skipped, buried or suspended this session
         self.current: str | None = None
@@ -345,7 +345,7 @@ class Drill:
         """Opens the note in $EDITOR at the card's line; the drill waits for it."""
         self.reader.restore()
         try:
-            problem = edit_note(Path(row.note_path), row.line)
+            problem = edit_note(note_file(self.store.execute, row.note_path, row.source), row.line)
         finally:
             self.reader.__enter__()
         if problem:

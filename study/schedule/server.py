@@ -16,8 +16,8 @@ datetime is stored as its UTC wall time, as the SQLite file stores it.
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
@@ -25,6 +25,7 @@ from sqlmodel import SQLModel
 from study.errors import StudyError
 from study.schedule import migrations
 from study.schedule.dburl import is_server_error, refuse_password, server_error, where
+from study.schedule.serverdb import ServerConnection
 from study.schedule.serverread import CONNECT_TIMEOUT_S, SESSION_OPTIONS, need_psycopg
 
 # The indexes of m001 and m005 as they stand after m005 (the partial ones lead with the deck).
@@ -113,23 +114,16 @@ def _check_schema(conn: Any, tables: set[str], url: str) -> None:
     _upgrade(conn, names, url)
 
 
-class _ServerSteps:
-    """What a migration is given on a server: `execute(sql)` on the upgrade's connection, as
-    on a sqlite3 one (a step that must differ asks `isinstance(db, sqlite3.Connection)`)."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-
-    def execute(self, sql: str, params: Any = ()) -> Any:
-        return self.conn.exec_driver_sql(sql, params or ())
-
-
 def _upgrade(conn: Any, names: set[str], url: str) -> None:
-    """Apply the migrations this database lacks, in order, inside the caller's transaction
-    (PostgreSQL's DDL is transactional: all of them or none), each recorded by name. Only
-    those after `_FIRST_ON_SERVER`: every server database was made at that schema or later."""
-    steps = _ServerSteps(conn)
-    for number, migration in enumerate(migrations.MIGRATIONS, start=1):
+    """Apply the migrations this database lacks, in order, in the transaction that checked it
+    (under the schema lock; PostgreSQL's DDL is transactional: all of them or none), each
+    recorded by name: the same functions as the file's, through the sync's adapter
+    (`study.schedule.serverdb`). Only those after `_FIRST_ON_SERVER`: every server database
+    was made at that schema or later."""
+    db = ServerConnection(conn.connection.driver_connection)
+    # Typed for a sqlite3 connection; those after _FIRST_ON_SERVER take the adapter as well.
+    steps: list[Callable[[Any], None]] = list(migrations.MIGRATIONS)
+    for number, migration in enumerate(steps, start=1):
         if migration.__name__ in names:
             continue
         if number <= _FIRST_ON_SERVER:
@@ -137,7 +131,7 @@ def _upgrade(conn: Any, names: set[str], url: str) -> None:
                 f"the server {where(url)} lacks the migration {migration.__name__}, which every "
                 "study database on a server has; it was not made by study"
             )
-        migration(cast(sqlite3.Connection, steps))  # the same step a file takes
+        migration(db)
         conn.execute(
             text("INSERT INTO migration (name, applied_at) VALUES (:name, now())"),
             {"name": migration.__name__},

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import BigInteger, event, text
 from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from study.errors import StudyError
@@ -33,22 +33,29 @@ from study.schedule.serverread import as_sqlite_gives, server_sql
 
 
 class RootRow(SQLModel, table=True):
-    """A file or folder the user registered with `study sync PATH` (absolute path)."""
+    """A file or folder a machine registered with `study sync PATH` (absolute path there),
+    and the vault it is (study.schedule.machine)."""
 
     __tablename__ = "root"
+    machine: str = Field(primary_key=True)
     path: str = Field(primary_key=True)
+    vault: str
 
 
 class NoteRow(SQLModel, table=True):
-    """A note file as last synced: its content hash lets an unchanged file skip the parser."""
+    """A note file as a machine last synced it: its content hash lets an unchanged file skip
+    the parser; `note_key` (vault/path in it) is what its cards' `note_path` hold."""
 
     __tablename__ = "note"
+    machine: str = Field(primary_key=True)
     path: str = Field(primary_key=True)
+    note_key: str
     deck: str
     content_hash: str
     synced_at: datetime
-    size: int | None = None  # with mtime_ns, the stamp that spares an unchanged note a read
-    mtime_ns: int | None = None
+    # With mtime_ns, the stamp that spares an unchanged note a read (ns: 64 bits on a server).
+    size: int | None = Field(default=None, sa_type=BigInteger)
+    mtime_ns: int | None = Field(default=None, sa_type=BigInteger)
     stamped_by: str | None = None  # the release that recorded the stamp
 
 
