@@ -3,14 +3,13 @@
 The file's fast path reads with plain sqlite3 (`study.schedule.due`); this is the server's: one
 psycopg connection with the session settings every server connection gets, one read-only
 snapshot, the shared rules' SQL spelled for PostgreSQL (`server_sql`) with its `:name`
-parameters as psycopg's, and rows as SQLite gives them (times as stamp text). SQLModel and
-SQLAlchemy (a second or more of start-up) are loaded only when the database needs the full
-store: to be made, upgraded, or refused with the store's own words.
+parameters as psycopg's (`study.schedule.serverdb`, as sync's), and rows as SQLite gives them
+(times as stamp text). SQLModel and SQLAlchemy (a second or more of start-up) are loaded only
+when the database needs the full store: to be made, upgraded, or refused in its own words.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from study.errors import StudyError
 from study.schedule.database import BUSY_TIMEOUT_S
 from study.schedule.dburl import refuse_password, server_error, where
 from study.schedule.schema import stamp
+from study.schedule.serverdb import server_statement
 from study.schedule.settings import HAS_DECK_SETTINGS
 
 TYPE_CHECKING = False  # not typing's: see study.schedule.settings
@@ -47,8 +47,6 @@ _SERVER_WORDS = (
     ),
     ("SELECT value FROM json_each(:ids)", "SELECT json_array_elements_text(CAST(:ids AS json))"),
 )
-# A `:name` parameter, not a `::type` cast.
-_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
 def server_sql(sql: str) -> str:
@@ -110,5 +108,6 @@ def _recorded(conn: Any) -> set[str] | None:
 
 
 def _rows(conn: Any, sql: str, params: Mapping[str, Any]) -> Iterable[Sequence[Any]]:
-    statement = _PARAMETER.sub(r"%(\1)s", server_sql(sql).replace("%", "%%"))
+    # The rules' words for PostgreSQL, then the parameters as psycopg's, as sync's are.
+    statement = server_statement(server_sql(sql))
     return [tuple(map(as_sqlite_gives, row)) for row in conn.execute(statement, dict(params))]
