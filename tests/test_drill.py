@@ -74,7 +74,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Monke
     return url
 
 
-# The tests that need the file itself: a sync (not yet on a server) or SQLite's own trace.
+# The tests that need the file itself: SQLite's own statement trace.
 file_only = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 
 
@@ -267,7 +267,6 @@ def test_edit_opens_the_editor_at_the_cards_line(
     assert out.count("Git › Commands  4 new · 0 learning · 0 review") == 2  # the same card
 
 
-@file_only
 def test_tag_filter_and_nothing_due(db: Db, tmp_path: Path) -> None:
     tagged = tmp_path / "notes" / "docker.md"
     tagged.write_text("# Docker\n\n#containers\n\n- `docker ps`\n\n    Lists containers.\n")
