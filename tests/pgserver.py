@@ -123,7 +123,7 @@ def collection_at(
     target: Path | str, tmp_path: Path, notes: dict[str, str], now: Any
 ) -> Path | str:
     """`target` (a file or a server URL) holding `notes` synced at `now`: synced into a file,
-    then copied onto the server with `study db copy` (sync itself works on a file)."""
+    then, for a server, copied onto it with `study db copy`, so both hold the same rows."""
     from study.schedule.dbcopy import copy_collection
     from tests.support import synced_notes
 
