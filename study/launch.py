@@ -103,7 +103,7 @@ def _at_least(least: int) -> Callable[[str], int]:
 
 
 def _drill(words: list[str], given: Given, db: Path | None) -> int:
-    from study.drill.loop import Options
+    from study.drill.options import Options
     from study.drill.start import run_drill
 
     new, limit = (given[name][-1] if name in given else None for name in ("--new", "--limit"))

@@ -17,14 +17,14 @@ for SQLModel and fsrs to load (`study.drill.start`). Both read the same rules, t
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from study.drill.busy import until_written
 from study.drill.editor import edit_in_drill
+from study.drill.options import Clock, Options
 from study.drill.screen import (
+    BUSY,
     RATINGS,
     Counts,
     Summary,
@@ -39,6 +39,7 @@ from study.notes.card import Kind
 from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
 from study.notes.lookup import resolve_decks
 from study.schedule import queue
+from study.schedule.database import until_written
 from study.schedule.due import no_card_tagged, tagged_decks
 from study.schedule.machine import note_file
 from study.schedule.rules import day_start, known_decks, select
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
 
     from study.schedule.store import Store
 
-Clock = Callable[[], datetime]
 GOOD = 3
 ACTION_KEYS = "usb!eq"
 
@@ -61,18 +61,6 @@ def _answers() -> ModuleType:
     from study.schedule import answers
 
     return answers
-
-
-@dataclass(frozen=True)
-class Options:
-    """What `study drill` was asked for."""
-
-    decks: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    new_limit: int | None = None
-    limit: int | None = None
-    typed: bool = False
-    wait: bool = True  # count down to a learning card due later, rather than end
 
 
 class Drill:
@@ -91,12 +79,12 @@ class Drill:
         reader: KeyReader,
         console: Any,
         clock: Clock,
-        options: Options = Options(),
+        options: Options | None = None,
     ) -> None:
         self.reader = reader
         self.console = console
         self.clock = clock
-        self.options = options
+        self.options = options or Options()
         self.reads: queue.Reads | None = None
         self.learn_ahead, self.rollover_hour = timedelta(0), 4  # start() reads the settings
         self.early: tuple[str, datetime] | None = None  # (card, when) drawn before the store
@@ -104,6 +92,8 @@ class Drill:
         self.stage: dict[str, str] = {}  # card id -> new / learning / review, for the counts
         self.learning: list[tuple[datetime, str]] = []  # (re)learning cards due later today
         self.graded: list[str] = []  # for undo, newest last
+        # Each card's last review as read or written here (see `_answered_elsewhere`).
+        self.versions: dict[str, datetime | None] = {}
         self.left_out: set[str] = set()  # skipped, buried or suspended this session
         self.current: str | None = None
         self.summary = Summary()
@@ -194,13 +184,15 @@ class Drill:
         busy = self.left_out | set(self.pending) | {i for _, i in self.learning}
         fresh = [pick for pick in picks if pick.id not in busy]
         self.stage |= {pick.id: pick.part for pick in fresh}
+        self.versions |= {pick.id: _moment(pick.version) for pick in fresh}
         return [pick.id for pick in fresh]
 
     def _learning_later(self, now: datetime) -> list[tuple[datetime, str]]:
         decks, tags = self.options.decks, self.options.tags
         found = queue.learning_later(self._reads.execute, now, self._day_end(now), decks, tags)
         self._reads.end_read()
-        return found
+        self.versions |= {card_id: _moment(version) for _, card_id, version in found}
+        return [(due, card_id) for due, card_id, _ in found]
 
     def _next(self) -> str | None:
         """The next card: a learning card due now, the queue, or one due within learn_ahead."""
@@ -286,10 +278,11 @@ class Drill:
         return self._act(key, row)
 
     def _answered_elsewhere(self, row: Any) -> bool:
-        """True when another drill on this database answered the card since this one began."""
-        if row.last_review is None or row.id in self.graded:
+        """Another drill (here or on another machine) answered the card since this one read it:
+        its last review is not the one read or written here (not a time: clocks disagree)."""
+        if row.id not in self.versions:  # an undone answer: shown again, as it stands
             return False
-        return from_stamp(row.last_review) > self.started
+        return _moment(row.last_review) != self.versions[row.id]
 
     def _wait(self, wanted: str) -> str:
         """The next key that means something at this stage (`wanted` or an action key)."""
@@ -318,11 +311,13 @@ class Drill:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new, was_leech = row.last_review is None, row.leech
-        updated = until_written(
-            self.console,
+        updated = until_written(  # busy: the answer waits in memory, the user is told why
             lambda: _answers().grade(self.store, row.id, rating, now, duration, settings=settings),
+            lambda: self.console.print(BUSY),
+            f"the answer to card {row.id[:8]}",
         )
         self.graded.append(row.id)
+        self.versions[row.id] = _moment(updated.last_review)
         self.summary.seen += 1
         self.summary.ratings.append(rating)
         self.summary.again += rating == 1
@@ -379,6 +374,7 @@ class Drill:
             return "undo"
         last = self.graded.pop()
         _answers().undo_last(self.store, last)
+        self.versions.pop(last, None)
         self.learning = [(due, i) for due, i in self.learning if i != last]
         rating = self.summary.ratings.pop()
         self.summary.seen -= 1
@@ -397,3 +393,8 @@ class Drill:
         later = len(self._learning_later(now))
         sum_up(self.summary, self.store.execute, now, self.options, later)
         self.store.end_read()
+
+
+def _moment(value: str | datetime | None) -> datetime | None:
+    """A last review as read from either kind of row (stamp text or datetime), comparable."""
+    return None if value is None else from_stamp(value)

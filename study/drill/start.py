@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from study.drill.firstrun import ensure_cards
-from study.drill.loop import Clock, Drill, Options
+from study.drill.loop import Drill
+from study.drill.options import Clock, Options
 from study.drill.screen import Summary, format_summary
 from study.errors import StudyError
 from study.paths import db_path as resolve_db_path
