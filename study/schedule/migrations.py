@@ -17,7 +17,10 @@ from datetime import UTC, datetime
 
 from study.errors import StudyError
 from study.schedule.schema import stamp
-from study.schedule.serverdb import Connection, is_server
+
+TYPE_CHECKING = False  # not typing's: `study due` opens files through here (see settings.py)
+if TYPE_CHECKING:
+    from study.schedule.serverdb import Connection
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -171,6 +174,8 @@ def m009_folders_per_machine(db: Connection) -> None:
     Each root's vault is its name (a number added to a repeat); a note's key comes from the
     outermost root holding it. The rules are spelled out here, as they stood when written.
     """
+    from study.schedule.serverdb import is_server  # here: `study due` loads this module
+
     if is_server(db):
         _script(db, _M009_SERVER)
     else:
