@@ -16,7 +16,8 @@ from pathlib import PurePath
 
 from study.notes import hashcards, optout
 from study.notes import notetext as nt
-from study.notes.blocks import Inline, Node, parse_blocks
+from study.notes.blocks import Inline, Node
+from study.notes.native import parse_blocks
 from study.notes.builder import Builder, Dropped, Section, kept, line_of
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
