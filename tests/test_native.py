@@ -48,7 +48,10 @@ def cards_both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object,
 
 
 @pytest.mark.parametrize("note", NOTES, ids=lambda path: path.name)
-def test_every_corpus_note_gives_the_same_cards(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_corpus_note_gives_the_same_cards(
+    note: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     text = note.read_text(encoding="utf-8")
     assert_same_blocks(text)
     native, python = cards_both_ways(text, monkeypatch)

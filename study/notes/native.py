@@ -4,8 +4,10 @@ Its block parse is the same algorithm markdown-it-py runs, ~5x faster on a note,
 a tree with byte offsets rather than markdown-it-py's tokens. This module turns that tree into
 the same `Node`s and `Inline`s that `blocks.parse_blocks` builds from markdown-it-py, so the
 card rules cannot tell which parser ran: line maps as [first line, line after), paragraph and
-heading texts as the source lines markdown-it-py hands to its inline parser, table cells,
-tight list items' paragraphs (which the tree leaves out), th/td, front matter without fences.
+heading texts as the source lines markdown-it-py hands to its inline parser, table cells as
+th/td, the paragraph of a tight list's last item (which the tree leaves out, its text bare
+in the item), front matter without its fences. Only the block rules run: the texts are
+parsed by markdown-it-py when a rule asks (`blocks.Inline`), as before.
 
 What the adapter does not reproduce, a cheap look at the text rules out first and the caller
 parses the note with markdown-it-py instead: tabs (columns and partial tabs), block quotes
@@ -27,12 +29,11 @@ from study.notes.blocks import Inline, Node, python_blocks
 
 # Block rules only: texts are parsed lazily by markdown-it-py (`Inline`), as before, and the
 # Rust inline rules are both wasted work here and able to panic on odd emphasis and code runs.
-_RS = MarkdownIt("zero").enable_many(
-    [
-        "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
-        "reference", "html_block", "table", "front_matter",
-    ]  # fmt: skip
-)
+_BLOCK_RULES: list[Any] = [
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
+    "reference", "html_block", "table", "front_matter",
+]  # fmt: skip
+_RS = MarkdownIt("zero").enable_many(_BLOCK_RULES)
 
 # Tabs, a block quote marker, a reference definition's `]:`, NUL: the native tree is not used.
 _UNTRUSTED = re.compile(r"[\t\x00]|^ {0,3}>|\]:", re.MULTILINE)
@@ -144,7 +145,7 @@ def _tight_paragraph(note: _Note, run: list[RsNode], indent: int) -> Node:
     start, end = _srcmap(run[0])[0], _srcmap(run[-1])[1]
     line_map = [note.line(start), note.line(end) + 1]
     node = Node("paragraph", "p", line_map)
-    content = note.lines_text(*line_map, note.column(start), indent)
+    content = note.lines_text(line_map[0], line_map[1], note.column(start), indent)
     note.inline(node, content, line_map, False)
     return node
 
@@ -177,7 +178,7 @@ def _block(note: _Note, rs: RsNode, indent: int) -> Node:
 def _paragraph(note: _Note, rs: RsNode, indent: int) -> Node:
     line_map = note.span(rs)
     node = Node("paragraph", "p", line_map)
-    content = note.lines_text(*line_map, note.column(_srcmap(rs)[0]), indent)
+    content = note.lines_text(line_map[0], line_map[1], note.column(_srcmap(rs)[0]), indent)
     note.inline(node, content, line_map, False)
     return node
 

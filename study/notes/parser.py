@@ -17,13 +17,13 @@ from pathlib import PurePath
 from study.notes import hashcards, optout
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node
-from study.notes.native import parse_blocks
 from study.notes.builder import Builder, Dropped, Section, kept, line_of
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
 from study.notes.commands import demote_command_headings
 from study.notes.frontmatter import load_front_matter
 from study.notes.labels import block_labels
+from study.notes.native import parse_blocks
 from study.notes.prune import prune
 
 # A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
