@@ -35,8 +35,10 @@ _BLOCK_RULES: list[Any] = [
 ]  # fmt: skip
 _RS = MarkdownIt("zero").enable_many(_BLOCK_RULES)
 
-# Tabs, a block quote marker, a reference definition's `]:`, NUL: the native tree is not used.
-_UNTRUSTED = re.compile(r"[\t\x00]|^ {0,3}>|\]:", re.MULTILINE)
+# Tabs, a block quote marker, a reference definition's `]:`, NUL, and a line with a `|` over
+# a pipeless `---` (markdown-it-py reads a one-column table, markdown-it.rs a heading): the
+# native tree is not used.
+_UNTRUSTED = re.compile(r"[\t\x00]|^ {0,3}>|\]:|\|.*\n *:?-+:? *$", re.MULTILINE)
 
 _LEAVES = {"fence": "code", "code_block": "code", "html_block": "", "hr": "hr"}
 _CONTAINERS = {"bullet_list": "ul", "ordered_list": "ol"}
@@ -165,6 +167,8 @@ def _block(note: _Note, rs: RsNode, indent: int) -> Node:
         return _list_item(note, rs)
     if name == "front_matter":
         start, end = note.span(rs)
+        if start != 0 or note.lines[0] != "---" or note.lines[end - 1] != "---":
+            raise Untrusted(name)  # fences the plugins read differently (indented, longer)
         return Node(name, "", [start, end], "\n".join(note.lines[start + 1 : end - 1]))
     if name in _CONTAINERS:
         node = Node(name, _CONTAINERS[name], note.span(rs))
