@@ -78,7 +78,10 @@ class _Note:
     def column(self, offset: int) -> int:
         """The character column of a byte offset in its line."""
         start = self.starts[self.line(offset)]
-        return offset - start if self.ascii else len(self.data[start:offset].decode())
+        if self.ascii:
+            return offset - start
+        prefix = self.data[start:offset]  # mostly indentation and list markers
+        return len(prefix) if prefix.isascii() else len(prefix.decode())
 
     def source(self, start: int, end: int) -> str:
         return self.text[start:end] if self.ascii else self.data[start:end].decode()
