@@ -29,16 +29,19 @@ import genanki
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.vault import make_vault
-from study.anki import export, render
-from study.anki.export import _build, deck_id, write_package
+from study.anki import export, note, render
+from study.anki.export import Sources, _build, deck_id, resolved_roots, write_package
 from study.notes.card import Card
 from study.notes.vault import load_cards
 
 
 def genanki_inputs(cards: list[Card]) -> list[tuple[str, Any, list[str], list[str], str]]:
     """The notes exactly as study hands them to genanki: deck, note type, fields, tags, GUID."""
-    built, _ = _build(cards, subdecks=False)
-    return [(deck, n.model, list(n.fields), list(n.tags), n.guid) for deck, n, _ in built]
+    roots = resolved_roots(sorted({card.source for card in cards}))
+    built, _ = _build(cards, False, Sources(roots=roots))
+    return [
+        (b.deck, b.note.model, list(b.note.fields), list(b.note.tags), b.note.guid) for b in built
+    ]
 
 
 def genanki_alone(inputs: list[tuple[str, Any, list[str], list[str], str]], out: Path) -> None:
@@ -54,7 +57,7 @@ def genanki_alone(inputs: list[tuple[str, Any, list[str], list[str], str]], out:
 
 def cold() -> None:
     """Empty study's memo caches, so every run pays for what a fresh `study export` pays."""
-    for module in (export, render):
+    for module in (export, note, render):
         for value in vars(module).values():
             if hasattr(value, "cache_clear"):
                 value.cache_clear()

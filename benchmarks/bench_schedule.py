@@ -55,13 +55,21 @@ def _history(
     for n, card_id in enumerate(reviewed):
         moment = now - timedelta(days=400)
         before: dict[str, object] = {"state": 1, "step": 0, "stability": None, "difficulty": None}
+        last = None
         for _ in range(per_card + (n < extra)):
             moment += timedelta(days=rng.uniform(1, 35), seconds=rng.randint(0, 86400))
             moment = min(moment, now - timedelta(minutes=5))
-            stamp = moment.strftime(STAMP)
-            last = None if before["state"] == 1 else stamp
-            state = json.dumps({**before, "due": stamp, "last_review": last})
-            yield card_id, rng.choice((1, 2, 3, 3, 3, 4)), stamp, rng.randint(900, 9000), state
+            # `before` as the drill writes it: fsrs' own Card.to_json of the card before.
+            iso = moment.isoformat()
+            state = json.dumps({"card_id": 0, **before, "due": iso, "last_review": last})
+            yield (
+                card_id,
+                rng.choice((1, 2, 3, 3, 3, 4)),
+                moment.strftime(STAMP),
+                rng.randint(900, 9000),
+                state,
+            )
+            last = iso
             before = {
                 "state": 2,
                 "step": None,

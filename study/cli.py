@@ -199,10 +199,7 @@ def config_command(
 def export_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="The .apkg file to write.")],
     targets: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Decks in the database, or Markdown notes/folders (default: all decks)."
-        ),
+        list[str] | None, typer.Argument(help="Decks, or Markdown notes/folders (default: all).")
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
     subdecks: Annotated[
@@ -216,10 +213,19 @@ def export_command(
     report = export(targets or [], output, tags=tag or [], subdecks=subdecks, db_path=db)
     for message in report.skipped:
         typer.echo(f"study: {message}", err=True)
-    count = len(report.media)
-    media = f", {count} image{'s' if count != 1 else ''}" if count else ""
-    decks = ", ".join(report.decks) if len(report.decks) <= 3 else f"{len(report.decks)} decks"
-    typer.echo(f"wrote {output}: {report.notes} notes, {report.cards} cards ({decks}){media}")
+    typer.echo(report.render())
+
+
+@app.command("import")
+def import_command(
+    package: Annotated[Path, typer.Argument(help="An .apkg or .colpkg exported from Anki.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Change nothing.")] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
+) -> None:
+    """Bring reviews done in Anki back: each answer once, schedules recomputed from history."""
+    from study.anki.importer import import_package
+
+    typer.echo(import_package(package, db_path=db, dry_run=dry_run).render())
 
 
 # --- study remind (REMIND) ----------------------------------------------------------------

@@ -173,3 +173,18 @@ def help_commands(output: str) -> list[str]:
 def triples(note: ParsedNote) -> list[tuple[str, str, str]]:
     """A note's cards as (kind, front, back): what the card-rule tests assert, card by card."""
     return [(card.kind, card.front, card.back) for card in note.cards]
+
+
+@pytest.fixture
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC for the test, so study days and Anki's days fall on the same dates.
+
+    Import it into a test module to use it there.
+    """
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -15,6 +15,21 @@ from study.notes.parser import ParsedNote
 
 runner = CliRunner()
 
+
+def write(folder: Path, name: str, text: str) -> Path:
+    note = folder / name
+    note.write_text(text, encoding="utf-8")
+    return note
+
+
+def check_lines(monkeypatch: pytest.MonkeyPatch, note: Path, parsed: ParsedNote) -> list[str]:
+    """`study check NOTE` when the card rules give `parsed`: its output lines."""
+    monkeypatch.setattr(check, "parse_text", lambda text, source: parsed)
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.exit_code == (1 if result.stdout.count("\n") > 1 else 0), result.output
+    return result.stdout.splitlines()
+
+
 # Spanish, and no topic of the corpus: a kitchen note.
 KITCHEN = """\
 # Cocina
@@ -72,8 +87,7 @@ def kitchen_parse(text: str, source: str, deck: str | None = None) -> ParsedNote
 def test_check_reports_each_kind_of_finding_one_line_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    note = tmp_path / "cocina.md"
-    note.write_text(KITCHEN, encoding="utf-8")
+    note = write(tmp_path, "cocina.md", KITCHEN)
     monkeypatch.setattr(check, "parse_text", kitchen_parse)
     result = runner.invoke(app, ["check", str(note)])
     assert result.exit_code == 1, result.output
@@ -86,7 +100,7 @@ def test_check_reports_each_kind_of_finding_one_line_each(
         f'{note}:20: answer is only an image: "Cuchillo"',
         f'{note}:23: answer repeats the question: "Sal"',
         f'{note}:23: question has no words: "✅"',
-        "1 note checked: 8 findings in 1",
+        "1 note checked: 8 findings in 1 note",
     ]
 
 
@@ -101,8 +115,7 @@ GIT = """\
 
 
 def test_a_clean_note_has_no_findings_and_exits_0(tmp_path: Path) -> None:
-    note = tmp_path / "git.md"
-    note.write_text(GIT, encoding="utf-8")
+    note = write(tmp_path, "git.md", GIT)
     result = runner.invoke(app, ["check", str(note)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["1 note checked: no findings"]
@@ -150,55 +163,41 @@ def test_unheld_lines_group_by_top_level_block_and_skip_structure(
 ) -> None:
     """No card at all: every content line is unheld. Front matter (TOML too), fences,
     the table header and lines with no words ("}") are structure, not content."""
-    note = tmp_path / "notas.md"
-    note.write_text(NOTES, encoding="utf-8")
-    monkeypatch.setattr(check, "parse_text", lambda text, source: ParsedNote(deck="Notas"))
-    result = runner.invoke(app, ["check", str(note)])
-    assert result.exit_code == 1, result.output
-    assert result.stdout.splitlines() == [
+    note = write(tmp_path, "notas.md", NOTES)
+    assert check_lines(monkeypatch, note, ParsedNote(deck="Notas")) == [
         f'{note}:5: line made no card: "Primer párrafo."',
         f'{note}:7: lines 7-12 made no card: "Paso uno:"',
         f'{note}:16: line made no card: "x y"',
-        "1 note checked: 3 findings in 1",
+        "1 note checked: 3 findings in 1 note",
     ]
 
 
 def test_a_list_item_a_rule_dropped_is_reported_once_with_its_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    note = tmp_path / "notas.md"
-    note.write_text(NOTES, encoding="utf-8")
+    note = write(tmp_path, "notas.md", NOTES)
     dropped = [Dropped(7, "Paso uno", "a label with nothing to learn")]
-    monkeypatch.setattr(
-        check, "parse_text", lambda text, source: ParsedNote(deck="Notas", dropped=dropped)
-    )
-    result = runner.invoke(app, ["check", str(note)])
-    assert result.stdout.splitlines() == [
+    assert check_lines(monkeypatch, note, ParsedNote(deck="Notas", dropped=dropped)) == [
         f'{note}:5: line made no card: "Primer párrafo."',
         f'{note}:7: no card for "Paso uno": a label with nothing to learn',
         f'{note}:12: line made no card: "Paso dos"',
         f'{note}:16: line made no card: "x y"',
-        "1 note checked: 4 findings in 1",
+        "1 note checked: 4 findings in 1 note",
     ]
+
+
+PUNTOS = "- **Imagen**\n  - detalle del punto\n- Otro punto\n\n![foto](foto.png)\n"
 
 
 def test_a_dropped_item_covers_its_sub_items_and_an_image_alone_is_not_content(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    note = tmp_path / "puntos.md"
-    note.write_text(
-        "- **Imagen**\n  - detalle del punto\n- Otro punto\n\n![foto](foto.png)\n",
-        encoding="utf-8",
-    )
+    note = write(tmp_path, "puntos.md", PUNTOS)
     dropped = [Dropped(1, "Imagen", "the answer is only an image")]
-    monkeypatch.setattr(
-        check, "parse_text", lambda text, source: ParsedNote(deck="Puntos", dropped=dropped)
-    )
-    result = runner.invoke(app, ["check", str(note)])
-    assert result.stdout.splitlines() == [
+    assert check_lines(monkeypatch, note, ParsedNote(deck="Puntos", dropped=dropped)) == [
         f'{note}:1: no card for "Imagen": the answer is only an image',
         f'{note}:3: line made no card: "Otro punto"',
-        "1 note checked: 2 findings in 1",
+        "1 note checked: 2 findings in 1 note",
     ]
 
 
@@ -218,13 +217,34 @@ def test_what_the_user_left_out_of_cards_is_not_reported(tmp_path: Path) -> None
 
 
 def test_explicit_cards_hold_their_lines(tmp_path: Path) -> None:
-    note = tmp_path / "espacio.md"
-    note.write_text(
+    note = write(
+        tmp_path,
+        "espacio.md",
         "# Espacio\n\nCapital de Francia::París\n\n¿Qué es una nebulosa?\n?\nUna nube de gas.\n\n"
         "Q: ¿Qué es un año luz?\nA: La distancia que recorre la luz\nen un año.\n\n"
         "C: El [Sol] es una estrella [de tipo G].\n",
-        encoding="utf-8",
     )
     result = runner.invoke(app, ["check", str(note)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["1 note checked: no findings"]
+
+
+FRASES = "Una frase corta. Otra frase distinta.\n\n> [!nota] Título\n> cuerpo\n\nーーーーー\n"
+
+
+def test_a_line_of_sentences_is_held_sentence_by_sentence_callouts_and_dividers_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = write(tmp_path, "frases.md", FRASES)
+    cards = [
+        kitchen_card("Primera", "Una frase corta.", 1),
+        kitchen_card("Segunda", "Otra frase distinta.", 1),
+        kitchen_card("Título", "cuerpo", 3),
+    ]
+    parsed = ParsedNote(deck="Frases", cards=cards)
+    assert check_lines(monkeypatch, note, parsed) == ["1 note checked: no findings"]
+    cards.pop()  # the callout's card: its title and body lines are no longer held
+    assert check_lines(monkeypatch, note, parsed) == [
+        f'{note}:3: lines 3-4 made no card: "Título"',
+        "1 note checked: 1 finding in 1 note",
+    ]

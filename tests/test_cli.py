@@ -29,6 +29,7 @@ COMMANDS = [
     ["suspended"],
     ["unsuspend"],
     ["export"],
+    ["import"],
     ["stats"],
     ["optimize"],
     ["remind"],

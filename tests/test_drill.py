@@ -249,3 +249,31 @@ def test_first_run_drills_the_bundled_decks(
 def test_summary_wording() -> None:
     text = format_summary(Summary(seen=12, again=3, elapsed=timedelta(seconds=135)), NOW)
     assert text == "Seen 12 cards, 3 again, in 2m 15s.\nNo cards are scheduled."
+
+
+def test_an_answer_reads_the_card_and_its_settings_once_and_writes_once(db: Path) -> None:
+    # Two cards graded, the third left with `q` at its front: every statement the drill sends.
+    import io
+
+    from rich.console import Console
+    from sqlalchemy import event
+
+    from study.drill.loop import Drill
+    from study.drill.terminal import KeyReader
+
+    sent: list[str] = []
+    with open_store(db) as store:
+        event.listen(store.engine, "connect", lambda conn, _: conn.set_trace_callback(sent.append))
+        reader = KeyReader(io.StringIO(" \n3\n \n3\nq\n"))
+        Drill(store, reader, Console(file=io.StringIO()), lambda: NOW).run()
+
+    def count(fragment: str) -> int:
+        return sum(fragment in statement for statement in sent)
+
+    # One read of each card shown, and one inside each grade's write (another drill may have
+    # graded it meanwhile): 5, where each answer used to read its card four times (10).
+    assert count("FROM card \nWHERE card.id =") == 3 + 2
+    assert count("FROM setting") == 1 + 3  # the queue's limits, then once a card shown
+    assert count("UPDATE card SET state") == 2  # each graded card written once
+    assert count("INSERT INTO review") == 2
+    assert reviews(db) == [(STATUS, 3), (LOG, 3)]

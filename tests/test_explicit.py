@@ -432,3 +432,15 @@ def test_marker_soup_never_crashes_and_keeps_lines(text: str) -> None:
     assert blanked.count("\n") == text.count("\n")
     note = parse_text(text, source="soup.md")
     assert all(card.front and card.back for card in note.cards)
+
+
+@pytest.mark.usefixtures("ten_seconds")
+@pytest.mark.parametrize("ticks", [1000, 5000])
+def test_a_long_run_of_backticks_after_a_highlight_finishes(ticks: int) -> None:
+    # Found by the hostile-notes property test: a code-span regex that backtracked over the
+    # run's length took 1.5 s at 1,000 backticks and over 40 s at 3,000.
+    note = parse_text("==a== " + "`" * ticks, source="t.md")
+    assert note.cards == []  # the cloze's question would be only backticks: nothing to learn
+    assert [(d.line, d.reason) for d in note.dropped] == [
+        (1, "the question is only a symbol or a number")
+    ]

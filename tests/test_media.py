@@ -55,6 +55,10 @@ def test_the_same_name_from_two_folders_is_kept_apart(folder: Path) -> None:
         ("missing.png", "is missing"),
         ("img", "is missing"),  # a folder is not an image
         ("mailto:someone@example.com", "is not a file in the note's folder"),
+        ("file:///etc/x.png", "is not a file in the note's folder"),
+        ("data:image/png;base64,AAAA", "is not a file in the note's folder"),
+        ("C:%5Cpics%5Cx.png", "is a Windows path, not a file in the note's folder"),
+        ("https://example.com/x.png", "is on the network; only files in the note's folder"),
     ],
 )
 def test_references_out_of_the_folder_or_missing_are_reported(
@@ -67,9 +71,11 @@ def test_references_out_of_the_folder_or_missing_are_reported(
     assert media.skipped == [f"{folder / 'n.md'}:7: image {src!r} {why}; skipped"]
 
 
-def test_remote_images_are_left_to_anki(folder: Path) -> None:
+def test_sounds_are_packed_and_reported_as_sounds(folder: Path) -> None:
+    (folder / "say.mp3").write_bytes(b"ID3")
     media = Media()
-    assert media.resolver(card_in(folder))("https://example.com/x.png") == (
-        "https://example.com/x.png"
-    )
-    assert media.files == {} and media.skipped == []
+    resolve = media.resolver(card_in(folder, line=3))
+    assert resolve("say.mp3") == "say.mp3"
+    assert resolve("gone.ogg") is None
+    assert media.files == {"say.mp3": folder / "say.mp3"}
+    assert media.skipped == [f"{folder / 'n.md'}:3: sound 'gone.ogg' is missing; skipped"]

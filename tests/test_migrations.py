@@ -23,6 +23,8 @@ SHIPPED = {
     "m003_deck_setting": "e974d377d59391e1",
     "m004_review_before_as_fsrs_card": "e974d377d59391e1",  # data only: schema unchanged
     "m005_card_queue_indexes_by_deck": "bb99e2fac2724949",
+    "m006_anki_guid": "19415066f08ae154",
+    "m007_note_stat": "e686395c12c161ff",
 }
 
 

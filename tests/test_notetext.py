@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from study.notes.notetext import (
+    CodeSpan,
     clean_code,
+    code_span_at,
+    code_spans,
     copy_buttons,
     could_be_junk,
     is_junk,
@@ -98,3 +101,20 @@ def test_a_question_title_asks_with_two_words_or_more(title: str, expected: bool
 def test_only_copy_buttons_is_junk_with_no_code(text: str, expected: bool) -> None:
     assert only_copy_buttons(text) is expected
     assert could_be_junk(text) or not expected  # the fast filter never hides one
+
+
+def test_code_spans_as_commonmark_reads_them() -> None:
+    text = "run `ls -la` or ``a ` b`` then ``` lone and `x`"
+    assert code_spans(text) == [
+        CodeSpan(4, 12, "ls -la"),
+        CodeSpan(16, 25, "a ` b"),
+        CodeSpan(44, 47, "x"),
+    ]
+    assert code_spans("`" * 7) == []  # one string with no closer is literal
+    assert code_spans("``a`") == []
+
+
+def test_a_code_span_opening_at_a_place() -> None:
+    assert code_span_at("**`git add -p`**: stage hunks", 2) == CodeSpan(2, 14, "git add -p")
+    assert code_span_at("``a``", 1) is None  # inside a backtick string, nothing opens
+    assert code_span_at("`unclosed", 0) is None

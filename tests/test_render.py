@@ -22,8 +22,70 @@ def test_inline_markup() -> None:
 
 
 def test_code_block_is_a_monospace_pre() -> None:
-    html = render("```bash\ndocker run -it python:3.11 bash\n```")
+    html = render("```\ndocker run -it python:3.11 bash\n```")
     assert html == "<pre><code>docker run -it python:3.11 bash\n</code></pre>"
+
+
+def test_code_block_keeps_its_language_and_is_highlighted() -> None:
+    html = render("```python\nif x < 1:  # small\n    f('{{a}}')\n```")
+    assert html == (
+        '<pre class="hl" data-language="python"><code><span class="k">if</span> '
+        '<span class="n">x</span> <span class="o">&lt;</span> '
+        '<span class="mi">1</span><span class="p">:</span>  <span class="c1"># small</span>\n'
+        '    <span class="n">f</span><span class="p">(</span>'
+        '<span class="s1">\'&#123;&#123;a&#125;&#125;\'</span><span class="p">)</span>\n'
+        "</code></pre>"
+    )
+
+
+def test_an_unknown_language_stays_a_plain_block() -> None:
+    assert render("```nosuchlanguage\na <b>\n```") == "<pre><code>a &lt;b&gt;\n</code></pre>"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "field"),
+    [
+        (r"\(E = mc^2 \, x<y\)", r"\(E = mc^2 \, x&lt;y\)"),
+        (r"mass $m_1$ costs $5 and $6", r"mass \(m_1\) costs $5 and $6"),
+        ("$$a^2 + b^2$$", r"\[a^2 + b^2\]"),
+        ("$$\n\\frac{a}{b}\n$$", r"\[\frac{a}{b}\]"),
+        ("\\[\nx^2\n\\]", r"\[x^2\]"),
+    ],
+)
+def test_math_reaches_anki_in_its_mathjax_delimiters(markdown: str, field: str) -> None:
+    assert render(markdown) == field
+
+
+def test_remote_images_become_links_and_are_never_loaded() -> None:
+    html = render('![chart](https://example.com/c.png) <img src="http://example.com/x.gif">')
+    assert html == (
+        '<a href="https://example.com/c.png" rel="noopener noreferrer">chart</a> '
+        '<a href="http://example.com/x.gif" rel="noopener noreferrer">http://example.com/x.gif</a>'
+    )
+
+
+def test_audio_is_an_anki_sound_resolved_like_an_image() -> None:
+    asked: list[str] = []
+
+    def resolve(src: str) -> str | None:
+        asked.append(src)
+        return None if src == "gone.mp3" else f"m-{src}"
+
+    html = render("Say ![[say.mp3]] and [sound:hi.ogg] not [sound:gone.mp3]", images=resolve)
+    assert html == "Say [sound:m-say.mp3] and [sound:m-hi.ogg] not "
+    assert asked == ["say.mp3", "hi.ogg", "gone.mp3"]
+
+
+def test_images_markdown_refuses_are_still_reported_and_leave_their_alt() -> None:
+    asked: list[str] = []
+
+    def resolve(src: str) -> str | None:
+        asked.append(src)
+        return None
+
+    html = render("![f](file:///etc/passwd.png) ![w](C:\\x.png)", images=resolve)
+    assert html == "f w"
+    assert asked == ["C:%5Cx.png", "file:///etc/passwd.png"]
 
 
 def test_lists_and_paragraphs() -> None:
@@ -114,8 +176,8 @@ def test_images_are_resolved_by_the_caller() -> None:
         '![a](img.png) ![[pic.png|100]] ![[Other note]] <img src="../up.png">', images=resolve
     )
     assert html == (
-        '<img src="media-img.png" alt="a"> <img src="media-pic.png" alt="pic.png"> Other note <img>'
-    )
+        '<img src="media-img.png" alt="a"> <img src="media-pic.png" alt="pic.png"> Other note '
+    )  # the refused image leaves nothing behind: no <img> without a source
     assert asked == ["img.png", "pic.png", "../up.png"]
 
 

@@ -55,6 +55,8 @@ def test_open_creates_a_migrated_wal_database(tmp_path: Path) -> None:
         "m003_deck_setting",
         "m004_review_before_as_fsrs_card",
         "m005_card_queue_indexes_by_deck",
+        "m006_anki_guid",
+        "m007_note_stat",
     ]
 
 

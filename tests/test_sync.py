@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import re
 import shutil
 import sqlite3
@@ -20,11 +21,14 @@ from hypothesis import strategies as st
 from sqlmodel import select
 from typer.testing import CliRunner
 
+import study.notes.vault
+import study.schedule.scan
 import study.schedule.sync
 from study.cli import app
 from study.collector import collector_paused
 from study.errors import StudyError
 from study.notes.parser import parse_text
+from study.notes.vault import NoteLimits
 from study.schedule.answers import grade, reviews_of, suspend
 from study.schedule.migrations import LATEST
 from study.schedule.queue import build_queue
@@ -687,6 +691,34 @@ def test_the_collector_is_paused_during_a_sync_and_back_after(
     (notes / "shell.md").write_text(SHELL)
     sync_paths(tmp_path / "s.db", [notes], NOW)
     assert seen == [False] and gc.isenabled()
+
+
+def test_a_resync_reads_only_the_note_whose_stamp_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    settled = 1_700_000_000_000_000_000  # 2023: long before NOW, so the stamps are trusted
+    for name, text in (("a.md", "# A\n\nQa::Aa\n"), ("b.md", "# B\n\nQb::Ab\n")):
+        (folder / name).write_text(text)
+        os.utime(folder / name, ns=(settled, settled))
+    db = tmp_path / "study.db"
+    assert sync_paths(db, [folder], NOW).added == 2
+    read: list[str] = []
+    real = study.notes.vault.read_note_bytes
+
+    def spy(path: Path, limits: NoteLimits | None = None) -> bytes:
+        read.append(Path(path).name)
+        return real(path, limits)
+
+    monkeypatch.setattr(study.notes.vault, "read_note_bytes", spy)  # what parsing reads with
+    monkeypatch.setattr(study.schedule.scan, "read_note_bytes", spy)  # what hashing reads with
+    assert sync_paths(db, [], LATER).unchanged == 2
+    assert read == []
+    (folder / "b.md").write_text("# B\n\nQb::Ac\n")  # same size; its time moves
+    report = sync_paths(db, [], LATER)
+    assert (report.updated, report.parsed) == (1, 1)
+    assert read == ["b.md", "b.md"]  # hashed, then parsed: a.md never read
 
 
 def test_sync_skips_a_link_out_of_the_folder_and_reports_it(tmp_path: Path) -> None:

@@ -1,11 +1,14 @@
 """The Anki export: study cards -> one `.apkg` that re-imports without duplicates.
 
-Identity is what makes re-import work. The note GUID is `Card.note` (the sibling group, so
-a command and its reverse are one Anki note with two cards), the note type ids are
-constants (study.notetypes) and a deck id is a hash of the deck name: the same on every
-machine and every run. Anki's default import only updates a note whose modification time is newer
-than its copy, so a note's time is its source file's mtime: edit the note, export again,
-and the import updates the answer in place, keeping the review history.
+Identity is what makes re-import work. The note GUID is the sibling group's (study.anki.note),
+kept through renames; the note type ids are constants (study.anki.notetypes) and a deck id is
+a hash of the deck name: the same on every machine and every run. Anki's default import only
+updates a note whose modification time is newer than its copy: exported from the database, a
+note's time moves only when its content changed (the content hash is stored per card);
+exported straight from files, it is the file's modification time.
+
+An export from the database carries the schedule and the review log (study.anki.progress),
+so Anki's "import any learning progress" continues where the terminal left off.
 
 genanki writes the collection; the zip is ours, deflated with fixed entry dates, so the
 same input gives the same bytes and 100k cards fit in a few MB instead of ~21.
@@ -13,36 +16,45 @@ same input gives the same bytes and 100k cards fit in a few MB instead of ~21.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import html
-import itertools
 import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import genanki
-
+from study.anki.collection import Progress, content_hash, deck_id, write_collection
 from study.anki.media import Media
-from study.anki.notetypes import BASIC, CLOZE, COMMAND, MODELS_CHANGED
-from study.anki.render import cloze_count, render, render_plain
+from study.anki.note import (
+    RETIRED_TAG,
+    AnkiNote,
+    anki_tag,
+    build_note,
+    groups,
+    guid_of,
+    note_tags,
+)
+from study.anki.notetypes import MODELS_CHANGED
+from study.atomic import atomic_output
 from study.collector import collector_paused
 from study.errors import StudyError
-from study.notes.card import Card, Kind
+from study.notes.card import Card
 from study.notes.lookup import has_tag, tag_wanted
+from study.schedule.schema import Status
+
+if TYPE_CHECKING:
+    from study.schedule.store import Store
+
+__all__ = ["ExportReport", "anki_tag", "deck_id", "deck_name", "export", "write_package"]
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: entry dates never vary
 # Level 2 packs a collection within 8% of level 6's size in a third of the time.
 _LEVEL = 2
-_ZEROS = (0,) * 8  # a new card's ivl, factor, reps, lapses, left, odue, odid, flags
 
 
 @dataclass
@@ -52,23 +64,68 @@ class ExportReport:
     path: Path
     notes: int = 0
     cards: int = 0
+    reviews: int = 0
+    retired: int = 0
+    note_types_changed: bool = False  # since the last export from this database
     decks: list[str] = field(default_factory=list)
     media: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
+    def render(self) -> str:
+        """The line `study export` prints."""
+        count = len(self.media)
+        media = f", {count} media file{'s' if count != 1 else ''}" if count else ""
+        decks = ", ".join(self.decks) if len(self.decks) <= 3 else f"{len(self.decks)} decks"
+        line = f"wrote {self.path}: {self.notes} notes, {self.cards} cards ({decks}){media}"
+        if self.reviews:
+            line += f", {self.reviews} reviews"
+        if self.retired:
+            line += f"; {self.retired} retired cards tagged {RETIRED_TAG} (see the README)"
+        if self.note_types_changed:
+            line += (
+                "\nthe study note types changed since your last export: importing replaces"
+                " their templates and CSS in Anki (a change you made to them there is lost)"
+            )
+        return line
 
-def deck_id(name: str) -> int:
-    """A deck's Anki id from its name alone: the first 8 bytes of its sha256, folded into
-    genanki's suggested range [2^30, 2^31)."""
-    digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+@dataclass
+class Sources:
+    """What the notes are exported from: how a Source field names its note, and the
+    database's view of each card (None for an export straight from files)."""
+
+    roots: tuple[Path, ...] = ()
+    progress: Progress | None = None
+    guids: dict[str, str] = field(default_factory=dict)
+    retired: frozenset[str] = frozenset()
+    store: Store | None = None  # where the notes' new times are recorded
+
+    labels: dict[str, str] = field(default_factory=dict)  # source -> label, computed once
+
+    def label(self, card: Card) -> str:
+        """The note's path relative to the root it was found under (or its name): never
+        absolute, and the same however the path was typed."""
+        label = self.labels.get(card.source)
+        if label is None:
+            label = self.labels[card.source] = _label(card.source, self.roots)
+        return label
 
 
-@lru_cache(maxsize=4096)
-def anki_tag(tag: str) -> str:
-    """A study tag as an Anki tag: no spaces, `#` dropped, `a/b` nesting as `a::b`."""
-    parts = [part for part in tag.lstrip("#").replace("/", "::").split("::") if part.strip()]
-    return "::".join("_".join(part.split()) for part in parts)
+def _label(source: str, roots: tuple[Path, ...]) -> str:
+    path = Path(os.path.abspath(source))
+    for root in sorted(roots, key=lambda r: len(r.parts), reverse=True):
+        if path != root and path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return path.name
+
+
+def resolved_roots(paths: Sequence[str | Path]) -> tuple[Path, ...]:
+    """Registered files and folders as absolute paths; a file's root is its folder."""
+    found: dict[Path, None] = {}
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        found[path.parent if path.is_file() or path.suffix == ".md" else path] = None
+    return tuple(found)
 
 
 def deck_name(card: Card, subdecks: bool) -> str:
@@ -100,187 +157,46 @@ def _mtime(source: str, cache: dict[str, int]) -> int:
     return cache[source]
 
 
-def _groups(cards: Iterable[Card]) -> list[list[Card]]:
-    """Cards by sibling group, forward card first, in a stable order (deck, file, line)."""
-    groups: dict[str, list[Card]] = {}
-    for card in cards:
-        groups.setdefault(card.note, []).append(card)
-    ordered = [
-        sorted(group, key=lambda c: (c.kind.endswith("-reverse"), c.id))
-        for group in groups.values()
-    ]
-    return sorted(ordered, key=lambda g: (g[0].deck, g[0].source, g[0].line, g[0].note))
-
-
-def _context(card: Card) -> str:
-    return _context_of(card.deck, card.path)
-
-
-@lru_cache(maxsize=4096)
-def _context_of(deck: str, path: tuple[str, ...]) -> str:
-    return html.escape(" › ".join([deck, *path]), quote=False)
-
-
-def _source(card: Card) -> str:
-    return html.escape(f"{card.source}:{card.line}", quote=False)
-
-
-def _deletion(front: str, full: str) -> tuple[int, int, str] | None:
-    """Where a deletion card's answer lies in the whole text, and its hint.
-
-    The front is the whole text with this one deletion shown as `[...]` (or `[hint]`):
-    the answer is what the front replaces by that bracket.
-    """
-    pairs = zip(front, full, strict=False)
-    same = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(front), len(full)))
-    start = front.rfind("[", 0, same + 1)
-    end = front.find("]", start) + 1
-    if start < 0 or end <= 0:
-        return None
-    after = front[end:]
-    if not full.endswith(after) or start + len(after) >= len(full):
-        return None
-    hint = front[start + 1 : end - 1]
-    return start, len(full) - len(after), "" if hint == "..." else hint
-
-
-def _cloze_markdown(group: list[Card]) -> str | None:
-    """The note's text with Anki deletions: `{{c1::pod}}`, `{{c2::containers}}` in order.
-
-    The parser gives each deletion of one text as a sibling card whose back is the whole
-    text. None when the cards do not fit that shape; the note is then exported as basic.
-    """
-    full = group[0].back
-    found = [_deletion(card.front, full) if card.back == full else None for card in group]
-    spans = sorted(span for span in found if span is not None)
-    if len(spans) != len(group):
-        return None
-    if any(end > start for (_, end, _), (start, _, _) in itertools.pairwise(spans)):
-        return None  # overlapping deletions: not one cloze text
-    pieces, last = [], 0
-    for number, (start, end, hint) in enumerate(spans, 1):
-        hint = f"::{hint}" if hint else ""
-        pieces += [full[last:start], f"{{{{c{number}::{full[start:end]}{hint}}}}}"]
-        last = end
-    return "".join([*pieces, full[last:]])
-
-
-def _note(group: list[Card], media: Media, tags: list[str]) -> genanki.Note:
-    """One Anki note for a sibling group, in the note type that fits its kind."""
-    first = group[0]
-    reverse = next((c for c in group[1:] if c.kind.endswith("-reverse")), None)
-    images = media.resolver(first)
-    context, source = _context(first), _source(first)
-    if first.kind == Kind.CLOZE:
-        marked = _cloze_markdown(group)
-        text = render(marked, cloze=True, images=images) if marked else ""
-        if cloze_count(text):
-            return genanki.Note(CLOZE, [text, "", context, source], tags=tags, guid=first.note)
-    if first.kind == Kind.COMMAND:
-        description = render(first.back, images=images)
-        fields = [render_plain(first.front), description, context, source, "y" if reverse else ""]
-        return genanki.Note(COMMAND, fields, tags=tags, guid=first.note)
-    if first.kind == Kind.COMMAND_REVERSE:  # a lone reverse: still asks for the command
-        fields = [
-            render_plain(first.back),
-            render(first.front, images=images),
-            context,
-            source,
-            "y",
-        ]
-        return genanki.Note(COMMAND, fields, tags=tags, guid=first.note)
-    back_front = render(reverse.front, images=images) if reverse else ""
-    back_back = render(reverse.back, images=images) if reverse else ""
-    if first.kind == Kind.EXAMPLE:  # the front is the command lines themselves
-        front = f"<pre><code>{render_plain(first.front)}</code></pre>"
-    else:
-        front = render(first.front, images=images)
-    fields = [front, render(first.back, images=images), context, source, back_front, back_back]
-    return genanki.Note(BASIC, fields, tags=tags, guid=first.note)
-
-
-def _tags(group: list[Card]) -> list[str]:
-    return list(_tags_of(tuple(tag for card in group for tag in card.tags)))
-
-
-@lru_cache(maxsize=4096)
-def _tags_of(tags: tuple[str, ...]) -> tuple[str, ...]:
-    # A note's cards share the note's tags: one computation per distinct set, not per card.
-    return tuple(sorted({anki_tag(tag) for tag in tags} - {""}))
-
-
-def _build(cards: Sequence[Card], subdecks: bool) -> tuple[list[Any], Media]:
-    """Notes with their deck and modification time, in the package's order."""
+def _build(cards: Sequence[Card], subdecks: bool, sources: Sources) -> tuple[list[AnkiNote], Media]:
+    """The Anki notes, in the package's order, and the media they refer to."""
     media = Media()
-    times: dict[str, int] = {}
     built = []
-    for group in _groups(cards):
-        note = _note(group, media, _tags(group))
-        mod = max(_mtime(card.source, times) for card in group)
-        built.append((deck_name(group[0], subdecks), note, mod))
+    for group in groups(cards):
+        retired = all(card.id in sources.retired for card in group)
+        built.append(
+            build_note(
+                group,
+                media,
+                guid=guid_of(group, sources.guids),
+                tags=note_tags(group, retired),
+                deck=deck_name(group[0], subdecks),
+                source=sources.label,
+            )
+        )
     return built, media
 
 
-def _write_collection(built: list[Any]) -> tuple[bytes, int]:
-    """The collection genanki makes, with each note's own modification time, as bytes.
-
-    It is built in memory: the scratch database never needs a disk, and writing it there
-    is a third faster.
-    """
-    names = sorted({name for name, _, _ in built})
-    decks = {name: genanki.Deck(deck_id(name), name) for name in names}
-    newest = max([MODELS_CHANGED, *(mod for _, _, mod in built)])
-    for deck in decks.values():
-        for model in (BASIC, COMMAND, CLOZE):
-            deck.add_model(model)
-    # Note and card ids count up from one start, so they are the same for the same input;
-    # Anki matches notes by GUID and renumbers ids that clash.
-    ids = iter(range(newest * 1000, 2**62))
-    with contextlib.closing(sqlite3.connect(":memory:")) as connection:
-        cursor = connection.cursor()
-        genanki.Package(list(decks.values())).write_to_db(cursor, newest, ids)
-        notes, cards = _anki_rows(built, {name: deck.deck_id for name, deck in decks.items()}, ids)
-        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
-        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
-        connection.commit()
-        return connection.serialize(), len(cards)
+def _file_times(notes: Sequence[AnkiNote]) -> list[int]:
+    times: dict[str, int] = {}
+    return [max(_mtime(card.source, times) for card in note.cards) for note in notes]
 
 
-def _card_ords(note: genanki.Note) -> tuple[int, ...]:
-    if note.model.model_type == genanki.Model.CLOZE:
-        return tuple(sorted(card.ord for card in note.cards))
-    return _front_back_ords(note.model.model_id, tuple(bool(f) for f in note.fields))
-
-
-@lru_cache(maxsize=256)
-def _front_back_ords(model_id: int, filled: tuple[bool, ...]) -> tuple[int, ...]:
-    # genanki decides from which fields are filled; asking once per pattern, not per note,
-    # saves a fifth of the export.
-    model = BASIC if model_id == BASIC.model_id else COMMAND
-    probe = genanki.Note(model, ["x" if full else "" for full in filled])
-    return tuple(card.ord for card in probe.cards)
-
-
-def _anki_rows(built: list[Any], deck_ids: dict[str, int], ids: Iterator[int]) -> tuple[list, list]:
-    """The notes and cards rows genanki's Note.write_to_db would insert one by one.
-
-    Same columns and values (Anki's schema 11, which genanki writes), batched: per-row
-    INSERTs and genanki's per-field HTML check (our fields are nh3 output) were half the
-    export's time. genanki still decides GUIDs, fields, tags and which cards a note has.
-    """
-    notes: list[tuple[Any, ...]] = []
-    cards: list[tuple[Any, ...]] = []
-    for name, note, mod in built:
-        note_id = next(ids)
-        # id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
-        fields, tags = note._format_fields(), note._format_tags()
-        row = (note_id, note.guid, note.model.model_id, mod, -1, tags, fields, note.sort_field)
-        notes.append((*row, 0, 0, ""))
-        for number in _card_ords(note):
-            # id, nid, did, ord, mod, usn, type, queue, due, then ivl ... odid, flags: 0, data
-            head = (next(ids), note_id, deck_ids[name], number, mod, -1, 0, 0, note.due)
-            cards.append((*head, *_ZEROS, ""))
-    return notes, cards
+def _stored_times(notes: Sequence[AnkiNote], progress: Progress) -> tuple[list[int], list[Any]]:
+    """Each note's time: as stored while its content is unchanged, else the export's time
+    (always later than the stored one); and the (hash, time, card id) rows to store."""
+    now = int(progress.now.timestamp())
+    times, changed = [], []
+    for note in notes:
+        cards = [progress.cards[c.id] for c in note.cards if c.id in progress.cards]
+        digest = content_hash(note.note)
+        stored = [card.anki_mod for card in cards if card.anki_hash == digest and card.anki_mod]
+        if stored and len(stored) == len(cards):
+            times.append(max(stored))
+            continue
+        last = max((card.anki_mod or 0 for card in cards), default=0)
+        times.append(max(now, last + 1))
+        changed += [(digest, times[-1], card.id) for card in cards]
+    return times, changed
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -291,7 +207,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _write_zip(target: Path, collection: bytes, media: dict[str, Path]) -> None:
+def _write_zip(target: BinaryIO, collection: bytes, media: dict[str, Path]) -> None:
     names = sorted(media)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(_entry("collection.anki2"), collection, compresslevel=_LEVEL)
@@ -303,7 +219,13 @@ def _write_zip(target: Path, collection: bytes, media: dict[str, Path]) -> None:
 
 
 @collector_paused()
-def write_package(cards: Sequence[Card], out: Path, *, subdecks: bool = False) -> ExportReport:
+def write_package(
+    cards: Sequence[Card],
+    out: Path,
+    *,
+    subdecks: bool = False,
+    sources: Sources | None = None,
+) -> ExportReport:
     """Write `cards` to the Anki package `out`, atomically: all of it or nothing.
 
     The package is built in a temporary file beside `out` and renamed over it at the end,
@@ -316,26 +238,30 @@ def write_package(cards: Sequence[Card], out: Path, *, subdecks: bool = False) -
         raise StudyError(f"{out}: is a folder; give a file name such as {out / 'study.apkg'}")
     if not folder.is_dir():
         raise StudyError(f"{out}: {folder} is not an existing folder; create it first")
-    built, media = _build(cards, subdecks)
+    sources = sources or Sources(roots=resolved_roots(sorted({c.source for c in cards})))
+    built, media = _build(cards, subdecks, sources)
+    progress, changed = sources.progress, list[Any]()
+    if progress is None:
+        mods = _file_times(built)
+    else:
+        mods, changed = _stored_times(built, progress)
     report = ExportReport(path=out, notes=len(built), skipped=media.skipped)
-    report.decks = sorted({name for name, _, _ in built})
+    report.decks = sorted({note.deck for note in built})
     report.media = sorted(media.files)
+    report.retired = sum(1 for c in cards if c.id in sources.retired)
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".tmp")
-        os.close(handle)
-    except OSError as error:
-        raise StudyError(f"{out}: cannot write here ({error.strerror or error})") from None
-    try:
-        collection, report.cards = _write_collection(built)
-        _write_zip(Path(temporary), collection, media.files)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
+        with atomic_output(out) as handle:
+            collection, report.cards, report.reviews = write_collection(built, mods, progress)
+            _write_zip(handle, collection, media.files)
+        if sources.store is not None:  # committed by the caller
+            from study.schedule.exchange import exported_note_types, store_anki_times
+
+            store_anki_times(sources.store, changed)
+            before = exported_note_types(sources.store, MODELS_CHANGED)
+            report.note_types_changed = before is not None and before < MODELS_CHANGED
     except (OSError, sqlite3.Error) as error:
         why = getattr(error, "strerror", None) or error
         raise StudyError(f"{out}: cannot write the package ({why})") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
     return report
 
 
@@ -344,24 +270,57 @@ def _tagged(cards: list[Card], tags: Sequence[str]) -> list[Card]:
     return [card for card in cards if has_tag(card.tags, wanted)]
 
 
-def _store_cards(decks: list[str], tags: Sequence[str], db_path: Path | None) -> list[Card]:
-    from study.schedule.store import (
-        open_store,  # sqlmodel is heavy: only when decks come from the store
-    )
+def _open_store(decks: Sequence[str], db_path: Path | None) -> Store:
+    from study.schedule.store import open_store  # sqlmodel is heavy: only for the store
 
     try:
-        store = open_store(db_path, create=False)
+        return open_store(db_path, create=False)
     except StudyError as error:
         if not decks:
             raise
         names = ", ".join(repr(d) for d in decks)
         raise StudyError(f"no such file, folder or deck: {names} ({error})") from None
-    with store:
-        try:
-            stored = store.resolve_decks(decks)
-        except StudyError as error:
-            raise StudyError(f"no such file or folder, and {error}") from None
-        return store.cards(decks=stored, tags=tags)
+
+
+# Every card the database has for the decks: a retired one goes with a tag to find it by.
+EXPORTED = (Status.ACTIVE, Status.SUSPENDED, Status.RETIRED)
+
+
+def _store_cards(store: Store, decks: Sequence[str], tags: Sequence[str]) -> list[Card]:
+    try:
+        stored = store.resolve_decks(decks)
+    except StudyError as error:
+        raise StudyError(f"no such file or folder, and {error}") from None
+    return store.cards(decks=stored, tags=tags, statuses=EXPORTED)
+
+
+def store_sources(
+    store: Store, cards: Sequence[Card], now: datetime | None, roots: Sequence[Path] = ()
+) -> Sources:
+    """What the database adds to an export of `cards`: GUIDs, retirements, the registered
+    roots the Source field is relative to and, given `now`, schedules and reviews."""
+    from sqlmodel import select
+
+    from study.schedule.exchange import logged_reviews, review_counts, schedules
+    from study.schedule.scheduler import load_settings
+    from study.schedule.store import RootRow
+
+    wanted = {card.id for card in cards}
+    found = {i: card for i, card in schedules(store, EXPORTED).items() if i in wanted}
+    registered = [root.path for root in store.session.exec(select(RootRow))]
+    sources = Sources(
+        roots=(*roots, *resolved_roots(registered)),
+        guids={i: card.anki_guid for i, card in found.items() if card.anki_guid},
+        retired=frozenset(i for i, card in found.items() if card.status == Status.RETIRED),
+        store=store,
+    )
+    if now is not None:
+        progress = Progress(load_settings(store), now, found, review_counts(store))
+        decks = {card.deck for card in found.values()}
+        progress.decks = {deck: load_settings(store, deck) for deck in decks}
+        progress.reviews = lambda: logged_reviews(store)
+        sources.progress = progress
+    return sources
 
 
 def export(
@@ -371,15 +330,17 @@ def export(
     tags: Sequence[str] = (),
     subdecks: bool = False,
     db_path: Path | None = None,
+    now: datetime | None = None,
 ) -> ExportReport:
     """Export decks and notes to `out`: what `study export` does.
 
     A target that exists on disk is a note or a folder of notes, parsed straight from the
     files (no database needed); any other target is a deck name in the store. No target
-    at all means every deck in the store.
+    at all means every deck in the store, with each card's schedule and review log.
     """
     paths = [Path(t) for t in targets if Path(t).exists()]
     decks = [t for t in targets if not Path(t).exists()]
+    roots = resolved_roots(paths)
     cards: dict[str, Card] = {}
     failures: list[str] = []
     if paths:
@@ -389,7 +350,15 @@ def export(
         failures = [*loaded.skipped, *loaded.failures]
         cards.update((c.id, c) for c in _tagged(loaded.cards, tags))
     if decks or not paths:
-        cards.update((c.id, c) for c in _store_cards(decks, tags, db_path))
-    report = write_package(list(cards.values()), out, subdecks=subdecks)
+        from study.clock import current_time
+
+        with _open_store(decks, db_path) as store:
+            cards.update((c.id, c) for c in _store_cards(store, decks, tags))
+            sources = store_sources(store, list(cards.values()), now or current_time(), roots)
+            report = write_package(list(cards.values()), out, subdecks=subdecks, sources=sources)
+            store.session.commit()  # each note's content hash and time, once the file is there
+    else:
+        sources = Sources(roots=roots)
+        report = write_package(list(cards.values()), out, subdecks=subdecks, sources=sources)
     report.skipped[:0] = failures
     return report

@@ -1,4 +1,4 @@
-"""The images a note refers to, gathered for the Anki package without leaving its folder.
+"""The images and sounds a note refers to, gathered for the Anki package without leaving its folder.
 
 Notes come from anywhere (a shared vault, a chat paste), so an image reference is treated
 like untrusted input: resolved and checked first, and only a file inside the note's own
@@ -8,15 +8,18 @@ folder is ever opened.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from study.anki.render import ImageResolver
+from study.anki.render import SOUND_SUFFIXES, ImageResolver
 from study.notes.card import Card
+
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]|^\\\\")  # C:\x.png, C:/x.png, \\server\share
 
 
 class Media:
-    """The image files notes refer to: resolved inside the note's folder, or reported.
+    """The media files notes refer to: resolved inside the note's folder, or reported.
 
     A reference is resolved and checked before anything is opened; one that leaves the
     note's folder (`../`, an absolute path, a symlink out) or names a missing file is
@@ -30,10 +33,14 @@ class Media:
 
     def resolver(self, card: Card) -> ImageResolver:
         def resolve(src: str) -> str | None:
+            if _DRIVE.match(unquote(src)):
+                self._skip(card, src, "is a Windows path, not a file in the note's folder")
+                return None
             scheme = urlsplit(src).scheme.lower()
-            if scheme in ("http", "https"):
-                return src  # Anki loads remote images itself; nothing to pack
-            if scheme and len(scheme) > 1:  # data:, file:, javascript: ... (C: is a drive)
+            if scheme in ("http", "https"):  # rendering links remote images: only sounds come
+                self._skip(card, src, "is on the network; only files in the note's folder")
+                return None
+            if scheme:  # data:, file:, javascript: ...
                 self._skip(card, src, "is not a file in the note's folder")
                 return None
             path = unquote(src.split("#")[0].split("?")[0])
@@ -65,6 +72,7 @@ class Media:
         return name
 
     def _skip(self, card: Card, src: str, why: str) -> None:
-        message = f"{card.source}:{card.line}: image {src!r} {why}; skipped"
+        kind = "sound" if src.lower().endswith(SOUND_SUFFIXES) else "image"
+        message = f"{card.source}:{card.line}: {kind} {src!r} {why}; skipped"
         if message not in self.skipped:
             self.skipped.append(message)

@@ -1,20 +1,25 @@
 """The Anki note types `study` exports to: fields, card templates and the stylesheet.
 
 Their ids are constants: Anki matches note types by id, so a changed id would give every
-user a second copy of each type. Fields beyond the issue's Front/Back/Context/Source hold
-the reverse card, so a card and its reverse stay one Anki note, as they are one in study.
+user a second copy of each type. Their modification time is a constant too: Anki replaces a
+note type on import only when the package's is newer, so a user's own template or CSS change
+survives a re-import until a release changes the note types (and raises MODELS_CHANGED).
+Fields beyond Front/Back/Context/Source hold the reverse card, so a card and its reverse stay
+one Anki note, as they are one in study.
 """
 
 from __future__ import annotations
 
 import genanki
 
+from study.anki.code import CODE_CSS
+
 # Note type ids are constants: a changed id would make Anki create a second note type.
 BASIC_MODEL_ID = 1_764_179_201
 COMMAND_MODEL_ID = 1_764_179_202
 CLOZE_MODEL_ID = 1_764_179_203
 # Raise this when a template or the CSS changes, so Anki's "update if newer" takes them.
-MODELS_CHANGED = 1_764_201_600  # 2025-11-27
+MODELS_CHANGED = 1_796_000_000  # 2026-11-29: highlighted code, placeholders as recall cards
 
 CSS = """\
 .card { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 20px;
@@ -36,6 +41,7 @@ img { max-width: 100%; }
 .cloze { font-weight: bold; color: #0969da; }
 .nightMode .cloze { color: #58a6ff; }
 """
+CSS += CODE_CSS
 
 _CONTEXT = '<div class="context">{{Context}}</div>'
 _SOURCE = '<div class="source">{{Source}}</div>'

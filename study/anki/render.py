@@ -5,6 +5,11 @@ so what `study` shows and what Anki shows agree. Notes are untrusted text (chat 
 copied web pages), so every field goes through nh3 before it reaches Anki: no script, no
 event handler, no `javascript:` URL. Anki reads `{{...}}` as template or cloze syntax, so
 braces that are not clozes are escaped and show as text (tldr's `{{path/to/file}}`).
+
+What Anki renders itself is handed over in its own syntax: math as `\\(...\\)` / `\\[...\\]` (for
+MathJax; `$...$` and `$$...$$` converted), audio as `[sound:name]`. Images that would load
+from the network when a card is shown become links; a local reference the export refuses
+leaves its alt text, never a broken image.
 """
 
 from __future__ import annotations
@@ -16,19 +21,51 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.texmath import texmath_plugin
 
+from study.anki.code import highlight_blocks
 from study.notes.cloze import highlight_spans
 
-# Maps an image reference as written in the note to the name Anki should load, or None to
-# drop it (outside the note's folder, missing). The export decides; rendering only asks.
+# Maps a media reference as written in the note (an image, a sound) to the name Anki should
+# load, or None to drop it (outside the note's folder, missing, not a file: the resolver
+# reports why). The export decides; rendering only asks.
 ImageResolver = Callable[[str], str | None]
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_MD = (
+    MarkdownIt("commonmark", {"html": True})
+    .enable(["table", "strikethrough"])
+    .use(dollarmath_plugin, allow_space=False, double_inline=True)
+    .use(texmath_plugin, delimiters="brackets")
+)
+
+
+def _math(opening: str, closing: str) -> Callable[..., str]:
+    def rule(
+        self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return opening + html.escape(tokens[idx].content.strip(), quote=False) + closing
+
+    return rule
+
+
+for _name, _delimiters in (
+    ("math_inline", ("\\(", "\\)")),
+    ("math_inline_double", ("\\[", "\\]")),
+    ("math_block", ("\\[", "\\]\n")),
+    ("math_block_label", ("\\[", "\\]\n")),
+    ("math_block_eqno", ("\\[", "\\]\n")),
+):
+    _MD.add_render_rule(_name, _math(*_delimiters))
 
 _TAGS = set(nh3.ALLOWED_TAGS)
 _ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
 for _cell in ("td", "th"):
     _ATTRIBUTES[_cell] = _ATTRIBUTES.get(_cell, set()) | {"style"}
+_ATTRIBUTES["code"] = {"class"}  # a fence's `language-x`, read by the highlighter
 _SCHEMES = {"http", "https", "mailto"}
 _CLEANER = nh3.Cleaner(
     tags=_TAGS,
@@ -40,6 +77,15 @@ _CLEANER = nh3.Cleaner(
 _CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", re.DOTALL)
 _EMBED = re.compile(r"!\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif")
+SOUND_SUFFIXES = (".mp3", ".ogg", ".oga", ".opus", ".wav", ".m4a", ".flac", ".aac", ".webm")
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = r"\s{name}\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))"
+_SRC = re.compile(_ATTRIBUTE.format(name="src"), re.IGNORECASE)
+_ALT = re.compile(_ATTRIBUTE.format(name="alt"), re.IGNORECASE)
+_SOUND = re.compile(r"\[sound:([^\]\n]+)\]")
+_REMOTE = re.compile(r"^\s*https?://", re.IGNORECASE)
+# An image markdown-it refused to make (a `file:` or `data:` URL) is left as this text.
+_REFUSED_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*([^()\s]+)[^()]*\)")
 _BRACES = re.compile(r"\{\{c(\d+)::|\{\{|\}\}")
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 
@@ -72,28 +118,21 @@ def _render(markdown: str, cloze: bool, images: ImageResolver | None, quick: boo
     if fast is not None:
         return fast
     body = _unwrap(_MD.render(text))
-    body = _outside_code(body, _embed_images)
-    if images is not None and "<img" in body:
-        safe = nh3.clean(
-            body,
-            tags=_TAGS,
-            attributes=_ATTRIBUTES,
-            url_schemes=_SCHEMES,
-            filter_style_properties={"text-align"},
-            attribute_filter=_image_filter(images),
-        )
-    else:
-        safe = _CLEANER.clean(body)
-    if cloze:
-        return _clozes(safe)
-    return escape_braces(_outside_code(safe, _highlight))
+    body = _outside_code(body, _embed_media)
+    if "<img" in body or "<IMG" in body:
+        body = _IMG_TAG.sub(lambda match: _image(match.group(), images), body)
+    safe = _CLEANER.clean(body)
+    if images is not None and ("[sound:" in safe or "![" in safe):
+        safe = _outside_code(safe, lambda part: _refused(_sounds(part, images), images))
+    safe = _clozes(safe) if cloze else escape_braces(_outside_code(safe, _highlight))
+    return highlight_blocks(safe) if '<code class="language-' in safe else safe
 
 
 # The quick path. A 100k-card export is mostly short answers: plain sentences, a word in
 # **bold** or `code`, a tight bullet list. For those the full parser costs 20x the rest of
 # the export, so they are rendered here, to exactly the bytes the parser + nh3 give (the
 # tests compare both on generated text). Anything else returns None and takes the parser.
-_SPECIAL = re.compile(r"[\\\[\]<>{}&~=|\x00\xa0\r]")
+_SPECIAL = re.compile(r"[\\\[\]<>{}&~=|$\x00\xa0\r]")
 _BLOCK_START = re.compile(r"[-+*]( |$)|[#>]|\d{1,9}[.)]( |$)|[-*_ ]+$|=+$")
 _SPAN = re.compile(
     r"(?<!`)`(?P<code>[^`\s](?:[^`]*[^`\s])?)`(?!`)"
@@ -173,17 +212,66 @@ def _outside_code(body: str, change: Callable[[str], str]) -> str:
     return "".join(pieces)
 
 
-def _embed_images(part: str) -> str:
-    """Obsidian's `![[img.png]]` becomes an <img>; an embedded note stays as its name."""
+def _embed_media(part: str) -> str:
+    """Obsidian's `![[img.png]]` becomes an <img>, `![[say.mp3]]` Anki's `[sound:say.mp3]`;
+    an embedded note stays as its name."""
 
     def replace(match: re.Match[str]) -> str:
         target = html.unescape(match.group(1)).strip()
-        if not target.lower().endswith(_IMAGE_SUFFIXES):
+        lowered = target.lower()
+        if lowered.endswith(SOUND_SUFFIXES):
+            return f"[sound:{html.escape(target, quote=False)}]"
+        if not lowered.endswith(_IMAGE_SUFFIXES):
             return html.escape(target, quote=False)
         quoted = html.escape(target, quote=True)
         return f'<img src="{quoted}" alt="{quoted}">'
 
     return _EMBED.sub(replace, part)
+
+
+def _attribute(pattern: re.Pattern[str], tag: str) -> str | None:
+    found = pattern.search(tag)
+    if found is None:
+        return None
+    return html.unescape(next(value for value in found.groups() if value is not None))
+
+
+def _image(tag: str, images: ImageResolver | None) -> str:
+    """One <img> tag: a remote one as a link (never fetched on display), a local one as the
+    resolver names it, or its alt text when the resolver refuses it (no broken image)."""
+    src = _attribute(_SRC, tag)
+    alt = _attribute(_ALT, tag) or ""
+    if src is None:
+        return html.escape(alt, quote=False)
+    if _REMOTE.match(src):
+        url = html.escape(src.strip(), quote=True)
+        return f'<a href="{url}">{html.escape(alt or src.strip(), quote=False)}</a>'
+    if images is None:
+        return tag
+    name = images(src)
+    if name is None:
+        return html.escape(alt, quote=False)
+    return _SRC.sub(lambda _: f' src="{html.escape(name, quote=True)}"', tag, count=1)
+
+
+def _refused(part: str, images: ImageResolver) -> str:
+    """An image markdown-it would not make (`file:`, `data:`): reported, its alt text kept."""
+
+    def replace(match: re.Match[str]) -> str:
+        images(html.unescape(match.group(2)))  # None: such a URL is never a packed file
+        return match.group(1)
+
+    return _REFUSED_IMAGE.sub(replace, part)
+
+
+def _sounds(part: str, sounds: ImageResolver) -> str:
+    """`[sound:x.mp3]` packed like an image, or dropped (and reported) when refused."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = sounds(html.unescape(match.group(1)).strip())
+        return "" if name is None else f"[sound:{html.escape(name, quote=False)}]"
+
+    return _SOUND.sub(replace, part)
 
 
 def _highlight(part: str) -> str:
@@ -197,15 +285,6 @@ def _highlights(part: str, wrap: Callable[[str], str]) -> str:
         pieces += [part[last:start], wrap(part[start + 2 : end - 2])]
         last = end
     return "".join([*pieces, part[last:]])
-
-
-def _image_filter(images: ImageResolver) -> Callable[[str, str, str], str | None]:
-    def keep(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "img" and attribute == "src":
-            return images(value)
-        return value
-
-    return keep
 
 
 def escape_braces(text: str) -> str:

@@ -23,6 +23,7 @@ from study.drill.terminal import ENTER, KeyReader, format_interval, markdown
 from study.notes.card import Kind
 from study.schedule import answers, queue
 from study.schedule.database import is_busy
+from study.schedule.scheduler import Settings, load_settings
 from study.schedule.schema import State, Status, from_stamp, stamp
 from study.schedule.store import Store
 
@@ -141,8 +142,11 @@ class Drill:
 
     def _show(self, card_id: str) -> str:
         """One card from front to grade; returns what happened ("quit" ends the drill)."""
+        # One read of the card (as stored now: another drill may have answered it meanwhile)
+        # and of its deck's settings, for the preview and the grade alike (the grade reads the
+        # card once more, inside its write).
         row = self.store.card(card_id)
-        self.store.session.refresh(row)  # another drill may have answered it meanwhile
+        settings = load_settings(self.store, row.deck)
         self.store.session.commit()
         if row.status != Status.ACTIVE or self._answered_elsewhere(row):
             return "gone"
@@ -157,14 +161,13 @@ class Drill:
             key = self._wait(" " + ENTER)
             if key not in (" ", ENTER):
                 return self._act(key, row)
-        previews = answers.preview(self.store, card_id, self.clock())
-        self.store.session.commit()
+        previews = answers.preview(self.store, card_id, self.clock(), row=row, settings=settings)
         self._back(row, previews, proposed)
         keys = "1234" + (ENTER if proposed else "")
         key = self._wait(keys)
         if key in keys:
             rating = proposed if key == ENTER and proposed else int(key)
-            return self._grade(row, rating, shown)
+            return self._grade(row, rating, shown, settings)
         return self._act(key, row)
 
     def _answered_elsewhere(self, row: Any) -> bool:
@@ -211,12 +214,12 @@ class Drill:
         self.console.print(diff)
         return rating
 
-    def _grade(self, row: Any, rating: int, shown: datetime) -> str:
+    def _grade(self, row: Any, rating: int, shown: datetime, settings: Settings) -> str:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new = row.last_review is None
         updated = self._until_written(
-            lambda: answers.grade(self.store, row.id, rating, now, duration)
+            lambda: answers.grade(self.store, row.id, rating, now, duration, settings=settings)
         )
         self.graded.append(row.id)
         self.summary.seen += 1

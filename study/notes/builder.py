@@ -185,13 +185,11 @@ def leading_commands(raw: str, start: int = 0) -> tuple[str, int] | None:
     """The code span at `start`, with any naming the same thing after it (`a` / `b`, `a` or
     `b`), as "a / b"; and where they end. One card then asks for both: two cards with one
     description would be two reverse cards with one question."""
-    match = nt.CODE_SPAN.match(raw, start)
-    if match is None:
+    span = nt.code_span_at(raw, start)
+    if span is None:
         return None
-    commands, end = [nt.one_line(match.group(2))], match.end()
-    while (joiner := _ALTERNATIVE.match(raw, end)) and (
-        more := nt.CODE_SPAN.match(raw, joiner.end())
-    ):
-        commands.append(nt.one_line(more.group(2)))
-        end = more.end()
+    commands, end = [nt.one_line(span.code)], span.end
+    while (joiner := _ALTERNATIVE.match(raw, end)) and (more := nt.code_span_at(raw, joiner.end())):
+        commands.append(nt.one_line(more.code))
+        end = more.end
     return " / ".join(commands), end

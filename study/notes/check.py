@@ -6,10 +6,11 @@ harness counts), and what the card rules merged or dropped and why.
 
 A line of content is a line of a paragraph, list item, quote, table body row, HTML block or
 code block, as markdown-it maps them; headings, front matter, rules, comments, table
-headers and chat junk are structure, not content. A line is *held* by a card when one card
-(its heading path, front and back together) has every word of the line: so a line the rules
-split into a question and an answer (`ls -> lists files`) is held, while a paragraph no rule
-took is not.
+headers, dividers and chat junk are structure, not content. A line is *held* when each of
+its sentences (each cell, for a table row) has all its words on one card (its heading path,
+front and back together): so a line the rules split into a question and an answer
+(`ls -> lists files`) or into a card a sentence is held, while a paragraph no rule took is
+not.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ from study.notes.signals import card_signals, empty_answer, plain_fold, repeats
 from study.notes.vault import find_notes, read_note
 
 _WORD = re.compile(r"\w+")
-_MARKER = re.compile(r"^\s*(?:(?:>\s?)+|(?:[-*+]|\d{1,9}[.)])(?:\s+\[[ xX]\])?(?=\s|$))\s*")
+# Quote, list, task and callout markers before a line's words: "> - [ ] ", "> [!note] ".
+_MARKER = re.compile(
+    r"^\s*(?:>\s?)*(?:(?:[-*+]|\d{1,9}[.)])(?:\s+\[[ xX]\])?(?=\s|$))?\s*(?:\[![\w-]+\][+-]?\s*)?"
+)
+# Where a line holding several sentences may be cut: the rules make a card a sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _TAG = re.compile(r"<[^>\n]*>")
 _CELL = "\x1f"  # joins a table row's cells in a content line
 _SHOWN = 60  # characters of a line or question quoted in a finding
@@ -190,10 +196,17 @@ def _runs(content: Iterator[_Line], held: _CardWords) -> Iterator[list[tuple[int
     run_block = -1
     for line in content:
         # A table row is held when each of its cells is: a row gives one card per column.
-        cells = [words for cell in line.text.split(_CELL) if (words := set(_words(cell)))]
-        if not cells or empty_answer(line.text):
+        # A line is held when each of its parts is: a table row gives one card per column,
+        # a line of sentences may give one card per sentence.
+        parts = [
+            words
+            for cell in line.text.split(_CELL)
+            for sentence in _SENTENCE_END.split(cell)
+            if (words := set(_words(sentence)))
+        ]
+        if not parts or empty_answer(line.text) or _is_divider(line.text):
             continue  # "}", "---" or an image alone: nothing to hold, no reason to end a run
-        if all(held.hold(words) for words in cells):
+        if all(held.hold(words) for words in parts):
             if run:
                 yield run
             run = []
@@ -205,6 +218,12 @@ def _runs(content: Iterator[_Line], held: _CardWords) -> Iterator[list[tuple[int
         run_block = line.block
     if run:
         yield run
+
+
+def _is_divider(text: str) -> bool:
+    """A line of one character repeated ("ーーーー", "====="): a rule drawn by hand."""
+    ink = "".join(text.split())
+    return len(ink) >= 3 and len(set(ink)) == 1
 
 
 def _content_lines(
@@ -266,9 +285,13 @@ def report_lines(report: CheckReport) -> list[str]:
         out.extend(f"{note.source}:{f.line}: {f.what}" for f in note.findings)
     flagged = sum(1 for note in report.notes if note.findings)
     checked = len(report.notes)
-    noun = "note" if checked == 1 else "notes"
     if report.findings:
-        out.append(f"{checked} {noun} checked: {report.findings} findings in {flagged}")
+        found = _count(report.findings, "finding")
+        out.append(f"{_count(checked, 'note')} checked: {found} in {_count(flagged, 'note')}")
     else:
-        out.append(f"{checked} {noun} checked: no findings")
+        out.append(f"{_count(checked, 'note')} checked: no findings")
     return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -205,7 +205,7 @@ def _mask_code(text: str) -> str:
     """The text with code spans blanked out, so markers inside code don't count."""
     if "`" not in text:
         return text
-    return cloze.blank_spans(text, [m.span() for m in nt.CODE_SPAN.finditer(text)])
+    return cloze.blank_spans(text, [(span.start, span.end) for span in nt.code_spans(text)])
 
 
 def _separator_at(masked: str, raw: str) -> int:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from study.errors import StudyError
 from study.notes.card import Card
 from study.schedule.rules import day_start
 from study.schedule.scheduler import (
+    Settings,
     load_settings,
     make_scheduler,
     preview_intervals,
@@ -24,8 +26,17 @@ from study.schedule.scheduler import (
     schedule_of,
     to_fsrs,
 )
-from study.schedule.schema import Status, to_db
+from study.schedule.schema import Status, stamp, to_db
 from study.schedule.store import CardRow, ReviewRow, Store
+
+_SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review")
+_WRITE_CARD = (
+    "UPDATE card SET " + ", ".join(f"{name} = :{name}" for name in _SCHEDULE) + " WHERE id = :id"
+)
+_WRITE_REVIEW = (
+    "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, before)"
+    " VALUES (:card_id, :rating, :reviewed_at, :duration_ms, :before)"
+)
 
 
 def grade(
@@ -36,30 +47,42 @@ def grade(
     duration_ms: int | None = None,
     *,
     fuzz: bool | None = None,
+    settings: Settings | None = None,
 ) -> CardRow:
     """Answer a card (1 Again, 2 Hard, 3 Good, 4 Easy): fsrs reschedules it, the review is logged.
 
     Committed at once, so a drill killed right after loses nothing. `fuzz` None means the
-    `fuzz` setting; tests pass False for exact intervals.
+    `fuzz` setting; tests pass False for exact intervals. A drill passes the `settings` it
+    previewed with, so they are not read again; the card is (inside the write: another drill
+    may have graded it since it was shown), and it and its review row are written in one
+    transaction as plain SQL (the ORM's flush cost more than the two statements).
     """
-    with store.writing() as session:  # read again inside the write: another drill may grade
+    with store.writing():  # read again inside the write: another drill may grade it
         row = store.card(card_id)
         before = to_fsrs(row).to_json()
-        scheduler = make_scheduler(load_settings(store, row.deck), fuzz)
-        after, log = review(scheduler, row, rating, now, duration_ms)
-        for name, value in schedule_of(after).items():
-            setattr(row, name, value)
-        session.add(row)
-        session.add(
-            ReviewRow(
-                card_id=card_id,
-                rating=int(log.rating),
-                reviewed_at=to_db(log.review_datetime),
-                duration_ms=log.review_duration,
-                before=before,
-            )
+        settings = settings if settings is not None else load_settings(store, row.deck)
+        after, log = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
+        schedule = schedule_of(after)
+        columns = {name: _column(schedule[name]) for name in _SCHEDULE}
+        store.execute(_WRITE_CARD, columns | {"id": row.id})
+        store.execute(
+            _WRITE_REVIEW,
+            {
+                "card_id": card_id,
+                "rating": int(log.rating),
+                "reviewed_at": stamp(log.review_datetime),
+                "duration_ms": log.review_duration,
+                "before": before,
+            },
         )
+    for name, value in schedule.items():  # the row as stored, without another read or write
+        set_committed_value(row, name, value)
     return row
+
+
+def _column(value: object) -> object:
+    """A schedule value as its column holds it (a datetime as the store's stamp text)."""
+    return stamp(value) if isinstance(value, datetime) else value
 
 
 def undo_last(store: Store, card_id: str | None = None) -> str | None:
@@ -127,10 +150,21 @@ def unsuspend(store: Store, ids: Sequence[str]) -> list[Card]:
     return list(chosen.values())
 
 
-def preview(store: Store, card_id: str, now: datetime) -> dict[int, timedelta]:
-    """The wait each rating (1-4) would give this card now, unfuzzed, for the grade labels."""
-    row = store.card(card_id)
-    return preview_intervals(make_scheduler(load_settings(store, row.deck), fuzz=False), row, now)
+def preview(
+    store: Store,
+    card_id: str,
+    now: datetime,
+    *,
+    row: CardRow | None = None,
+    settings: Settings | None = None,
+) -> dict[int, timedelta]:
+    """The wait each rating (1-4) would give this card now, unfuzzed, for the grade labels.
+
+    A drill passes the `row` it shows and the `settings` of its deck (`load_settings`), read
+    once for the preview and the grade that follows."""
+    row = row if row is not None else store.card(card_id)
+    settings = settings if settings is not None else load_settings(store, row.deck)
+    return preview_intervals(make_scheduler(settings, fuzz=False), row, now)
 
 
 def reviews_of(store: Store, card_id: str) -> list[ReviewRow]:

@@ -132,6 +132,30 @@ def m005_card_queue_indexes_by_deck(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_anki_guid(db: sqlite3.Connection) -> None:
+    """Anki identity: the note GUID a card was first known by, and its note's last export.
+
+    `anki_guid` survives `study sync` giving the card a new id (a reworded question), so a
+    re-import updates the Anki note in place; `anki_hash` / `anki_mod` are the exported note's
+    content hash and modification time, so a note's time moves only when its content does;
+    `anki_export` remembers the note types' version the last export carried.
+    """
+    db.execute("ALTER TABLE card ADD COLUMN anki_guid TEXT")
+    db.execute("ALTER TABLE card ADD COLUMN anki_hash TEXT")
+    db.execute("ALTER TABLE card ADD COLUMN anki_mod INTEGER")
+    # What the last export said of itself (the note types' version), to tell what changed.
+    db.execute("CREATE TABLE anki_export (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+
+
+def m007_note_stat(db: sqlite3.Connection) -> None:
+    """Each note's size and modification time (ns), as git's index keeps them, and the release
+    that recorded them: a re-sync reads only the notes whose stamp moved. NULL (every note
+    synced before) means: hash it once."""
+    db.execute("ALTER TABLE note ADD COLUMN size INTEGER")
+    db.execute("ALTER TABLE note ADD COLUMN mtime_ns INTEGER")
+    db.execute("ALTER TABLE note ADD COLUMN stamped_by TEXT")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
@@ -141,6 +165,8 @@ MIGRATIONS: list[Migration] = [
     m003_deck_setting,
     m004_review_before_as_fsrs_card,
     m005_card_queue_indexes_by_deck,
+    m006_anki_guid,
+    m007_note_stat,
 ]
 LATEST = len(MIGRATIONS)
 

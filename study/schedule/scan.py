@@ -1,9 +1,14 @@
-"""Which notes changed since the last sync: the notes under the roots, hashed.
+"""Which notes changed since the last sync: the notes under the roots, stat-ed, then hashed.
 
-A note whose content hash is unchanged is not parsed again, so an unchanged re-sync is only
-this: list the files, hash them, compare with the `note` table. `quick_check` answers that
-with plain sqlite3 (no SQLModel import), which keeps `study sync` with nothing to do well
-under half a second on a vault of 1,000 notes.
+As git's index does, each note's size and modification time (ns) are kept with its content
+hash: a note whose stamp is the one recorded is not read at all; a changed stamp costs one
+read and hash, and a note whose hash is unchanged is not parsed again. So an unchanged
+re-sync is only this: list the files, stat them, compare with the `note` table.
+`quick_check` answers that with plain sqlite3 (no SQLModel import).
+
+A stamp is recorded only for a note last modified well before the sync began (`RACY_NS`):
+an edit within the file system's timestamp granularity of the read could leave the same
+stamp on new content, so such a note is hashed again next time (git's "racy" entries).
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from study import __version__
 from study.errors import StudyError
@@ -30,12 +37,39 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(__version__.encode() + b"\0" + data).hexdigest()
 
 
+# How long before the sync's start a note must have been modified for its stamp to be trusted
+# next time: coarser than any file system's timestamp granularity (FAT's is 2 s).
+RACY_NS = 3_000_000_000
+
+
+class Known(NamedTuple):
+    """A note as the last sync recorded it; no stamp (None) means: hash it to know."""
+
+    content_hash: str
+    size: int | None = None
+    mtime_ns: int | None = None
+    stamped_by: str | None = None  # the release that recorded the stamp
+
+
+Stamp = tuple[int, int]  # (size, mtime_ns)
+
+KNOWN_SQL = "SELECT path, content_hash, size, mtime_ns, stamped_by FROM note"
+
+
+def read_known(db: sqlite3.Connection) -> dict[str, Known]:
+    """The `note` table: each synced note's hash and stamp, by path."""
+    return {path: Known(*rest) for path, *rest in db.execute(KNOWN_SQL)}
+
+
 @dataclass
 class Plan:
     """Which notes under the roots are new or changed, gone, unchanged or unreadable."""
 
     roots: list[str]
     present: dict[str, str] = field(default_factory=dict)  # absolute path -> hash
+    # The stamp to record for each present note; None while it is too recent to trust.
+    stamps: dict[str, Stamp | None] = field(default_factory=dict)
+    restamped: list[str] = field(default_factory=list)  # unchanged, with a new stamp to record
     changed: list[str] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     unchanged: int = 0
@@ -60,13 +94,20 @@ def uncovered(
     ]
 
 
-def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
-    """Hash every note under `roots` and compare with the hashes `known` from the last sync.
+def plan(
+    roots: Sequence[str],
+    known: dict[str, Known],
+    explicit: bool,
+    now: datetime | None = None,
+) -> Plan:
+    """Stat every note under `roots`, hash those whose stamp is not the one `known` from the
+    last sync, and compare. `now` is when the sync began; without it no stamp is recorded.
 
     A registered root that vanished (an unmounted drive) is reported and its cards are kept;
     a path the user names now that does not exist is a StudyError (`explicit`).
     """
     result = Plan(roots=list(roots))
+    settled = None if now is None else int(now.timestamp() * 1e9) - RACY_NS
     protected: list[str] = []
     limits = NoteLimits.from_environment()
     for root in roots:
@@ -81,12 +122,12 @@ def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
         for note in notes:
             path = os.path.abspath(note)
             try:
-                result.present[path] = content_hash(read_note_bytes(note, limits))
+                _look(result, path, note, known.get(path), settled, limits)
             except StudyError as error:
                 result.failures.append(f"{error} (its cards are kept)")
                 protected.append(path)
     for path, digest in result.present.items():
-        if known.get(path) != digest:
+        if path not in known or known[path].content_hash != digest:
             result.changed.append(path)
     result.unchanged = len(result.present) - len(result.changed)
     result.gone = [
@@ -99,12 +140,47 @@ def plan(roots: Sequence[str], known: dict[str, str], explicit: bool) -> Plan:
     return result
 
 
+def _look(
+    plan: Plan, path: str, note: Path, known: Known | None, settled: int | None, limits: NoteLimits
+) -> None:
+    """One note into the plan: its stat first; read and hashed only if its stamp moved."""
+    try:
+        info = os.stat(note)
+    except OSError as error:
+        raise StudyError(f"{note}: cannot be read ({error.strerror or error})") from None
+    stamp = (info.st_size, info.st_mtime_ns)
+    # Another release's stamp is not trusted: the hash includes the release (see content_hash).
+    if known is not None and (*stamp, __version__) == known[1:]:
+        plan.present[path], plan.stamps[path] = known.content_hash, stamp
+        return
+    plan.present[path] = digest = content_hash(read_note_bytes(note, limits))
+    trusted = settled is not None and info.st_mtime_ns < settled
+    plan.stamps[path] = stamp if trusted else None
+    if trusted and known is not None and known.content_hash == digest:
+        plan.restamped.append(path)
+
+
+def stamp_row(todo: Plan, path: str) -> tuple[int | None, int | None, str | None]:
+    """The (size, mtime_ns, stamped_by) columns to record for a note: all NULL when too
+    recent to trust."""
+    stamp = todo.stamps.get(path)
+    return (None, None, None) if stamp is None else (*stamp, __version__)
+
+
+def record_stamps(db: sqlite3.Connection, todo: Plan) -> None:
+    """Write the new stamps of notes whose content did not change (uncommitted)."""
+    db.executemany(
+        "UPDATE note SET size = ?, mtime_ns = ?, stamped_by = ? WHERE path = ?",
+        [(*stamp_row(todo, path), path) for path in todo.restamped],
+    )
+
+
 def resolve_roots(paths: Sequence[Path]) -> list[str]:
     # abspath, not resolve(): `..` is folded, a symlinked folder keeps the name the user gave.
     return list(dict.fromkeys(os.path.abspath(os.path.expanduser(p)) for p in paths))
 
 
-def quick_check(db_path: Path, roots: list[str]) -> Plan | None:
+def quick_check(db_path: Path, roots: list[str], now: datetime | None = None) -> Plan | None:
     """The plan for registered roots, read with plain sqlite3 before anything else.
 
     None when it cannot be had this way (no database yet, an old schema, a root not yet
@@ -123,7 +199,7 @@ def quick_check(db_path: Path, roots: list[str]) -> Plan | None:
             if db.execute("PRAGMA user_version").fetchone()[0] != LATEST:
                 return None
             registered = [row[0] for row in db.execute("SELECT path FROM root")]
-            known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
+            known = read_known(db)
         finally:
             db.close()
     except sqlite3.Error:
@@ -132,5 +208,5 @@ def quick_check(db_path: Path, roots: list[str]) -> Plan | None:
         roots = registered
     if not roots or not set(roots) <= set(registered):
         return None
-    result = plan(roots, known, explicit=False)
+    result = plan(roots, known, explicit=False, now=now)
     return None if result.failures else result

@@ -44,6 +44,9 @@ class NoteRow(SQLModel, table=True):
     deck: str
     content_hash: str
     synced_at: datetime
+    size: int | None = None  # with mtime_ns, the stamp that spares an unchanged note a read
+    mtime_ns: int | None = None
+    stamped_by: str | None = None  # the release that recorded the stamp
 
 
 class CardRow(SQLModel, table=True):
@@ -71,6 +74,9 @@ class CardRow(SQLModel, table=True):
     due: datetime
     last_review: datetime | None = None
     added: datetime
+    anki_guid: str | None = None  # the Anki note GUID it keeps through renames (else `note`)
+    anki_hash: str | None = None  # its Anki note's content at the last export
+    anki_mod: int | None = None  # and that note's modification time (epoch seconds)
 
 
 class ReviewRow(SQLModel, table=True):

@@ -31,7 +31,16 @@ from study.schedule.backup import open_for_writing
 from study.schedule.database import connect as connect_to
 from study.schedule.database import translated
 from study.schedule.incoming import NoteRows, parsing
-from study.schedule.scan import Plan, plan, quick_check, resolve_roots, uncovered
+from study.schedule.scan import (
+    Known,
+    Plan,
+    plan,
+    quick_check,
+    read_known,
+    record_stamps,
+    resolve_roots,
+    uncovered,
+)
 from study.schedule.syncwrite import Changes, FirstSync, SyncReport
 
 if TYPE_CHECKING:
@@ -48,8 +57,10 @@ def sync_paths(
     something); the SQL is the same `sync()` runs through a Store.
     """
     db_path = resolve_db_path(db_path)
-    scanned = None if forget else quick_check(db_path, resolve_roots(paths))
+    scanned = None if forget else quick_check(db_path, resolve_roots(paths), now)
     if scanned is not None and scanned.idle:
+        if scanned.restamped:  # touched, not changed: remember the new stamps
+            _restamp(db_path, scanned)
         return SyncReport(unchanged=scanned.unchanged, skipped=scanned.skipped)
     with translated(db_path):
         open_for_writing(db_path, create=True, now=now)
@@ -70,6 +81,21 @@ def sync_paths(
         finally:
             if held:
                 release()  # without a commit: rolled back
+
+
+def _restamp(db_path: Path, scanned: Plan) -> None:
+    """Record the new stamps of touched notes; best effort: a file that cannot be written now
+    (read-only, locked) loses nothing but a hash of those notes next time."""
+    try:
+        db = connect_to(db_path)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            record_stamps(db, scanned)
+            db.execute("COMMIT")
+        finally:
+            db.close()
+    except sqlite3.Error:
+        pass
 
 
 def sync(
@@ -117,8 +143,8 @@ def _sync(
     registered = [root for root in registered if root not in forgotten]
     if not roots and not registered and not forgotten:
         raise StudyError("nothing to sync yet: run `study sync PATH` with a note or a folder")
-    known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
-    todo = scanned or plan(roots or registered, known, explicit=bool(roots))
+    known = read_known(db)
+    todo = scanned or plan(roots or registered, known, explicit=bool(roots), now=now)
     todo.gone += uncovered(known, forgotten, [*roots, *registered], todo.gone)
     report = SyncReport(
         unchanged=todo.unchanged, failures=list(todo.failures), skipped=list(todo.skipped)
@@ -132,6 +158,7 @@ def _sync(
         db = _as_writer(connect())  # after the workers were forked
         if parallel:
             _unchanged_since(db, known, [*registered, *forgotten])
+        record_stamps(db, todo)  # on the connection that commits (the first closed to fork)
         first = FirstSync.start(db, todo, now)
         notes = _collect(todo.changed, results, report, first)
     if first:
@@ -168,11 +195,13 @@ def _as_writer(db: sqlite3.Connection) -> sqlite3.Connection:
     return db
 
 
-def _unchanged_since(db: sqlite3.Connection, known: dict[str, str], roots: list[str]) -> None:
+def _unchanged_since(db: sqlite3.Connection, known: dict[str, Known], roots: list[str]) -> None:
     """After parsing without the lock (workers were forked), check no other sync wrote."""
-    now_known = dict(db.execute("SELECT path, content_hash FROM note").fetchall())
+    # Only content counts: a note's stamp alone may move (another sync found it touched).
+    now_known = {path: note.content_hash for path, note in read_known(db).items()}
+    known_before = {path: note.content_hash for path, note in known.items()}
     now_roots = [row[0] for row in db.execute("SELECT path FROM root")]
-    if now_known != known or sorted(now_roots) != sorted(roots):
+    if now_known != known_before or sorted(now_roots) != sorted(roots):
         raise StudyError(
             "another `study sync` changed the database while this one was reading the notes; "
             "nothing was written by this one: run it again"

@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from study.schedule.incoming import Incoming, NoteRows
 from study.schedule.match import match_cards
-from study.schedule.scan import Plan
+from study.schedule.scan import Plan, stamp_row
 from study.schedule.schema import State, Status
 from study.schedule.schema import stamp as text_stamp
 
@@ -70,14 +70,16 @@ _ROW = (
     + " FROM card WHERE {column} IN ({names})"
 )
 _CHUNK = 500
+# A card given a new id keeps the Anki GUID it was known by (SQLite reads the old `note`).
 _UPDATE = (
     "UPDATE card SET id = :id, status = :status, retired_from = NULL, "
+    "anki_guid = COALESCE(anki_guid, note), "
     + ", ".join(f"{name} = :{name}" for name in CONTENT)
     + " WHERE id = :_old"
 )
 _NOTE = (
-    "INSERT INTO note (path, deck, content_hash, synced_at)"
-    " VALUES (:path, :deck, :content_hash, :synced_at)"
+    "INSERT INTO note (path, deck, content_hash, synced_at, size, mtime_ns, stamped_by)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 # Positional, in `Incoming`'s order then due and added: binding a tuple costs half a dict.
 _INSERT = (
@@ -223,13 +225,16 @@ class Changes:
 def _write_notes(
     db: sqlite3.Connection, notes: dict[str, NoteRows], todo: Plan, stamp: str
 ) -> None:
-    """Record the notes synced (their hash skips the parser next time) and forget gone ones."""
+    """Record the notes synced (their stamp skips the read next time, their hash the parser)
+    and forget gone ones."""
     db.executemany("DELETE FROM note WHERE path = ?", [(p,) for p in [*notes, *todo.gone]])
-    stamps = [
-        {"path": p, "deck": n.deck, "content_hash": todo.present[p], "synced_at": stamp}
-        for p, n in notes.items()
-    ]
-    db.executemany(_NOTE, stamps)
+    db.executemany(
+        _NOTE,
+        [
+            (path, note.deck, todo.present[path], stamp, *stamp_row(todo, path))
+            for path, note in notes.items()
+        ],
+    )
 
 
 def _incoming(notes: dict[str, NoteRows], report: SyncReport) -> dict[str, tuple[str, Incoming]]:
