@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
 from typing import Any
 
 from markdown_it.common.utils import mdTrim
@@ -33,7 +34,13 @@ _BLOCK_RULES: list[Any] = [
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
     "reference", "html_block", "table", "front_matter",
 ]  # fmt: skip
-_RS = MarkdownIt("zero").enable_many(_BLOCK_RULES)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """Built on the first parse, not at import: `study sync` with nothing changed parses nothing."""
+    return MarkdownIt("zero").enable_many(_BLOCK_RULES)
+
 
 # Tabs, a block quote marker, a reference definition's `]:`, NUL, and a line with a `|` over
 # a pipeless `---` (markdown-it-py reads a one-column table, markdown-it.rs a heading): the
@@ -121,7 +128,7 @@ def native_blocks(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]] | N
     note = _Note(text)
     top: list[Node] = []
     try:
-        _convert(note, _RS.tree(text).children, top, 0)
+        _convert(note, _parser().tree(text).children, top, 0)
     except Untrusted:
         return None
     return top, note.texts
