@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
+from study.browsecli import add_browse_commands
 from study.dbcli import add_db_commands
 from study.errors import StudyError
 from study.statscli import add_stats_commands
@@ -34,6 +35,17 @@ class _StudyGroup(TyperGroup):
                 raise
             typer.echo(f"study: {message}", err=True)
             raise typer.Exit(1) from None
+
+
+_type_label = TyperOption.display_type_rich
+
+
+def _no_flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """A flag takes no value, so its help shows no `<bool>` type."""
+    return None if self.is_flag else _type_label(self, ctx)
+
+
+TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign]
 
 
 def _typer(cls: type[TyperGroup], help: str) -> typer.Typer:
@@ -91,15 +103,20 @@ def drill(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Cards at most.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Only cards with a tag.")] = None,
     typed: Annotated[
-        bool, typer.Option("--typed", help="Type the command of command cards.")
+        bool, typer.Option("--typed", help="Type the command of command cards (first).")
+    ] = False,
+    no_wait: Annotated[
+        bool,
+        typer.Option("--no-wait", help="End when only learning cards due later are left."),
     ] = False,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
-    """Drill the cards due now: Space shows the answer, 1-4 grade it, q quits."""
+    """Drill the cards due now: Space shows the answer, 1-4 or Space grade it, q quits."""
     from study.drill.loop import Options, run_drill
 
-    options = Options(tuple(decks or ()), tuple(tag or ()), new, limit, typed)
-    run_drill(db, options)
+    options = Options(tuple(decks or ()), tuple(tag or ()), new, limit, typed, not no_wait)
+    if run_drill(db, options).interrupted:
+        raise typer.Exit(130)  # Ctrl-C, as a shell expects: 128 + SIGINT
 
 
 @app.command()
@@ -120,34 +137,8 @@ def due(
         typer.echo(text)
 
 
-@app.command("suspended")
-def suspended_command(
-    decks: Annotated[list[str] | None, typer.Argument(help="Only these decks.")] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
-) -> None:
-    """List the cards you suspended (`!` in a drill), each with its id."""
-    from study.notes.cardview import card_lines
-    from study.schedule.answers import suspended
-    from study.schedule.store import open_store
-
-    with open_store(db, create=False, verify=True) as store:
-        cards = suspended(store, decks or [])
-    typer.echo(card_lines(cards) if cards else "No suspended cards.")
-
-
-@app.command("unsuspend")
-def unsuspend_command(
-    ids: Annotated[list[str], typer.Argument(help="Card ids, or their first characters.")],
-    db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
-) -> None:
-    """Bring suspended cards back into the drill (ids from `study suspended`)."""
-    from study.notes.cardview import card_lines
-    from study.schedule.answers import unsuspend
-    from study.schedule.store import open_store
-
-    with open_store(db, create=False, verify=True) as store:
-        cards = unsuspend(store, ids)
-    typer.echo(f"Unsuspended {len(cards)}:\n{card_lines(cards)}")
+# `study list`, `show`, `suspended`, `unsuspend`: in study.browsecli (this file's size)
+add_browse_commands(app)
 
 
 # --- study sync, study config (STORE) -----------------------------------------------------
@@ -176,7 +167,7 @@ def sync_command(
         raise typer.Exit(1)
 
 
-@app.command("config")
+@app.command("config", context_settings={"ignore_unknown_options": True})  # `-5` is a value
 def config_command(
     key: Annotated[str | None, typer.Argument(help="The setting (none: list them all).")] = None,
     value: Annotated[str | None, typer.Argument(help="Its new value (none: show it).")] = None,
@@ -209,7 +200,11 @@ def export_command(
 ) -> None:
     """Write an Anki package (.apkg); importing it again updates the notes, never duplicates."""
     from study.anki.export import export
+    from study.anki.output import apkg_path
 
+    output, note = apkg_path(output)
+    if note:
+        typer.echo(f"study: {note}", err=True)
     report = export(targets or [], output, tags=tag or [], subdecks=subdecks, db_path=db)
     for message in report.skipped:
         typer.echo(f"study: {message}", err=True)
@@ -293,10 +288,12 @@ def remind_install(
     hour, minute = timer.parse_at(at)
     resolved = resolve_decks(db or default_db_path(), decks or [])
     argv = timer.reminder_argv(resolved, minimum, db)
-    done = timer.install(hour, minute, argv, timer.reminder_environment(), backend)
+    carried = timer.reminder_environment()
+    done = timer.install(hour, minute, argv, carried, backend)
     nxt = timer.next_fire(done.hour, done.minute, current_time())
     typer.echo(f"daily reminder at {done.at} ({done.backend}), next {nxt:%a %Y-%m-%d %H:%M}")
     typer.echo(f"  runs: {done.command}")
+    typer.echo(f"  shows: {timer.delivery(done.backend, carried)}")
 
 
 @remind_app.command("uninstall")
@@ -325,6 +322,8 @@ def remind_status() -> None:
         when = f"daily at {item.at}, next {nxt:%a %Y-%m-%d %H:%M}"
         typer.echo(f"{item.backend}: {when} ({item.where})")
         typer.echo(f"  runs: {item.command}")
+        carried = timer.installed_environment(item.command)
+        typer.echo(f"  shows: {timer.delivery(item.backend, carried)}")
 
 
 @remind_app.command("ics")

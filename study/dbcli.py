@@ -19,6 +19,7 @@ def add_db_commands(db_app: typer.Typer) -> None:
     db_app.command("check")(db_check)
     db_app.command("backups")(db_backups)
     db_app.command("restore")(db_restore)
+    db_app.command("copy")(db_copy)
 
 
 def db_check(db: _Db = None) -> None:
@@ -52,3 +53,16 @@ def db_restore(
     aside = restore(db_path(db), name, current_time())
     kept = f"\n  the database it replaced is kept as {aside}" if aside else ""
     typer.echo(f"restored {name} into {db_path(db)}{kept}")
+
+
+def db_copy(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="A database file or server URL.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="An empty one to copy it into.")],
+) -> None:
+    """Copy a whole collection between a file and a PostgreSQL server, checked by counts."""
+    from study.clock import current_time
+    from study.schedule.dbcopy import copy_collection
+
+    copied = copy_collection(source, target, current_time())
+    rows = ", ".join(f"{number} {table}" for table, number in copied.items())
+    typer.echo(f"copied {rows}")

@@ -1,6 +1,7 @@
-"""The console script. `study due` and `study sync` are answered before Typer is imported.
+"""The console script. `study`, `study due` and `study sync` are answered before Typer is
+imported.
 
-Both run from shell prompts, timers and editors' save hooks, where start-up is most of the
+All three run from shell prompts, timers and editors' save hooks, where start-up is most of the
 cost: Typer and the pydantic it coerces arguments with take ~0.15 s to import here, five
 times what `study due` needs in all. Anything these fast paths don't recognise (`-h`, an
 unknown flag, any other command) goes to the Typer app in `study.cli`, which behaves the same.
@@ -8,6 +9,7 @@ unknown flag, any other command) goes to the Typer app in `study.cli`, which beh
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -54,18 +56,36 @@ def _sync(words: list[str], flags: set[str], db: Path | None) -> int:
     return 1 if report.failures else 0
 
 
-# Each fast command: the boolean flags it knows, and its body.
+def _reader_gone() -> None:
+    """`study due | head -1`: the reader closed the pipe; stop quietly, as `cat` does.
+
+    stdout is pointed at /dev/null so Python's own flush at exit cannot fail again (the
+    recipe of the `signal` module's documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
+
+
+def _overview(words: list[str], flags: set[str], db: Path | None) -> int:
+    from study.schedule.duereport import overview_text
+
+    print(overview_text(db))
+    return 0
+
+
+# Each fast command: the boolean flags it knows, and its body. A bare `study` is the overview.
 _FAST = {"due": (("--json", "--brief"), _due), "sync": ((), _sync)}
+_OVERVIEW = ((), _overview)
 
 
 def entry() -> None:
-    """`study ...`: the fast commands here, the rest through Typer.
+    """`study ...`: the fast commands here (a bare `study` too), the rest through Typer.
 
     Only the parsing of the arguments may fall back to Typer: once a command's body runs, an
     error in it is that command's (a ValueError deep in a sync must not run the sync twice).
     """
     args = sys.argv[1:]
-    fast = _FAST.get(args[0]) if args else None
+    fast = _FAST.get(args[0]) if args else _OVERVIEW
     if fast is not None:
         flags, body = fast
         try:
@@ -75,9 +95,12 @@ def entry() -> None:
         else:
             try:
                 status = body(words, given, db)
+                sys.stdout.flush()  # here, so a closed pipe is met inside the try
             except StudyError as error:
                 print(f"study: {error}", file=sys.stderr)
                 sys.exit(error.exit_code)
+            except BrokenPipeError:
+                _reader_gone()
             if status:
                 sys.exit(status)
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -20,8 +21,35 @@ def default_db_path() -> Path:
     return data_dir() / "study.db"
 
 
+_SERVER_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+psycopg)?:/+", re.IGNORECASE)
+
+
+def server_url(given: Path | str | None) -> str | None:
+    """The SQLAlchemy URL of the PostgreSQL server a `--db` (or, when none, `STUDY_DB`) names,
+    or None for a SQLite file. A URL that went through `Path` lost a slash of its `//`: it is
+    put back. (The server itself: study.schedule.server.)"""
+    text = str(given) if given is not None else os.environ.get("STUDY_DB", "")
+    match = _SERVER_SCHEME.match(text)
+    if match is None:
+        return None
+    return "postgresql+psycopg://" + text[match.end() :]
+
+
 def db_path(given: Path | None) -> Path:
-    """The database a `--db` names (`~` expanded), or the default one."""
+    """The database file a `--db` names (`~` expanded), else `STUDY_DB`, else the default one.
+
+    StudyError when it names a server instead: the commands that ask for a file (sync, the
+    backups, `study db check`) work on a SQLite file only.
+    """
+    if server_url(given) is not None:
+        from study.errors import StudyError
+
+        raise StudyError(
+            "this command works on a database file only, not on a PostgreSQL server: run it "
+            "on a file and move the collection with `study db copy FROM TO`"
+        )
+    if given is None and os.environ.get("STUDY_DB"):
+        given = Path(os.environ["STUDY_DB"])
     return Path(given).expanduser() if given is not None else default_db_path()
 
 

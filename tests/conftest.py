@@ -8,8 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+pytest_plugins = ["tests.pgserver"]
 
 STRICT = os.environ.get("STUDY_TEST_STRICT") == "1"
+
+# In CI the property tests draw the same examples on every run, so a submission lands or not
+# on its own code, never on a draw; on a developer's machine each run explores new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -23,15 +23,35 @@ REPO = Path(__file__).resolve().parent.parent
 DECKS = REPO / "decks"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# Two command cards (and their reverses) under one heading: the drill's and browser's deck.
+GIT_DECK = """# Git
 
-def require_program(name: str) -> str:
+## Commands
+
+- `git status`
+
+    Shows the working tree status.
+
+- `git log --oneline`
+
+    Shows the history, one line per commit.
+"""
+
+
+def require_program(name: str, also_in: str | None = None) -> str:
     """The path of a system program a test needs, or a skip that names it.
 
-    Under STUDY_TEST_STRICT=1 the skip becomes a failure (see conftest.py).
+    `also_in` is a glob of folders searched after PATH (Debian keeps PostgreSQL's server
+    programs in /usr/lib/postgresql/VERSION/bin). Under STUDY_TEST_STRICT=1 the skip becomes
+    a failure (see conftest.py).
     """
     path = shutil.which(name)
+    if path is None and also_in is not None:
+        found = sorted(Path("/").glob(f"{also_in.lstrip('/')}/{name}"))
+        path = str(found[-1]) if found else None
     if path is None:
-        pytest.skip(f"needs the `{name}` program, which is not on PATH")
+        where = f" or in {also_in}" if also_in else ""
+        pytest.skip(f"needs the `{name}` program, which is not on PATH{where}")
     return path
 
 
@@ -55,6 +75,19 @@ def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: 
 
     monkeypatch.setattr(module, name, spy)
     return seen
+
+
+def editor_stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$EDITOR set to a program that writes the arguments it was given, as JSON, to the file
+    returned."""
+    import json
+    import sys
+
+    record = tmp_path / "editor-args.json"
+    script = f"import json, sys; open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} -c {json.dumps(script)}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    return record
 
 
 def damage_card_table(db: Path) -> None:
@@ -188,3 +221,19 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def synced_notes(tmp_path: Path, notes: dict[str, str], now: Any, name: str = "study.db") -> Path:
+    """A database file `name` in `tmp_path` with `notes` (file name: text) written into
+    `tmp_path/notes` and synced at `now`."""
+    from study.schedule.store import open_store
+    from study.schedule.sync import sync
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for file_name, text in notes.items():
+        (folder / file_name).write_text(text)
+    db = tmp_path / name
+    with open_store(db) as store:
+        sync(store, [folder], now)
+    return db

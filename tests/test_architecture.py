@@ -12,7 +12,15 @@ from pathlib import Path
 from tests.support import REPO
 
 PACKAGE = REPO / "study"
-SHARED = {"study", "study.errors", "study.paths", "study.clock", "study.atomic", "study.collector"}
+SHARED = {
+    "study",
+    "study.errors",
+    "study.paths",
+    "study.clock",
+    "study.atomic",
+    "study.collector",
+    "study.words",
+}
 # What each layer may import besides itself (a layer is a package, or the shared modules).
 ALLOWED = {
     "shared": {"shared"},
@@ -26,6 +34,7 @@ ALLOWED = {
 TOP = {
     "study.cli",
     "study.dbcli",
+    "study.browsecli",
     "study.statscli",
     "study.launch",
     "study.__main__",

@@ -106,6 +106,40 @@ def test_binary_file(tmp_path: Path) -> None:
     assert "No cards found." in result.stdout
 
 
+EXAMPLE = """# Docker
+
+## Volume
+
+### Example
+
+```bash
+docker volume create mydata
+docker run -v mydata:/data myimage
+```
+
+This mounts the volume **mydata** into the container.
+"""
+
+
+def test_cards_show_fronts_as_written_and_keep_the_question_wide(tmp_path: Path) -> None:
+    note = tmp_path / "docker.md"
+    note.write_text(EXAMPLE, encoding="utf-8")
+    wide = runner.invoke(app, ["cards", str(note)], env={"COLUMNS": "100"})
+    assert wide.exit_code == 0, wide.output
+    assert "Docker — 1 card" in wide.stdout
+    rows = [line.strip("│ ") for line in wide.stdout.splitlines()]
+    # Two commands, two lines, each whole in the Front column (not squeezed to a sliver).
+    assert any(row.startswith("docker volume create mydata ") for row in rows)
+    assert any(row.startswith("docker run -v mydata:/data ") for row in rows)
+    assert "**" not in wide.stdout  # the back is rendered Markdown too
+
+    narrow = runner.invoke(app, ["cards", str(note)], env={"COLUMNS": "40"})
+    lines = [line.rstrip() for line in narrow.stdout.splitlines()]
+    assert all(len(line) <= 40 for line in lines)
+    assert " docker volume create mydata" in lines  # one card after another, front then back
+    assert " docker run -v mydata:/data myimage" in lines
+
+
 def test_cards_on_a_link_to_dev_zero_or_a_fifo_answers_at_once(tmp_path: Path) -> None:
     """Issue 16, finding 8: /dev/zero was read until memory ran out; a FIFO hung forever."""
     zero = tmp_path / "zero.md"

@@ -229,6 +229,33 @@ def test_explicit_cards_hold_their_lines(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == ["1 note checked: no findings"]
 
 
+# One paragraph of ~900 characters: the parser cuts it between sentences into (1/3)..(3/3).
+STORAGE = """\
+# Git
+
+## How Git stores data
+
+Git stores every version of every file as a blob, named by the SHA-1 hash of its content. \
+A tree object lists blobs and other trees with their names and modes, like a directory. \
+A commit object points to one tree, to its parent commits, and carries the author, the \
+committer and the message. Because every object is named by its content, two identical files \
+are stored once, and any change to a file changes the hash of its blob, of every tree above \
+it and of the commit. This is why history cannot be rewritten silently: changing an old \
+commit changes every commit after it. Packfiles later compress similar objects as deltas \
+against each other, so the repository stays small even with thousands of versions. Garbage \
+collection removes objects nothing refers to after a grace period, which is why a lost \
+commit can often be found again with the reflog for some weeks.
+"""
+
+
+def test_a_long_paragraph_cut_into_parts_is_held_by_the_parts_together(tmp_path: Path) -> None:
+    note = tmp_path / "git.md"
+    note.write_text(STORAGE, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(note)])
+    assert result.stdout.splitlines() == ["1 note checked: no findings"]
+    assert result.exit_code == 0
+
+
 FRASES = "Una frase corta. Otra frase distinta.\n\n> [!nota] Título\n> cuerpo\n\nーーーーー\n"
 
 

@@ -21,6 +21,8 @@ def test_help_short_and_long_flags_agree() -> None:
 
 COMMANDS = [
     ["cards"],
+    ["list"],
+    ["show"],
     ["check"],
     ["sync"],
     ["config"],

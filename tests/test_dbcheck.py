@@ -98,3 +98,13 @@ def test_a_file_of_garbage_is_damaged(tmp_path: Path) -> None:
     path = tmp_path / "g.db"
     path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8000)
     assert check_database(path)[0].startswith("damaged: ")
+
+
+def test_a_file_that_is_not_sqlite_is_named_so_not_called_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("buy milk\n" * 100)
+    result = runner.invoke(app, ["db", "check", "--db", str(path)])
+    assert result.exit_code == 1
+    assert (
+        result.output == f"study: {path} is not a study database (not SQLite); pick another --db\n"
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,11 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
-from study.drill.loop import Summary, compare_typed, format_summary
+from study.drill.screen import Summary, format_summary
+from study.drill.typed import compare_typed
 from study.schedule.config import set_setting
 from study.schedule.rules import day_start
 from study.schedule.store import open_store
-from tests.support import reviews
+from tests.support import editor_stand_in, reviews
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 runner = CliRunner()
@@ -76,16 +76,45 @@ def card(db: Path, front: str) -> dict[str, object]:
 def test_reveal_and_grade_with_interval_labels(db: Path) -> None:
     out = drill(db, " \n3\n \n1\n \n4\n \n4\n \nq\n")
 
-    assert reviews(db)[:3] == [(STATUS, 3), (LOG, 1), (BRANCH, 4)]
-    assert len(reviews(db)) == 4  # and the table's card
-    # The header: deck, heading path, cards left (one card per sibling pair, as Anki does).
-    assert "Git › Commands  4 left" in out
+    assert reviews(db) == [(STATUS, 3), (LOG, 1), (BRANCH, 4), ("git branch", 4)]
+    # The header: deck, heading path, and the counts still to come today (one card per
+    # sibling pair, as Anki does), the card on screen included.
+    assert "Git › Commands  4 new · 0 learning · 0 review" in out
     assert "Shows the working tree status." in out  # the back, revealed
     assert "1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d" in out
-    # Learning cards come back in the same drill: `git log` (Again, 1m) first.
-    assert out.split("Git › Commands  2 left")[1].split("\n")[1].strip() == LOG
+    assert "space/enter Good · u undo · s skip · b bury · ! suspend · e edit · q quit" in out
+    # After Good then Again, both wait in learning; the clock does not move, so neither is
+    # shown again early: the drill ends and says when the first is due.
+    assert "Git › Branch › What it is  2 new · 2 learning · 0 review" in out
+    assert "The next learning card is due in 1m (" in out
     assert "Seen 4 cards, 1 again, in 0m 00s." in out
+    assert "Still to study today: 0 new · 2 learning · 0 review" in out
     assert "Next cards due in 1m" in out
+
+
+def test_learn_ahead_shows_a_learning_card_early_as_anki_does(db: Path) -> None:
+    with open_store(db) as store:
+        set_setting(store, "learn_ahead", "20")
+    out = drill(db, " \n3\n \n1\n \n4\n \n4\n \n4\n \n4\n")
+
+    # `git log` (Again, 1m) comes back first, then `git status` (Good, 10m).
+    assert reviews(db)[4:] == [(LOG, 4), (STATUS, 4)]
+    assert out.split("0 new · 2 learning · 0 review")[1].split("\n")[2].strip() == LOG
+
+
+def test_space_or_enter_after_the_answer_grades_good(db: Path) -> None:
+    drill(db, " \n \n\n\nq\n")  # space shows, space grades; Enter shows, Enter grades
+    assert reviews(db) == [(STATUS, 3), (LOG, 3)]
+
+
+def test_the_counts_follow_every_answer(db: Path) -> None:
+    out = drill(db, " \n3\n \n4\nq\n")
+    headers = [line.split("  ", 1)[1].split(" ─")[0] for line in out.splitlines() if " › " in line]
+    assert headers == [
+        "4 new · 0 learning · 0 review",  # git status, new
+        "3 new · 1 learning · 0 review",  # Good: it waits 10 minutes in learning
+        "2 new · 1 learning · 0 review",  # Easy on git log: a review in 8 days, not today
+    ]
 
 
 def test_back_is_rendered_markdown(db: Path) -> None:
@@ -100,7 +129,8 @@ def test_undo_restores_the_card_exactly_and_shows_it_again(db: Path) -> None:
 
     # The same card is shown again, with its intervals as a new card.
     again = out.split("undone: Good")[1].splitlines()
-    assert again[1].startswith("Git › Commands  4 left") and again[2].strip() == STATUS
+    assert again[1].startswith("Git › Commands  4 new · 0 learning")
+    assert again[3].strip() == STATUS  # the front is a code block: a blank line above
     assert reviews(db) == [(STATUS, 4)]
     assert card(db, STATUS)["state"] == 2
 
@@ -175,9 +205,9 @@ def test_limit_and_new(db: Path) -> None:
     out = drill(db, " \n4\n \n4\n \n4\n", "--limit", "2")
     assert len(reviews(db)) == 2 and "Seen 2 cards" in out
 
-    out = drill(db, " \n3\n \n3\nq\n", "--new", "1")
-    assert "1 left" in out
-    assert [rating for _, rating in reviews(db)] == [4, 4, 3, 3]  # the same card came back
+    out = drill(db, " \n3\n", "--new", "1")
+    assert "1 new · 0 learning · 0 review" in out
+    assert [rating for _, rating in reviews(db)] == [4, 4, 3]
 
 
 def test_typed_command_cards(db: Path) -> None:
@@ -186,8 +216,9 @@ def test_typed_command_cards(db: Path) -> None:
     out = drill(db, "git   status\n\ngit log --online\n\n\nq\n", "--typed")
 
     assert "✓ git status" in out
-    assert "expected: git log --oneline" in out
-    assert "Enter Hard" in out
+    assert "✗ expected: git log --oneline" in out
+    assert out.count("git log --oneline") == 1  # the command shown once, not again as a back
+    assert "space/enter Hard" in out
     assert reviews(db) == [
         ("Shows the working tree status.", 3),
         ("Shows the history, one line per commit.", 2),
@@ -199,20 +230,17 @@ def test_compare_typed_grades() -> None:
     assert compare_typed("docker ps -A", "docker ps -a")[0] == 2
     assert compare_typed("git stat", "git status")[0] == 2
     rating, diff = compare_typed("docker rm", "docker ps -a")
-    assert rating == 1 and "expected: docker ps -a" in diff
+    assert (rating, diff) == (1, "✗ expected: docker [bold green underline]ps -a[/]")
 
 
 def test_edit_opens_the_editor_at_the_cards_line(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    record = tmp_path / "editor-args.json"
-    script = f"import json, sys; open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))"
-    monkeypatch.setenv("EDITOR", f"{sys.executable} -c {json.dumps(script)}")
-    monkeypatch.delenv("VISUAL", raising=False)
+    record = editor_stand_in(tmp_path, monkeypatch)
     out = drill(db, "e\nq\n")
 
     assert json.loads(record.read_text()) == ["+5", str(tmp_path / "notes" / "git.md")]
-    assert out.count("Git › Commands  4 left") == 2  # back to the same card
+    assert out.count("Git › Commands  4 new · 0 learning · 0 review") == 2  # the same card
 
 
 def test_tag_filter_and_nothing_due(db: Path, tmp_path: Path) -> None:
@@ -221,7 +249,7 @@ def test_tag_filter_and_nothing_due(db: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["sync", "--db", str(db)]).exit_code == 0
 
     out = drill(db, " \n4\n", "--tag", "containers")
-    assert "Docker  1 left" in out and "Git" not in out
+    assert "Docker  1 new · 0 learning · 0 review" in out and "Git" not in out
     assert reviews(db) == [("docker ps", 4)]
     out = drill(db, "", "--tag", "#containers")  # a tag may be written with its '#'
     assert "Nothing to study now" in out and "Next cards due in 8d" in out
@@ -273,7 +301,97 @@ def test_an_answer_reads_the_card_and_its_settings_once_and_writes_once(db: Path
     # One read of each card shown, and one inside each grade's write (another drill may have
     # graded it meanwhile): 5, where each answer used to read its card four times (10).
     assert count("FROM card \nWHERE card.id =") == 3 + 2
-    assert count("FROM setting") == 1 + 3  # the queue's limits, then once a card shown
+    # Once a card shown; the rest once a session: the drill's own (learn_ahead, the study
+    # day), the queue's limits, and the start's and the summary's look at learning cards due
+    # later today and at what is left.
+    assert count("FROM setting") == 3 + 1 + 1 + 2 + 1
     assert count("UPDATE card SET state") == 2  # each graded card written once
     assert count("INSERT INTO review") == 2
     assert reviews(db) == [(STATUS, 3), (LOG, 3)]
+
+
+def test_good_on_a_new_card_then_the_next_days_queue_keeps_the_steps(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = drill(db, " \n3\nq\n", "--limit", "1")  # Good on `git status`: the 10m step
+    assert "3 Good 10m" in out
+    assert card(db, STATUS)["state"] == 1  # still learning, due at 12:10
+    out = drill(db, "q\n")  # 12:00 still: the other cards, never `git status` early
+    assert out.split("\n")[2].strip() == LOG
+
+    monkeypatch.setenv("STUDY_NOW", (NOW + timedelta(days=1)).isoformat())
+    out = drill(db, " \n3\nq\n", "--limit", "1")
+    # The next day it comes first, as a learning card (not as a new or review card), and Good
+    # now graduates it: the label is the interval it gets.
+    assert out.splitlines()[0].startswith("Git › Commands  3 new · 1 learning · 0 review")
+    assert out.splitlines()[2].strip() == STATUS
+    assert "3 Good 7d" in out  # a day late, fsrs credits the day it was remembered over
+    graduated = card(db, STATUS)
+    assert graduated["state"] == 2
+    assert graduated["due"] == "2026-03-18 12:00:00.000000"  # 7 days from 03-11, as labelled
+
+
+def test_a_card_forgotten_leech_lapses_times_is_suspended_and_offers_the_editor(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = editor_stand_in(tmp_path, monkeypatch)
+    with open_store(db) as store:
+        set_setting(store, "leech_lapses", "2")
+    drill(db, " \n4\nq\n", "--limit", "1")  # Easy: `git status` is a review card in 8 days
+    day = 8
+    for lapse in (1, 2):
+        monkeypatch.setenv("STUDY_NOW", (NOW + timedelta(days=day)).isoformat())
+        out = drill(db, " \n1\ne\n" if lapse == 2 else " \n1\n", "--limit", "1")
+        day += 1
+        if lapse == 1:  # relearn it: Good after its 10m step, the next day
+            monkeypatch.setenv("STUDY_NOW", (NOW + timedelta(days=day)).isoformat())
+            drill(db, " \n3\n", "--limit", "1")
+            day = day + 20
+    assert "Leech: forgotten too often, so suspended. e edit the note at line 5" in out
+    assert json.loads(record.read_text()) == ["+5", str(tmp_path / "notes" / "git.md")]
+    leech = card(db, STATUS)
+    assert (leech["status"], leech["leech"]) == ("suspended", 1)
+    listed = runner.invoke(app, ["list", "--leech", "--json", "--db", str(db)])
+    assert [c["front"] for c in json.loads(listed.output)] == [STATUS]
+    assert json.loads(listed.output)[0]["lapses"] == 2
+
+    drill(db, "u\nq\n")  # a new drill cannot undo; the leech stays until unsuspended
+    assert card(db, STATUS)["status"] == "suspended"
+
+
+def test_the_summary_is_right_in_every_case(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line a sentence
+
+    def summary(keys: str, *args: str) -> list[str]:
+        out = drill(db, keys, *args)
+        return out.split("Seen ")[1].splitlines()
+
+    left = "Still to study today: 4 new · 0 learning · 0 review; `study drill` goes on."
+    assert summary("q\n") == ["0 cards, 0 again, in 0m 00s.", left]  # quit at once
+    assert summary("s\ns\ns\ns\n") == ["0 cards, 0 again, in 0m 00s.", left]  # skipped all
+    with open_store(db) as store:
+        set_setting(store, "new_per_day", "1")
+    graded_one = summary(" \n4\n")  # graded one, then the limit is reached
+    assert graded_one[0] == "1 card, 0 again, in 0m 00s."
+    assert graded_one[1].startswith("The daily limits hold back ")
+    assert graded_one[1].endswith(" new cards (`study drill --new N` studies N more today).")
+    assert graded_one[2] == "Next cards due in 8d (2026-03-18 12:00); `study due` shows what waits."
+    held = runner.invoke(app, ["due", "--db", str(db)]).output.splitlines()[-1]
+    assert graded_one[1] == held  # the drill says it in `study due`'s words, with its count
+    assert drill(db, "").startswith("Nothing to study now.\nSeen 0 cards")  # nothing due
+
+
+def test_typed_shows_the_cards_to_type_from_the_start(db: Path) -> None:
+    out = drill(db, "git status\n \nq\n", "--typed")
+    # Not `git status` (the command card) first: its reverse, to be typed.
+    assert out.splitlines()[1].strip() == "Shows the working tree status."
+    assert reviews(db) == [("Shows the working tree status.", 3)]
+
+
+def test_a_tag_no_card_has_is_one_line_not_an_empty_drill(db: Path) -> None:
+    result = runner.invoke(app, ["drill", "--tag", "nope", "--db", str(db)], input="q\n")
+    assert result.exit_code == 1
+    assert result.output == (
+        "study: no card is tagged nope; `study cards PATH --json` shows the cards' tags\n"
+    )
+    assert reviews(db) == []

@@ -244,4 +244,55 @@ def test_a_tag_narrows_the_cards_due_now_and_later(db: Path) -> None:
 
     assert due_counts(db, NOW) == [DeckDue("alpha", 0, 2, 1, 2, 1)]
     assert due_counts(db, NOW, tags=["árvore"]) == [DeckDue("alpha", 0, 1, 0, 1, 1)]
-    assert due_counts(db, NOW, tags=["pinheiro"]) == [DeckDue("alpha", 0, 0, 0, 0, 0)]
+    assert due_counts(db, NOW, tags=["pinheiro"]) == []
+
+
+def test_a_deck_without_the_tag_is_not_listed_and_an_unknown_tag_is_said(db: Path) -> None:
+    add_card(db, "t-new", "alpha", tags='["#Árvore"]')
+    add_card(db, "b-new", "beta")
+    assert due_counts(db, NOW, tags=["árvore"]) == [DeckDue("alpha", 0, 0, 1, 0, 0)]
+    typo = runner.invoke(app, ["due", "--tag", "arvre", "--db", str(db)])
+    assert typo.exit_code == 1
+    assert typo.stderr == (
+        "study: no card is tagged arvre; `study cards PATH --json` shows the cards' tags\n"
+    )
+    brief = runner.invoke(app, ["due", "--brief", "--tag", "arvre", "--db", str(db)])
+    assert (brief.exit_code, brief.stdout) == (0, "")  # the prompt line stays empty
+
+
+def test_the_due_table_fits_a_40_column_terminal() -> None:
+    from study.schedule.duereport import format_table
+
+    counts = [
+        DeckDue("Cozinha Básica", learning=0, review=2, new=13, later_today=1, tomorrow=4),
+        DeckDue("Git Basics", learning=1, review=0, new=20, later_today=0, tomorrow=0),
+    ]
+    assert format_table(counts, columns=40).splitlines() == [
+        "  learn  review  new  later  tmrw",
+        "Cozinha Básica",
+        "      0       2   13      1     4",
+        "Git Basics",
+        "      1       0   20      0     0",
+        "all decks",
+        "      1       2   33      1     4",
+    ]
+    assert format_table(counts, columns=80).splitlines()[:2] == [
+        "deck            learning  review  new  later today  tomorrow",
+        "Cozinha Básica         0       2   13            1         4",
+    ]
+
+
+def test_the_due_summary_wraps_between_words_at_40_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    counts = [DeckDue("Docker", 0, 0, 19, 1, 0, held_new=95)]
+    assert render(counts, as_json=False).splitlines() == [
+        "  learn  review  new  later  tmrw",
+        "Docker",
+        "      0       0   19      1     0",
+        "",
+        "19 cards to study now (1 more later",
+        "today, 0 tomorrow).",
+        "The daily limits hold back 95 new cards",
+        "(`study drill --new N` studies N more",
+        "today).",
+    ]

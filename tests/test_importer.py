@@ -193,3 +193,11 @@ def test_a_whole_collection_package_imports_too(tmp_path: Path, anki: Collection
     anki.export_collection_package(str(colpkg), include_media=True, legacy=False)
     report = import_package(colpkg, db_path=tmp_path / "study.db")
     assert (report.anki_cards, report.matched, report.added) == (6, 6, ANSWERED_IN_ANKI)
+
+
+def test_importing_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["import", str(tmp_path), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"study: {tmp_path}: is a folder; give an .apkg or .colpkg exported from Anki\n"
+    )

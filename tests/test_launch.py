@@ -38,7 +38,7 @@ def test_sync_fast_path_prints_what_the_typer_command_prints(
     assert fast.returncode == 0, fast.stderr
     assert (
         fast.stdout
-        == "2 added, 0 updated, 0 moved, 0 retired, 0 restored (1 notes parsed, 0 unchanged)\n"
+        == "2 added, 0 updated, 0 moved, 0 retired, 0 restored (1 note parsed, 0 unchanged)\n"
     )
     assert fast.stderr == "False\n"  # Typer never imported
 
@@ -75,6 +75,21 @@ def test_sync_forget_goes_through_typer_from_the_console_script(tmp_path: Path) 
     assert forgot.stderr == "True\n"  # a flag the fast path does not know: Typer parsed it
 
 
+def test_bare_study_is_answered_without_typer(tmp_path: Path) -> None:
+    fresh = study(home=tmp_path)
+    assert fresh.returncode == 0
+    assert fresh.stdout.startswith("No study database yet.\n\nTry:\n")
+    assert "(the bundled decks on a first run)" in fresh.stdout
+    assert fresh.stderr == "False\n"  # no Typer: the overview starts as fast as `study due`
+    assert not (tmp_path / "study.db").exists()  # looking never creates a database
+
+    (tmp_path / "git.md").write_text(NOTE, encoding="utf-8")
+    assert study("sync", str(tmp_path / "git.md"), home=tmp_path).returncode == 0
+    synced = study(home=tmp_path)
+    assert "Git " in synced.stdout and "1 card to study now" in synced.stdout
+    assert "bundled decks" not in synced.stdout  # a user with notes is not sent to them
+
+
 def test_an_error_inside_a_fast_command_is_not_run_again_through_typer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -93,3 +108,21 @@ def test_an_error_inside_a_fast_command_is_not_run_again_through_typer(
     with pytest.raises(ValueError, match="a bug deep inside the sync"):
         entry()
     assert calls == [[tmp_path / "notes.md"]]
+
+
+def test_due_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    """`study due | head -0`: the reader is gone before the table is written."""
+    note = tmp_path / "git.md"
+    note.write_text(NOTE)
+    assert study("sync", str(note), home=tmp_path).returncode == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = {**os.environ, "STUDY_HOME": str(tmp_path), "STUDY_NOW": "2026-11-27T12:00:00+00:00"}
+    code = "import sys; from study.launch import entry; sys.argv = ['study', 'due']; entry()"
+    with os.fdopen(write_end, "w") as closed_pipe:
+        done = subprocess.run(
+            [sys.executable, "-c", code], stdout=closed_pipe, stderr=subprocess.PIPE,
+            text=True, env=env, cwd=REPO,
+        )  # fmt: skip
+    assert done.stderr == ""  # no BrokenPipeError traceback
+    assert done.returncode == 1

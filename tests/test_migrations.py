@@ -25,6 +25,7 @@ SHIPPED = {
     "m005_card_queue_indexes_by_deck": "bb99e2fac2724949",
     "m006_anki_guid": "19415066f08ae154",
     "m007_note_stat": "e686395c12c161ff",
+    "m008_card_leech": "9d1fff2928e5b63c",
 }
 
 

@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from study.cli import app
+from study.schedule.answers import grade
+from study.schedule.store import open_store
 from study.schedule.sync import sync_paths
 from study.stats.optimize import MIN_ITEMS
 from tests.history import History, copied, simulated, write_note
@@ -119,10 +121,30 @@ def test_a_fresh_database_is_refused_in_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["optimize", "--db", str(db)])
     assert result.exit_code == 1
     assert result.output == (
-        f"study: 0 reviews to learn from; optimizing needs {MIN_ITEMS}, "
-        f"{MIN_ITEMS} more (nothing changed)\n"
+        "study: 0 reviews logged, 0 of them on a later day than a card's first (what FSRS "
+        f"learns from); optimizing needs {MIN_ITEMS}, {MIN_ITEMS} more (nothing changed)\n"
     )
     assert _dump(db) == before
+
+
+def test_reviews_of_one_day_are_counted_but_not_usable(tmp_path: Path) -> None:
+    # Three answers on the first day of two cards, one a day later: FSRS can learn from the
+    # last alone, and the refusal says so rather than "0 reviews".
+    db = tmp_path / "study.db"
+    day = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    sync_paths(db, [write_note(tmp_path / "notes", 5)], day)
+    with open_store(db) as store:
+        first, second = (row.id for row in store.cards()[:2])
+        grade(store, first, 1, day, fuzz=False)
+        grade(store, first, 3, day + timedelta(minutes=2), fuzz=False)
+        grade(store, second, 3, day, fuzz=False)
+        grade(store, first, 3, day + timedelta(days=1), fuzz=False)
+    result = runner.invoke(app, ["optimize", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "study: 4 reviews logged, 1 of them on a later day than a card's first (what FSRS "
+        f"learns from); optimizing needs {MIN_ITEMS}, {MIN_ITEMS - 1} more (nothing changed)\n"
+    )
 
 
 def test_a_retention_change_reschedules_from_history(history: History) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
-from study.remind.reminder import check, notifier_command, resolve_decks
+from study.remind.reminder import check, notifier_command, resolve_decks, session_bus
 from study.schedule.due import deck_names
 from study.schedule.duereport import brief_line
 from study.schedule.store import open_store
@@ -139,6 +140,7 @@ def test_cli_prints_when_there_is_no_session_bus(
     db: Path, stand_in: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     result = runner.invoke(app, ["remind", "--min", "2", "docker"])
     assert result.exit_code == 0, result.output
     assert result.output == "9 cards due (Docker 9) — run `study drill Docker`\n"
@@ -154,6 +156,7 @@ def test_cli_sends_nothing_when_nothing_is_due(db: Path, stand_in: Path) -> None
 
 def test_cli_explicit_db(tmp_path: Path, stand_in: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     other = make_db(tmp_path / "other.db", {"Rust": (1, 0, 0)})
     result = runner.invoke(app, ["remind", "--db", str(other)])
     assert result.output == "1 card due (Rust 1) — run `study drill`\n"
@@ -283,3 +286,41 @@ def test_in_a_terminal_it_notifies_and_prints(db: Path, stand_in: Path, tmp_path
         "study",
         MESSAGE,
     ]
+
+
+def bus_socket(folder: Path) -> Iterator[Path]:
+    """A listening Unix socket named `bus` in `folder`, as a desktop session has one."""
+    import socket
+
+    path = folder / "bus"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        yield path
+
+
+@pytest.fixture
+def runtime_dir() -> Iterator[Path]:
+    # A short path: a Unix socket's name may not be longer than ~100 bytes.
+    with tempfile.TemporaryDirectory(prefix="study-run-") as folder:
+        yield from bus_socket(Path(folder))
+
+
+def test_session_bus_is_found_from_the_runtime_folder(runtime_dir: Path, tmp_path: Path) -> None:
+    assert session_bus({"DBUS_SESSION_BUS_ADDRESS": "unix:abstract=/x"}) == "unix:abstract=/x"
+    folder = str(runtime_dir.parent)
+    assert session_bus({"XDG_RUNTIME_DIR": folder}) == f"unix:path={runtime_dir}"
+    assert session_bus({"XDG_RUNTIME_DIR": str(tmp_path)}) is None  # no socket there
+    assert session_bus({}) is None
+
+
+def test_a_reminder_from_cron_reaches_the_desktop_by_its_runtime_folder(
+    db: Path, stand_in: Path, runtime_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cron's environment: no bus address, only what the installed line carried.
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime_dir.parent))
+    script = stand_in.parent / "bin" / "notify-send"
+    script.write_text(f'#!/bin/sh\necho "$DBUS_SESSION_BUS_ADDRESS" >> "{stand_in}"\n')
+    result = runner.invoke(app, ["remind"])
+    assert (result.exit_code, result.output) == (0, "")
+    assert stand_in.read_text(encoding="utf-8") == f"unix:path={runtime_dir}\n"

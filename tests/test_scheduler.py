@@ -36,7 +36,11 @@ def test_defaults_parse_to_the_documented_settings() -> None:
     assert settings.new_per_day == 20
     assert settings.rollover_hour == 4
     assert settings.fuzz is True
+    assert settings.learn_ahead == timedelta(0)  # a learning card is never shown early
+    assert settings.leech_lapses == 8  # Anki's leech threshold
     assert set(DEFAULTS) == {
+        "learn_ahead",
+        "leech_lapses",
         "desired_retention",
         "learning_steps",
         "relearning_steps",
@@ -172,6 +176,56 @@ def test_config_bad_value_is_one_line_and_creates_nothing(tmp_path: Path) -> Non
     unknown = runner.invoke(app, ["config", "colour", "red", "--db", str(db)])
     assert unknown.exit_code == 1
     assert unknown.output.startswith("study: unknown setting 'colour'")
+
+
+def test_config_a_negative_value_is_refused_with_its_range_not_as_an_option(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["config", "new_per_day", "-5", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output == "study: new_per_day: -5 is out of range (0 to 100000)\n"
+    typo = runner.invoke(app, ["config", "--dek", "git", "--db", str(db)])
+    assert (typo.exit_code, typo.output) == (
+        1,
+        "study: no option --dek; `study config -h` lists them\n",
+    )
+    assert not db.exists()
+
+
+def test_config_listing_fits_40_columns_without_splitting_words(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    result = runner.invoke(app, ["config", "--db", db], env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 40
+    assert lines[:3] == [
+        "desired_retention  0.9",
+        "    chance of recalling a card when it",
+        "    falls due (0.70-0.99)",
+    ]
+    assert "parameters         FSRS-6 defaults" in lines
+
+
+def test_config_listing_at_80_columns_keeps_help_beside_the_values(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    result = runner.invoke(app, ["config", "--db", db], env={"COLUMNS": "80"})
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    at = lines.index("backups            7                daily copies of the database kept in")
+    assert lines[at + 1] == "                                    backups/ beside it (0: none)"
+
+
+def test_config_reading_the_settings_makes_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "s.db"
+    shown = runner.invoke(app, ["config", "new_per_day", "--db", str(db)])
+    assert (shown.exit_code, shown.output) == (0, "20\n")
+    listing = runner.invoke(app, ["config", "--db", str(db)])
+    assert listing.output.startswith("desired_retention  0.9")
+    deck = runner.invoke(app, ["config", "--deck", "git", "--db", str(db)])
+    assert deck.exit_code == 1
+    assert deck.output == f"study: no study database at {db}; run `study sync PATH` first\n"
+    assert not (tmp_path / "new").exists()
 
 
 def test_config_refuses_a_file_that_is_not_a_study_database(tmp_path: Path) -> None:

@@ -475,15 +475,16 @@ def test_a_long_opening_paragraph_that_names_the_subject_is_its_definition() -> 
     assert first.back == (
         "A guitar tuner is a device that shows how far each string is from its target pitch. "
         "Most clip-on guitar tuners read the vibration of the headstock, so they work in a "
-        "noisy room, while microphone tuners need quiet. A chromatic tuner shows every note "
-        "of the scale, which makes it useful for alternate tunings such as drop D, open G or "
-        "DADGAD on any guitar."
+        "noisy room, while microphone tuners need quiet."
     )
-    # The rest of the long paragraph is packed into a second part, asked the same way.
+    # The rest of the long paragraph is the second part (the parts cut about even), asked
+    # the same way.
     second = note.cards[1]
     assert (second.front, second.line) == ("Guitar (2/2)", 1)
     assert second.back == (
-        "A small coin battery in a clip-on tuner usually lasts for many months of daily practice."
+        "A chromatic tuner shows every note of the scale, which makes it useful for alternate "
+        "tunings such as drop D, open G or DADGAD on any guitar. A small coin battery in a "
+        "clip-on tuner usually lasts for many months of daily practice."
     )
     # A long opening that does not name the subject is a preface: no card.
     preface = "I first picked up a guitar at nine, in my uncle's garage, and I still remember "

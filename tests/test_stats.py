@@ -166,25 +166,22 @@ def test_time_today_and_per_day_studied(history: History) -> None:
     }
 
 
-def test_suspended_and_leech_cards_and_a_deck_filter(
-    history: History, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_suspended_and_leech_cards_and_a_deck_filter(history: History) -> None:
     from study.schedule.answers import suspend
+    from study.schedule.config import set_setting
     from study.schedule.store import open_store
-    from study.stats import figures as module
 
     lapses = Counter(a.card_id for a in history.log if a.state_before == 2 and a.rating == 1)
     worst, most = lapses.most_common(1)[0]
     quiet = next(a.card_id for a in history.log if a.card_id not in lapses)
     with open_store(history.db) as store:
         suspend(store, quiet)
-    monkeypatch.setattr(module, "LEECH_LAPSES", str(most))
+        set_setting(store, "leech_lapses", str(most))  # the drill's leech threshold
     leeches = sum(1 for count in lapses.values() if count >= most)
     figures = _stats(history, "deck")
     assert figures["decks"] == ["Deck"]
     assert figures["cards"]["total"] == 30  # Extra's 5 new cards left out
     assert (figures["cards"]["suspended"], figures["cards"]["new"]) == (1, 0)
-    # The CLI runs in this process, so the patched threshold holds.
     assert figures["cards"]["leech"] == leeches >= 1
     assert worst in {c["id"] for c in figures["hardest"]}
 

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 from study.errors import StudyError
 from study.schedule.migrations import LATEST
 from study.schedule.store import CardRow, open_store
-from study.schedule.sync import sync
+from tests.support import synced_notes
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -57,6 +57,7 @@ def test_open_creates_a_migrated_wal_database(tmp_path: Path) -> None:
         "m005_card_queue_indexes_by_deck",
         "m006_anki_guid",
         "m007_note_stat",
+        "m008_card_leech",
     ]
 
 
@@ -136,14 +137,7 @@ def test_corrupt_database_is_refused_and_left_alone(tmp_path: Path) -> None:
 
 
 def _synced(tmp_path: Path) -> Path:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "shell.md").write_text(NOTE)
-    (notes / "git.md").write_text(GIT)
-    db = tmp_path / "study.db"
-    with open_store(db) as store:
-        sync(store, [notes], NOW)
-    return db
+    return synced_notes(tmp_path, {"shell.md": NOTE, "git.md": GIT}, NOW)
 
 
 def test_cards_and_decks_read_back_what_sync_stored(tmp_path: Path) -> None:

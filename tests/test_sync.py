@@ -294,7 +294,7 @@ def test_sync_command_registers_then_resyncs(tmp_path: Path) -> None:
     first = runner.invoke(app, ["sync", str(notes), "--db", db], env={"STUDY_NOW": NOW.isoformat()})
     assert first.exit_code == 0, first.output
     assert first.output == (
-        "5 added, 0 updated, 0 moved, 0 retired, 0 restored (1 notes parsed, 0 unchanged)\n"
+        "5 added, 0 updated, 0 moved, 0 retired, 0 restored (1 note parsed, 0 unchanged)\n"
     )
     again = runner.invoke(app, ["sync", "--db", db])
     assert again.output.startswith("0 added, 0 updated")
@@ -738,3 +738,17 @@ def test_sync_skips_a_link_out_of_the_folder_and_reports_it(tmp_path: Path) -> N
             0,
         )
         assert raw.execute("SELECT count(*) FROM card").fetchone()[0] > 0
+
+
+def test_a_sync_of_a_missing_path_or_an_empty_folder_makes_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    (tmp_path / "empty").mkdir()
+    missing = CliRunner().invoke(app, ["sync", str(tmp_path / "nope.md"), "--db", str(db)])
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        f"study: {tmp_path}/nope.md: no such file or folder\n",
+    )
+    empty = CliRunner().invoke(app, ["sync", str(tmp_path / "empty"), "--db", str(db)])
+    assert empty.exit_code == 1
+    assert empty.stderr == f"study: {tmp_path}/empty: no Markdown notes (*.md) in this folder\n"
+    assert not db.exists()

@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from study.drill.terminal import ENTER, QUIT, KeyReader, format_interval, markdown
+from study.drill.terminal import ENTER, QUIT, KeyReader
+from study.notes.cardview import format_interval, markdown
 
 
 def test_scripted_keys_one_line_at_a_time() -> None:
@@ -49,3 +50,10 @@ def test_markdown_draws_tables_and_highlights_code() -> None:
     assert "│ a │ b │" in plain and "│ 1 │ 2 │" in plain  # drawn in a grid
     assert "\x1b[38;2;" in out and "print" in plain  # coloured: highlighted code
     assert "bold" in plain and "**" not in plain
+
+
+def test_a_scripted_typed_answer_leaves_on_escape_or_ctrl_d() -> None:
+    reader = KeyReader(io.StringIO("git status\n\x1b\nab\x04\n"))
+    assert reader.line() == "git status"
+    assert reader.line() is None  # Esc
+    assert reader.line() is None  # Ctrl-D

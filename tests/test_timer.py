@@ -129,6 +129,7 @@ def test_install_reinstall_uninstall_keep_the_users_lines(db: Path, crontab: str
     assert status.output.splitlines()[0] == (
         "cron: daily at 21:05, next Fri 2026-11-27 21:05 (crontab -l)"
     )
+    assert status.output.splitlines()[2].startswith("  shows: ")
 
     gone = runner.invoke(app, ["remind", "uninstall"])
     assert gone.output == "removed the daily reminder (cron)\n"
@@ -245,6 +246,23 @@ def test_reminder_argv_is_absolute_and_carries_db(tmp_path: Path) -> None:
     assert timer.reminder_environment({}) == {}
 
 
+def test_the_reminder_carries_what_finds_the_session_bus() -> None:
+    standard = {
+        "XDG_RUNTIME_DIR": "/run/user/7",
+        "DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/7/bus",
+    }
+    assert timer.reminder_environment(standard) == {"XDG_RUNTIME_DIR": "/run/user/7"}
+    odd = {"DBUS_SESSION_BUS_ADDRESS": "unix:abstract=/tmp/dbus-x"}
+    assert timer.reminder_environment(odd) == odd  # not derivable: carried as it is
+    assert timer.delivery("cron", {"XDG_RUNTIME_DIR": "/run/user/7"}) == (
+        "a desktop notification, through the session bus found in /run/user/7 when it fires"
+    )
+    assert timer.delivery("cron", {"STUDY_HOME": "/d"}).startswith("only a terminal line")
+    assert timer.installed_environment(
+        "STUDY_HOME=/d XDG_RUNTIME_DIR=/run/user/7 /bin/study remind check -- 'A=B'"
+    ) == {"STUDY_HOME": "/d", "XDG_RUNTIME_DIR": "/run/user/7"}
+
+
 def test_study_command_prefers_the_running_script(monkeypatch: pytest.MonkeyPatch) -> None:
     script = Path(sys.executable).parent / "study"
     if script.is_file():
@@ -301,3 +319,22 @@ def test_systemd_accepts_the_units(tmp_path: Path) -> None:
     done = subprocess.run([analyze, "verify", "--user", *map(str, paths)], env=env, cwd=units,
                           capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
+
+
+def test_install_and_status_say_how_the_reminder_reaches_the_user(
+    db: Path, crontab: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/run/user/7")
+    shown = "  shows: a desktop notification, through the session bus found in /run/user/7"
+    installed = runner.invoke(app, ["remind", "install", "--at", "08:30"])
+    assert installed.exit_code == 0, installed.output
+    assert installed.output.splitlines()[2] == f"{shown} when it fires"
+    assert " XDG_RUNTIME_DIR=/run/user/7 " in _study_lines(_installed())[0]
+    status = runner.invoke(app, ["remind", "status"])
+    assert status.output.splitlines()[2] == f"{shown} when it fires"
+
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    bare = runner.invoke(app, ["remind", "install", "--at", "08:30"])
+    assert bare.output.splitlines()[2].startswith("  shows: only a terminal line: cron runs")
+    runner.invoke(app, ["remind", "uninstall"])

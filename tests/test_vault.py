@@ -36,8 +36,16 @@ def test_find_notes_recursive_sorted_and_skipping_tool_folders(tmp_path: Path) -
 
 def test_find_notes_keeps_explicit_files_and_drops_repeats(tmp_path: Path) -> None:
     note = write(tmp_path / "n.md", "x")
+    other = write(tmp_path / "o.markdown", "x")
+    assert find_notes([other, note, tmp_path, note]) == [other, note]
+
+
+def test_a_file_that_is_not_markdown_is_refused(tmp_path: Path) -> None:
     text = write(tmp_path / "plain.txt", "x")
-    assert find_notes([text, note, tmp_path, note]) == [text, note]
+    with pytest.raises(
+        StudyError, match=r"plain\.txt: not a Markdown note \(a notes file ends in \.md\)"
+    ):
+        find_notes([text])
 
 
 def test_missing_path_is_a_study_error(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ from study.errors import StudyError
 from study.notes.card import Card
 from study.notes.lookup import has_tag, tag_wanted
 from study.schedule.schema import Status
+from study.words import plural
 
 if TYPE_CHECKING:
     from study.schedule.store import Store
@@ -73,14 +74,16 @@ class ExportReport:
 
     def render(self) -> str:
         """The line `study export` prints."""
-        count = len(self.media)
-        media = f", {count} media file{'s' if count != 1 else ''}" if count else ""
+        media = f", {plural(len(self.media), 'media file')}" if self.media else ""
         decks = ", ".join(self.decks) if len(self.decks) <= 3 else f"{len(self.decks)} decks"
-        line = f"wrote {self.path}: {self.notes} notes, {self.cards} cards ({decks}){media}"
+        counts = f"{plural(self.notes, 'note')}, {plural(self.cards, 'card')}"
+        line = f"wrote {self.path}: {counts} ({decks}){media}"
         if self.reviews:
-            line += f", {self.reviews} reviews"
+            line += f", {plural(self.reviews, 'review')}"
         if self.retired:
-            line += f"; {self.retired} retired cards tagged {RETIRED_TAG} (see the README)"
+            line += (
+                f"; {plural(self.retired, 'retired card')} tagged {RETIRED_TAG} (see the README)"
+            )
         if self.note_types_changed:
             line += (
                 "\nthe study note types changed since your last export: importing replaces"

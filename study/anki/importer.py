@@ -168,7 +168,8 @@ def import_package(
     from study.schedule.store import open_store
 
     if not path.is_file():
-        raise StudyError(f"{path}: no such file; give an .apkg or .colpkg exported from Anki")
+        what = "is a folder" if path.is_dir() else "no such file"
+        raise StudyError(f"{path}: {what}; give an .apkg or .colpkg exported from Anki")
     package = anki_cards(path)
     report = ImportReport(path=path, dry_run=dry_run, anki_cards=len(package))
     with open_store(db_path, create=False) as store:

@@ -1,36 +1,49 @@
 """The drill: the daily loop that shows a card, reveals it, and records the grade.
 
-Everything the drill changes goes through `study.queue`, which commits each grade at once,
-so a drill killed at any moment loses no answer. The drill itself only decides what to show
-next and how: the keys are read by `study.terminal`, the time comes from an injected clock
-(tests fix it), and the screen is drawn with rich.
+Everything the drill changes goes through `study.schedule.queue`, which commits each grade at
+once, so a drill killed at any moment loses no answer. The drill itself only decides what to
+show next and how: the keys are read by `study.drill.terminal`, the time comes from an
+injected clock (tests fix it), and the screen is drawn by `study.drill.screen`.
+
+A card in (re)learning is never shown before it is due (unless `learn_ahead` allows it): when
+only such cards are left, the drill counts down to the next one on a terminal (any key ends
+the drill), or ends and says when it is due.
 """
 
 from __future__ import annotations
 
-import difflib
-import os
-import shlex
-import subprocess
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from study.drill.terminal import ENTER, KeyReader, format_interval, markdown
+from study.drill.editor import edit_note
+from study.drill.firstrun import ensure_cards
+from study.drill.screen import (
+    RATINGS,
+    Counts,
+    Summary,
+    countdown,
+    format_summary,
+    print_header,
+    print_labels,
+)
+from study.drill.terminal import ENTER, ESC, KeyReader
+from study.drill.typed import compare_typed
 from study.notes.card import Kind
+from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
 from study.schedule import answers, queue
 from study.schedule.database import is_busy
+from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
 from study.schedule.scheduler import Settings, load_settings
-from study.schedule.schema import State, Status, from_stamp, stamp
+from study.schedule.schema import State, Status, from_stamp
 from study.schedule.store import Store
 
 Clock = Callable[[], datetime]
-RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-LEARN_AHEAD = timedelta(minutes=20)  # Anki's default: a learning card this close comes back now
-ACTIONS = "u undo · s skip · b bury · ! suspend · e edit · q quit"
+GOOD = 3
+ACTION_KEYS = "usb!eq"
 
 
 @dataclass(frozen=True)
@@ -42,36 +55,11 @@ class Options:
     new_limit: int | None = None
     limit: int | None = None
     typed: bool = False
-
-
-@dataclass
-class Summary:
-    """The end-of-drill report: what was done and when the next cards fall due."""
-
-    seen: int = 0
-    again: int = 0
-    elapsed: timedelta = timedelta(0)
-    next_due: datetime | None = None
-    ratings: list[int] = field(default_factory=list)
-
-
-def ensure_cards(store: Store, now: datetime) -> str:
-    """First run on a fresh machine: nothing registered yet, so sync the bundled decks."""
-    from sqlalchemy import text
-
-    if store.session.execute(text("select 1 from root limit 1")).first() is not None:
-        return ""
-    if store.session.execute(text("select 1 from card limit 1")).first() is not None:
-        return ""
-    from study.paths import bundled_decks_dir
-    from study.schedule.sync import sync
-
-    report = sync(store, [bundled_decks_dir()], now)
-    return f"First run: added the bundled decks ({report.added} cards)."
+    wait: bool = True  # count down to a learning card due later, rather than end
 
 
 class Drill:
-    """One drill session over the cards `study.queue` says are due."""
+    """One drill session over the cards `study.schedule.queue` says are due."""
 
     def __init__(
         self,
@@ -86,59 +74,107 @@ class Drill:
         self.console = console
         self.clock = clock
         self.options = options
+        settings = load_settings(store)  # the global ones, read once a session
+        self.learn_ahead = settings.learn_ahead
+        self.rollover_hour = settings.rollover_hour
         self.pending: deque[str] = deque()
-        self.learning: list[tuple[datetime, str]] = []  # graded cards due back this session
+        self.stage: dict[str, str] = {}  # card id -> new / learning / review, for the counts
+        self.learning: list[tuple[datetime, str]] = []  # (re)learning cards due later today
         self.graded: list[str] = []  # for undo, newest last
         self.left_out: set[str] = set()  # skipped, buried or suspended this session
+        self.current: str | None = None
         self.summary = Summary()
         self.new_seen = 0
         self.shown = 0
         self.started = clock()
 
     def run(self) -> Summary:
-        """Shows cards until none is due, the limit is reached or the user quits."""
+        """Shows cards until none is left today, the limit is reached or the user quits."""
         start = self.started = self.clock()
         self.pending.extend(self._build(start))
+        self.learning = self._learning_later(start)
         try:
-            while (card_id := self._next()) is not None:
-                if self.options.limit is not None and self.summary.seen >= self.options.limit:
-                    break
-                if self._show(card_id) == "quit":
-                    break
-        except KeyboardInterrupt:  # Ctrl-C is a quit: every grade is already committed
+            self._loop()
+        except KeyboardInterrupt:  # Ctrl-C ends the drill: every grade is already committed
+            self.summary.interrupted = True
             self.console.print()
         if not self.shown:
             self.console.print("Nothing to study now.")
         self.summary.elapsed = self.clock() - start
-        self.summary.next_due = self._next_due()
+        self._sum_up(self.clock())
         return self.summary
+
+    def _loop(self) -> None:
+        while self.options.limit is None or self.summary.seen < self.options.limit:
+            card_id = self._next()
+            if card_id is None:
+                if not self._wait_for_learning():
+                    return
+                continue
+            if self._show(card_id) == "quit":
+                return
 
     def _build(self, now: datetime) -> list[str]:
         new_limit = self.options.new_limit
         if new_limit is not None:
             new_limit = max(0, new_limit - self.new_seen)
         # --limit caps the session (see run), never a daily limit; --new replaces the new one.
-        ids = queue.build_queue(self.store, now, self.options.decks, self.options.tags, new_limit)
+        selection = queue.select_cards(
+            self.store, now, self.options.decks, self.options.tags, new_limit
+        )
+        picks = selection.picks
+        if self.options.typed:
+            picks = queue.typed_first(self.store, picks)
         self.store.session.commit()  # end the read: another drill may write meanwhile
         busy = self.left_out | set(self.pending) | {i for _, i in self.learning}
-        return [i for i in ids if i not in busy]
+        fresh = [pick for pick in picks if pick.id not in busy]
+        self.stage |= {pick.id: pick.part for pick in fresh}
+        return [pick.id for pick in fresh]
+
+    def _learning_later(self, now: datetime) -> list[tuple[datetime, str]]:
+        found = queue.learning_later(self.store, now, self.options.decks, self.options.tags)
+        self.store.session.commit()
+        return found
 
     def _next(self) -> str | None:
-        """The next card: a learning card due now, the queue, or a learning card due soon."""
+        """The next card: a learning card due now, the queue, or one due within learn_ahead."""
         now = self.clock()
         self.learning.sort()
         if self.learning and self.learning[0][0] <= now:
-            return self.learning.pop(0)[1]
+            return self._take_learning()
         if not self.pending:
             self.pending.extend(self._build(now))
         if self.pending:
             return self.pending.popleft()
-        if self.learning and self.learning[0][0] <= now + LEARN_AHEAD:
-            return self.learning.pop(0)[1]
+        if self.learning and self.learning[0][0] <= now + self.learn_ahead:
+            return self._take_learning()
         return None
 
-    def _left(self) -> int:
-        return len(self.pending) + len(self.learning) + 1
+    def _take_learning(self) -> str:
+        card_id = self.learning.pop(0)[1]
+        self.stage[card_id] = "learning"
+        return card_id
+
+    def counts(self) -> Counts:
+        """New / learning / review still to come today, the card on screen included."""
+        stages = [self.stage.get(i, "new") for i in self.pending]
+        if self.current is not None:
+            stages.append(self.stage.get(self.current, "new"))
+        learning = stages.count("learning") + len(self.learning)
+        return Counts(stages.count("new"), learning, stages.count("review"))
+
+    def _wait_for_learning(self) -> bool:
+        """Only (re)learning cards due later are left: count down to the next one (True when it
+        is due), or end the drill saying when it comes (False)."""
+        if not self.learning:
+            return False
+        due = self.learning[0][0]
+        if not (self.options.wait and self.reader.tty):
+            when = due.astimezone().strftime("%H:%M")
+            wait = format_interval((due - self.clock()).total_seconds())
+            self.console.print(f"The next learning card is due in {wait} ({when}).")
+            return False
+        return countdown(self.console, self.reader, self.clock, due)
 
     def _show(self, card_id: str) -> str:
         """One card from front to grade; returns what happened ("quit" ends the drill)."""
@@ -149,24 +185,35 @@ class Drill:
         settings = load_settings(self.store, row.deck)
         self.store.session.commit()
         if row.status != Status.ACTIVE or self._answered_elsewhere(row):
+            self.left_out.add(card_id)  # not offered again this session
             return "gone"
+        self.current = card_id
+        try:
+            return self._ask(row, settings)
+        finally:
+            self.current = None
+
+    def _ask(self, row: Any, settings: Settings) -> str:
         shown = self.clock()
         self.shown += 1
         self._front(row)
         proposed = None
         typed = self.options.typed and row.kind == Kind.COMMAND_REVERSE
         if typed:
-            proposed = self._typed(row)
+            answer = self.reader.line("type the command (Enter: show it · Esc: leave): ")
+            if answer is None:
+                return self._act("q", row)
+            proposed = self._typed(answer, row)
         else:
             key = self._wait(" " + ENTER)
             if key not in (" ", ENTER):
                 return self._act(key, row)
-        previews = answers.preview(self.store, card_id, self.clock(), row=row, settings=settings)
+        previews = answers.preview(self.store, row.id, self.clock(), row=row, settings=settings)
+        self.store.session.commit()
         self._back(row, previews, proposed)
-        keys = "1234" + (ENTER if proposed else "")
-        key = self._wait(keys)
-        if key in keys:
-            rating = proposed if key == ENTER and proposed else int(key)
+        key = self._wait("1234 " + ENTER)
+        if key in "1234 " + ENTER:
+            rating = int(key) if key.isdigit() else proposed or GOOD
             return self._grade(row, rating, shown, settings)
         return self._act(key, row)
 
@@ -174,40 +221,33 @@ class Drill:
         """True when another drill on this database answered the card since this one began."""
         if row.last_review is None or row.id in self.graded:
             return False
-        return from_stamp(row.last_review) >= self.started
+        return from_stamp(row.last_review) > self.started
 
     def _wait(self, wanted: str) -> str:
         """The next key that means something at this stage (`wanted` or an action key)."""
         while True:
             key = self.reader.key()
-            if key in wanted or key in "usb!eq":
+            if key == ESC:
+                return "q"
+            if key and (key in wanted or key in ACTION_KEYS):
                 return key
 
     def _front(self, row: Any) -> None:
         place = " › ".join(part for part in (row.deck, *row.section.split(" > ")) if part)
-        self.console.rule(f"[bold]{place}[/]  [dim]{self._left()} left[/]", align="left")
-        self.console.print(markdown(row.front))
+        print_header(self.console, place, self.counts())
+        self.console.print(markdown(front_markdown(row.kind, row.front)))
         if not (self.options.typed and row.kind == Kind.COMMAND_REVERSE):
-            self.console.print(f"[dim]space show answer · {ACTIONS}[/]")
+            self.console.print("[dim]space show answer · q quit[/]")
 
     def _back(self, row: Any, previews: dict[int, timedelta], proposed: int | None) -> None:
+        if proposed is None:  # a typed answer already showed the command, once
+            self.console.print()
+            self.console.print(markdown(back_markdown(row.kind, row.back)))
         self.console.print()
-        self.console.print(markdown(row.back))
-        self.console.print()
-        labels = []
-        for rating, name in RATINGS.items():
-            interval = format_interval(previews[rating].total_seconds())
-            mark = "[reverse]" if rating == proposed else ""
-            labels.append(f"{mark}[bold]{rating}[/bold] {name} {interval}{'[/]' if mark else ''}")
-        hint = f"Enter {RATINGS[proposed]} · " if proposed else ""
-        self.console.print("   ".join(labels))
-        self.console.print(f"[dim]{hint}{ACTIONS}[/]")
+        print_labels(self.console, previews, proposed, proposed or GOOD)
 
-    def _typed(self, row: Any) -> int | None:
-        """Asks for the command, shows the difference, proposes a grade.
-
-        An empty answer just reveals the card (then 1-4, or q to quit, as usual)."""
-        answer = self.reader.line("type the command (Enter alone to just show it): ") or ""
+    def _typed(self, answer: str, row: Any) -> int | None:
+        """Shows how the typed command differs and proposes a grade (None: nothing typed)."""
         if not answer.strip():
             return None
         rating, diff = compare_typed(answer, row.back)
@@ -217,7 +257,7 @@ class Drill:
     def _grade(self, row: Any, rating: int, shown: datetime, settings: Settings) -> str:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
-        was_new = row.last_review is None
+        was_new, was_leech = row.last_review is None, row.leech
         updated = self._until_written(
             lambda: answers.grade(self.store, row.id, rating, now, duration, settings=settings)
         )
@@ -227,9 +267,25 @@ class Drill:
         self.summary.again += rating == 1
         self.new_seen += was_new
         due = from_stamp(updated.due)
-        if updated.state != State.REVIEW and due <= now + LEARN_AHEAD:
+        if updated.state != State.REVIEW and due < self._day_end(now):
             self.learning.append((due, row.id))
+        if updated.leech and not was_leech:
+            return self._leech(row)
         return "graded"
+
+    def _day_end(self, now: datetime) -> datetime:
+        return day_start(now, self.rollover_hour) + timedelta(days=1)
+
+    def _leech(self, row: Any) -> str:
+        """A card forgotten `leech_lapses` times is suspended; offer to fix its note now."""
+        self.learning = [(due, i) for due, i in self.learning if i != row.id]
+        self.console.print(
+            f"[bold]Leech:[/] forgotten too often, so suspended. e edit the note at line"
+            f" {row.line} · any other key goes on"
+        )
+        if self.reader.key() == "e":
+            self._edit(row)
+        return "leech"
 
     def _until_written(self, write: Callable[[], Any]) -> Any:
         """`write`, tried again while another process holds the database past the busy
@@ -281,94 +337,38 @@ class Drill:
         self.summary.seen -= 1
         self.summary.again -= rating == 1
         self.pending.appendleft(last)
+        self.stage |= queue.stages(self.store, [last])
+        self.store.session.commit()
         self.console.print(f"[dim]undone: {RATINGS[rating]}[/]")
         return "undo"
 
     def _edit(self, row: Any) -> None:
         """Opens the note in $EDITOR at the card's line; the drill waits for it."""
-        path = Path(row.note_path)
-        if not path.is_file():
-            self.console.print(f"[red]{path} is gone[/]")
-            return
-        editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
         self.reader.restore()
         try:
-            subprocess.run([*editor, f"+{row.line}", str(path)], check=False)
-        except OSError as error:
-            self.console.print(f"[red]cannot start the editor: {error}[/]")
+            problem = edit_note(Path(row.note_path), row.line)
         finally:
             self.reader.__enter__()
-        self.console.print("[dim]run `study sync` to bring the edit into the cards[/]")
+        if problem:
+            self.console.print(f"[red]{problem}[/]")
+        else:
+            self.console.print("[dim]run `study sync` to bring the edit into the cards[/]")
+
+    def _sum_up(self, now: datetime) -> None:
+        """What is left today (skipped cards too), what the daily limits hold back, next due."""
+        decks, tags = self.options.decks, self.options.tags
+        selection = queue.select_cards(self.store, now, decks, tags, count_held=True)
+        parts = [pick.part for pick in selection.picks]
+        learning = parts.count(LEARNING) + len(self._learning_later(now))
+        self.summary.left = Counts(parts.count(NEW), learning, parts.count(REVIEW))
+        self.summary.held_new = sum(held.get(NEW, 0) for held in selection.held.values())
+        self.summary.held_review = sum(held.get(REVIEW, 0) for held in selection.held.values())
+        self.summary.next_due = self._next_due()
 
     def _next_due(self) -> datetime | None:
-        from sqlalchemy import text
-
-        query = (
-            "select min(due) from card where status = 'active' and last_review is not null"
-            " and due > :now"
-        )
-        params: dict[str, Any] = {"now": stamp(self.clock())}
-        if self.options.decks:
-            names = {f"d{i}": deck for i, deck in enumerate(self.options.decks)}
-            query += f" and deck in ({', '.join(':' + k for k in names)})"
-            params |= names
-        value = self.store.session.execute(text(query), params).scalar()
+        found = queue.next_due(self.store, self.clock(), self.options.decks)
         self.store.session.commit()
-        if value is None:
-            return None
-        return from_stamp(value)
-
-
-def _plain_command(text: str) -> str:
-    """The command of a card's back, without Markdown code marks or extra spacing."""
-    lines = [ln for ln in text.strip().splitlines() if not ln.strip().startswith("```")]
-    return " ".join(" ".join(lines).strip().strip("`").split())
-
-
-def compare_typed(answer: str, expected_back: str) -> tuple[int, str]:
-    """The grade a typed command earns, and rich markup showing the difference.
-
-    Spacing does not count. Exact -> Good; close (80% alike) -> Hard; else Again.
-    """
-    expected = _plain_command(expected_back)
-    typed = " ".join(answer.split())
-    if typed == expected:
-        return 3, f"[green]✓ {expected}[/]"
-    matcher = difflib.SequenceMatcher(None, typed, expected, autojunk=False)
-    parts = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(_escape(typed[a1:a2]))
-        if op in ("delete", "replace"):
-            parts.append(f"[red strike]{_escape(typed[a1:a2])}[/]")
-        if op in ("insert", "replace"):
-            parts.append(f"[green underline]{_escape(expected[b1:b2])}[/]")
-    rating = 2 if matcher.ratio() >= 0.8 else 1
-    return rating, f"✗ {''.join(parts)}\n  expected: {_escape(expected)}"
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def format_summary(summary: Summary, now: datetime) -> str:
-    """The closing lines: cards seen, again count, time spent, next cards due."""
-    minutes, seconds = divmod(int(summary.elapsed.total_seconds()), 60)
-    seen = _count(summary.seen, "card")
-    lines = [f"Seen {seen}, {summary.again} again, in {minutes}m {seconds:02d}s."]
-    if summary.next_due is None:
-        lines.append("No cards are scheduled.")
-    else:
-        wait = format_interval((summary.next_due - now).total_seconds())
-        local = summary.next_due.astimezone().strftime("%Y-%m-%d %H:%M")
-        lines.append(f"Next cards due in {wait} ({local}); `study due` shows what waits.")
-    return "\n".join(lines)
+        return found
 
 
 def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> Summary:
@@ -377,6 +377,7 @@ def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> 
 
     from study.clock import current_time
     from study.drill.terminal import make_console, signals_restore
+    from study.schedule.due import no_card_tagged, tagged_decks
     from study.schedule.store import open_store
 
     clock = clock or current_time
@@ -386,6 +387,8 @@ def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> 
         if first:
             console.print(first)
         options = replace(options, decks=tuple(store.resolve_decks(options.decks)))
+        if options.tags and not tagged_decks(store.execute, options.tags):
+            raise no_card_tagged(options.tags)
         reader = KeyReader(sys.stdin)
         with reader, signals_restore(reader):
             summary = Drill(store, reader, console, clock, options).run()

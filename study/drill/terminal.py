@@ -15,11 +15,12 @@ import sys
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from functools import cache
 from types import FrameType
-from typing import IO, Any, ClassVar
+from typing import IO, Any
 
 ENTER = "\n"
+ESC = "\x1b"
+EOF = "\x04"  # Ctrl-D, as cbreak mode delivers it
 QUIT = "q"  # what the end of a scripted input means: stop, never loop forever
 
 
@@ -57,18 +58,28 @@ class KeyReader:
             termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
             self._saved = None
 
-    def key(self) -> str:
-        """The next key press; Enter is "\\n"; the end of a scripted input is `q`."""
-        if self.tty:
-            while not self._pending:
-                data = os.read(self._fd, 64)
-                if not data:
-                    return QUIT
-                text = data.decode("utf-8", "replace")
-                if text.startswith("\x1b"):  # an arrow or function key: not a drill key
-                    continue
-                self._pending.extend(ENTER if c == "\r" else c for c in text)
-            return self._pending.popleft()
+    def key(self, timeout: float | None = None) -> str:
+        """The next key press; Enter is "\\n", Esc is ESC; the end of a scripted input is `q`.
+
+        With a `timeout` (seconds, a terminal only) "" means no key was pressed in that time.
+        """
+        if not self.tty:
+            return self._scripted_key()
+        while not self._pending:
+            if timeout is not None and not _readable(self._fd, timeout):
+                return ""
+            data = os.read(self._fd, 64)
+            if not data:
+                return QUIT
+            text = data.decode("utf-8", "replace")
+            if text == ESC:  # Esc alone; an arrow or function key (ESC [ ...) is no drill key
+                return ESC
+            if text.startswith(ESC):
+                continue
+            self._pending.extend(ENTER if c == "\r" else c for c in text)
+        return self._pending.popleft()
+
+    def _scripted_key(self) -> str:
         while not self._pending:
             line = self.stream.readline()
             if not line:
@@ -78,29 +89,51 @@ class KeyReader:
         return self._pending.popleft()
 
     def line(self, prompt: str = "") -> str | None:
-        """A whole typed line (for `--typed`); None at the end of the input."""
+        """A whole typed line (for `--typed`); None when the user leaves (Esc, Ctrl-D, the end
+        of a scripted input)."""
         if self.tty:
-            import termios
-
-            saved = self._saved
-            if saved is not None:
-                termios.tcsetattr(self._fd, termios.TCSADRAIN, saved)
-            try:
-                sys.stdout.write(prompt)
-                sys.stdout.flush()
-                text = sys.stdin.readline()
-            finally:
-                if saved is not None:
-                    import tty
-
-                    tty.setcbreak(self._fd)
-            return text.rstrip("\r\n") if text else None
+            sys.stdout.write(prompt)
+            sys.stdout.flush()
+            return self._edit_line()
         if self._pending:
             rest = "".join(self._pending)
             self._pending.clear()
             return "" if rest == ENTER else rest
         text = self.stream.readline()
-        return text.rstrip("\r\n") if text else None
+        if not text or ESC in text or EOF in text:
+            return None
+        return text.rstrip("\r\n")
+
+    def _edit_line(self) -> str | None:
+        """Reads a line key by key (still in cbreak mode), so Esc can leave at once."""
+        typed: list[str] = []
+        while True:
+            key = self.key()
+            if key in (ESC, EOF):
+                sys.stdout.write("\n")
+                return None
+            if key == ENTER:
+                sys.stdout.write("\n")
+                sys.stdout.flush()
+                return "".join(typed)
+            if key in ("\x7f", "\b"):
+                if typed:
+                    typed.pop()
+                    sys.stdout.write("\b \b")
+            elif key == "\x15":  # Ctrl-U: start again
+                sys.stdout.write("\b \b" * len(typed))
+                typed.clear()
+            elif key.isprintable():
+                typed.append(key)
+                sys.stdout.write(key)
+            sys.stdout.flush()
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    import select
+
+    ready, _, _ = select.select([fd], [], [], max(0.0, timeout))
+    return bool(ready)
 
 
 @contextmanager
@@ -123,55 +156,8 @@ def signals_restore(reader: KeyReader) -> Iterator[None]:
 
 
 def make_console(file: IO[str] | None = None) -> Any:
-    """A rich Console on stdout; colour only on a real terminal."""
+    """A rich Console on stdout: styles only on a real terminal, no colour under NO_COLOR
+    (rich reads it), and the terminal's own width, however narrow."""
     from rich.console import Console
 
     return Console(file=file, highlight=False, soft_wrap=False)
-
-
-def markdown(text: str) -> Any:
-    """A card side as rich Markdown: code blocks highlighted, tables drawn with a grid."""
-    return _markdown_class()(text, code_theme="monokai", hyperlinks=False)
-
-
-@cache
-def _markdown_class() -> Any:
-    # rich draws Markdown tables with rules only; comparison tables read better in a grid.
-    from rich import box
-    from rich.markdown import Markdown, TableElement
-    from rich.table import Table
-
-    class GridTable(TableElement):
-        def __rich_console__(self, console: Any, options: Any) -> Any:
-            for part in super().__rich_console__(console, options):
-                if isinstance(part, Table):
-                    part.box = box.ROUNDED
-                    part.pad_edge, part.collapse_padding = True, False
-                yield part
-
-    class GridMarkdown(Markdown):
-        elements: ClassVar = {**Markdown.elements, "table_open": GridTable}
-
-    return GridMarkdown
-
-
-def format_interval(seconds: float) -> str:
-    """An interval as Anki labels its answer buttons: 45s, 10m, 3h, 1d, 12d, 2.1mo, 1.5y."""
-    seconds = round(max(0.0, seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600 - 30:
-        return f"{round(seconds / 60)}m"
-    if seconds < 86400 - 1800:
-        return _trim(seconds / 3600, "h")
-    days = seconds / 86400
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return _trim(days / 30, "mo")
-    return _trim(days / 365, "y")
-
-
-def _trim(value: float, unit: str) -> str:
-    text = f"{value:.1f}".removesuffix(".0")
-    return f"{text}{unit}"

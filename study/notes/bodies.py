@@ -33,6 +33,10 @@ _PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
 _MAX_TERM_WORDS = 6
+# How far past an even share of the paragraph a part may run to end at a sentence.
+_SLACK = 60
+# A lead-in sentence longer than this says more than a question: it stays with the flow.
+_MAX_LEAD_QUESTION = 120
 # A paragraph opening with a bold term, first or after one word (an article): its subject.
 _BOLD_SUBJECT = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\d_]")
 # An outline's node: a name of a few words, with nothing that makes it a sentence or code.
@@ -168,7 +172,15 @@ def _list_pieces(
     whole = "\n".join(text for text, _ in plain)
     line = line_of(lead) if lead is not None else plain[0][1]
     if len(lead_text) + len(whole) + 2 <= MAX_ANSWER_CHARS:
-        return [("\n\n".join(p for p in (lead_text, whole) if p), line)]
+        answer = "\n\n".join(p for p in (lead_text, whole) if p)
+        # Only a lead-in whose whole list is left asks for it: "Types:" above two labelled
+        # items (their own cards) and one plain item does not ask for that one item.
+        whole_list = lead is not None and len(plain) == len(node.children)
+        question, bold = _lead_question(lead, topic) if lead and whole_list else ("", False)
+        if question:  # a lead-in and its list: a question and its answer, not flow to pack
+            pieces.append(Piece(question, question, answer if bold else whole, line))
+            return []
+        return [(answer, line)]
     if node.type == "ordered_list":
         for k, (text, at) in enumerate(plain, start=1):
             pieces.append(Piece(f"step {k}", f"Step {k} of {topic}", _unnumbered(text), at))
@@ -220,6 +232,18 @@ def bold_subject(node: Node) -> str:
         return ""
     term = nt.one_line(match.group(2)).strip()
     return term if 0 < len(term.split()) <= _MAX_TERM_WORDS else ""
+
+
+def _lead_question(lead: Node, topic: str) -> tuple[str, bool]:
+    """What a lead-in asks of the list under it, in a body cut into parts: its bold term
+    ("**Method 2: two's complement** To write a negative number:"; True: the rest of the
+    lead-in is part of the answer) or its own sentence ("The main functions of DNA are:"),
+    "" for a long one."""
+    match = _BOLD_SUBJECT.match(raw_text(lead).lstrip())
+    if match:
+        return f"{topic} — {nt.one_line(match.group(2)).strip()}", True
+    sentence = nt.one_line(raw_text(lead)).strip().rstrip(":").strip()
+    return (sentence if 0 < len(sentence) <= _MAX_LEAD_QUESTION else ""), False
 
 
 def labelled_lines(node: Node) -> list[tuple[str, str, int]]:
@@ -286,16 +310,25 @@ def definition_pieces(term: str, front: str, definition: str, line: int) -> list
 
 
 def _sentences(text: str, line: int) -> list[tuple[str, int]]:
-    """A paragraph, cut between sentences into parts short enough to grade."""
+    """A paragraph, cut between sentences into parts short enough to grade, as even as the
+    sentences allow: filling each part to the limit would leave a last sentence alone ("For
+    instance, ..."), a fragment cut from what it illustrates."""
     if len(text) <= MAX_ANSWER_CHARS:
         return [(text, line)]
+    sentences = _SENTENCE_END.split(text)
+    parts = _filled(sentences, MAX_ANSWER_CHARS)
+    even = _filled(sentences, min(MAX_ANSWER_CHARS, len(text) // len(parts) + _SLACK))
+    return [(part, line) for part in (even if len(even) == len(parts) else parts)]
+
+
+def _filled(sentences: list[str], limit: int) -> list[str]:
     parts: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
-        if parts and len(parts[-1]) + 1 + len(sentence) <= MAX_ANSWER_CHARS:
+    for sentence in sentences:
+        if parts and len(parts[-1]) + 1 + len(sentence) <= limit:
             parts[-1] = f"{parts[-1]} {sentence}"
         else:
             parts.append(sentence)
-    return [(part, line) for part in parts]
+    return parts
 
 
 def _packed(flow: list[tuple[str, int]], front: str, sep: str = "\n\n") -> list[Piece]:

@@ -160,6 +160,8 @@ def kept(node: Node) -> bool:
     inline = _inline(node)
     if inline is None:
         return False
+    if inline.content.startswith("\\") and nt.only_layout(inline.content):
+        return False  # "\newpage" in a note written for pandoc: layout, not content
     if "#" not in inline.content and not inline.maybe_junk():
         return True  # has words (it can't be junk without) and no #tags to be only that
     if inline.has_image():

@@ -7,6 +7,9 @@ also prose): explicit cards, tables, command lists, then examples, summaries and
 
 from __future__ import annotations
 
+import itertools
+import re
+
 from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.bodies import definition_pieces, split_body, term_of
@@ -14,6 +17,7 @@ from study.notes.builder import (
     LISTS,
     Blocks,
     Builder,
+    Dropped,
     Section,
     kept,
     line_of,
@@ -30,7 +34,8 @@ from study.notes.tables import table_cards
 def section_cards(section: Section, b: Builder) -> None:
     """Run the rules over one section's blocks, in order of precedence."""
     # Copy buttons tell where pasted code starts: read before kept() drops them as junk.
-    blocks = [node for node in unfenced_code(section.blocks) if kept(node)]
+    blocks = [node for node in unfenced_code(_after_teaser(section)) if kept(node)]
+    given = blocks
     for rule in (explicit_cards, table_cards, command_cards):
         blocks = rule(blocks, section, b)
     if not section.path:
@@ -49,7 +54,39 @@ def section_cards(section: Section, b: Builder) -> None:
         if enumeration and rest == blocks[:1]:  # the list became summaries
             _whole(blocks, section, b)
         blocks = rest
-    _concept(blocks, section, b)
+    _concept(_without_orphan_lead_ins(blocks, given, b), section, b)
+
+
+def _without_orphan_lead_ins(blocks: Blocks, given: Blocks, b: Builder) -> Blocks:
+    """The blocks left for the section's own card, less each lead-in ("The two kinds are:")
+    whose list or table an earlier rule made cards of: alone it introduces nothing."""
+    left = {id(node) for node in blocks}
+    orphans = {
+        id(node)
+        for node, after in itertools.pairwise(given)
+        if id(node) in left and id(after) not in left and after.type != "paragraph"
+        and lead_in(node)
+    }  # fmt: skip
+    for node in blocks:
+        if id(node) in orphans:
+            reason = "introduces the cards made of what follows it"
+            b.dropped.append(Dropped(line_of(node), nt.one_line(raw_text(node)), reason))
+    return [node for node in blocks if id(node) not in orphans]
+
+
+# Hugo, Zola, Jekyll and Hexo end a post's teaser (the summary shown in lists) with this.
+_MORE = re.compile(r"<!--\s*more\s*-->\s*", re.IGNORECASE)
+
+
+def _after_teaser(section: Section) -> Blocks:
+    """A section's blocks, but none before the first heading of a post with a teaser: the text
+    above `<!-- more -->` introduces the post ("These notes cover..."), and what follows
+    before the first heading is more preface, not the note's opening definition."""
+    blocks = section.blocks
+    if section.path:
+        return blocks
+    teaser = any(node.type == "html_block" and _MORE.fullmatch(node.content) for node in blocks)
+    return [] if teaser else blocks
 
 
 def _opening(node: Node, subject: str) -> bool:
@@ -69,9 +106,16 @@ def _opening(node: Node, subject: str) -> bool:
 
 
 def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
-    """`**Term** = definition` and `Term: definition` lists -> term -> definition cards."""
+    """`**Term** = definition` and `Term: definition` lists -> term -> definition cards.
+
+    Display formulas (`$$...$$`) right after such a list belong to its last term: "- Case 1:
+    known sigma" then the interval's formula is that case's answer.
+    """
     rest: Blocks = []
-    for node in blocks:
+    taken: set[int] = set()
+    for n, node in enumerate(blocks):
+        if id(node) in taken:
+            continue
         items = node.children if node.type in LISTS else []
         pairs = [
             term_of(raw_text(item.children[0])) if len(item.children) == 1 else None
@@ -80,11 +124,20 @@ def _summaries(blocks: Blocks, section: Section, b: Builder) -> Blocks:
         if not items or not all(pairs):
             rest.append(node)
             continue
-        for item, pair in zip(items, pairs, strict=True):
+        formulas = list(itertools.takewhile(_display_math, blocks[n + 1 :]))
+        taken.update(id(formula) for formula in formulas)
+        for k, (item, pair) in enumerate(zip(items, pairs, strict=True)):
             term, definition = pair or ("", "")
+            if k == len(items) - 1 and formulas:
+                definition = "\n\n".join([definition, *(b.source_of(f) for f in formulas)])
             for piece in definition_pieces(term, term, definition, line_of(item)):
                 b.add("summary", section.path, piece.key, piece.front, piece.back, piece.line)
     return rest
+
+
+def _display_math(node: Node) -> bool:
+    text = raw_text(node).strip()
+    return len(text) > 4 and text.startswith("$$") and text.endswith("$$")
 
 
 def concept_front(path: tuple[str, ...], deck: str, label: bool = False) -> str:

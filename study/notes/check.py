@@ -153,7 +153,7 @@ def _unheld_lines(
     text, _ = hashcards.extract(text)  # hashcards' Q:/A:/C: lines are cards by their syntax
     lines = text.split("\n")
     top, _ = parse_blocks(text)
-    skipped = _toml_front_matter(lines) | left_out
+    skipped = {n + 1 for n in nt.toml_front_matter(lines)} | left_out
     content = (
         line
         for line in _content_lines(top, lines)
@@ -164,16 +164,6 @@ def _unheld_lines(
         first, last, shown = run[0][0], run[-1][0], run[0][1]
         where = "line" if first == last else f"lines {first}-{last}"
         yield Finding(first, f"{where} made no card: {_quote(shown)}")
-
-
-def _toml_front_matter(lines: list[str]) -> set[int]:
-    """The lines of a leading `+++` block (Hugo and Zola's TOML front matter): settings."""
-    if not lines or lines[0].strip() != "+++":
-        return set()
-    for n in range(1, len(lines)):
-        if lines[n].strip() == "+++":
-            return set(range(1, n + 2))
-    return set()
 
 
 class _CardWords:

@@ -55,3 +55,17 @@ def tag_wanted(tags: Iterable[str]) -> frozenset[str]:
 def has_tag(card_tags: Iterable[str], wanted: frozenset[str]) -> bool:
     """True when no tag was asked for, or the card has one of `wanted`."""
     return not wanted or any(tag_key(tag) in wanted for tag in card_tags)
+
+
+def resolve_id(typed: str, ids: Iterable[str], noun: str = "card", listing: str = "") -> str:
+    """The one id of `ids` that starts with `typed` (case-insensitive), as git takes a commit's
+    prefix; StudyError when none or several do. `noun` names the cards looked among, `listing`
+    the command that lists them."""
+    given = typed.strip().lower()
+    matches = [card_id for card_id in ids if card_id.startswith(given)] if given else []
+    if not matches:
+        see = f" (see `{listing}`)" if listing else ""
+        raise StudyError(f"no {noun} with id {typed!r}{see}")
+    if len(matches) > 1:
+        raise StudyError(f"{typed!r} is the start of {len(matches)} {noun}s' ids")
+    return matches[0]

@@ -190,6 +190,16 @@ def without_links(text: str) -> str:
     return _WIKILINK.sub("", text).strip()
 
 
+# LaTeX control words and nothing else ("\\newpage", "\\pagebreak \\clearpage").
+_LAYOUT = re.compile(r"(?:\\[A-Za-z]+\*?\s*)+")
+
+
+def only_layout(text: str) -> bool:
+    """A paragraph of LaTeX commands alone, as notes written for pandoc hold between
+    sections: page breaks, not content."""
+    return _LAYOUT.fullmatch(text.strip()) is not None
+
+
 def is_junk(text: str) -> bool:
     """A paragraph pasted from a chat that is not content: a model label or a closing offer."""
     if len(text) > 400:
@@ -290,6 +300,17 @@ def tidy(markdown: str) -> str:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def toml_front_matter(lines: list[str]) -> range:
+    """The 0-based indexes of a leading `+++` block (Hugo and Zola's TOML front matter):
+    settings, never a card (the parser blanks them; `study check` does not report them)."""
+    if not lines or lines[0].strip() != "+++":
+        return range(0)
+    for n in range(1, len(lines)):
+        if lines[n].strip() == "+++":
+            return range(n + 1)
+    return range(0)
 
 
 class CodeSpan(NamedTuple):

@@ -54,6 +54,7 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, drilled = hashcards.extract(text)  # Q:/A: and C: cards; their lines blanked
+    text = _without_toml_front_matter(text)
     top, texts = parse_blocks(text)
     demote_command_headings(top)
     meta = _front_matter(top)
@@ -95,6 +96,11 @@ def _sections(top: list[Node]) -> tuple[str, list[Section]]:
                 sections.append(current)
             if labels:
                 continue
+            if node.type == "hr" and current.label:
+                # A slide break (Marp, reveal.js) ends a bold label's slide: what follows is
+                # the heading's again, not the label's.
+                current = _heading_section(sections, tuple(name for _, name in stack))
+                continue
             if _chat_break(node):
                 # The assistant's closing offer or the next answer's model label ends one
                 # pasted answer: headings after it start afresh, not under the last one.
@@ -129,6 +135,24 @@ def _chat_break(node: Node) -> bool:
 
 def _has_content(sections: list[Section]) -> bool:
     return any(kept(block) for section in sections for block in section.blocks)
+
+
+def _heading_section(sections: list[Section], path: tuple[str, ...]) -> Section:
+    """The section of the heading at `path` (the latest one), to take its blocks again."""
+    for section in reversed(sections):
+        if section.path == path and not section.label:
+            return section
+    return sections[0]
+
+
+def _without_toml_front_matter(text: str) -> str:
+    """The text with a leading `+++` block blanked, line numbers kept: markdown-it reads only
+    YAML's `---` as front matter, and would make the settings a paragraph."""
+    lines = text.split("\n")
+    settings = nt.toml_front_matter(lines)
+    if not settings:
+        return text
+    return "\n" * len(settings) + "\n".join(lines[len(settings) :])
 
 
 def _front_matter(top: list[Node]) -> dict[str, object]:

@@ -99,6 +99,8 @@ def nothing_to_learn(card: Card, folded: _Folded | None = None) -> str | None:
     empty = signals.empty_answer(card.back)
     if empty:
         return f"the answer is only {empty}"
+    if signals.lead_in_alone(card.back):
+        return "the answer is only a lead-in with nothing after it"
     if _repeats_question(card, _Folded() if folded is None else folded):
         return "the answer repeats the question"
     if signals.too_long(card):
@@ -249,10 +251,19 @@ def restates(answer: str, other: str) -> bool:
 
 
 def _restated(mine: set[str], theirs: set[str]) -> bool:
+    """Most words shared; but answers giving different numbers ("1/8 s" and "1/4000 s",
+    "100 degrees" and "78 degrees") give two facts however alike their other words."""
     if not mine or not theirs:
+        return False
+    numbers, their_numbers = _numbers(mine), _numbers(theirs)
+    if numbers and their_numbers and numbers != their_numbers:
         return False
     shorter = min(mine, theirs, key=len)
     return len(mine & theirs) >= _RESTATED * len(shorter)
+
+
+def _numbers(words: set[str]) -> set[str]:
+    return {word for word in words if any(ch.isdigit() for ch in word)}
 
 
 def _words(text: str) -> set[str]:

@@ -38,6 +38,10 @@ def too_long(card: Card) -> bool:
     return len(card.back) > MAX_ANSWER_CHARS
 
 
+# A line ending with a colon and this short introduces; a longer one may state a fact.
+_LEAD_IN_WORDS = 8
+
+
 def empty_answer(back: str) -> str | None:
     """What an answer with nothing to learn is only ("an image", "a link", ...), or None.
 
@@ -53,6 +57,13 @@ def empty_answer(back: str) -> str | None:
     if is_diagram(back):
         return "a diagram"
     return None
+
+
+def lead_in_alone(back: str) -> bool:
+    """An answer that is one short lead-in, `- **Estimators**:` or "The kinds are:": it
+    introduces what is not there (its table or list became cards of their own)."""
+    text = _ITEM_MARK.sub("", back.strip())
+    return "\n" not in text and text.endswith(":") and len(text.split()) <= _LEAD_IN_WORDS
 
 
 def is_diagram(text: str) -> bool:

@@ -111,14 +111,20 @@ def _outside(path: str, real: str, real_root: str, limits: NoteLimits, skipped: 
     return True
 
 
+def check_markdown(path: Path) -> None:
+    """StudyError for a file named on the command line that is not a Markdown note."""
+    if path.suffix.lower() not in NOTE_SUFFIXES and not path.is_dir():
+        raise StudyError(f"{path}: not a Markdown note (a notes file ends in .md)")
+
+
 def find_notes(
     paths: Sequence[Path], limits: NoteLimits | None = None, skipped: list[str] | None = None
 ) -> list[Path]:
     """The notes named by `paths`: files as given, folders searched recursively for *.md.
 
-    A file named explicitly is read whatever its suffix (the user asked for it); a missing
-    path or a folder holding no notes is a mistake worth stopping for. Links leaving a folder
-    are reported in `skipped` (see `_notes_under`).
+    A missing path, a file that is not Markdown (`notes.txt`: studying it would register text
+    the parser does not understand) or a folder holding no notes is a mistake worth stopping
+    for. Links leaving a folder are reported in `skipped` (see `_notes_under`).
     """
     if not paths:
         raise StudyError("no notes given; name a Markdown file or a folder of notes")
@@ -134,6 +140,7 @@ def find_notes(
             if not found:
                 raise StudyError(f"{path}: no Markdown notes (*.md) in this folder")
         else:
+            check_markdown(path)
             found = [path]
         for note in found:
             key = note.resolve()

@@ -70,13 +70,30 @@ def _applescript_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def session_bus(env: Mapping[str, str]) -> str | None:
+    """The desktop session's D-Bus address, resolved now: the one given, else the standard
+    socket `$XDG_RUNTIME_DIR/bus` when it exists; None when there is no session to reach.
+
+    A cron job runs without DBUS_SESSION_BUS_ADDRESS, so the installed reminder carries
+    XDG_RUNTIME_DIR and finds the bus when it fires (the address may change between logins,
+    the folder does not).
+    """
+    address = env.get("DBUS_SESSION_BUS_ADDRESS")
+    if address:
+        return address
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime, "bus").is_socket():
+        return f"unix:path={Path(runtime, 'bus')}"
+    return None
+
+
 def notifier_command(
     message: str, env: Mapping[str, str] | None = None, platform: str | None = None
 ) -> list[str] | None:
     """The command that shows `message` as a desktop notification here, or None if none can.
 
-    notify-send needs a session bus: without DBUS_SESSION_BUS_ADDRESS (a cron job, an ssh
-    login) it would fail or hang, so the line is printed instead.
+    notify-send needs a session bus (`session_bus`): without one (an ssh login, a cron job with
+    nothing to find it by) it would fail or hang, so the line is printed instead.
     """
     import shutil
 
@@ -90,9 +107,15 @@ def notifier_command(
             return [osascript, "-e", script]
         return None
     notify_send = shutil.which("notify-send", path=path)
-    if notify_send and env.get("DBUS_SESSION_BUS_ADDRESS"):
+    if notify_send and session_bus(env):
         return [notify_send, "--app-name=study", "study", message]
     return None
+
+
+def _with_bus(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment for notify-send, with the session bus address it needs."""
+    bus = session_bus(env)
+    return {**env, "DBUS_SESSION_BUS_ADDRESS": bus} if bus else dict(env)
 
 
 def notify(message: str, env: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
@@ -108,7 +131,7 @@ def notify(message: str, env: Mapping[str, str] | None = None, platform: str | N
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=NOTIFY_TIMEOUT,
-            env=None if env is None else dict(env),
+            env=_with_bus(os.environ if env is None else env),
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired):

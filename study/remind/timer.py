@@ -91,10 +91,47 @@ def reminder_argv(decks: Sequence[str] = (), minimum: int = 1, db: Path | None =
 
 
 def reminder_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The variables the timer must carry over: STUDY_HOME, so it reads the same database."""
+    """The variables the timer must carry over: STUDY_HOME, so it reads the same database, and
+    what finds the desktop's session bus when it fires (`reminder.session_bus`): the runtime
+    folder, and the bus address only when it is not the folder's standard socket."""
     env = os.environ if env is None else env
+    carried = {}
     home = env.get("STUDY_HOME")
-    return {"STUDY_HOME": str(Path(home).expanduser().absolute())} if home else {}
+    if home:
+        carried["STUDY_HOME"] = str(Path(home).expanduser().absolute())
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime:
+        carried["XDG_RUNTIME_DIR"] = runtime
+    address = env.get("DBUS_SESSION_BUS_ADDRESS")
+    if address and address != f"unix:path={Path(runtime or '/nonexistent', 'bus')}":
+        carried["DBUS_SESSION_BUS_ADDRESS"] = address
+    return carried
+
+
+def installed_environment(command: str) -> dict[str, str]:
+    """The `NAME=value` words a crontab command starts with (what `cron_line` wrote)."""
+    carried = {}
+    for word in shlex.split(command):
+        name, equals, value = word.partition("=")
+        if not (equals and re.fullmatch(r"[A-Z_][A-Z0-9_]*", name)):
+            break
+        carried[name] = value
+    return carried
+
+
+def delivery(backend: str, env: Mapping[str, str]) -> str:
+    """How an installed reminder will reach the user, said plainly."""
+    if backend == "launchd":
+        return "a macOS notification"
+    if backend == "systemd":
+        return "a desktop notification (the systemd user manager knows the session bus)"
+    if "DBUS_SESSION_BUS_ADDRESS" in env or "XDG_RUNTIME_DIR" in env:
+        where = env.get("XDG_RUNTIME_DIR", "the session bus address")
+        return f"a desktop notification, through the session bus found in {where} when it fires"
+    return (
+        "only a terminal line: cron runs without the desktop session's bus, and none was found"
+        " to carry (cron mails the line, if mail is set up)"
+    )
 
 
 def _run(*command: str) -> subprocess.CompletedProcess[str]:

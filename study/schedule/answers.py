@@ -8,6 +8,7 @@ duration are the `fsrs.ReviewLog` fsrs returns.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from sqlmodel import col, select
 
 from study.errors import StudyError
 from study.notes.card import Card
+from study.notes.lookup import resolve_id
 from study.schedule.rules import day_start
 from study.schedule.scheduler import (
     Settings,
@@ -26,7 +28,7 @@ from study.schedule.scheduler import (
     schedule_of,
     to_fsrs,
 )
-from study.schedule.schema import Status, stamp, to_db
+from study.schedule.schema import State, Status, stamp, to_db
 from study.schedule.store import CardRow, ReviewRow, Store
 
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review")
@@ -58,7 +60,7 @@ def grade(
     transaction as plain SQL (the ORM's flush cost more than the two statements).
     """
     with store.writing():  # read again inside the write: another drill may grade it
-        row = store.card(card_id)
+        row = store.card(card_id, lock=True)
         before = to_fsrs(row).to_json()
         settings = settings if settings is not None else load_settings(store, row.deck)
         after, log = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
@@ -75,14 +77,44 @@ def grade(
                 "before": before,
             },
         )
+        leech = _is_new_leech(store, row, rating, before, settings.leech_lapses)
+        if leech:
+            store.execute(_MARK_LEECH, {"id": row.id, "status": Status.SUSPENDED})
     for name, value in schedule.items():  # the row as stored, without another read or write
         set_committed_value(row, name, value)
+    if leech:
+        set_committed_value(row, "leech", True)
+        set_committed_value(row, "status", Status.SUSPENDED)
     return row
 
 
 def _column(value: object) -> object:
     """A schedule value as its column holds it (a datetime as the store's stamp text)."""
     return stamp(value) if isinstance(value, datetime) else value
+
+
+_MARK_LEECH = "UPDATE card SET leech = 1, status = :status WHERE id = :id"
+
+
+def _is_new_leech(store: Store, row: CardRow, rating: int, before: str, threshold: int) -> bool:
+    """A lapse (Again on a card in review) that makes `leech_lapses` of them marks the card a
+    leech and suspends it, as Anki does. Asked inside the grade's write, after its review row
+    is written, so the mark and the answer land together."""
+    if rating != 1 or json.loads(before)["state"] != State.REVIEW or not threshold or row.leech:
+        return False
+    return lapses(store, row.id) >= threshold
+
+
+# A lapse: Again on a card in review, as the review row's `before` snapshot recorded it.
+_LAPSES = f"""
+    SELECT count(*) FROM review
+    WHERE card_id = :card AND rating = 1 AND json_extract(before, '$.state') = {State.REVIEW}
+"""
+
+
+def lapses(store: Store, card_id: str) -> int:
+    """How often a card was forgotten after it was learnt."""
+    return int(next(iter(store.execute(_LAPSES, {"card": card_id})))[0])
 
 
 def undo_last(store: Store, card_id: str | None = None) -> str | None:
@@ -101,6 +133,8 @@ def undo_last(store: Store, card_id: str | None = None) -> str | None:
         if row is not None:
             for name, value in schedule_of(fsrs.Card.from_json(last.before)).items():
                 setattr(row, name, value)
+            if row.leech and last.rating == 1:  # the lapse that made it a leech is taken back
+                row.leech, row.status = False, Status.ACTIVE
             session.add(row)
         session.delete(last)
     return last.card_id
@@ -136,15 +170,11 @@ def unsuspend(store: Store, ids: Sequence[str]) -> list[Card]:
 
     All of them are checked before any is changed, so a typo changes nothing.
     """
-    waiting = suspended(store)
+    waiting = {card.id: card for card in suspended(store)}
     chosen: dict[str, Card] = {}
     for given in ids:
-        matches = [card for card in waiting if card.id.startswith(given.lower())]
-        if not given or not matches:
-            raise StudyError(f"no suspended card with id {given!r} (see `study suspended`)")
-        if len(matches) > 1:
-            raise StudyError(f"{given!r} is the start of {len(matches)} suspended cards' ids")
-        chosen[matches[0].id] = matches[0]
+        card_id = resolve_id(given, waiting, "suspended card", "study suspended")
+        chosen[card_id] = waiting[card_id]
     for card_id in chosen:
         suspend(store, card_id, suspended=False)
     return list(chosen.values())
@@ -158,13 +188,14 @@ def preview(
     row: CardRow | None = None,
     settings: Settings | None = None,
 ) -> dict[int, timedelta]:
-    """The wait each rating (1-4) would give this card now, unfuzzed, for the grade labels.
+    """The wait each rating (1-4) would give this card now: the grade labels, which are what
+    the grade then gives (fuzz included: see `scheduler.review`).
 
     A drill passes the `row` it shows and the `settings` of its deck (`load_settings`), read
     once for the preview and the grade that follows."""
     row = row if row is not None else store.card(card_id)
     settings = settings if settings is not None else load_settings(store, row.deck)
-    return preview_intervals(make_scheduler(settings, fuzz=False), row, now)
+    return preview_intervals(make_scheduler(settings), row, now)
 
 
 def reviews_of(store: Store, card_id: str) -> list[ReviewRow]:

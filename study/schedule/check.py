@@ -12,7 +12,7 @@ from contextlib import closing
 from pathlib import Path
 
 from study.errors import StudyError
-from study.schedule.database import connect, inspect, translated
+from study.schedule.database import connect, header_version, inspect, translated
 
 # (what must hold, SQL counting the rows where it does not)
 INVARIANTS: tuple[tuple[str, str], ...] = (
@@ -62,6 +62,7 @@ def check_database(path: Path) -> list[str]:
     """The problems found in the database at `path`; empty when it is sound."""
     if not path.is_file():
         raise StudyError(f"no study database at {path}")
+    header_version(path)  # not SQLite at all: another file, not a damaged database
     with translated(path):
         damaged = _damaged_pages(path)
         if damaged:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from pathlib import Path
 
 from study.errors import StudyError
 from study.notes.lookup import deck_key
-from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, read_stored, validate
+from study.paths import db_path as resolve_db_path
+from study.paths import server_url
+from study.schedule.settings import DECK_KEYS, DEFAULTS, HELP, Stored, read_stored, validate
 from study.schedule.store import DeckSettingRow, SettingRow, Store, open_store
 
 # The settings a card's schedule depends on: changing one reschedules the cards it governs.
 RESCHEDULING = ("desired_retention", "parameters")
+_HELP_COLUMN_MIN = 30  # narrower than this, the help goes under each setting
 
 
 def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> str:
@@ -25,6 +30,8 @@ def set_setting(store: Store, key: str, value: str, deck: str | None = None) -> 
 
 
 def _check_key(key: str | None, deck: str | None) -> None:
+    if key is not None and key.startswith("--"):  # Typer passes unknown options through here
+        raise StudyError(f"no option {key}; `study config -h` lists them")
     if key is not None and key not in DEFAULTS:
         raise StudyError(f"unknown setting {key!r}; known: {', '.join(DEFAULTS)}")
     if key is not None and deck is not None and key not in DECK_KEYS:
@@ -33,18 +40,44 @@ def _check_key(key: str | None, deck: str | None) -> None:
         )
 
 
-def _listing(store: Store, deck: str | None) -> str:
-    """Every setting in force, its help, and (for a deck) where each value comes from."""
-    sourced = read_stored(store.execute).sourced(deck)
+def _listing(stored: Stored, deck: str | None) -> str:
+    """Every setting in force, its help, and (for a deck) where each value comes from.
+
+    The help is wrapped to the terminal: beside the values when there is room, else under
+    each setting, so a 40-column terminal never splits a word.
+    """
+    columns = shutil.get_terminal_size().columns
+    sourced = stored.sourced(deck)
     keys = DECK_KEYS if deck is not None else tuple(DEFAULTS)
+    shown = {key: _shown(key, sourced[key][0]) for key in keys}
     width = max(len(key) for key in keys)
+    value_width = max(len(value) for value in shown.values())
+    beside = width + value_width + 4
     lines = []
     for key in keys:
-        value, source = sourced[key]
-        where = f"  ({source})" if deck is not None or key == "parameters" else ""
-        value = value or "FSRS-6 defaults"  # only the parameters may be empty
-        lines.append(f"{key:<{width}}  {value:<8}  {HELP[key]}{where}")
+        where = f"  ({sourced[key][1]})" if deck is not None or key == "parameters" else ""
+        head = f"{key:<{width}}  {shown[key]:<{value_width}}  "
+        if columns - beside >= _HELP_COLUMN_MIN:
+            lines += textwrap.wrap(
+                head + HELP[key] + where, columns, subsequent_indent=" " * beside
+            )
+        else:
+            lines.append(head.rstrip())
+            lines += textwrap.wrap(
+                HELP[key] + where, columns, initial_indent="    ", subsequent_indent="    "
+            )
     return "\n".join(lines)
+
+
+def _shown(key: str, value: str) -> str:
+    """A setting's value as the listing shows it: fitted weights are one word, not 21 numbers."""
+    if key == "parameters":
+        return "fitted" if value else "FSRS-6 defaults"  # `study config parameters` shows them
+    return value
+
+
+def _show(stored: Stored, key: str | None) -> str:
+    return _listing(stored, None) if key is None else stored.values()[key]
 
 
 def config(
@@ -59,10 +92,14 @@ def config(
     if value is not None:
         assert key is not None
         validate(key, value)  # before the database is even opened: a typo changes nothing
-    with open_store(db_path, verify=True) as store:
+    on_server = server_url(db_path) is not None
+    path: Path | str = str(server_url(db_path)) if on_server else resolve_db_path(db_path)
+    if value is None and deck is None and not on_server and not Path(path).exists():
+        return _show(Stored({}, {}), key)  # the defaults; showing them never makes a database
+    with open_store(path, create=value is not None, verify=True) as store:
         name = store.resolve_decks([deck])[0] if deck is not None else None
         if key is None:
-            return _listing(store, name)
+            return _listing(read_stored(store.execute), name)
         if value is None:
             shown, source = read_stored(store.execute).sourced(name)[key]
             return f"{shown}  ({source})" if name is not None else shown

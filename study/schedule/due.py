@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from study.errors import StudyError
 from study.notes.lookup import has_tag, tag_wanted
+from study.paths import db_path as resolve_db_path
 from study.schedule.database import connect_read_only, diagnose
+from study.schedule.dburl import server_url
 from study.schedule.rules import LEARNING, NEW, REVIEW, known_decks, select
 from study.schedule.schema import State, Status, stamp
+
+if TYPE_CHECKING:
+    from study.schedule.settings import Execute
 
 _FIELDS = ("deck", "learning", "review", "new", "later_today", "tomorrow")
 _HELD = ("held_review", "held_new")
@@ -72,8 +80,29 @@ class DeckDue:
         return f"DeckDue({values})"
 
 
+@contextmanager
+def _reading(db_path: Path | str | None) -> Iterator[Execute]:
+    """A read-only way to run the rules' SQL: plain sqlite3 on a file (fast), or the store's
+    session on a server (`study.schedule.server`; SQLModel is imported only then)."""
+    url = server_url(db_path)
+    if url is not None:
+        from study.schedule.store import open_store
+
+        with open_store(url, create=False) as store:
+            yield store.execute
+        return
+    path = resolve_db_path(None if db_path is None else Path(db_path))
+    conn = connect_read_only(path)
+    try:
+        yield conn.execute
+    except sqlite3.DatabaseError as error:
+        raise diagnose(path, error) from None
+    finally:
+        conn.close()
+
+
 def due_counts(
-    db_path: Path,
+    db_path: Path | str | None,
     now: datetime,
     decks: Sequence[str] = (),
     held: bool = True,
@@ -82,24 +111,14 @@ def due_counts(
     """Per deck: learning and review cards due now, new cards available today, later today,
     tomorrow, and (`held`) what the daily limits hold back. `decks` (stored names) narrows
     the list, `tags` the cards counted (any of them, as the drill's `--tag`)."""
-    conn = connect_read_only(db_path)
-    try:
-        return counts(conn, now, decks, held, tags)
-    except sqlite3.DatabaseError as error:
-        raise diagnose(db_path, error) from None
-    finally:
-        conn.close()
+    with _reading(db_path) as execute:
+        return counts(execute, now, decks, held, tags)
 
 
-def deck_names(db_path: Path) -> list[str]:
+def deck_names(db_path: Path | str | None) -> list[str]:
     """The decks that have cards in the database (read-only, like `study due`)."""
-    conn = connect_read_only(db_path)
-    try:
-        return known_decks(conn.execute)
-    except sqlite3.DatabaseError as error:
-        raise diagnose(db_path, error) from None
-    finally:
-        conn.close()
+    with _reading(db_path) as execute:
+        return known_decks(execute)
 
 
 # What is not due now but will be: learning cards later this study day, anything tomorrow.
@@ -111,38 +130,57 @@ _TODAY, _TOMORROW = f"c.due < :end and c.state != {State.REVIEW}", "c.due >= :en
 
 
 def _later(
-    conn: sqlite3.Connection, params: dict[str, str], tags: Sequence[str]
+    execute: Execute, params: dict[str, str], tags: Sequence[str]
 ) -> dict[str, tuple[int, int]]:
     """Per deck: (learning cards due later this study day, cards due tomorrow)."""
     if not tags:  # summed in SQL: the window may hold thousands of cards
-        sql = f"select c.deck, sum({_TODAY}), sum({_TOMORROW}) {_LATER_WHERE} group by c.deck"
-        return {deck: (int(a or 0), int(b or 0)) for deck, a, b in conn.execute(sql, params)}
+        # CASE, not sum() of a comparison: PostgreSQL does not add up booleans.
+        today, tomorrow = (
+            f"sum(case when {term} then 1 else 0 end)" for term in (_TODAY, _TOMORROW)
+        )
+        sql = f"select c.deck, {today}, {tomorrow} {_LATER_WHERE} group by c.deck"
+        return {deck: (int(a or 0), int(b or 0)) for deck, a, b in execute(sql, params)}
     wanted = tag_wanted(tags)
     later: dict[str, tuple[int, int]] = {}
     sql = f"select c.deck, c.tags, {_TODAY}, {_TOMORROW} {_LATER_WHERE}"
-    for deck, card_tags, today, tomorrow in conn.execute(sql, params):
+    for deck, card_tags, today, tomorrow in execute(sql, params):
         if has_tag(json.loads(card_tags), wanted):
             before = later.get(deck, (0, 0))
             later[deck] = (before[0] + int(today), before[1] + int(tomorrow))
     return later
 
 
+def tagged_decks(execute: Execute, tags: Sequence[str]) -> set[str]:
+    """The decks holding an active card with one of `tags` (`#` and case do not count)."""
+    wanted = tag_wanted(tags)
+    sql = f"select distinct deck, tags from card where status = '{Status.ACTIVE}'"
+    return {deck for deck, card_tags in execute(sql, {}) if has_tag(json.loads(card_tags), wanted)}
+
+
+def no_card_tagged(tags: Sequence[str]) -> StudyError:
+    """What `study due --tag` and `study drill --tag` say of a tag no card has."""
+    asked = ", ".join(tags)
+    return StudyError(f"no card is tagged {asked}; `study cards PATH --json` shows the cards' tags")
+
+
 def counts(
-    conn: sqlite3.Connection,
+    execute: Execute,
     now: datetime,
     decks: Sequence[str] = (),
     held: bool = True,
     tags: Sequence[str] = (),
 ) -> list[DeckDue]:
-    """`due_counts` on an open connection (stored deck names)."""
-    names = known_decks(conn.execute)
+    """`due_counts` on an open database's `execute` (stored deck names)."""
+    names = known_decks(execute)
     if decks:
         names = [name for name in names if name in decks]
-    selection = select(conn.execute, now, names, tags, count_held=held)
+    if tags:  # a deck none of whose cards has the tag is not listed with zeros
+        names = [name for name in names if name in tagged_decks(execute, tags)]
+    selection = select(execute, now, names, tags, count_held=held)
     tallies = selection.counts()
     start = selection.start
     params = {"now": stamp(now), "end": stamp(start + timedelta(1))}
-    later = _later(conn, params | {"after": stamp(start + timedelta(2))}, tags)
+    later = _later(execute, params | {"after": stamp(start + timedelta(2))}, tags)
     result = []
     for deck in names:
         tally = tallies.get(deck, dict.fromkeys((LEARNING, REVIEW, NEW), 0))

@@ -9,30 +9,44 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from study.notes.lookup import deck_key, resolve_decks
-from study.schedule.due import DeckDue, deck_names, due_counts
+from study.schedule.due import DeckDue, deck_names, due_counts, no_card_tagged
+from study.words import plural
 
 _HEADER = ("deck", "learning", "review", "new", "later today", "tomorrow")
+_SHORT_HEADER = ("", "learn", "review", "new", "later", "tmrw")
 _COLUMNS = ("learning", "review", "new", "later_today", "tomorrow")
 
 
-def format_table(counts: Sequence[DeckDue]) -> str:
-    """The plain-text table `study due` prints, with a total row for several decks."""
+def format_table(counts: Sequence[DeckDue], columns: int = 80) -> str:
+    """The plain-text table `study due` prints, with a total row for several decks.
+
+    Wider than the terminal, each deck's name goes on a line of its own above its numbers,
+    under short headings, so a 40-column terminal wraps no row.
+    """
     rows = [(c.deck, *(str(getattr(c, name)) for name in _COLUMNS)) for c in counts]
     if len(counts) > 1:
         sums = [sum(getattr(c, name) for c in counts) for name in _COLUMNS]
         rows.append(("all decks", *(str(v) for v in sums)))
-    widths = [max(len(r[i]) for r in [_HEADER, *rows]) for i in range(len(_HEADER))]
+    wide = _aligned([_HEADER, *rows])
+    if max(len(line) for line in wide) <= columns:
+        return "\n".join(wide)
+    numbers = _aligned([_SHORT_HEADER, *(("", *row[1:]) for row in rows)])
+    lines = [numbers[0]]
+    for row, line in zip(rows, numbers[1:], strict=True):
+        lines += [row[0], line]
+    return "\n".join(lines)
+
+
+def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows as lines: the first column left-aligned, the numbers right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
-    for row in [_HEADER, *rows]:
+    for row in rows:
         cells = [row[0].ljust(widths[0])] + [
             v.rjust(w) for v, w in zip(row[1:], widths[1:], strict=True)
         ]
         lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return lines
 
 
 def summary_line(counts: Sequence[DeckDue]) -> str:
@@ -41,21 +55,25 @@ def summary_line(counts: Sequence[DeckDue]) -> str:
     later = sum(c.later_today for c in counts)
     tomorrow = sum(c.tomorrow for c in counts)
     if now_total:
-        cards = _plural(now_total, "card")
+        cards = plural(now_total, "card")
         return f"{cards} to study now ({later} more later today, {tomorrow} tomorrow)."
     return f"Nothing due now; {later} later today, {tomorrow} tomorrow."
 
 
 def held_line(counts: Sequence[DeckDue]) -> str:
     """What the daily limits hold back, and how to get past them; "" when nothing is held."""
-    new = sum(c.held_new for c in counts)
-    reviews = sum(c.held_review for c in counts)
+    return held_text(sum(c.held_new for c in counts), sum(c.held_review for c in counts))
+
+
+def held_text(new: int, reviews: int) -> str:
+    """The sentence for `new` new cards and `reviews` reviews held back by the daily limits
+    (`study due` and the drill's summary say it alike); "" when none are."""
     parts = []
     if new:
-        parts.append(f"{_plural(new, 'new card')} (`study drill --new N` studies N more today)")
+        parts.append(f"{plural(new, 'new card')} (`study drill --new N` studies N more today)")
     if reviews:
         parts.append(
-            f"{_plural(reviews, 'review')} (`study config reviews_per_day N` raises the limit)"
+            f"{plural(reviews, 'review')} (`study config reviews_per_day N` raises the limit)"
         )
     return f"The daily limits hold back {' and '.join(parts)}." if parts else ""
 
@@ -75,8 +93,14 @@ def render(counts: Sequence[DeckDue], as_json: bool) -> str:
         return json.dumps([c.to_json() for c in counts], ensure_ascii=False, indent=2)
     if not counts:
         return "No cards yet: run `study drill` for the bundled decks or `study sync PATH`."
-    held = held_line(counts)
-    return f"{format_table(counts)}\n\n{summary_line(counts)}" + (f"\n{held}" if held else "")
+    import shutil  # here, not at the top: `study due --brief` never needs it
+    import textwrap
+
+    columns = shutil.get_terminal_size().columns
+    sentences = [summary_line(counts), held_line(counts)]
+    # Wrapped between words: a terminal's own wrapping would cut `study drill` in two.
+    wrapped = ["\n".join(textwrap.wrap(text, columns)) for text in sentences if text]
+    return "\n\n".join([format_table(counts, columns), "\n".join(wrapped)])
 
 
 def run(
@@ -88,27 +112,28 @@ def run(
 ) -> str:
     """`study due` from its arguments: the one core call the CLI and the launcher make."""
     from study.clock import current_time
-    from study.paths import default_db_path
 
-    path = db if db is not None else default_db_path()
-    names = resolve_decks(decks, deck_names(path)) if decks else []
-    counts = due_counts(path, current_time(), names, held=not brief, tags=tags)
+    names = resolve_decks(decks, deck_names(db)) if decks else []
+    counts = due_counts(db, current_time(), names, held=not brief, tags=tags)
+    if tags and not counts and not brief:
+        raise no_card_tagged(tags)
     return brief_line(counts) if brief else render(counts, as_json)
 
 
 def overview_text(db: Path | None) -> str:
     """The bare `study`: what is due, and the commands to try next."""
     from study.clock import current_time
-    from study.paths import default_db_path
+    from study.paths import db_path, server_url
 
-    path = db if db is not None else default_db_path()
+    known = server_url(db) is not None or db_path(db).is_file()
+    first_run = "" if known else " (the bundled decks on a first run)"
     tips = [
-        "study drill            drill what is due (the bundled decks on a first run)",
+        f"study drill            drill what is due{first_run}",
         "study sync PATH        add your Markdown notes (a file or a folder)",
         "study due              what is due, per deck",
         "study --help           every command",
     ]
     head = "No study database yet."
-    if path.is_file():
-        head = render(due_counts(path, current_time()), as_json=False)
+    if known:
+        head = render(due_counts(db, current_time()), as_json=False)
     return head + "\n\nTry:\n" + "\n".join(f"  {tip}" for tip in tips)

@@ -91,6 +91,7 @@ _COUNTS = (
 
 def _raw(store: Store) -> sqlite3.Connection:
     """The store's own sqlite3 connection, inside the session's transaction."""
+    store.file_only("the Anki export and import")
     connection = store.session.connection().connection.dbapi_connection
     assert isinstance(connection, sqlite3.Connection)
     return connection

@@ -156,6 +156,11 @@ def m007_note_stat(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE note ADD COLUMN stamped_by TEXT")
 
 
+def m008_card_leech(db: sqlite3.Connection) -> None:
+    """A card forgotten too often is marked a leech (and suspended, as Anki does)."""
+    db.execute("ALTER TABLE card ADD COLUMN leech BOOLEAN NOT NULL DEFAULT 0")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
@@ -167,6 +172,7 @@ MIGRATIONS: list[Migration] = [
     m005_card_queue_indexes_by_deck,
     m006_anki_guid,
     m007_note_stat,
+    m008_card_leech,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -3,10 +3,15 @@ store's session, so the drill serves exactly what `study due` counts."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from study.schedule.rules import Selection, select
+from study.notes.card import Kind
+from study.notes.lookup import has_tag, tag_wanted
+from study.schedule.rules import LEARNING, NEW, REVIEW, Pick, Selection, day_start, select
+from study.schedule.scheduler import load_settings
+from study.schedule.schema import State, Status, from_stamp, stamp
 from study.schedule.store import Store
 
 
@@ -16,10 +21,12 @@ def select_cards(
     decks: Sequence[str] = (),
     tags: Sequence[str] = (),
     new_override: int | None = None,
+    count_held: bool = False,
 ) -> Selection:
-    """The cards eligible now in the decks a user typed (all when empty), with what the daily
-    limits held back; StudyError for an unknown deck."""
-    return select(store.execute, now, store.resolve_decks(decks), tags, new_override)
+    """The cards eligible now in the decks a user typed (all when empty), and (`count_held`)
+    what the daily limits held back; StudyError for an unknown deck."""
+    decks = store.resolve_decks(decks)
+    return select(store.execute, now, decks, tags, new_override, count_held)
 
 
 def build_queue(
@@ -34,3 +41,77 @@ def build_queue(
     `new_override` replaces the daily new-card limits for this session (`study drill --new N`).
     """
     return [pick.id for pick in select_cards(store, now, decks, tags, new_override).picks]
+
+
+# The (re)learning cards of some decks that fall due later this study day.
+_LATER = f"""
+SELECT c.due, c.id, c.tags FROM card c
+WHERE c.status = '{Status.ACTIVE}' AND c.last_review IS NOT NULL
+  AND c.state IN ({State.LEARNING}, {State.RELEARNING}) AND c.due > :now AND c.due < :end
+  AND c.deck IN (SELECT value FROM json_each(:decks))
+ORDER BY c.due
+"""
+
+
+def learning_later(
+    store: Store, now: datetime, decks: Sequence[str] = (), tags: Sequence[str] = ()
+) -> list[tuple[datetime, str]]:
+    """(due, id) of the cards in (re)learning that fall due later this study day: the drill
+    waits for them, and counts them as learning still to come."""
+    end = day_start(now, load_settings(store).rollover_hour) + timedelta(days=1)
+    names = json.dumps(list(decks or store.decks()))
+    params = {"now": stamp(now), "end": stamp(end), "decks": names}
+    wanted = tag_wanted(tags)
+    return [
+        (from_stamp(due), card_id)
+        for due, card_id, card_tags in store.execute(_LATER, params)
+        if has_tag(json.loads(card_tags), wanted)
+    ]
+
+
+_STAGES = f"""
+SELECT id, CASE WHEN last_review IS NULL THEN '{NEW}' WHEN state = {State.REVIEW} THEN '{REVIEW}'
+  ELSE '{LEARNING}' END
+FROM card WHERE id IN (SELECT value FROM json_each(:ids))
+"""
+
+
+def stages(store: Store, ids: Sequence[str]) -> dict[str, str]:
+    """Each card's queue part as it stands now: new, learning (or relearning) or review."""
+    return {str(i): str(part) for i, part in store.execute(_STAGES, {"ids": json.dumps(list(ids))})}
+
+
+_TYPED_SIBLING = f"""
+SELECT s.id, c.id FROM card c JOIN card s ON s.note = c.note AND s.kind = '{Kind.COMMAND_REVERSE}'
+WHERE c.id IN (SELECT value FROM json_each(:ids)) AND c.kind = '{Kind.COMMAND}'
+  AND s.status = '{Status.ACTIVE}' AND s.last_review IS NULL
+"""
+
+
+def typed_first(store: Store, picks: Sequence[Pick]) -> list[Pick]:
+    """`study drill --typed`: new command cards give their place to their reverse (what it does
+    -> type the command), and the cards to type come first, from the start of the drill."""
+    new = [pick.id for pick in picks if pick.part == NEW]
+    sibling = {
+        forward: reverse
+        for reverse, forward in store.execute(_TYPED_SIBLING, {"ids": json.dumps(new)})
+    }
+    swapped = [
+        Pick(sibling[pick.id], pick.deck, pick.part) if pick.id in sibling else pick
+        for pick in picks
+    ]
+    typed = set(sibling.values())
+    return sorted(swapped, key=lambda pick: pick.id not in typed)
+
+
+_NEXT_DUE = f"""
+SELECT min(due) FROM card WHERE status = '{Status.ACTIVE}' AND last_review IS NOT NULL
+  AND due > :now AND deck IN (SELECT value FROM json_each(:decks))
+"""
+
+
+def next_due(store: Store, now: datetime, decks: Sequence[str] = ()) -> datetime | None:
+    """When the next answered card of `decks` (all when empty) falls due after `now`."""
+    names = json.dumps(list(decks or store.decks()))
+    [(value,)] = store.execute(_NEXT_DUE, {"now": stamp(now), "decks": names})
+    return None if value is None else from_stamp(value)

@@ -6,7 +6,8 @@ checks are `study.schedule.settings`; the study day is `study.schedule.rules.day
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,8 @@ class Settings:
     rollover_hour: int = 4
     fuzz: bool = True
     parameters: tuple[float, ...] | None = None  # None: fsrs' defaults
+    learn_ahead: timedelta = timedelta(0)
+    leech_lapses: int = 8
 
     @classmethod
     def from_text(cls, stored: Mapping[str, str]) -> Settings:
@@ -50,6 +53,8 @@ class Settings:
             rollover_hour=int(values["rollover_hour"]),
             fuzz=values["fuzz"] == "on",
             parameters=parse_parameters(values["parameters"]),
+            learn_ahead=timedelta(minutes=int(values["learn_ahead"])),
+            leech_lapses=int(values["leech_lapses"]),
         )
 
 
@@ -109,9 +114,24 @@ def review(
 
     if rating not in (1, 2, 3, 4):
         raise StudyError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
-    return scheduler.review_card(
-        to_fsrs(row), fsrs.Rating(rating), now.astimezone(UTC), duration_ms
-    )
+    with _fuzz_seeded(f"{row.id} {row.last_review} {rating}"):
+        return scheduler.review_card(
+            to_fsrs(row), fsrs.Rating(rating), now.astimezone(UTC), duration_ms
+        )
+
+
+@contextmanager
+def _fuzz_seeded(key: str) -> Iterator[None]:
+    """fsrs draws its fuzz from `random`: seeded by the card, its last review and the rating,
+    the label a grade shows (`preview_intervals`) is the interval that grade then gives."""
+    import random
+
+    saved = random.getstate()
+    random.seed(key)
+    try:
+        yield
+    finally:
+        random.setstate(saved)
 
 
 def preview_intervals(

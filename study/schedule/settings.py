@@ -27,6 +27,8 @@ DEFAULTS: dict[str, str] = {
     "fuzz": "on",
     "parameters": "",
     "backups": "7",
+    "learn_ahead": "0",
+    "leech_lapses": "8",
 }
 
 HELP: dict[str, str] = {
@@ -40,6 +42,8 @@ HELP: dict[str, str] = {
     "fuzz": "spread intervals a little so cards learnt together drift apart (on/off)",
     "parameters": "the 21 FSRS-6 weights (empty: the defaults); `study optimize` fits them",
     "backups": "daily copies of the database kept in backups/ beside it (0: none)",
+    "learn_ahead": "minutes a learning card may come back early when nothing else waits",
+    "leech_lapses": "lapses that make a card a leech, suspended (0: never)",
 }
 
 # The settings a deck may have its own value of (`study config --deck NAME KEY VALUE`). The study
@@ -52,6 +56,7 @@ DECK_KEYS = (
     "reviews_per_day",
     "maximum_interval",
     "parameters",
+    "leech_lapses",
 )
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -144,6 +149,8 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
     "fuzz": _switch,
     "parameters": _parameters,
     "backups": _number(int, 0, 1000),
+    "learn_ahead": _number(int, 0, 1440),
+    "leech_lapses": _number(int, 0, 1000),
 }
 
 
@@ -196,13 +203,16 @@ def _checked(key: str, value: str, deck: str | None) -> str:
         ) from None
 
 
+# Whether the file has reached m003 (a server database always has: `study.schedule.server`).
+HAS_DECK_SETTINGS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deck_setting'"
+
+
 def read_stored(execute: Execute) -> Stored:
     """The stored settings, global and per deck (a database from before per-deck settings has
     none: `study due` reads old files without migrating them)."""
     globals = {str(k): str(v) for k, v in execute("SELECT key, value FROM setting", {})}
     decks: dict[str, dict[str, str]] = {}
-    has_decks = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deck_setting'"
-    if any(True for _ in execute(has_decks, {})):
+    if any(True for _ in execute(HAS_DECK_SETTINGS, {})):
         for deck, key, value in execute("SELECT deck, key, value FROM deck_setting", {}):
             decks.setdefault(str(deck), {})[str(key)] = str(value)
     return Stored(globals, decks)

@@ -1,4 +1,5 @@
-"""The store: one SQLite file with the notes synced, the cards, their schedule, the review log.
+"""The store: one SQLite file with the notes synced, the cards, their schedule, the review log
+(or the same tables on a PostgreSQL server, `study.schedule.server`).
 
 The schema is made by `study.migrations` (plain SQL, versioned); the SQLModel classes below
 describe the current schema for the code that reads and writes it. The file is opened in WAL
@@ -11,12 +12,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from study.errors import StudyError
@@ -25,8 +26,10 @@ from study.notes.lookup import has_tag, resolve_decks, tag_wanted
 from study.paths import db_path as resolve_db_path
 from study.schedule.backup import open_for_writing
 from study.schedule.database import BUSY_TIMEOUT_S, configure, diagnose, refuse_if_damaged
+from study.schedule.dburl import is_server_error, server_error, server_url, where
 from study.schedule.rules import known_decks
-from study.schedule.schema import Status
+from study.schedule.schema import Status, stamp
+from study.schedule.settings import HAS_DECK_SETTINGS
 
 
 class RootRow(SQLModel, table=True):
@@ -66,6 +69,7 @@ class CardRow(SQLModel, table=True):
     section: str = ""
     status: str = Status.ACTIVE
     retired_from: str | None = None  # a retired card's status before, given back on restore
+    leech: bool = False  # lapsed `leech_lapses` times: suspended, until the note is fixed
     buried_until: datetime | None = None
     state: int = 1
     step: int | None = 0
@@ -116,6 +120,34 @@ class MigrationRow(SQLModel, table=True):
     applied_at: datetime
 
 
+# The words of the shared rules (study.schedule.rules, .settings) that only SQLite knows, as
+# PostgreSQL says them. The rules stay written once, for SQLite, whose fast paths count most;
+# the server's `card` has a `rowid` of its own (study.schedule.server), so `c.rowid` needs none.
+_SERVER_WORDS = (
+    (HAS_DECK_SETTINGS, "SELECT 1"),  # made with the schema on a server
+    ("json_extract(r.before, '$.last_review')", "(r.before::json ->> 'last_review')"),
+    ("json_extract(r.before, '$.state')", "(r.before::json ->> 'state')::int"),
+    ("json_extract(before, '$.state')", "(before::json ->> 'state')::int"),
+    (
+        "SELECT value FROM json_each(:decks)",
+        "SELECT json_array_elements_text(CAST(:decks AS json))",
+    ),
+    ("SELECT value FROM json_each(:ids)", "SELECT json_array_elements_text(CAST(:ids AS json))"),
+)
+
+
+def server_sql(sql: str) -> str:
+    """A statement of the shared rules as the PostgreSQL server takes it."""
+    for sqlite_words, server_words in _SERVER_WORDS:
+        sql = sql.replace(sqlite_words, server_words)
+    return sql
+
+
+def _as_sqlite_gives(value: Any) -> Any:
+    """A server's value as SQLite returns it to plain SQL: a time is its stamp text (UTC)."""
+    return stamp(value.replace(tzinfo=UTC)) if isinstance(value, datetime) else value
+
+
 def to_card(row: CardRow) -> Card:
     """The shared Card a row stands for (the schedule stays in the row)."""
     return Card(
@@ -135,13 +167,15 @@ def to_card(row: CardRow) -> Card:
 class Store:
     """An open study database: `session` for queries, plus the reads every command needs."""
 
-    def __init__(self, path: Path, engine: Any) -> None:
+    def __init__(self, path: Path, engine: Any, url: str | None = None) -> None:
         self.path = path
         self.engine = engine
+        self.url = url  # the server's URL, or None for the SQLite file at `path`
         # Rows stay readable after commit: a drill shows a card right after grading it.
         self.session = Session(engine, expire_on_commit=False)
         self.as_writer = False  # what the next transaction begins as (see `writing`)
-        event.listen(engine, "begin", self._begin)
+        if url is None:  # a server's rows are locked as they are written, not the whole file
+            event.listen(engine, "begin", self._begin)
 
     def _begin(self, connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if self.as_writer else "BEGIN")
@@ -169,6 +203,15 @@ class Store:
         finally:
             self.as_writer = False
 
+    def file_only(self, what: str) -> None:
+        """StudyError when this store is on a server and `what` (plain sqlite3 SQL) is not
+        yet written for one: one line saying how to do it through a file instead."""
+        if self.url is not None:
+            raise StudyError(
+                f"the server {self.path}: {what} works on a database file only for now; "
+                "do it on a file and move the collection with `study db copy FROM TO`"
+            )
+
     def close(self) -> None:
         self.session.close()
         self.engine.dispose()
@@ -183,6 +226,8 @@ class Store:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+        if error is not None and self.url is not None and is_server_error(error):
+            raise server_error(self.url, error) from None  # one line naming the host
         if error is not None and _is_database_error(error):
             raise diagnose(self.path, error) from None  # one line naming the file, no trace
 
@@ -193,6 +238,11 @@ class Store:
         The driver's connection, not `session.execute(text(...))`: the rules run one query per
         deck and part, and SQLAlchemy's statement handling costs more than the query itself.
         """
+        if self.url is not None:  # the server: SQLAlchemy binds the same `:name` parameters
+            result = self.session.execute(text(server_sql(sql)), dict(params))
+            if not getattr(result, "returns_rows", True):  # a write: nothing to read back
+                return []
+            return (tuple(map(_as_sqlite_gives, row)) for row in result)  # lazy, as sqlite3
         raw = self.session.connection().connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)  # the sqlite engine's driver: always so
         return raw.execute(sql, dict(params))
@@ -222,9 +272,14 @@ class Store:
         an unknown one, naming the decks there are."""
         return resolve_decks(typed, self.decks()) if typed else []
 
-    def card(self, card_id: str) -> CardRow:
-        """One card row as stored now (another drill may have graded it); StudyError if none."""
-        row = self.session.get(CardRow, card_id, populate_existing=True)
+    def card(self, card_id: str, lock: bool = False) -> CardRow:
+        """One card row as stored now (another drill may have graded it); StudyError if none.
+
+        `lock` (inside `writing`) holds the row until the commit, so two drills grading one
+        card on a server take turns and the second sees the first's answer. SQLite needs no
+        row lock (`writing` holds the whole file), and SQLAlchemy leaves FOR UPDATE out there.
+        """
+        row = self.session.get(CardRow, card_id, populate_existing=True, with_for_update=lock)
         if row is None:
             raise StudyError(f"no card with id {card_id}")
         return row
@@ -243,7 +298,7 @@ def _on_connect(connection: Any, record: Any) -> None:
 
 
 def open_store(
-    db_path: Path | None = None,
+    db_path: Path | str | None = None,
     *,
     create: bool = True,
     now: datetime | None = None,
@@ -258,10 +313,22 @@ def open_store(
     """
     from study.clock import current_time
 
-    path = resolve_db_path(db_path)
+    url = server_url(db_path)
+    if url is not None:
+        return _open_server_store(url, create)
+    path = resolve_db_path(None if db_path is None else Path(db_path))
     open_for_writing(path, create, now or current_time())
     if verify:
         refuse_if_damaged(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _on_connect)
     return Store(path, engine)
+
+
+def _open_server_store(url: str, create: bool) -> Store:
+    """The store on a PostgreSQL server (`study.schedule.server`): the same tables and rules."""
+    from study.schedule.server import prepare_server, server_engine
+
+    engine = server_engine(url)
+    prepare_server(engine, url, create)
+    return Store(Path(where(url)), engine, url)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from study.collector import collector_paused
 from study.errors import StudyError
+from study.notes.vault import check_markdown, find_notes
 from study.paths import db_path as resolve_db_path
 from study.schedule.backup import open_for_writing
 from study.schedule.database import connect as connect_to
@@ -57,6 +58,10 @@ def sync_paths(
     something); the SQL is the same `sync()` runs through a Store.
     """
     db_path = resolve_db_path(db_path)
+    for path in paths:  # before the database is opened (or made): a typo changes nothing
+        check_markdown(Path(path).expanduser())
+    if paths and not db_path.exists():
+        find_notes([Path(root) for root in resolve_roots(paths)])  # an empty folder makes none
     scanned = None if forget else quick_check(db_path, resolve_roots(paths), now)
     if scanned is not None and scanned.idle:
         if scanned.restamped:  # touched, not changed: remember the new stamps
@@ -106,6 +111,7 @@ def sync(
     One transaction: a failure part way leaves the store as it was. The session's rows are
     expunged after (cards may have changed, or changed id, under the ORM).
     """
+    store.file_only("study sync")
     session = store.session
 
     def connect() -> sqlite3.Connection:

@@ -19,6 +19,7 @@ from study.schedule.match import match_cards
 from study.schedule.scan import Plan, stamp_row
 from study.schedule.schema import State, Status
 from study.schedule.schema import stamp as text_stamp
+from study.words import plural
 
 
 @dataclass
@@ -45,7 +46,7 @@ class SyncReport:
             f"{self.added} added, {self.updated} updated, {self.moved} moved, "
             f"{self.retired} retired, {self.restored} restored"
         )
-        notes = f"{self.parsed} notes parsed, {self.unchanged} unchanged"
+        notes = f"{plural(self.parsed, 'note')} parsed, {self.unchanged} unchanged"
         if self.removed:
             notes += f", {self.removed} removed"
         return f"{changes} ({notes})"

@@ -26,7 +26,6 @@ CALENDAR_DAYS = 365
 FORECAST_DAYS = 30
 RETENTION_WINDOWS = (7, 30, 365)
 MATURE_DAYS = 21  # Anki's line between young and mature: an interval of 21 days or more
-LEECH_LAPSES = "8"  # Anki's default, used until a `leech_lapses` setting exists
 HARDEST = 10
 STATES = ("new", "learning", "young", "mature", "suspended", "leech", "retired")
 
@@ -286,7 +285,7 @@ def compute_stats(execute: Execute, now: datetime, decks: Sequence[str] = ()) ->
     stored = read_stored(execute)
     rollover = int(stored.values()["rollover_hour"])
     shown = list(decks) or _all_decks(execute)
-    leech = {deck: int(stored.values(deck).get("leech_lapses", LEECH_LAPSES)) for deck in shown}
+    leech = {deck: int(stored.values(deck)["leech_lapses"]) for deck in shown}  # the drill's
     starts = study_day_starts(now, rollover, 1 - CALENDAR_DAYS, CALENDAR_DAYS + 1)
     return Stats(
         now=now,

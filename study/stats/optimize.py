@@ -9,7 +9,7 @@ The parameters stored are then fitted on every item. fsrs-rs-python is imported 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from study.schedule.config import set_setting
 from study.schedule.history import card_histories, training_items
 from study.schedule.reschedule import reschedule
 from study.schedule.settings import format_parameters, parse_parameters, read_stored
-from study.schedule.store import Store, open_store
+from study.schedule.store import open_store
 
 MIN_ITEMS = 400  # reviews a day or more after the one before; fewer fit noise, not the user
 HELD_OUT = 0.2  # the later share of the items a first fit never sees
@@ -61,14 +61,27 @@ class Fit:
         return "\n".join(lines)
 
 
-def collect_items(store: Store, decks: Sequence[str]) -> list[tuple[datetime, Any]]:
+def collect_items(histories: Iterable[tuple[str, Sequence[Any]]]) -> list[tuple[datetime, Any]]:
     """(time of the review it predicts, item) for every training item, oldest first."""
     items: list[tuple[datetime, Any]] = []
-    for _, answers in card_histories(store.execute, decks):
+    for _, answers in histories:
         predicted = [a.at for i, a in enumerate(answers) if i and a.day > answers[i - 1].day]
         items += zip(predicted, training_items(answers), strict=True)
     items.sort(key=lambda pair: pair[0])
     return items
+
+
+def _too_few(
+    histories: Sequence[tuple[str, Sequence[Any]]], usable: int, decks: Sequence[str]
+) -> StudyError:
+    """FSRS learns from a card's answers on days after its first: say what it had and needs."""
+    logged = sum(len(answers) for _, answers in histories)
+    where = f" in {decks[0]}" if decks else ""
+    return StudyError(
+        f"{logged} reviews logged{where}, {usable} of them on a later day than a card's first "
+        f"(what FSRS learns from); optimizing needs {MIN_ITEMS}, {MIN_ITEMS - usable} more "
+        "(nothing changed)"
+    )
 
 
 def fit(items: Sequence[Any], current: Sequence[float] | None) -> Fit:
@@ -97,13 +110,10 @@ def optimize(db_path: Path | None, deck: str | None, dry_run: bool) -> Fit:
     parameters (the deck's own with `--deck`) and reschedule the cards they govern."""
     with open_store(db_path, create=False) as store:
         decks = store.resolve_decks([deck]) if deck is not None else []
-        items = collect_items(store, decks)
+        histories = list(card_histories(store.execute, decks))
+        items = collect_items(histories)
         if len(items) < MIN_ITEMS:
-            where = f" in {decks[0]}" if decks else ""
-            raise StudyError(
-                f"{len(items)} reviews to learn from{where}; optimizing needs {MIN_ITEMS}, "
-                f"{MIN_ITEMS - len(items)} more (nothing changed)"
-            )
+            raise _too_few(histories, len(items), decks)
         name = decks[0] if decks else None
         current = parse_parameters(read_stored(store.execute).values(name)["parameters"])
         result = fit([item for _, item in items], current)

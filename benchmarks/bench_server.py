@@ -1,0 +1,77 @@
+"""The same collection on a SQLite file and on a local PostgreSQL server, side by side.
+
+    .venv/bin/python benchmarks/bench_server.py    # --notes 100 --runs 10
+
+Writes a synthetic vault (benchmarks/vault.py), syncs it into a file, copies it onto a
+scratch server (Debian's postgresql programs, started as the tests start theirs) with
+`study db copy`, then measures on both in the same run: `study due` as a whole process, and
+grade -> next card in process (one grade, then the queue built again). Prints medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_schedule import timed
+from benchmarks.vault import make_vault
+from tests.pgserver import SERVER_BINS, running_server
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def grade_to_next(target: str, grades: int) -> list[float]:
+    """Seconds from a grade to the next card's id, `grades` times, in one process."""
+    from study.schedule.answers import grade
+    from study.schedule.queue import build_queue
+    from study.schedule.store import open_store
+
+    times = []
+    with open_store(target) as store:
+        queue = build_queue(store, NOW)
+        for _ in range(grades):
+            start = time.perf_counter()
+            grade(store, queue[0], 3, NOW, None, fuzz=False)
+            queue = build_queue(store, NOW)
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    initdb = sorted(Path("/").glob(f"{SERVER_BINS.lstrip('/')}/initdb"))
+    if not initdb:
+        sys.exit(f"needs PostgreSQL's server programs in {SERVER_BINS} (Debian: postgresql)")
+    study = [sys.executable, "-m", "study"]
+    with tempfile.TemporaryDirectory() as scratch, running_server(str(initdb[-1])) as server:
+        folder = Path(scratch)
+        env = {**os.environ, "STUDY_HOME": str(folder), "PGPASSFILE": str(server.passfile)}
+        env["STUDY_NOW"] = NOW.isoformat()
+        cards = make_vault(folder / "vault", args.notes, seed=7)
+        file, url = str(folder / "study.db"), server.url(server.fresh_database())
+        sync_s = timed([*study, "sync", str(folder / "vault"), "--db", file], env)
+        copy_s = timed([*study, "db", "copy", file, url], env)
+        print(f"{cards} cards; first sync into the file {sync_s:.2f} s; db copy {copy_s:.2f} s")
+        os.environ["PGPASSFILE"] = env["PGPASSFILE"]
+        for name, target in (("SQLite", file), ("PostgreSQL", url)):
+            due = [timed([*study, "due", "--db", target], env) for _ in range(args.runs)]
+            step = grade_to_next(target, args.runs)
+            print(
+                f"{name:<10}  study due {statistics.median(due) * 1000:.0f} ms"
+                f"  grade -> next card {statistics.median(step) * 1000:.1f} ms"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""What the drill draws: the header with the counts, the grade labels, the key hints, the summary.
+
+Every line is built from whole phrases and packed to the terminal's width, so a 40-column
+terminal wraps between "3 Good 10m" and "4 Easy 8d", never inside one. Styles are rich
+markup; rich drops them for a non-terminal stdout and drops colour under NO_COLOR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from study.notes.cardview import format_interval
+from study.schedule.duereport import held_text
+from study.words import plural
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+ACTIONS = ("u undo", "s skip", "b bury", "! suspend", "e edit", "q quit")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The cards still to come today, as Anki counts them (the card on screen included)."""
+
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+    def text(self) -> str:
+        return f"{self.new} new · {self.learning} learning · {self.review} review"
+
+
+@dataclass
+class Summary:
+    """The end-of-drill report: what was done, what is left, when the next cards fall due."""
+
+    seen: int = 0
+    again: int = 0
+    elapsed: timedelta = timedelta(0)
+    next_due: datetime | None = None
+    ratings: list[int] = field(default_factory=list)
+    left: Counts = Counts()  # still to study today when the drill ended
+    held_new: int = 0  # new cards the daily limits kept back
+    held_review: int = 0
+    interrupted: bool = False  # Ctrl-C: the CLI exits 130, as a shell expects
+
+
+def packed(parts: Sequence[Any], width: int, sep: str) -> list[Any]:
+    """rich Texts joined by `sep` into lines no wider than `width`, breaking only between
+    parts (a part wider than the line gets a line of its own, wrapped by words)."""
+    from rich.text import Text
+
+    lines: list[Any] = []
+    line = Text()
+    for part in parts:
+        if line.cell_len and line.cell_len + len(sep) + part.cell_len > width:
+            lines.append(line)
+            line = Text()
+        if line.cell_len:
+            line.append(sep)
+        line.append_text(part)
+    if line.cell_len:
+        lines.append(line)
+    return lines
+
+
+def print_packed(console: Any, parts: Sequence[str], sep: str = " · ", style: str = "dim") -> None:
+    """Plain phrases (no markup) as packed lines in one style."""
+    from rich.text import Text
+
+    for line in packed([Text(part) for part in parts], console.width, sep):
+        line.stylize(style)
+        console.print(line)
+
+
+def print_header(console: Any, place: str, counts: Counts) -> None:
+    """The deck and heading path, then the counts: a rule when it fits, plain lines when not."""
+    from rich.rule import Rule
+    from rich.text import Text
+
+    title = Text.assemble((place, "bold"), "  ", (counts.text(), "dim"))
+    if title.cell_len + 6 <= console.width:
+        console.print(Rule(title, align="left"))
+        return
+    console.print(Text(place, style="bold"))
+    print_packed(
+        console, [f"{counts.new} new", f"{counts.learning} learning", f"{counts.review} review"]
+    )
+
+
+def print_labels(
+    console: Any, previews: dict[int, timedelta], proposed: int | None, default: int
+) -> None:
+    """`1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy 8d`, and what Space/Enter does."""
+    from rich.text import Text
+
+    labels = []
+    for rating, name in RATINGS.items():
+        interval = format_interval(previews[rating].total_seconds())
+        label = Text.assemble((str(rating), "bold"), f" {name} {interval}")
+        if rating == proposed:
+            label.stylize("reverse")
+        labels.append(label)
+    for line in packed(labels, console.width, "   "):
+        console.print(line)
+    print_packed(console, [f"space/enter {RATINGS[default]}", *ACTIONS])
+
+
+def format_summary(summary: Summary, now: datetime) -> str:
+    """The closing lines: what was done, what is left today and why, when the next cards come."""
+    minutes, seconds = divmod(int(summary.elapsed.total_seconds()), 60)
+    lines = [
+        f"Seen {plural(summary.seen, 'card')}, {summary.again} again, in {minutes}m {seconds:02d}s."
+    ]
+    left = summary.left
+    if left.total:
+        lines.append(f"Still to study today: {left.text()}; `study drill` goes on.")
+    held = held_text(summary.held_new, summary.held_review)
+    if held:
+        lines.append(held)
+    if summary.next_due is not None:
+        wait = format_interval((summary.next_due - now).total_seconds())
+        local = summary.next_due.astimezone().strftime("%Y-%m-%d %H:%M")
+        lines.append(f"Next cards due in {wait} ({local}); `study due` shows what waits.")
+    elif not left.total and not held:
+        lines.append("No cards are scheduled.")
+    return "\n".join(lines)
+
+
+def clock_face(seconds: float) -> str:
+    """A countdown as a clock shows it: `9:58`, or `2:04:10` past an hour."""
+    minutes, secs = divmod(int(seconds + 0.999), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def countdown(console: Any, reader: Any, clock: Callable[[], datetime], due: datetime) -> bool:
+    """A live `next card in 9:58 · any key ends` line until `due`: True when it is reached,
+    False when a key was pressed first."""
+    out, width = console.file, console.width - 1
+    while (left := (due - clock()).total_seconds()) > 0:
+        line = f"next card in {clock_face(left)} · any key ends"
+        out.write("\r" + line[:width].ljust(width))
+        out.flush()
+        if reader.key(timeout=min(1.0, left)):
+            out.write("\n")
+            return False
+    out.write("\r" + " " * width + "\r")
+    return True

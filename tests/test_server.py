@@ -1,0 +1,264 @@
+"""The study database on a PostgreSQL server: the same store, settings and errors as the file.
+
+The server is a real one (tests/pgserver.py); these tests skip, naming what is missing, where
+Debian's `postgresql` package or psycopg is not installed (and fail so under STUDY_TEST_STRICT).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from study.cli import app
+from study.errors import StudyError
+from study.schedule.config import config
+from study.schedule.dburl import server_url, where
+from study.schedule.store import SettingRow, open_store
+from tests.pgserver import PASSWORD, PgServer
+
+runner = CliRunner()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The same test on a SQLite file and on a database on the scratch server."""
+    if request.param == "sqlite":
+        return tmp_path / "study.db"
+    return str(request.getfixturevalue("pg_url"))
+
+
+def test_a_url_that_went_through_path_is_the_same_url() -> None:
+    given = "postgresql+psycopg://me@db.example:5433/study"
+    assert server_url(Path(given)) == given
+    assert (
+        server_url("postgresql://me@db.example/study") == "postgresql+psycopg://me@db.example/study"
+    )
+    assert server_url(Path("notes/study.db")) is None
+    assert where(given) == "db.example:5433/study"
+    assert where("postgresql+psycopg://?service=study") == "service study"
+
+
+def test_study_db_names_the_server_when_no_db_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STUDY_DB", "postgresql+psycopg://me@db.example/study")
+    assert server_url(None) == "postgresql+psycopg://me@db.example/study"
+    monkeypatch.delenv("STUDY_DB")
+    assert server_url(None) is None
+
+
+def test_settings_are_stored_and_read_back(db_target: Path | str) -> None:
+    assert config(db_target, "new_per_day", "7") == "new_per_day = 7"
+    assert config(db_target, "new_per_day", None) == "7"
+    with open_store(db_target) as store:
+        rows = store.session.exec(__import__("sqlmodel").select(SettingRow)).all()
+        assert [(row.key, row.value) for row in rows] == [("new_per_day", "7")]
+
+
+def test_the_cli_takes_a_server_url_for_db(pg_url: str) -> None:
+    result = runner.invoke(app, ["config", "--db", pg_url, "desired_retention", "0.85"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "desired_retention = 0.85\nrescheduled 0 cards from their history; 0 due dates moved\n"
+    )
+    shown = runner.invoke(app, ["config", "--db", pg_url, "desired_retention"])
+    assert shown.output == "0.85\n"
+
+
+def test_a_server_that_is_down_is_one_line_naming_the_host(pg_server: PgServer) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StudyError) as caught:
+        open_store(f"postgresql+psycopg://study@127.0.0.1:{port}/study")
+    assert str(caught.value) == (
+        f"the server 127.0.0.1:{port}/study is not answering (is PostgreSQL running there?); "
+        "nothing was written"
+    )
+
+
+def test_wrong_credentials_name_the_host_never_the_password(
+    pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = tmp_path / "pgpass"
+    wrong.write_text(f"127.0.0.1:{pg_server.port}:*:study:not-{PASSWORD}\n")
+    wrong.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(wrong))
+    result = runner.invoke(app, ["config", "--db", pg_server.url("postgres")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"study: the server 127.0.0.1:{pg_server.port}/postgres refused the login: wrong user "
+        "or password (study reads the password from ~/.pgpass or PGPASSFILE)\n"
+    )
+    assert PASSWORD not in result.output
+
+
+def test_a_password_in_the_url_is_refused_before_connecting() -> None:
+    with pytest.raises(StudyError) as caught:
+        open_store("postgresql+psycopg://me:hunter2@db.example/study")
+    assert "hunter2" not in str(caught.value)
+    assert str(caught.value).startswith("the database URL for db.example/study holds a password")
+
+
+def test_a_database_of_other_tables_is_not_a_study_database(pg_url: str) -> None:
+    import psycopg
+
+    dsn = pg_url.replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE invoices (id int)")
+    with pytest.raises(StudyError) as caught:
+        open_store(pg_url)
+    assert str(caught.value) == (
+        f"the server {where(pg_url)} is not a study database (it holds other tables); "
+        "pick another database"
+    )
+
+
+def test_the_drill_queue_on_the_server_is_the_files(tmp_path: Path, pg_url: str) -> None:
+    """The shared rules' SQL (json_extract, rowid) picks the same cards on both."""
+    from datetime import timedelta
+
+    from study.schedule.answers import grade
+    from study.schedule.queue import build_queue
+    from tests.test_dbcopy import NOW, _collection
+
+    laptop = _collection(tmp_path)
+    assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
+    later = NOW + timedelta(minutes=30)
+    fronts = {}
+    for target in (laptop, pg_url):
+        with open_store(target) as store:
+            before = [store.card(card_id).front for card_id in build_queue(store, later)]
+            # The new sibling of a card answered today waits; once graded it is due in 10 min.
+            grade(store, store.cards(decks=["Shell"])[1].id, 3, later, None, fuzz=False)
+            after = [store.card(card_id).front for card_id in build_queue(store, later)]
+            fronts[str(target)] = [*before, "|", *after]
+    # Learning cards by due time: Again (due in 1 min) before Good (due in 10 min).
+    learning = ["What shows the changes?", "What lists files?"]
+    new = ["What prints the working directory?"]
+    assert fronts[str(laptop)] == [*learning, *new, "|", *learning]
+    assert fronts[pg_url] == fronts[str(laptop)]
+
+
+def test_drill_and_due_on_the_server_answer_as_on_the_file(tmp_path: Path, pg_url: str) -> None:
+    """`study drill` grades on the server; `study due` (the fast launcher, a new process)
+    then counts the server's cards as it counts the file's after the same answer."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_dbcopy import _collection
+
+    laptop = _collection(tmp_path)
+    assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
+    at = {"STUDY_NOW": "2026-03-02T10:00:00+00:00"}
+    due = {}
+    for target in (str(laptop), pg_url):
+        drilled = runner.invoke(app, ["drill", "--db", target], input=" \n3\n", env=at)
+        assert drilled.exit_code == 0, drilled.output
+        shown = subprocess.run(
+            [sys.executable, "-m", "study", "due", "--db", target, "--json"],
+            env={**os.environ, **at},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr
+        due[target] = json.loads(shown.stdout)
+    assert due[pg_url] == due[str(laptop)]
+    # The drill showed the card due first, Git's (Again at 09:30, due 09:31): Good at 10:00
+    # puts it 10 min on. Shell's learning card (due 09:40) and its new card are still due.
+    assert [(deck["deck"], deck["total"], deck["later_today"]) for deck in due[pg_url]] == [
+        ("Git", 0, 1),
+        ("Shell", 2, 0),
+    ]
+
+
+def test_file_only_commands_say_so_for_a_server(pg_url: str) -> None:
+    """Sync, backups and the file check need a SQLite file: one line, nothing made."""
+    advice = (
+        "study: this command works on a database file only, not on a PostgreSQL server: run "
+        "it on a file and move the collection with `study db copy FROM TO`\n"
+    )
+    for command in (["sync"], ["db", "backups"], ["db", "check"]):
+        result = runner.invoke(app, [*command, "--db", pg_url])
+        assert (result.exit_code, result.output) == (1, advice), command
+    assert not Path("postgresql+psycopg:").exists()
+
+
+def test_a_first_drill_on_an_empty_server_says_to_copy_a_collection(pg_url: str) -> None:
+    result = runner.invoke(app, ["drill", "--db", pg_url], input="q\n")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"study: the server {where(pg_url)}: study sync works on a database file only for now; "
+        "do it on a file and move the collection with `study db copy FROM TO`\n"
+    )
+
+
+def test_two_drills_grading_one_card_at_once_take_turns(
+    tmp_path: Path, db_target: Path | str
+) -> None:
+    """Both answers are logged once each, and the second is applied to the first's result
+    (its `before` is the schedule the first answer left), on the file and on the server."""
+    import json
+    import threading
+
+    from study.schedule.answers import grade, reviews_of
+    from tests.test_dbcopy import NOW, _collection
+
+    source = _collection(tmp_path)
+    if isinstance(db_target, str):
+        assert runner.invoke(app, ["db", "copy", str(source), db_target]).exit_code == 0
+    else:
+        db_target = source
+    with open_store(db_target) as store:
+        card_id = store.cards(decks=["Shell"])[1].id  # new: never answered
+    start, failures = threading.Barrier(2), []
+
+    def drill(rating: int) -> None:
+        try:
+            with open_store(db_target) as store:
+                start.wait()
+                grade(store, card_id, rating, NOW, None, fuzz=False)
+        except Exception as error:  # the assertion below names it
+            failures.append(error)
+
+    drills = [threading.Thread(target=drill, args=(rating,)) for rating in (3, 4)]
+    for thread in drills:
+        thread.start()
+    for thread in drills:
+        thread.join()
+    assert failures == []
+    with open_store(db_target) as store:
+        logged = reviews_of(store, card_id)
+        assert sorted(review.rating for review in logged) == [3, 4]
+        first, second = (json.loads(review.before) for review in logged)
+        assert first["last_review"] is None
+        assert second["last_review"] is not None  # applied on top of the first answer
+
+
+def test_suspend_on_the_server_and_export_from_a_file_only(tmp_path: Path, pg_url: str) -> None:
+    from tests.test_dbcopy import _collection
+
+    assert runner.invoke(app, ["db", "copy", str(_collection(tmp_path)), pg_url]).exit_code == 0
+    with open_store(pg_url) as store:
+        git = store.cards(decks=["Git"])[0].id
+    suspended = runner.invoke(app, ["suspended", "--db", pg_url])
+    assert (suspended.exit_code, suspended.output) == (0, "No suspended cards.\n")
+    out = tmp_path / "all.apkg"
+    exported = runner.invoke(app, ["export", "-o", str(out), "--db", pg_url])
+    assert (exported.exit_code, exported.output) == (
+        1,
+        f"study: the server {where(pg_url)}: the Anki export and import works on a database "
+        "file only for now; do it on a file and move the collection with `study db copy FROM "
+        "TO`\n",
+    )
+    assert not out.exists()
+    with open_store(pg_url) as store:
+        from study.schedule.answers import suspend
+
+        suspend(store, git)
+        assert [card.front for card in store.cards(decks=["Git"])] == []

@@ -1,0 +1,450 @@
+"""Shapes first met on notes nobody tuned the rules on (tests/unseen/), each on a note of
+another topic written here, in two languages, asserted card by card."""
+
+from __future__ import annotations
+
+import pytest
+
+from study.notes import signals
+from study.notes.parser import parse_text
+from tests.support import triples
+
+# Hugo and Zola's TOML front matter: settings, never a card; the teaser above `<!-- more -->`
+# introduces the post, it defines nothing.
+TOML_EN = """\
++++
+title = "Tides & currents notes"
+date = 2024-01-05
++++
+
+These notes contain the first unit of the coastal geography course.
+
+<!-- more -->
+
+Use the search box to find a section.
+
+## Tides
+
+- **Spring tide**: the highest tide, at new and full moon
+"""
+
+TOML_IT = """\
++++
+title = "Maree & correnti"
++++
+
+Questi appunti contengono la prima unità del corso.
+
+<!--more-->
+
+## Maree
+
+- **Marea sizigiale**: la marea più alta, con luna nuova e piena
+"""
+
+
+def test_toml_front_matter_and_a_post_teaser_make_no_card() -> None:
+    assert triples(parse_text(TOML_EN, "tides.md")) == [
+        ("summary", "Spring tide", "the highest tide, at new and full moon"),
+    ]
+    assert triples(parse_text(TOML_IT, "maree.md")) == [
+        ("summary", "Marea sizigiale", "la marea più alta, con luna nuova e piena"),
+    ]
+
+
+# Two answers differing only in their numbers are two facts, not one restated.
+BOILING_EN = """\
+# Boiling points
+
+## Water
+
+- **Boiling point**: 100 degrees at sea level
+
+## Ethanol
+
+- **Boiling point**: 78 degrees at sea level
+"""
+
+BOILING_DE = """\
+# Siedepunkte
+
+## Wasser
+
+- **Siedepunkt**: 100 Grad auf Meereshöhe
+
+## Ethanol
+
+- **Siedepunkt**: 78 Grad auf Meereshöhe
+"""
+
+
+def test_answers_differing_in_their_numbers_are_both_kept() -> None:
+    assert triples(parse_text(BOILING_EN, "boiling.md")) == [
+        ("summary", "Boiling point (Water)", "100 degrees at sea level"),
+        ("summary", "Boiling point (Ethanol)", "78 degrees at sea level"),
+    ]
+    assert triples(parse_text(BOILING_DE, "siedepunkte.md")) == [
+        ("summary", "Siedepunkt (Wasser)", "100 Grad auf Meereshöhe"),
+        ("summary", "Siedepunkt (Ethanol)", "78 Grad auf Meereshöhe"),
+    ]
+
+
+# A bold label heads the rest of its slide only: a thematic break (`---`, a Marp or
+# reveal.js slide) ends it, and what follows belongs to the heading above again.
+SLIDES_EN = """\
+# Fractions
+
+## Adding fractions
+
+---
+
+**Example: 1/2 + 1/3**
+
+Over the common denominator 6: 3/6 + 2/6 = 5/6.
+
+---
+
+To add two fractions, write them over a common denominator, then add the numerators.
+
+---
+"""
+
+SLIDES_ES = """\
+# Fracciones
+
+## Sumar fracciones
+
+---
+
+**Ejemplo: 1/2 + 1/3**
+
+Con el denominador común 6: 3/6 + 2/6 = 5/6.
+
+---
+
+Para sumar dos fracciones, se escriben con un denominador común y se suman los numeradores.
+
+---
+"""
+
+
+def test_a_bold_label_ends_at_a_thematic_break() -> None:
+    assert triples(parse_text(SLIDES_EN, "fractions.md")) == [
+        (
+            "concept",
+            "Adding fractions",
+            "To add two fractions, write them over a common denominator, then add the numerators.",
+        ),
+        (
+            "concept",
+            "Adding fractions — Example: 1/2 + 1/3",
+            "Over the common denominator 6: 3/6 + 2/6 = 5/6.",
+        ),
+    ]
+    assert triples(parse_text(SLIDES_ES, "fracciones.md")) == [
+        (
+            "concept",
+            "Sumar fracciones",
+            "Para sumar dos fracciones, se escriben con un denominador común y se suman los "
+            "numeradores.",
+        ),
+        (
+            "concept",
+            "Sumar fracciones — Ejemplo: 1/2 + 1/3",
+            "Con el denominador común 6: 3/6 + 2/6 = 5/6.",
+        ),
+    ]
+
+
+# In a body cut into parts, a lead-in and its list are a question and its answer; a lead-in
+# whose list became cards of its own ("Rocks fall into three families:") is left out.
+LEAD_EN = """\
+# Volcanoes
+
+## Eruptions
+
+An eruption happens when magma rises through the crust and escapes at the surface, \
+sometimes quietly as lava flows and sometimes violently as ash columns that reach the \
+stratosphere.
+
+The main products of an eruption are:
+
+- lava flows
+- ash and tephra
+- volcanic gases
+
+Most eruptions last from a few days to a few months, although some volcanoes erupt for \
+decades, like Stromboli in Italy, whose small explosions name a whole eruptive style.
+
+## Rocks
+
+Rocks fall into three families:
+
+- **Igneous**: formed from cooled magma
+- **Sedimentary**: formed from compacted layers
+- **Metamorphic**: changed by heat and pressure
+
+Most of the crust is igneous rock.
+"""
+
+LEAD_PT = """\
+# Vulcões
+
+## Erupções
+
+Uma erupção acontece quando o magma sobe pela crosta e escapa na superfície, às vezes \
+calmamente como fluxos de lava e às vezes com violência, em colunas de cinzas que chegam à \
+estratosfera.
+
+Os principais produtos de uma erupção são:
+
+- fluxos de lava
+- cinzas e tefra
+- gases vulcânicos
+
+A maioria das erupções dura de poucos dias a poucos meses, embora alguns vulcões entrem em \
+erupção por décadas, como o Stromboli na Itália, que dá nome a um estilo eruptivo.
+
+## Rochas
+
+As rochas dividem-se em três famílias:
+
+- **Ígneas**: formadas pelo magma resfriado
+- **Sedimentares**: formadas por camadas compactadas
+- **Metamórficas**: transformadas por calor e pressão
+
+A maior parte da crosta é de rocha ígnea.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "ending", "orphan", "expected"),
+    [
+        (
+            LEAD_EN,
+            "name a whole eruptive style.",
+            "Rocks fall into three families:",
+            [
+                ("concept", "Volcanoes — Eruptions", "An eruption happens when magma rises thr"),
+                (
+                    "concept",
+                    "The main products of an eruption are",
+                    "- lava flows\n- ash and tephra\n- volcanic",
+                ),
+                ("summary", "Igneous", "formed from cooled magma"),
+                ("summary", "Sedimentary", "formed from compacted layers"),
+                ("summary", "Metamorphic", "changed by heat and pressure"),
+                ("concept", "Volcanoes — Rocks", "Most of the crust is igneous rock."),
+            ],
+        ),
+        (
+            LEAD_PT,
+            "que dá nome a um estilo eruptivo.",
+            "As rochas dividem-se em três famílias:",
+            [
+                ("concept", "Vulcões — Erupções", "Uma erupção acontece quando o magma sobe"),
+                (
+                    "concept",
+                    "Os principais produtos de uma erupção são",
+                    "- fluxos de lava\n- cinzas e tefra\n- gase",
+                ),
+                ("summary", "Ígneas", "formadas pelo magma resfriado"),
+                ("summary", "Sedimentares", "formadas por camadas compactadas"),
+                ("summary", "Metamórficas", "transformadas por calor e pressão"),
+                ("concept", "Vulcões — Rochas", "A maior parte da crosta é de rocha ígnea"),
+            ],
+        ),
+    ],
+)
+def test_a_lead_in_asks_for_its_list_and_an_orphan_lead_in_is_left_out(
+    text: str, ending: str, orphan: str, expected: list[tuple[str, str, str]]
+) -> None:
+    note = parse_text(text, "volcanoes.md")
+    assert [(kind, front, back[:40]) for kind, front, back in triples(note)] == expected
+    assert note.cards[0].back.endswith(ending)  # the two paragraphs, packed in order
+    assert orphan in [drop.text for drop in note.dropped]
+
+
+# A display formula right after a term's line is part of that term's answer, not left for
+# the section's own card with the other formulas and no term to tell them apart.
+FORMULAS_EN = """\
+# Motion
+
+## Kinematics
+
+- Uniform motion: constant velocity
+
+$$x = x_0 + v t$$
+
+- Uniform acceleration: constant acceleration
+
+$$v = v_0 + a t$$
+"""
+
+FORMULAS_FR = """\
+# Mouvement
+
+## Cinématique
+
+- Mouvement uniforme : vitesse constante
+
+$$x = x_0 + v t$$
+
+- Mouvement uniformément accéléré : accélération constante
+
+$$v = v_0 + a t$$
+"""
+
+
+def test_a_display_formula_belongs_to_the_term_above_it() -> None:
+    assert triples(parse_text(FORMULAS_EN, "motion.md")) == [
+        ("summary", "Uniform motion", "constant velocity\n\n$$x = x_0 + v t$$"),
+        ("summary", "Uniform acceleration", "constant acceleration\n\n$$v = v_0 + a t$$"),
+    ]
+    assert triples(parse_text(FORMULAS_FR, "mouvement.md")) == [
+        ("summary", "Mouvement uniforme", "vitesse constante\n\n$$x = x_0 + v t$$"),
+        (
+            "summary",
+            "Mouvement uniformément accéléré",
+            "accélération constante\n\n$$v = v_0 + a t$$",
+        ),
+    ]
+
+
+# Notes written for pandoc put LaTeX layout commands between sections: layout, not content.
+PANDOC_EN = """\
+# Chemistry
+
+## Acids
+
+An acid gives up protons in water.
+
+\\newpage
+
+## Bases
+
+\\pagebreak
+
+\\newpage
+"""
+
+PANDOC_DE = """\
+# Chemie
+
+## Säuren
+
+Eine Säure gibt in Wasser Protonen ab.
+
+\\newpage
+
+## Basen
+
+\\clearpage
+"""
+
+
+def test_latex_layout_commands_are_not_content() -> None:
+    assert triples(parse_text(PANDOC_EN, "chemistry.md")) == [
+        ("concept", "Chemistry — Acids", "An acid gives up protons in water."),
+    ]
+    assert triples(parse_text(PANDOC_DE, "chemie.md")) == [
+        ("concept", "Chemie — Säuren", "Eine Säure gibt in Wasser Protonen ab."),
+    ]
+
+
+# A lead-in with nothing after it ("**Estimators**:" whose table became cards) is no answer.
+ESTIMATION_EN = """\
+# Statistics
+
+## Estimation
+
+- **Inference**:
+  Drawing conclusions about a population from a sample.
+- **Estimators**:
+
+| Parameter | Estimator |
+| --- | --- |
+| mean | sample mean |
+| variance | sample variance |
+"""
+
+ESTIMATION_PT = """\
+# Estatística
+
+## Estimação
+
+- **Inferência**:
+  Conclusões sobre uma população a partir de uma amostra.
+- **Estimadores**:
+
+| Parâmetro | Estimador |
+| --- | --- |
+| média | média amostral |
+| variância | variância amostral |
+"""
+
+
+def test_a_lead_in_alone_is_no_answer() -> None:
+    assert triples(parse_text(ESTIMATION_EN, "statistics.md")) == [
+        ("table", "mean — Estimator", "sample mean"),
+        ("table", "variance — Estimator", "sample variance"),
+        (
+            "concept",
+            "Estimation — Inference",
+            "Drawing conclusions about a population from a sample.",
+        ),
+    ]
+    assert triples(parse_text(ESTIMATION_PT, "estatistica.md")) == [
+        ("table", "média — Estimador", "média amostral"),
+        ("table", "variância — Estimador", "variância amostral"),
+        (
+            "concept",
+            "Estimação — Inferência",
+            "Conclusões sobre uma população a partir de uma amostra.",
+        ),
+    ]
+    assert signals.lead_in_alone("- **Estimators**:")
+    assert not signals.lead_in_alone("The stack has two operations: push and pop.")
+
+
+# A paragraph too long for one card is cut at sentence ends into even parts, so its last
+# sentence (an example) is not left alone.
+GLACIERS_EN = """\
+# Glaciers
+
+## Moraines
+
+A **moraine** is a ridge of rock and soil that a glacier pushed ahead of it or left along \
+its sides as it moved down the valley over many centuries. A terminal moraine marks the \
+furthest point the ice ever reached before the climate warmed. Lateral moraines line the \
+valley walls, and medial moraines form where two glaciers meet and their lateral ridges \
+join in the middle of the ice. For instance, Long Island is a terminal moraine.
+"""
+
+GLACIARES_ES = """\
+# Glaciares
+
+## Morrenas
+
+Una **morrena** es una cresta de rocas y tierra que un glaciar empujó delante de sí o dejó \
+a sus lados mientras bajaba por el valle durante muchos siglos. Una morrena terminal marca \
+el punto más lejano al que llegó el hielo antes de que el clima se calentara. Las morrenas \
+laterales bordean las paredes del valle, y las centrales se forman donde dos glaciares se \
+unen. Por ejemplo, Long Island es una morrena terminal.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "first_end", "second_start"),
+    [
+        (GLACIERS_EN, "before the climate warmed.", "Lateral moraines line the valley walls"),
+        (GLACIARES_ES, "antes de que el clima se calentara.", "Las morrenas laterales bordean"),
+    ],
+)
+def test_a_long_paragraph_is_cut_into_even_parts(
+    text: str, first_end: str, second_start: str
+) -> None:
+    first, second = (card.back for card in parse_text(text, "note.md").cards)
+    assert first.endswith(first_end)
+    assert second.startswith(second_start)
+    assert second.endswith(("Long Island is a terminal moraine.", "es una morrena terminal."))
