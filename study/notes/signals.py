@@ -31,6 +31,9 @@ _DIAGRAM_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "ditaa
 _DRAWING = re.compile(r"[-|+_/\\<>=^v*.:#~\u2500-\u259f\u2190-\u21ff]")
 _MARKS = re.compile(r"[*_`~=>#\[\]()!|\\]+")
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+# Where an image, a link or a drawing can start: an answer without any is none of them.
+_MAYBE_EMPTY = re.compile(r"[!\[]|<img|(?i:<pre)|http|```|~~~")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def too_long(card: Card) -> bool:
@@ -47,6 +50,8 @@ def empty_answer(back: str) -> str | None:
 
     List and quote markers do not count: `- ![[diagram.png]]` is still only an image.
     """
+    if _MAYBE_EMPTY.search(back) is None:
+        return None  # most answers: no image, link, fence or <pre> can begin anywhere
     lines = [_ITEM_MARK.sub("", line).strip() for line in back.splitlines() if line.strip()]
     if not lines:
         return None
@@ -62,6 +67,8 @@ def empty_answer(back: str) -> str | None:
 def lead_in_alone(back: str) -> bool:
     """An answer that is one short lead-in, `- **Estimators**:` or "The kinds are:": it
     introduces what is not there (its table or list became cards of their own)."""
+    if not back.rstrip().endswith(":"):
+        return False  # the item marker only comes off the start
     text = _ITEM_MARK.sub("", back.strip())
     return "\n" not in text and text.endswith(":") and len(text.split()) <= _LEAD_IN_WORDS
 
@@ -93,6 +100,8 @@ def _is_box_art(body: str) -> bool:
 
 def empty_front(front: str) -> bool:
     """A question with no letter in it: a symbol ("$", "✅") or a number fragment ("0", "10.")."""
+    if "[[" not in front and _ASCII_LETTER.search(front):
+        return False  # neither symbols nor emoji go with an ASCII letter: only a link can
     text = nt.strip_symbols(nt.plain_links(front))
     return not any(ch.isalpha() for ch in text)
 
@@ -104,7 +113,8 @@ def answer_is_front(card: Card) -> bool:
 
 def plain_fold(text: str) -> str:
     """Text for comparing: case, accents, Markdown marks, emoji and spacing do not count."""
-    text = _MD_LINK.sub(r"\1", nt.plain_links(text))
+    if "[" in text:
+        text = _MD_LINK.sub(r"\1", nt.plain_links(text))
     return nt.fold(_MARKS.sub(" ", nt.strip_symbols(text)))
 
 
