@@ -255,7 +255,7 @@ def copy_buttons(text: str) -> tuple[str, str] | None:
     if not labels:
         return None
     rest = "\n".join(lines[start + labels :]).strip("\n")
-    return textwrap.dedent(rest), head[0].lower() if start else ""
+    return dedent(rest), head[0].lower() if start else ""
 
 
 def only_copy_buttons(text: str) -> bool:
@@ -284,13 +284,21 @@ def clean_code(content: str, info: str = "") -> tuple[str, str]:
     if found is not None:
         lines = found[0].split("\n")
         language = language or found[1]
-    code = textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip("\n")
+    code = dedent("\n".join(line.rstrip() for line in lines)).strip("\n")
     return code, language
+
+
+def dedent(text: str) -> str:
+    """`textwrap.dedent`, without its regular expressions when no line starts indented (most
+    texts): with no margin and no blank line of spaces there is nothing to take away."""
+    if text.startswith((" ", "\t")) or "\n " in text or "\n\t" in text:
+        return textwrap.dedent(text)
+    return text
 
 
 def tidy(markdown: str) -> str:
     """Markdown source made presentable: dedented, trailing spaces and blank runs removed."""
-    lines = [line.rstrip() for line in textwrap.dedent(markdown).split("\n")]
+    lines = [line.rstrip() for line in dedent(markdown).split("\n")]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):

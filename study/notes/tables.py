@@ -177,14 +177,14 @@ def _keyed_rows(table: Table, key: int, section: Section, b: Builder) -> None:
 
 def _compared_columns(table: Table, section: Section, b: Builder) -> None:
     """Rows are attributes, columns the things compared: thing + attribute -> cell."""
+    many = len(table.header) > 2
     for line, cells in table.body:
         attribute = row_label(cells[0].text)  # filled: the first column keys the rows
+        peers = [nt.fold(other.text) for other in cells[1:]]
         for j, cell in enumerate(cells[1:], start=1):
             if not cell.raw:
                 continue
             thing = table.header[j]
-            many = len(table.header) > 2
-            peers = [nt.fold(other.text) for other in cells[1:]]
             reverse = _reverse(attribute, cell, thing, peers) if many else None
             b.add("table", section.path, f"{attribute}\x1f{thing}", f"{thing} — {attribute}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
