@@ -77,7 +77,9 @@ class Card(NamedTuple):
 
 def _normalise(text: str) -> str:
     # Case, spacing and Unicode form never change an id: "Docker  image" is "docker image".
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    if not text.isascii():  # ASCII is its own normal form
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.casefold().split())
 
 
 @lru_cache(maxsize=1024)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from markdown_it.common.utils import MD_TRIM_CHARS
@@ -87,8 +88,8 @@ class _Note:
         self.data = text.encode()
         self.ascii = len(self.data) == len(text)
         self.lines = text.split("\n")
-        self.starts = [0]
-        self.starts.extend(m.end() for m in re.finditer(b"\n", self.data))
+        lengths = [len(line) + 1 for line in self.data.split(b"\n")]
+        self.starts = list(accumulate(lengths[:-1], initial=0))  # each line's first byte
         self.env: dict[str, Any] = {}
         self.texts: list[tuple[Inline, bool]] = []
         self.depth = 0

@@ -31,8 +31,7 @@ _DIAGRAM_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "ditaa
 _DRAWING = re.compile(r"[-|+_/\\<>=^v*.:#~\u2500-\u259f\u2190-\u21ff]")
 _MARKS = re.compile(r"[*_`~=>#\[\]()!|\\]+")
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-# Where an image, a link or a drawing can start: an answer without any is none of them.
-_MAYBE_EMPTY = re.compile(r"[!\[]|<img|(?i:<pre)|http|```|~~~")
+_PRE_TAG = re.compile(r"<pre", re.IGNORECASE)
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
@@ -50,8 +49,8 @@ def empty_answer(back: str) -> str | None:
 
     List and quote markers do not count: `- ![[diagram.png]]` is still only an image.
     """
-    if _MAYBE_EMPTY.search(back) is None:
-        return None  # most answers: no image, link, fence or <pre> can begin anywhere
+    if not _maybe_empty(back):
+        return None  # most answers: no image, link, fence or <pre> begins anywhere
     lines = [_ITEM_MARK.sub("", line).strip() for line in back.splitlines() if line.strip()]
     if not lines:
         return None
@@ -62,6 +61,15 @@ def empty_answer(back: str) -> str | None:
     if is_diagram(back):
         return "a diagram"
     return None
+
+
+def _maybe_empty(back: str) -> bool:
+    """Whether an image, a link or a drawing can begin in the text: substring tests, each
+    one fast scan, where one pattern of six branches was tried at every position."""
+    return (
+        "!" in back or "[" in back or "http" in back or "```" in back or "~~~" in back
+        or ("<" in back and ("<img" in back or _PRE_TAG.search(back) is not None))
+    )  # fmt: skip
 
 
 def lead_in_alone(back: str) -> bool:
