@@ -9,6 +9,7 @@ card by card.
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from benchmarks.vault import note_text
 from study.notes import parser
 from study.notes.blocks import Node, python_blocks
-from study.notes.native import native_blocks, parse_blocks
+from study.notes.native import _untrusted, native_blocks, parse_blocks
 from tests.support import DECKS, FIXTURES
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -114,3 +115,14 @@ def test_generated_notes_give_the_same_blocks_and_cards(text: str) -> None:
     with pytest.MonkeyPatch.context() as patch:
         native, python = cards_both_ways(text, patch)
     assert native == python
+
+
+# What the adapter does not reproduce, said as one pattern: `_untrusted` checks it in parts.
+UNTRUSTED = re.compile(r"[\t\x00]|^ {0,3}>|\]:|\|.*\n *:?-+:? *$", re.MULTILINE)
+TEXT_PIECES = ["|", "a", " ", "   ", "\n", "-", ":", ">", "]", "\t", "---", "| x |", ":-:", "\x00"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=16).map("".join))
+def test_the_text_check_is_the_one_pattern(text: str) -> None:
+    assert _untrusted(text) == bool(UNTRUSTED.search(text))

@@ -51,6 +51,11 @@ def empty_answer(back: str) -> str | None:
     """
     if not _maybe_empty(back):
         return None  # most answers: no image, link, fence or <pre> begins anywhere
+    return _only(back)
+
+
+def _only(back: str) -> str | None:
+    """`empty_answer`'s full look, line by line."""
     lines = [_ITEM_MARK.sub("", line).strip() for line in back.splitlines() if line.strip()]
     if not lines:
         return None
@@ -77,6 +82,11 @@ def lead_in_alone(back: str) -> bool:
     introduces what is not there (its table or list became cards of their own)."""
     if not back.rstrip().endswith(":"):
         return False  # the item marker only comes off the start
+    return _lead_in(back)
+
+
+def _lead_in(back: str) -> bool:
+    """`lead_in_alone`'s full look."""
     text = _ITEM_MARK.sub("", back.strip())
     return "\n" not in text and text.endswith(":") and len(text.split()) <= _LEAD_IN_WORDS
 
@@ -110,6 +120,11 @@ def empty_front(front: str) -> bool:
     """A question with no letter in it: a symbol ("$", "✅") or a number fragment ("0", "10.")."""
     if "[[" not in front and _ASCII_LETTER.search(front):
         return False  # neither symbols nor emoji go with an ASCII letter: only a link can
+    return _no_letter(front)
+
+
+def _no_letter(front: str) -> bool:
+    """`empty_front`'s full look."""
     text = nt.strip_symbols(nt.plain_links(front))
     return not any(ch.isalpha() for ch in text)
 

@@ -256,9 +256,7 @@ Taken = dict[str, str | tuple[str, int]]
 _ID, _KIND, _FRONT, _LINE = (Incoming._fields.index(f) for f in ("id", "kind", "front", "line"))
 
 
-def _take(
-    taken: Taken, path: str, note: NoteRows, report: SyncReport
-) -> list[Row]:
+def _take(taken: Taken, path: str, note: NoteRows, report: SyncReport) -> list[Row]:
     """Add a note's cards to `taken` unless an earlier note gave the id; returns those added.
 
     Plain tuples, not `Incoming`s: a first sync takes 100,000 cards here, one at a time.
