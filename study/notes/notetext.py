@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 # Sub-headings that name an aspect of the concept above them. Matched without case or
@@ -130,6 +131,9 @@ def _without_symbols(match: re.Match[str]) -> str:
     )  # fmt: skip
 
 
+# Headings repeat across a vault's notes ("📌 What It Is:" under every concept): a title is
+# cleaned and named once.
+@lru_cache(maxsize=4096)
 def clean_title(title: str) -> str:
     """A heading as a card shows it: no emoji, numbering, wikilink brackets or trailing colon."""
     text = _KEYCAP.sub("", plain_links(title).strip(), count=1)
@@ -139,6 +143,7 @@ def clean_title(title: str) -> str:
     return text.strip("*_ ").strip()
 
 
+@lru_cache(maxsize=4096)
 def aspect_name(title: str) -> str | None:
     """The sentence-case name of an aspect sub-heading ("How It Works" -> "How it works")."""
     if fold(title).strip("¿?¡! ") not in ASPECTS:
