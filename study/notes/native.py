@@ -43,13 +43,14 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("zero").enable_many(_BLOCK_RULES)
 
 
-# Tabs, a block quote marker, a reference definition's `]:`, NUL, and a line with a `|` over
-# a pipeless `---` (markdown-it-py reads a one-column table, markdown-it.rs a heading): the
-# native tree is not used. Substring tests first, then patterns that start with a literal
+# Tabs, a block quote marker, a reference definition's `]:`, NUL, a line with a `|` over a
+# pipeless `---` (markdown-it-py reads a one-column table, markdown-it.rs a heading) or over
+# an ordered list item (markdown-it-py ends a table at any, markdown-it.rs only at a `1.`):
+# the native tree is not used. Substring tests first, then patterns that start with a literal
 # (searched fast): one pattern of four branches tried at every position was ~10% of a parse.
 _QUOTE_START = re.compile(r" {0,3}>")
 _QUOTE = re.compile(r"\n {0,3}>")
-_PIPELESS_DELIMITER = re.compile(r"\n *:?-+:? *$", re.MULTILINE)
+_UNDER_A_PIPE = re.compile(r"\n(?: *:?-+:? *$| {0,3}\d{1,9}[.)])", re.MULTILINE)
 
 
 def _untrusted(text: str) -> bool:
@@ -59,8 +60,8 @@ def _untrusted(text: str) -> bool:
         return True
     if "|" not in text:
         return False
-    for delimiter in _PIPELESS_DELIMITER.finditer(text):
-        start = delimiter.start()
+    for line in _UNDER_A_PIPE.finditer(text):
+        start = line.start()
         if "|" in text[text.rfind("\n", 0, start) + 1 : start]:
             return True
     return False
