@@ -1,4 +1,4 @@
-"""The note's blocks from markdown-it.rs, the compiled port of markdown-it (`markdown-it-pyrs`).
+"""The note's blocks from markdown-it.rs, the compiled port of markdown-it (`markdown_it_pyrs`).
 
 Its block parse is the same algorithm markdown-it-py runs, ~5x faster on a note, and it gives
 a tree with byte offsets rather than markdown-it-py's tokens. This module turns that tree into
@@ -12,7 +12,8 @@ parsed by markdown-it-py when a rule asks (`blocks.Inline`), as before.
 What the adapter does not reproduce, a cheap look at the text rules out first and the caller
 parses the note with markdown-it-py instead: tabs (columns and partial tabs), block quotes
 (their `>` prefixes and lazy lines), link reference definitions (the inline parse needs them
-in `env`) and NUL characters (replaced differently).
+in `env`), NUL characters (replaced differently), and a table row over a pipeless delimiter
+or an ordered item (the two parsers end a table differently there).
 """
 
 from __future__ import annotations
