@@ -54,3 +54,15 @@ def test_what_an_empty_answer_is_only(back: str, expected: str | None) -> None:
 )
 def test_a_question_with_no_letter_is_empty(front: str, expected: bool) -> None:
     assert signals.empty_front(front) is expected
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_plain_fold_of_ascii_text_is_the_general_fold(text: str) -> None:
+    """ASCII text skips the accent and emoji steps, which leave it as it is."""
+    from study.notes import notetext as nt
+
+    text = text.replace("[", "")  # links aside: both ways take them out alike
+    general = nt.fold(signals._MARKS.sub(" ", nt.strip_symbols(text)))
+    assert signals.plain_fold(text) == general

@@ -138,6 +138,8 @@ def plain_fold(text: str) -> str:
     """Text for comparing: case, accents, Markdown marks, emoji and spacing do not count."""
     if "[" in text:
         text = _MD_LINK.sub(r"\1", nt.plain_links(text))
+    if text.isascii():  # no accent and no emoji: only marks, case and spacing go
+        return " ".join(_MARKS.sub(" ", text).casefold().split())
     return nt.fold(_MARKS.sub(" ", nt.strip_symbols(text)))
 
 

@@ -12,6 +12,7 @@ table no column keys is left to its section.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from study.notes import notetext as nt
@@ -214,8 +215,14 @@ def distinctive(text: str, attribute: str = "") -> bool:
     words = nt.fold(nt.strip_symbols(text)).strip(" .()[]")
     if words in _YES_NO or _NUMBER.fullmatch(words or "0"):
         return False
-    named = set(_LETTERS.findall(nt.fold(attribute)))
+    named = _letter_runs(attribute)
     return sum(len(run) for run in _LETTERS.findall(words) if run not in named) >= _MIN_LETTERS
+
+
+@lru_cache(maxsize=1024)
+def _letter_runs(attribute: str) -> frozenset[str]:
+    # A column or row name is asked about once per cell: its words are found once.
+    return frozenset(_LETTERS.findall(nt.fold(attribute)))
 
 
 def gives_away(question: str, answer: str) -> bool:
