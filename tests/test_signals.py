@@ -56,7 +56,6 @@ def test_a_question_with_no_letter_is_empty(front: str, expected: bool) -> None:
     assert signals.empty_front(front) is expected
 
 
-
 @settings(max_examples=300, deadline=None)
 @given(TEXTS)
 def test_plain_fold_of_ascii_text_is_the_general_fold(text: str) -> None:
