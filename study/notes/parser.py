@@ -148,6 +148,8 @@ def _heading_section(sections: list[Section], path: tuple[str, ...]) -> Section:
 def _without_toml_front_matter(text: str) -> str:
     """The text with a leading `+++` block blanked, line numbers kept: markdown-it reads only
     YAML's `---` as front matter, and would make the settings a paragraph."""
+    if text.partition("\n")[0].strip() != "+++":
+        return text  # most notes: not split into lines only to look at the first
     lines = text.split("\n")
     settings = nt.toml_front_matter(lines)
     if not settings:
