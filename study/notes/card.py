@@ -101,4 +101,4 @@ def card_id(deck: str, kind: str, path: tuple[str, ...], key: str) -> str:
     by similarity, so history survives the usual edits).
     """
     text = _asked_in(deck, kind, path) + _normalise(key).encode("utf-8")
-    return hashlib.sha256(text).hexdigest()[:16]
+    return hashlib.sha256(text).digest()[:8].hex()  # the first 16 hex digits
