@@ -153,13 +153,14 @@ def sync_command(
         list[Path] | None,
         typer.Option("--forget", help="Unregister a note or folder; its cards retire, kept."),
     ] = None,
+    vault: Annotated[str | None, typer.Option(help="New folders' vault (default: name).")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Register notes or folders and bring the cards in line with them; history is kept."""
     from study.clock import current_time
     from study.schedule.sync import sync_paths
 
-    report = sync_paths(db, paths or [], current_time(), forget or [])
+    report = sync_paths(db, paths or [], current_time(), forget or [], vault)
     typer.echo(report.render())
     for line in [*report.skipped, *report.failures]:
         typer.echo(f"study: {line}", err=True)
@@ -267,10 +268,10 @@ def remind_check(
     import sys
 
     from study.clock import current_time
-    from study.paths import default_db_path
     from study.remind.reminder import check, notify
 
-    message = check(db or default_db_path(), current_time(), decks or [], minimum, tag or [])
+    # No --db: STUDY_DB, else the default file (a server URL in either way is read there).
+    message = check(db, current_time(), decks or [], minimum, tag or [])
     if message and (not notify(message) or sys.stdout.isatty()):
         typer.echo(message)
 
@@ -281,12 +282,11 @@ def remind_install(
 ) -> None:
     """Remind you every day at --at: replaces the reminder installed before, if any."""
     from study.clock import current_time
-    from study.paths import default_db_path
     from study.remind import timer
     from study.remind.reminder import resolve_decks
 
     hour, minute = timer.parse_at(at)
-    resolved = resolve_decks(db or default_db_path(), decks or [])
+    resolved = resolve_decks(db, decks or [])
     argv = timer.reminder_argv(resolved, minimum, db)
     carried = timer.reminder_environment()
     done = timer.install(hour, minute, argv, carried, backend)
@@ -337,13 +337,12 @@ def remind_ics(
 ) -> None:
     """Write an iCalendar file: a daily event with an alarm, for phones and calendar apps."""
     from study.clock import current_time
-    from study.paths import default_db_path
     from study.remind.ical import write_calendar
     from study.remind.reminder import resolve_decks
     from study.remind.timer import parse_at
 
     hour, minute = parse_at(at)
-    resolved = resolve_decks(db or default_db_path(), decks or [])
+    resolved = resolve_decks(db, decks or [])
     write_calendar(output, hour, minute, current_time(), resolved)
     typer.echo(f"wrote {output}: a daily event at {hour:02d}:{minute:02d} with an alarm")
 

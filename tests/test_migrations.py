@@ -26,6 +26,7 @@ SHIPPED = {
     "m006_anki_guid": "19415066f08ae154",
     "m007_note_stat": "e686395c12c161ff",
     "m008_card_leech": "9d1fff2928e5b63c",
+    "m009_folders_per_machine": "e9caea27a47adfe0",
 }
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from study.errors import StudyError
 from study.schedule.schema import stamp
+from study.schedule.serverdb import Connection, is_server
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -161,6 +162,81 @@ def m008_card_leech(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE card ADD COLUMN leech BOOLEAN NOT NULL DEFAULT 0")
 
 
+def m009_folders_per_machine(db: Connection) -> None:
+    """Registered folders belong to a machine and name a vault; notes are stored by their key
+    (vault/path inside it), the same on every machine (study.schedule.machine).
+
+    Written once for the file and the server (a branch only where their DDL differs). The
+    rows already there belong to no machine yet (''): the first machine to sync takes them.
+    Each root's vault is its name (a number added to a repeat); a note's key comes from the
+    outermost root holding it. The rules are spelled out here, as they stood when written.
+    """
+    if is_server(db):
+        _script(db, _M009_SERVER)
+    else:
+        _script(db, _M009_FILE)
+    vaults: dict[str, str] = {}
+    for (root,) in db.execute("SELECT path FROM root ORDER BY path").fetchall():
+        base = root.rstrip("/").rsplit("/", 1)[-1] or "notes"
+        name, number = base, 1
+        while name in vaults.values():
+            number += 1
+            name = f"{base}-{number}"
+        vaults[root] = name
+    db.executemany("UPDATE root SET vault = ? WHERE path = ?", [(v, r) for r, v in vaults.items()])
+
+    def key(path: str) -> str:
+        holders = [r for r in vaults if path == r or path.startswith(r.rstrip("/") + "/")]
+        if not holders:
+            return path
+        root = min(holders, key=len)
+        return vaults[root] + path[len(root.rstrip("/")) :]
+
+    notes = [(key(p), p) for (p,) in db.execute("SELECT path FROM note").fetchall()]
+    db.executemany("UPDATE note SET note_key = ? WHERE path = ?", notes)
+    paths = db.execute("SELECT DISTINCT note_path FROM card").fetchall()
+    moved = [(key(p), p) for (p,) in paths if key(p) != p]
+    db.executemany("UPDATE card SET note_path = ? WHERE note_path = ?", moved)
+
+
+_M009_FILE = """
+CREATE TABLE root_m009 (
+    machine TEXT NOT NULL, path TEXT NOT NULL, vault TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (machine, path)
+);
+INSERT INTO root_m009 (machine, path) SELECT '', path FROM root;
+DROP TABLE root;
+ALTER TABLE root_m009 RENAME TO root;
+CREATE TABLE note_m009 (
+    machine TEXT NOT NULL,
+    path TEXT NOT NULL,
+    note_key TEXT NOT NULL DEFAULT '',
+    deck TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    synced_at DATETIME NOT NULL,
+    size BIGINT,
+    mtime_ns BIGINT,
+    stamped_by TEXT,
+    PRIMARY KEY (machine, path)
+);
+INSERT INTO note_m009 (machine, path, deck, content_hash, synced_at, size, mtime_ns, stamped_by)
+    SELECT '', path, deck, content_hash, synced_at, size, mtime_ns, stamped_by FROM note;
+DROP TABLE note;
+ALTER TABLE note_m009 RENAME TO note;
+"""
+# A server made before this: the same columns and keys (and 64-bit stamps, which its
+# INTEGER columns could not hold).
+_M009_SERVER = """
+ALTER TABLE root ADD COLUMN machine VARCHAR NOT NULL DEFAULT '',
+    ADD COLUMN vault VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE root DROP CONSTRAINT root_pkey, ADD PRIMARY KEY (machine, path);
+ALTER TABLE note ADD COLUMN machine VARCHAR NOT NULL DEFAULT '',
+    ADD COLUMN note_key VARCHAR NOT NULL DEFAULT '',
+    ALTER COLUMN size TYPE BIGINT, ALTER COLUMN mtime_ns TYPE BIGINT;
+ALTER TABLE note DROP CONSTRAINT note_pkey, ADD PRIMARY KEY (machine, path);
+"""
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
@@ -173,6 +249,7 @@ MIGRATIONS: list[Migration] = [
     m006_anki_guid,
     m007_note_stat,
     m008_card_leech,
+    m009_folders_per_machine,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -231,11 +308,11 @@ def migrate(db: sqlite3.Connection) -> list[str]:
     return applied
 
 
-def _script(db: sqlite3.Connection, script: str) -> None:
+def _script(db: Connection, script: str) -> None:
     """Run several statements inside the caller's transaction (executescript() would COMMIT)."""
     current = ""
     for line in script.splitlines(keepends=True):
         current += line
-        if sqlite3.complete_statement(current):
+        if sqlite3.complete_statement(current):  # ends with `;` outside any quotes (either SQL)
             db.execute(current)
             current = ""

@@ -12,12 +12,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import BigInteger, event, text
 from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from study.errors import StudyError
@@ -28,27 +28,34 @@ from study.schedule.backup import open_for_writing
 from study.schedule.database import BUSY_TIMEOUT_S, configure, diagnose, refuse_if_damaged
 from study.schedule.dburl import is_server_error, server_error, server_url, where
 from study.schedule.rules import known_decks
-from study.schedule.schema import Status, stamp
-from study.schedule.settings import HAS_DECK_SETTINGS
+from study.schedule.schema import Status
+from study.schedule.serverread import as_sqlite_gives, server_sql
 
 
 class RootRow(SQLModel, table=True):
-    """A file or folder the user registered with `study sync PATH` (absolute path)."""
+    """A file or folder a machine registered with `study sync PATH` (absolute path there),
+    and the vault it is (study.schedule.machine)."""
 
     __tablename__ = "root"
+    machine: str = Field(primary_key=True)
     path: str = Field(primary_key=True)
+    vault: str
 
 
 class NoteRow(SQLModel, table=True):
-    """A note file as last synced: its content hash lets an unchanged file skip the parser."""
+    """A note file as a machine last synced it: its content hash lets an unchanged file skip
+    the parser; `note_key` (vault/path in it) is what its cards' `note_path` hold."""
 
     __tablename__ = "note"
+    machine: str = Field(primary_key=True)
     path: str = Field(primary_key=True)
+    note_key: str
     deck: str
     content_hash: str
     synced_at: datetime
-    size: int | None = None  # with mtime_ns, the stamp that spares an unchanged note a read
-    mtime_ns: int | None = None
+    # With mtime_ns, the stamp that spares an unchanged note a read (ns: 64 bits on a server).
+    size: int | None = Field(default=None, sa_type=BigInteger)
+    mtime_ns: int | None = Field(default=None, sa_type=BigInteger)
     stamped_by: str | None = None  # the release that recorded the stamp
 
 
@@ -118,34 +125,6 @@ class MigrationRow(SQLModel, table=True):
     __tablename__ = "migration"
     name: str = Field(primary_key=True)
     applied_at: datetime
-
-
-# The words of the shared rules (study.schedule.rules, .settings) that only SQLite knows, as
-# PostgreSQL says them. The rules stay written once, for SQLite, whose fast paths count most;
-# the server's `card` has a `rowid` of its own (study.schedule.server), so `c.rowid` needs none.
-_SERVER_WORDS = (
-    (HAS_DECK_SETTINGS, "SELECT 1"),  # made with the schema on a server
-    ("json_extract(r.before, '$.last_review')", "(r.before::json ->> 'last_review')"),
-    ("json_extract(r.before, '$.state')", "(r.before::json ->> 'state')::int"),
-    ("json_extract(before, '$.state')", "(before::json ->> 'state')::int"),
-    (
-        "SELECT value FROM json_each(:decks)",
-        "SELECT json_array_elements_text(CAST(:decks AS json))",
-    ),
-    ("SELECT value FROM json_each(:ids)", "SELECT json_array_elements_text(CAST(:ids AS json))"),
-)
-
-
-def server_sql(sql: str) -> str:
-    """A statement of the shared rules as the PostgreSQL server takes it."""
-    for sqlite_words, server_words in _SERVER_WORDS:
-        sql = sql.replace(sqlite_words, server_words)
-    return sql
-
-
-def _as_sqlite_gives(value: Any) -> Any:
-    """A server's value as SQLite returns it to plain SQL: a time is its stamp text (UTC)."""
-    return stamp(value.replace(tzinfo=UTC)) if isinstance(value, datetime) else value
 
 
 def to_card(row: CardRow) -> Card:
@@ -242,7 +221,7 @@ class Store:
             result = self.session.execute(text(server_sql(sql)), dict(params))
             if not getattr(result, "returns_rows", True):  # a write: nothing to read back
                 return []
-            return (tuple(map(_as_sqlite_gives, row)) for row in result)  # lazy, as sqlite3
+            return (tuple(map(as_sqlite_gives, row)) for row in result)  # lazy, as sqlite3
         raw = self.session.connection().connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)  # the sqlite engine's driver: always so
         return raw.execute(sql, dict(params))
