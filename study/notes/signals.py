@@ -119,7 +119,7 @@ def _is_box_art(body: str) -> bool:
 def empty_front(front: str) -> bool:
     """A question with no letter in it: a symbol ("$", "✅") or a number fragment ("0", "10.")."""
     if "[[" not in front and _ASCII_LETTER.search(front):
-        return False  # neither symbols nor emoji go with an ASCII letter: only a link can
+        return False  # taking symbols away leaves ASCII letters: only a link can hide one
     return _no_letter(front)
 
 
