@@ -161,6 +161,57 @@ def m008_card_leech(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE card ADD COLUMN leech BOOLEAN NOT NULL DEFAULT 0")
 
 
+# A moment's text (a stamp '2026-03-02 12:00:00.250000', or fsrs' ISO form with 'T' and
+# '+00:00', the fraction left out when zero) -> whole microseconds since the epoch, exactly
+# (julianday() keeps ~0.1 ms). The same number `study.schedule.schema.epoch_us` gives.
+_TEXT_US = (
+    "(CAST(strftime('%s', {0}) AS INTEGER) * 1000000"
+    " + CASE WHEN substr({0}, 20, 1) = '.' THEN CAST(substr({0}, 21, 6) AS INTEGER) ELSE 0 END)"
+)
+
+
+def m009_review_typed(db: sqlite3.Connection) -> None:
+    """The review log in typed columns, ~60 bytes a review where it took ~260: the card as its
+    rowid (a 16-character id repeated in every row and its index), the moment and the card's
+    due and last review before the answer as epoch microseconds (26-byte stamps), and the card
+    before the answer as fsrs' state, step, stability and difficulty (a JSON text of ~170
+    bytes). Every review is kept, exact to the microsecond; one whose card is gone keeps a NULL
+    card (`study db check` names it)."""
+    before = "json_extract(r.before, '$.{}')"
+    # The ids handed out so far (an undone answer's among them) are not handed out again.
+    used = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'review'").fetchone()
+    due, last = before.format("due"), before.format("last_review")
+    _script(
+        db,
+        f"""
+        CREATE TABLE review_typed (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            card INTEGER,
+            rating INTEGER NOT NULL,
+            reviewed_at INTEGER NOT NULL,
+            duration_ms INTEGER,
+            before_state INTEGER,
+            before_step INTEGER,
+            before_stability REAL,
+            before_difficulty REAL,
+            before_due INTEGER,
+            before_last_review INTEGER
+        );
+        INSERT INTO review_typed
+        SELECT r.id, c.rowid, r.rating, {_TEXT_US.format("r.reviewed_at")}, r.duration_ms,
+            {before.format("state")}, {before.format("step")}, {before.format("stability")},
+            {before.format("difficulty")}, {_TEXT_US.format(due)}, {_TEXT_US.format(last)}
+        FROM review r LEFT JOIN card c ON c.id = r.card_id ORDER BY r.id;
+        DROP TABLE review;
+        ALTER TABLE review_typed RENAME TO review;
+        CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
+        CREATE INDEX ix_review_card ON review (card);
+        """,
+    )
+    if used is not None:
+        db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'review'", used)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
@@ -173,6 +224,7 @@ MIGRATIONS: list[Migration] = [
     m006_anki_guid,
     m007_note_stat,
     m008_card_leech,
+    m009_review_typed,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from study.errors import StudyError
-from study.schedule.schema import from_stamp
+from study.schedule.schema import epoch_us, from_epoch_us, from_stamp
 from study.schedule.settings import Stored, parse_parameters, parse_steps, read_stored
 
 if TYPE_CHECKING:
     import fsrs
 
-    from study.schedule.store import CardRow, Store
+    from study.schedule.store import CardRow, ReviewRow, Store
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,49 @@ def schedule_of(card: fsrs.Card) -> dict[str, Any]:
         "due": from_stamp(card.due),
         "last_review": from_stamp(card.last_review) if card.last_review else None,
     }
+
+
+# The review row's columns that hold the card before the answer, for an exact undo.
+BEFORE = (
+    "before_state",
+    "before_step",
+    "before_stability",
+    "before_difficulty",
+    "before_due",
+    "before_last_review",
+)
+
+
+def snapshot(card: fsrs.Card) -> dict[str, Any]:
+    """A card as the review log keeps it (the BEFORE columns): typed, the moments as
+    `epoch_us`, so `card_before` gives back exactly this card."""
+    return {
+        "before_state": int(card.state),
+        "before_step": card.step,
+        "before_stability": card.stability,
+        "before_difficulty": card.difficulty,
+        "before_due": epoch_us(card.due),
+        "before_last_review": epoch_us(card.last_review) if card.last_review else None,
+    }
+
+
+def card_before(review: ReviewRow) -> fsrs.Card:
+    """The fsrs card a review's snapshot holds; a review with none (an empty snapshot, which
+    no release writes any more) stands for a new card due when it was answered."""
+    import fsrs
+
+    if review.before_state is None or review.before_due is None:
+        return fsrs.Card(card_id=0, due=from_epoch_us(review.reviewed_at))
+    last = review.before_last_review
+    return fsrs.Card(
+        card_id=0,
+        state=fsrs.State(review.before_state),
+        step=review.before_step,
+        stability=review.before_stability,
+        difficulty=review.before_difficulty,
+        due=from_epoch_us(review.before_due),
+        last_review=None if last is None else from_epoch_us(last),
+    )
 
 
 def review(

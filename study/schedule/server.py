@@ -36,7 +36,9 @@ _INDEXES = (
     "CREATE INDEX ix_card_review ON card (deck, status, due)"
     " WHERE state = 2 AND last_review IS NOT NULL",
     "CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)",
-    "CREATE INDEX ix_review_card_id ON review (card_id)",
+    "CREATE INDEX ix_review_card ON review (card)",
+    # The review log names a card by its rowid (as on a file), so a review finds its card.
+    "CREATE UNIQUE INDEX ix_card_rowid ON card (rowid)",
 )
 # Any number: every study process takes this same advisory lock to make or check the schema.
 _SCHEMA_LOCK = 0x57D7
@@ -110,3 +112,40 @@ def _check_schema(conn: Any, tables: set[str], url: str) -> None:
             f"the server {where(url)} was written by a newer study ({len(names)} migrations, "
             f"this release knows {len(known)}); upgrade study to open it"
         )
+    for migration in migrations.MIGRATIONS:
+        if migration.__name__ not in names and migration.__name__ in _SERVER_STEPS:
+            for statement in _SERVER_STEPS[migration.__name__]:
+                conn.execute(text(statement))
+            conn.execute(
+                text("INSERT INTO migration (name, applied_at) VALUES (:name, now())"),
+                {"name": migration.__name__},
+            )
+
+
+# A moment as PostgreSQL holds it (UTC wall time, or fsrs' ISO text) -> epoch microseconds.
+_US = "round(extract(epoch from {}) * 1000000)::bigint"
+_BEFORE = "(before::json ->> '{}')"
+# The migrations made after servers were (see the module's docstring), as the server takes them.
+_SERVER_STEPS: dict[str, tuple[str, ...]] = {
+    "m009_review_typed": (
+        "ALTER TABLE review ADD COLUMN card BIGINT, ADD COLUMN reviewed_us BIGINT,"
+        " ADD COLUMN before_state INTEGER, ADD COLUMN before_step INTEGER,"
+        " ADD COLUMN before_stability FLOAT, ADD COLUMN before_difficulty FLOAT,"
+        " ADD COLUMN before_due BIGINT, ADD COLUMN before_last_review BIGINT",
+        "UPDATE review r SET card = c.rowid FROM card c WHERE c.id = r.card_id",
+        f"UPDATE review SET reviewed_us = {_US.format('reviewed_at')},"
+        f" before_state = {_BEFORE.format('state')}::int,"
+        f" before_step = {_BEFORE.format('step')}::int,"
+        f" before_stability = {_BEFORE.format('stability')}::float,"
+        f" before_difficulty = {_BEFORE.format('difficulty')}::float,"
+        f" before_due = {_US.format(_BEFORE.format('due') + '::timestamptz')},"
+        f" before_last_review = {_US.format(_BEFORE.format('last_review') + '::timestamptz')}",
+        "ALTER TABLE review DROP COLUMN card_id, DROP COLUMN before, DROP COLUMN reviewed_at",
+        "ALTER TABLE review RENAME COLUMN reviewed_us TO reviewed_at",
+        "ALTER TABLE review ALTER COLUMN reviewed_at SET NOT NULL",
+        "CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)",
+        "CREATE INDEX ix_review_card ON review (card)",
+        "CREATE UNIQUE INDEX ix_card_rowid ON card (rowid)",
+        "CREATE TABLE anki_export (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+    ),
+}

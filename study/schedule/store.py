@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import BigInteger, event, text
 from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 from study.errors import StudyError
@@ -84,15 +84,24 @@ class CardRow(SQLModel, table=True):
 
 
 class ReviewRow(SQLModel, table=True):
-    """One graded answer; `before` is the card's schedule before it, for an exact undo."""
+    """One graded answer (fsrs' `ReviewLog`) and the card's schedule before it, for an exact
+    undo (`study.schedule.scheduler.snapshot` / `card_before`), in typed columns: `card` is the
+    card's rowid (its id may change, its row does not), moments are epoch microseconds
+    (`study.schedule.schema.epoch_us`). ~60 bytes a review, where text ids, stamps and a JSON
+    snapshot took ~260."""
 
     __tablename__ = "review"
     id: int | None = Field(default=None, primary_key=True)
-    card_id: str
+    card: int = Field(sa_type=BigInteger)
     rating: int
-    reviewed_at: datetime
+    reviewed_at: int = Field(sa_type=BigInteger)
     duration_ms: int | None = None
-    before: str
+    before_state: int | None = None
+    before_step: int | None = None
+    before_stability: float | None = None
+    before_difficulty: float | None = None
+    before_due: int | None = Field(default=None, sa_type=BigInteger)
+    before_last_review: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class SettingRow(SQLModel, table=True):
@@ -112,6 +121,14 @@ class DeckSettingRow(SQLModel, table=True):
     value: str
 
 
+class AnkiExportRow(SQLModel, table=True):
+    """What the last Anki export said of itself (the note types' version), by key."""
+
+    __tablename__ = "anki_export"
+    key: str = Field(primary_key=True)
+    value: str
+
+
 class MigrationRow(SQLModel, table=True):
     """A migration applied to this file (see study.migrations)."""
 
@@ -125,14 +142,22 @@ class MigrationRow(SQLModel, table=True):
 # the server's `card` has a `rowid` of its own (study.schedule.server), so `c.rowid` needs none.
 _SERVER_WORDS = (
     (HAS_DECK_SETTINGS, "SELECT 1"),  # made with the schema on a server
-    ("json_extract(r.before, '$.last_review')", "(r.before::json ->> 'last_review')"),
-    ("json_extract(r.before, '$.state')", "(r.before::json ->> 'state')::int"),
-    ("json_extract(before, '$.state')", "(before::json ->> 'state')::int"),
     (
         "SELECT value FROM json_each(:decks)",
         "SELECT json_array_elements_text(CAST(:decks AS json))",
     ),
     ("SELECT value FROM json_each(:ids)", "SELECT json_array_elements_text(CAST(:ids AS json))"),
+    # `study stats` (study.stats.figures): a card's interval in days, its forecast's day table
+    # (a stamp in VALUES is text to PostgreSQL), and SQLite's word for "scan the table".
+    (
+        "round(julianday(c.due) - julianday(c.last_review), 3)",
+        "round(CAST(extract(epoch from (c.due - c.last_review)) / 86400 AS numeric), 3)",
+    ),
+    (
+        "c.due >= d.lo AND c.due < d.hi",
+        "c.due >= CAST(d.lo AS timestamp) AND c.due < CAST(d.hi AS timestamp)",
+    ),
+    ("FROM review r NOT INDEXED", "FROM review r"),
 )
 
 
@@ -243,9 +268,29 @@ class Store:
             if not getattr(result, "returns_rows", True):  # a write: nothing to read back
                 return []
             return (tuple(map(_as_sqlite_gives, row)) for row in result)  # lazy, as sqlite3
+        return self._raw().execute(sql, dict(params))
+
+    def rowid(self, card_id: str) -> int | None:
+        """The rowid of the card `card_id`: what its review rows name it by (`ReviewRow.card`),
+        the same for life however its id changes. None if there is no such card."""
+        sql = "SELECT rowid FROM card WHERE id = :id"
+        found = next(iter(self.execute(sql, {"id": card_id})), None)
+        return None if found is None else int(found[0])
+
+    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """`execute` of one write statement for each of `rows`, in one call to the driver."""
+        if not rows:
+            return
+        if self.url is not None:
+            self.session.execute(text(server_sql(sql)), [dict(row) for row in rows])
+            return
+        self._raw().executemany(sql, rows)
+
+    def _raw(self) -> sqlite3.Connection:
+        """The session's own sqlite3 connection, inside its transaction."""
         raw = self.session.connection().connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)  # the sqlite engine's driver: always so
-        return raw.execute(sql, dict(params))
+        return raw
 
     def cards(
         self,
