@@ -59,7 +59,7 @@ def reviews(db: Path) -> list[tuple[str, int]]:
     """(card front, rating) of every review row, oldest first."""
     with sqlite3.connect(db) as conn:
         return conn.execute(
-            "select card.front, review.rating from review join card on card.id = review.card_id"
+            "select card.front, review.rating from review join card on card.rowid = review.card"
             " order by review.id"
         ).fetchall()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import fsrs
@@ -27,6 +27,7 @@ __all__ = ["drilled", "utc_local_time"]
 
 runner = CliRunner()
 ANSWERED_IN_ANKI = 4
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def answer_in_anki(collection: Collection, count: int) -> None:
@@ -58,7 +59,9 @@ def anki(tmp_path: Path, drilled: dict[str, str]) -> Iterator[Collection]:
 def study_rows(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     with sqlite3.connect(db) as conn:
         reviews = conn.execute(
-            "SELECT card_id, rating, reviewed_at, duration_ms, before FROM review ORDER BY id"
+            "SELECT c.id, r.rating, r.reviewed_at, r.duration_ms, r.before_state, r.before_step,"
+            " r.before_stability, r.before_difficulty, r.before_due, r.before_last_review"
+            " FROM review r JOIN card c ON c.rowid = r.card ORDER BY r.id"
         ).fetchall()
         cards = conn.execute(
             "SELECT id, state, step, stability, difficulty, due, last_review FROM card ORDER BY id"
@@ -95,11 +98,13 @@ def test_answers_from_anki_are_merged_once_and_reschedule_their_cards(
     )
     assert len(revlog) == 6 + ANSWERED_IN_ANKI
     with sqlite3.connect(db) as conn:
-        history = conn.execute("SELECT card_id, reviewed_at, rating FROM review").fetchall()
+        history = conn.execute(
+            "SELECT c.id, r.reviewed_at, r.rating FROM review r JOIN card c ON c.rowid = r.card"
+        ).fetchall()
     for card_id, state, step, stability, difficulty, due, last_review in cards:
         assert (last_review is None) == (state == 1 and step == 0 and stability is None)
         answers = [
-            (datetime.fromisoformat(at).replace(tzinfo=UTC), rating)
+            (EPOCH + timedelta(microseconds=at), rating)  # the log's epoch microseconds
             for who, at, rating in history
             if who == card_id
         ]
@@ -113,8 +118,7 @@ def test_answers_from_anki_are_merged_once_and_reschedule_their_cards(
         assert datetime.fromisoformat(due).replace(tzinfo=UTC) == expected.due
     anki_times = sorted(revlog_id for revlog_id, *_ in revlog)
     study_times = sorted(
-        round(datetime.fromisoformat(at).replace(tzinfo=UTC).timestamp() * 1000)
-        for _, at, _ in history
+        round(at / 1000) for _, at, _ in history
     )
     drilled_ms = int(datetime(2026, 3, 2, 9, tzinfo=UTC).timestamp() * 1000)
     # Anki's ids for study's own answers are their times (those that share a moment with

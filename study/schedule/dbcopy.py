@@ -3,8 +3,9 @@
 Every table of the collection (registered folders, notes, cards with their schedule, the review
 log, settings) is read through the SQLModel tables from one store and inserted into the other,
 in one transaction (each card with its rowid, which its reviews name it by), and then counted
-on both sides: a copy whose counts differ is rolled back and reported, never left half made. The target must hold no collection yet (its own schema,
-made on opening, is all it may have), so a copy never merges two histories.
+on both sides: a copy whose counts differ is rolled back and reported, never left half made.
+The target must hold no collection yet (its own schema, made on opening, is all it may have),
+so a copy never merges two histories.
 """
 
 from __future__ import annotations
