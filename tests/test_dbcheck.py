@@ -46,8 +46,7 @@ def test_a_sound_database_passes(db: Path) -> None:
     ("sql", "problem"),
     [
         (
-            "INSERT INTO review (card_id, rating, reviewed_at, before)"
-            " VALUES ('gone', 3, '2026-03-10', '{}')",
+            "INSERT INTO review (card, rating, reviewed_at) VALUES (999999, 3, 1773100800000000)",
             "1 row break: every review belongs to a card",
         ),
         (

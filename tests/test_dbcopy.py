@@ -64,8 +64,8 @@ def test_sqlite_to_server_to_sqlite_keeps_every_row(tmp_path: Path, pg_url: str)
     with sqlite3.connect(back) as conn:
         (due,) = conn.execute("SELECT due FROM card WHERE front = 'What lists files?'").fetchone()
         (at,) = conn.execute("SELECT reviewed_at FROM review WHERE id = 1").fetchone()
-    assert at == "2026-03-02 09:30:15.123456"  # UTC, to the microsecond, both ways
-    assert due > at
+    assert at == 1772443815123456  # 2026-03-02 09:30:15.123456 UTC, to the microsecond, both ways
+    assert due == "2026-03-02 09:40:15.123456"  # Again's 10 minutes on
 
 
 def test_the_server_goes_on_numbering_reviews_after_the_copied_ones(

@@ -117,9 +117,7 @@ def test_answers_from_anki_are_merged_once_and_reschedule_their_cards(
         assert difficulty == pytest.approx(expected.difficulty)
         assert datetime.fromisoformat(due).replace(tzinfo=UTC) == expected.due
     anki_times = sorted(revlog_id for revlog_id, *_ in revlog)
-    study_times = sorted(
-        round(at / 1000) for _, at, _ in history
-    )
+    study_times = sorted(round(at / 1000) for _, at, _ in history)
     drilled_ms = int(datetime(2026, 3, 2, 9, tzinfo=UTC).timestamp() * 1000)
     # Anki's ids for study's own answers are their times (those that share a moment with
     # another answer moved a millisecond or two apart).

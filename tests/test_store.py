@@ -58,6 +58,7 @@ def test_open_creates_a_migrated_wal_database(tmp_path: Path) -> None:
         "m006_anki_guid",
         "m007_note_stat",
         "m008_card_leech",
+        "m009_review_typed",
     ]
 
 
