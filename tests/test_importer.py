@@ -203,3 +203,38 @@ def test_importing_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
     assert result.stderr == (
         f"study: {tmp_path}: is a folder; give an .apkg or .colpkg exported from Anki\n"
     )
+
+
+def test_answers_from_anki_merge_onto_a_server_as_onto_the_file(
+    tmp_path: Path, anki: Collection, pg_url: str
+) -> None:
+    from study.schedule.store import open_store
+
+    package = export_from_anki(anki, tmp_path / "from-anki.apkg")
+    db = tmp_path / "study.db"
+    assert runner.invoke(app, ["db", "copy", str(db), pg_url]).exit_code == 0
+    on_file, on_server = (
+        import_package(package, db_path=db),
+        import_package(package, db_path=pg_url),
+    )
+    assert (
+        (on_server.added, on_server.rescheduled) == (on_file.added, on_file.rescheduled) == (4, 4)
+    )
+    logs = []
+    for target in (db, pg_url):
+        with open_store(target) as store:
+            reviews = store.execute(
+                "SELECT c.id, r.rating, r.reviewed_at, r.duration_ms, r.before_state,"
+                " r.before_step, r.before_stability, r.before_difficulty, r.before_due,"
+                " r.before_last_review FROM review r JOIN card c ON c.rowid = r.card"
+                " ORDER BY r.reviewed_at, c.id",
+                {},
+            )
+            cards = store.execute(
+                "SELECT id, state, step, stability, difficulty, due, last_review FROM card"
+                " ORDER BY id",
+                {},
+            )
+            logs.append((list(reviews), list(cards)))
+    assert logs[1] == logs[0]
+    assert len(logs[0][0]) == 6 + ANSWERED_IN_ANKI

@@ -203,7 +203,6 @@ def test_two_drills_grading_one_card_at_once_take_turns(
 ) -> None:
     """Both answers are logged once each, and the second is applied to the first's result
     (its `before` is the schedule the first answer left), on the file and on the server."""
-    import json
     import threading
 
     from study.schedule.answers import grade, reviews_of
@@ -235,12 +234,13 @@ def test_two_drills_grading_one_card_at_once_take_turns(
     with open_store(db_target) as store:
         logged = reviews_of(store, card_id)
         assert sorted(review.rating for review in logged) == [3, 4]
-        first, second = (json.loads(review.before) for review in logged)
-        assert first["last_review"] is None
-        assert second["last_review"] is not None  # applied on top of the first answer
+        first, second = logged
+        assert first.before_last_review is None
+        assert second.before_last_review is not None  # applied on top of the first answer
 
 
-def test_suspend_on_the_server_and_export_from_a_file_only(tmp_path: Path, pg_url: str) -> None:
+def test_suspend_on_the_server(tmp_path: Path, pg_url: str) -> None:
+    from study.schedule.answers import suspend
     from tests.test_dbcopy import _collection
 
     assert runner.invoke(app, ["db", "copy", str(_collection(tmp_path)), pg_url]).exit_code == 0
@@ -248,17 +248,49 @@ def test_suspend_on_the_server_and_export_from_a_file_only(tmp_path: Path, pg_ur
         git = store.cards(decks=["Git"])[0].id
     suspended = runner.invoke(app, ["suspended", "--db", pg_url])
     assert (suspended.exit_code, suspended.output) == (0, "No suspended cards.\n")
-    out = tmp_path / "all.apkg"
-    exported = runner.invoke(app, ["export", "-o", str(out), "--db", pg_url])
-    assert (exported.exit_code, exported.output) == (
-        1,
-        f"study: the server {where(pg_url)}: the Anki export and import works on a database "
-        "file only for now; do it on a file and move the collection with `study db copy FROM "
-        "TO`\n",
-    )
-    assert not out.exists()
     with open_store(pg_url) as store:
-        from study.schedule.answers import suspend
-
         suspend(store, git)
         assert [card.front for card in store.cards(decks=["Git"])] == []
+
+
+def _package_rows(package: Path) -> dict[str, list[tuple[object, ...]]]:
+    """The cards and review log an .apkg carries (Anki's columns), for comparing two."""
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(package) as archive, sqlite3.connect(":memory:") as db:
+        db.deserialize(archive.read("collection.anki2"))
+        return {
+            "cards": db.execute(
+                "SELECT id, nid, type, queue, due, ivl, reps, lapses, left, data FROM cards"
+                " ORDER BY id"
+            ).fetchall(),
+            "revlog": db.execute("SELECT * FROM revlog ORDER BY id").fetchall(),
+        }
+
+
+def test_export_and_stats_from_a_server_are_the_files(tmp_path: Path, pg_url: str) -> None:
+    """The review log's readers give the same package and the same figures on both."""
+    import json
+
+    from tests.test_dbcopy import _collection
+
+    laptop = _collection(tmp_path)
+    assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
+    at = {"STUDY_NOW": "2026-03-02T12:00:00+00:00"}
+    packages = {}
+    for name, target in (("file", str(laptop)), ("server", pg_url)):
+        out = tmp_path / f"{name}.apkg"
+        exported = runner.invoke(app, ["export", "-o", str(out), "--db", target], env=at)
+        assert exported.exit_code == 0, exported.output
+        packages[name] = _package_rows(out)
+    assert packages["server"] == packages["file"]
+    assert len(packages["file"]["revlog"]) == 2  # the collection's two answers, as revlog rows
+    figures = {}
+    for target in (str(laptop), pg_url):
+        shown = runner.invoke(app, ["stats", "--json", "--db", target], env=at)
+        assert shown.exit_code == 0, shown.output
+        figures[target] = json.loads(shown.output)
+    assert figures[pg_url] == figures[str(laptop)]
+    assert figures[pg_url]["calendar"]["reviews"][-1] == 2  # both answers, today
+    assert figures[pg_url]["cards"]["learning"] == 2

@@ -163,7 +163,7 @@ def study_day_starts(now: datetime, rollover: int, first: int, count: int) -> li
 def _deck_filter(decks: Sequence[str], column: str) -> tuple[str, dict[str, str]]:
     """An SQL condition keeping `column` (a deck name) in `decks`, with its parameters."""
     if not decks:
-        return "1", {}
+        return "1 = 1", {}
     names = {f"deck{i}": deck for i, deck in enumerate(decks)}
     return f"{column} IN ({', '.join(':' + name for name in names)})", names
 
