@@ -112,8 +112,11 @@ def test_counts_per_deck_with_each_decks_new_limit(db: Path) -> None:
 def test_new_cards_introduced_today_use_up_the_daily_limit(db: Path) -> None:
     for n in range(30):
         add_card(db, f"new-{n}", "alpha")
-    add_card(db, "seen", "alpha", **reviewed(NOW + timedelta(minutes=5), state=1))
-    add_review(db, "seen", NOW - timedelta(minutes=5), {"state": 1, "last_review": None})
+    # Answered 5 minutes ago as a new card: its last review is that answer, as a grade leaves it.
+    answered = NOW - timedelta(minutes=5)
+    seen = reviewed(NOW + timedelta(minutes=5), state=1) | {"last_review": answered}
+    add_card(db, "seen", "alpha", **seen)
+    add_review(db, "seen", answered, {"state": 1, "last_review": None})
     with sqlite3.connect(db) as conn:
         conn.execute("insert into setting (key, value) values ('new_per_day', '8')")
 

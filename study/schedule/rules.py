@@ -59,13 +59,17 @@ _WHERE = {
 }
 _SORT = {LEARNING: "c.due", REVIEW: "c.due", NEW: "c.rowid"}
 # What each deck already did this study day: new cards introduced, reviews of review cards.
+# A card answered since the day began has its last review since then (the same fact the
+# sibling rule above reads), so today's cards are found by that index and their reviews by
+# card: the log needs no index by time (a third of its size).
 DONE_TODAY = f"""
-SELECT c.deck,
+WITH today AS MATERIALIZED (SELECT rowid AS card, deck FROM card WHERE last_review >= :start)
+SELECT t.deck,
   count(DISTINCT CASE WHEN r.before_last_review IS NULL THEN r.card END),
   count(DISTINCT CASE WHEN r.before_last_review IS NOT NULL
                        AND r.before_state = {State.REVIEW} THEN r.card END)
-FROM review r JOIN card c ON c.rowid = r.card
-WHERE r.reviewed_at >= :start_us GROUP BY c.deck
+FROM today t JOIN review r ON r.card = t.card
+WHERE r.reviewed_at >= :start_us GROUP BY t.deck
 """
 # The decks with a card that is not retired. A skip-scan of the deck index (one seek per
 # deck): `SELECT DISTINCT deck ... WHERE status != 'retired'` reads every row, 80 ms at 100k.

@@ -35,9 +35,10 @@ _INDEXES = (
     " WHERE state IN (1, 3) AND last_review IS NOT NULL",
     "CREATE INDEX ix_card_review ON card (deck, status, due)"
     " WHERE state = 2 AND last_review IS NOT NULL",
-    "CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)",
+    # m009's: the review log by card, each card's last review; the log names a card by its
+    # rowid (as on a file), so a review finds its card.
     "CREATE INDEX ix_review_card ON review (card)",
-    # The review log names a card by its rowid (as on a file), so a review finds its card.
+    "CREATE INDEX ix_card_last_review ON card (last_review)",
     "CREATE UNIQUE INDEX ix_card_rowid ON card (rowid)",
 )
 # Any number: every study process takes this same advisory lock to make or check the schema.
@@ -143,8 +144,8 @@ _SERVER_STEPS: dict[str, tuple[str, ...]] = {
         "ALTER TABLE review DROP COLUMN card_id, DROP COLUMN before, DROP COLUMN reviewed_at",
         "ALTER TABLE review RENAME COLUMN reviewed_us TO reviewed_at",
         "ALTER TABLE review ALTER COLUMN reviewed_at SET NOT NULL",
-        "CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)",
         "CREATE INDEX ix_review_card ON review (card)",
+        "CREATE INDEX ix_card_last_review ON card (last_review)",
         "CREATE UNIQUE INDEX ix_card_rowid ON card (rowid)",
         "CREATE TABLE anki_export (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
     ),
