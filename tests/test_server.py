@@ -294,3 +294,56 @@ def test_export_and_stats_from_a_server_are_the_files(tmp_path: Path, pg_url: st
     assert figures[pg_url] == figures[str(laptop)]
     assert figures[pg_url]["calendar"]["reviews"][-1] == 2  # both answers, today
     assert figures[pg_url]["cards"]["learning"] == 2
+
+
+def test_a_server_made_before_the_typed_review_log_is_upgraded_in_place(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """A server whose log is the JSON one (text card ids and stamps, as servers were made
+    before m009_review_typed) gets the typed columns on opening, every review kept exactly."""
+    import psycopg
+
+    from tests.test_dbcopy import _collection
+
+    assert runner.invoke(app, ["db", "copy", str(_collection(tmp_path)), pg_url]).exit_code == 0
+    with open_store(pg_url) as store:
+        card_id = store.cards(decks=["Git"])[0].id
+        rowid = store.rowid(card_id)
+    snapshot = (
+        '{"card_id": 0, "state": 2, "step": null, "stability": 3.5, "difficulty": 6.25,'
+        ' "due": "2026-03-02T12:00:00.000001+00:00",'
+        ' "last_review": "2026-02-27T08:30:00.250000+00:00"}'
+    )
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        for statement in (
+            "DROP TABLE review",
+            "CREATE TABLE review (id SERIAL PRIMARY KEY, card_id VARCHAR NOT NULL,"
+            " rating INTEGER NOT NULL, reviewed_at TIMESTAMP NOT NULL, duration_ms INTEGER,"
+            " before VARCHAR NOT NULL)",
+            "CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)",
+            "CREATE INDEX ix_review_card_id ON review (card_id)",
+            "DROP INDEX ix_card_last_review",
+            "DROP INDEX ix_card_rowid",
+            "DROP TABLE anki_export",
+            "DELETE FROM migration WHERE name = 'm009_review_typed'",
+        ):
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, before)"
+            " VALUES (%s, 3, '2026-03-02 09:30:15.123456', 1500, %s)",
+            (card_id, snapshot),
+        )
+    with open_store(pg_url) as store:
+        rows = list(
+            store.execute(
+                "SELECT id, card, rating, reviewed_at, duration_ms, before_state, before_step,"
+                " before_stability, before_difficulty, before_due, before_last_review FROM review",
+                {},
+            )
+        )
+        names = [row[0] for row in store.execute("SELECT name FROM migration", {})]
+    at = 1772443815123456  # 2026-03-02 09:30:15.123456 UTC
+    assert rows == [(1, rowid, 3, at, 1500, 2, None, 3.5, 6.25, 1772452800000001, 1772181000250000)]
+    assert "m009_review_typed" in names
+    shown = runner.invoke(app, ["stats", "--json", "--db", pg_url])
+    assert shown.exit_code == 0, shown.output
