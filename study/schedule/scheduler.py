@@ -78,19 +78,32 @@ def make_scheduler(settings: Settings, fuzz: bool | None = None) -> fsrs.Schedul
     )
 
 
-def to_fsrs(row: CardRow) -> fsrs.Card:
-    """The fsrs view of a card row (card_id is fsrs bookkeeping only: 0, never the clock)."""
+def _fsrs_card(
+    state: int,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    due: datetime,
+    last_review: datetime | None,
+) -> fsrs.Card:
+    """An fsrs card of these fields (card_id is fsrs bookkeeping only: 0, never the clock)."""
     import fsrs
 
     return fsrs.Card(
         card_id=0,
-        state=fsrs.State(row.state),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=from_stamp(row.due),
-        last_review=from_stamp(row.last_review) if row.last_review else None,
+        state=fsrs.State(state),
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=due,
+        last_review=last_review,
     )
+
+
+def to_fsrs(row: CardRow) -> fsrs.Card:
+    """The fsrs view of a card row."""
+    last = from_stamp(row.last_review) if row.last_review else None
+    return _fsrs_card(row.state, row.step, row.stability, row.difficulty, from_stamp(row.due), last)
 
 
 def schedule_of(card: fsrs.Card) -> dict[str, Any]:
@@ -137,14 +150,13 @@ def card_before(review: ReviewRow) -> fsrs.Card:
     if review.before_state is None or review.before_due is None:
         return fsrs.Card(card_id=0, due=from_epoch_us(review.reviewed_at))
     last = review.before_last_review
-    return fsrs.Card(
-        card_id=0,
-        state=fsrs.State(review.before_state),
-        step=review.before_step,
-        stability=review.before_stability,
-        difficulty=review.before_difficulty,
-        due=from_epoch_us(review.before_due),
-        last_review=None if last is None else from_epoch_us(last),
+    return _fsrs_card(
+        review.before_state,
+        review.before_step,
+        review.before_stability,
+        review.before_difficulty,
+        from_epoch_us(review.before_due),
+        None if last is None else from_epoch_us(last),
     )
 
 
