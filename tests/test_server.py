@@ -294,6 +294,16 @@ def test_export_and_stats_from_a_server_are_the_files(tmp_path: Path, pg_url: st
     assert figures[pg_url] == figures[str(laptop)]
     assert figures[pg_url]["calendar"]["reviews"][-1] == 2  # both answers, today
     assert figures[pg_url]["cards"]["learning"] == 2
+    fitted = [
+        runner.invoke(app, ["optimize", "--dry-run", "--db", t]) for t in (str(laptop), pg_url)
+    ]
+    assert [(run.exit_code, run.output) for run in fitted] == 2 * [
+        (
+            1,
+            "study: 2 reviews logged, 0 of them on a later day than a card's first (what FSRS "
+            "learns from); optimizing needs 400, 400 more (nothing changed)\n",
+        )
+    ]  # the review histories read the same on both
 
 
 def test_a_server_made_before_the_typed_review_log_is_upgraded_in_place(
