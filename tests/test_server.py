@@ -304,6 +304,14 @@ def test_export_and_stats_from_a_server_are_the_files(tmp_path: Path, pg_url: st
             "learns from); optimizing needs 400, 400 more (nothing changed)\n",
         )
     ]  # the review histories read the same on both
+    schedules = []
+    for target in (str(laptop), pg_url):
+        changed = runner.invoke(app, ["config", "desired_retention", "0.8", "--db", target])
+        assert changed.output.splitlines()[1].startswith("rescheduled 2 cards from their history")
+        with open_store(target) as store:
+            sql = "SELECT id, state, step, stability, difficulty, due, last_review FROM card"
+            schedules.append(sorted(store.execute(sql, {})))
+    assert schedules[1] == schedules[0]  # replayed from the same history on both
 
 
 def test_a_server_made_before_the_typed_review_log_is_upgraded_in_place(
