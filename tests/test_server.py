@@ -269,7 +269,7 @@ def _package_rows(package: Path) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
-def test_export_and_stats_from_a_server_are_the_files(tmp_path: Path, pg_url: str) -> None:
+def test_export_stats_and_reschedule_on_a_server_are_the_files(tmp_path: Path, pg_url: str) -> None:
     """The review log's readers give the same package and the same figures on both."""
     import json
 
