@@ -92,7 +92,7 @@ class ReviewRow(SQLModel, table=True):
 
     __tablename__ = "review"
     id: int | None = Field(default=None, primary_key=True)
-    card: int = Field(sa_type=BigInteger)
+    card: int | None = Field(default=None, sa_type=BigInteger)  # None: its card was gone (m009)
     rating: int
     reviewed_at: int = Field(sa_type=BigInteger)
     duration_ms: int | None = None
