@@ -365,3 +365,27 @@ def test_a_server_made_before_the_typed_review_log_is_upgraded_in_place(
     assert "m009_review_typed" in names
     shown = runner.invoke(app, ["stats", "--json", "--db", pg_url])
     assert shown.exit_code == 0, shown.output
+
+
+def test_undo_restores_the_card_exactly_on_both(tmp_path: Path, db_target: Path | str) -> None:
+    from study.schedule.answers import grade, reviews_of, undo_last
+    from study.schedule.store import CardRow
+    from tests.test_dbcopy import NOW, _collection
+
+    source = _collection(tmp_path)
+    if isinstance(db_target, str):
+        assert runner.invoke(app, ["db", "copy", str(source), db_target]).exit_code == 0
+    else:
+        db_target = source
+    columns = ("state", "step", "stability", "difficulty", "due", "last_review")
+    with open_store(db_target) as store:
+        card_id = store.cards(decks=["Shell"])[0].id  # answered Good once at NOW
+        before = store.session.get(CardRow, card_id)
+        assert before is not None and before.last_review is not None
+        was = [getattr(before, name) for name in columns]
+        grade(store, card_id, 1, NOW.replace(hour=10), 3000, fuzz=False)
+        assert len(reviews_of(store, card_id)) == 2
+        assert undo_last(store) == card_id
+        after = store.session.get(CardRow, card_id, populate_existing=True)
+        assert [getattr(after, name) for name in columns] == was  # to the microsecond
+        assert len(reviews_of(store, card_id)) == 1
