@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/bench_server.py    # --notes 100 --runs 10
 
-Writes a synthetic vault (benchmarks/vault.py), syncs it into a file, copies it onto a
-scratch server (Debian's postgresql programs, started as the tests start theirs) with
-`study db copy`, then measures on both in the same run: `study due` as a whole process, and
-grade -> next card in process (one grade, then the queue built again). Prints medians.
+Writes a synthetic vault (benchmarks/vault.py), then measures on a file and on a scratch
+server (Debian's postgresql programs, started as the tests start theirs) in the same run: the
+first `study sync` (into a new file and a new server database, taking turns, `--sync-runs`
+times each), `study due` as a whole process, and grade -> next card in process (one grade,
+then the queue built again). Also times `study db copy` of the file onto a server. Prints
+medians.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=100)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--sync-runs", type=int, default=3)
     args = parser.parse_args()
     initdb = sorted(Path("/").glob(f"{SERVER_BINS.lstrip('/')}/initdb"))
     if not initdb:
@@ -59,10 +62,17 @@ def main() -> None:
         env = {**os.environ, "STUDY_HOME": str(folder), "PGPASSFILE": str(server.passfile)}
         env["STUDY_NOW"] = NOW.isoformat()
         cards = make_vault(folder / "vault", args.notes, seed=7)
-        file, url = str(folder / "study.db"), server.url(server.fresh_database())
-        sync_s = timed([*study, "sync", str(folder / "vault"), "--db", file], env)
-        copy_s = timed([*study, "db", "copy", file, url], env)
-        print(f"{cards} cards; first sync into the file {sync_s:.2f} s; db copy {copy_s:.2f} s")
+        first: dict[str, list[float]] = {"SQLite": [], "PostgreSQL": []}
+        for run in range(args.sync_runs):  # taking turns, so both see the same load
+            file, url = str(folder / f"study-{run}.db"), server.url(server.fresh_database())
+            for name, target in (("SQLite", file), ("PostgreSQL", url)):
+                sync = [*study, "sync", str(folder / "vault"), "--db", target]
+                first[name].append(timed(sync, env))
+        copy_s = timed([*study, "db", "copy", file, server.url(server.fresh_database())], env)
+        print(f"{cards} cards; db copy of the file onto a server {copy_s:.2f} s")
+        for name, times in first.items():
+            runs = ", ".join(f"{t:.2f}" for t in times)
+            print(f"{name:<10}  first study sync {statistics.median(times):.2f} s ({runs})")
         os.environ["PGPASSFILE"] = env["PGPASSFILE"]
         for name, target in (("SQLite", file), ("PostgreSQL", url)):
             due = [timed([*study, "due", "--db", target], env) for _ in range(args.runs)]

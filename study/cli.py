@@ -153,13 +153,14 @@ def sync_command(
         list[Path] | None,
         typer.Option("--forget", help="Unregister a note or folder; its cards retire, kept."),
     ] = None,
+    vault: Annotated[str | None, typer.Option(help="New folders' vault (default: name).")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Register notes or folders and bring the cards in line with them; history is kept."""
     from study.clock import current_time
     from study.schedule.sync import sync_paths
 
-    report = sync_paths(db, paths or [], current_time(), forget or [])
+    report = sync_paths(db, paths or [], current_time(), forget or [], vault)
     typer.echo(report.render())
     for line in [*report.skipped, *report.failures]:
         typer.echo(f"study: {line}", err=True)

@@ -161,3 +161,33 @@ def test_restore_when_the_database_file_is_gone(db: Path) -> None:
     out = run(db, "db", "restore", "study-2026-03-10T120000.db")
     assert out == f"restored study-2026-03-10T120000.db into {db}\n"
     assert run(db, "db", "check").startswith(f"{db}: ok")
+
+
+def test_two_copies_to_one_backup_at_once_both_finish_whole(db: Path, tmp_path: Path) -> None:
+    # Two processes opening the file to write on a new day both make its first backup: each
+    # writes a file of its own and renames it, so neither breaks the other's copy.
+    import threading
+
+    from study.schedule.backup import copy
+
+    target = tmp_path / "backup.db"
+    failures: list[BaseException] = []
+
+    def make() -> None:
+        try:
+            for _ in range(20):
+                copy(db, target)
+        except BaseException as error:  # reported by the assertion below
+            failures.append(error)
+
+    workers = [threading.Thread(target=make) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    with closing(sqlite3.connect(target)) as conn:
+        assert conn.execute("SELECT count(*) FROM card").fetchone() == (
+            4,
+        )  # the note's 2 commands, each both ways
+    assert sorted(path.name for path in tmp_path.glob("backup.db*")) == ["backup.db"]

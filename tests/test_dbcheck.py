@@ -110,7 +110,7 @@ def test_a_file_that_is_not_sqlite_is_named_so_not_called_damaged(tmp_path: Path
 
 
 def test_a_file_with_the_json_review_log_is_checked_as_it_is(tmp_path: Path) -> None:
-    """`study db check` reads a file without migrating it: a log from before m009 is still
+    """`study db check` reads a file without migrating it: a log from before m010 is still
     asked whether every review belongs to a card, in its own columns."""
     from study.schedule.migrations import MIGRATIONS
 

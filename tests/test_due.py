@@ -126,7 +126,7 @@ def test_new_cards_introduced_today_use_up_the_daily_limit(db: Path) -> None:
 
 
 def test_a_file_with_the_json_review_log_is_counted_unmigrated(tmp_path: Path) -> None:
-    # `study due` never migrates (read-only): a file from before the typed log (m009) still
+    # `study due` never migrates (read-only): a file from before the typed log (m010) still
     # counts the new cards introduced today from its JSON snapshots.
     from study.schedule.migrations import MIGRATIONS
 

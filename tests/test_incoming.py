@@ -25,8 +25,9 @@ NOTE = "---\ntags: [shell]\n---\n# Shell\n\n## Files\n\nWhat lists files?::ls\nC
 def test_rows_are_the_cards_in_insert_column_order(tmp_path: Path) -> None:
     note = tmp_path / "shell.md"
     note.write_text(NOTE)
-    rows = read_and_parse(str(note))
+    rows = read_and_parse(str(note), "notes/shell.md")
     assert isinstance(rows, NoteRows)
+    assert rows.key == "notes/shell.md"
     cards = parse_text(NOTE, source=str(note)).cards
     assert rows.deck == "Shell"
     assert Incoming._fields == ("id", *CONTENT)  # sync's INSERT binds rows in this order
@@ -38,7 +39,7 @@ def test_rows_are_the_cards_in_insert_column_order(tmp_path: Path) -> None:
             card.back,
             card.line,
         )
-        assert (incoming.note_path, incoming.source) == (str(note), str(note))
+        assert (incoming.note_path, incoming.source) == ("notes/shell.md", str(note))
         assert json.loads(incoming.tags) == list(card.tags) == ["shell"]
         assert incoming.section == card.section == "Files"
 
@@ -47,7 +48,7 @@ def test_an_unreadable_note_is_a_message(tmp_path: Path) -> None:
     note = tmp_path / "bad.md"
     note.write_bytes(b"\xff\xfe\x00")
     assert (
-        read_and_parse(str(note))
+        read_and_parse(str(note), "bad.md")
         == f"{note}: is a binary file, not a Markdown note; skipped (its cards are kept)"
     )
 
@@ -58,9 +59,11 @@ def test_workers_give_the_notes_in_order(tmp_path: Path) -> None:
         path = tmp_path / f"n{i}.md"
         path.write_text(f"# Deck\n\nQuestion {i}?::Answer {i}\n")
         paths.append(str(path))
-    with parsing(paths, 1) as serial:
+    keys = [f"notes/n{i}.md" for i in range(7)]
+    with parsing(paths, keys, 1) as serial:
         expected = list(serial)
-    with parsing(paths, 2) as parallel:
+    assert [note.key for note in expected if isinstance(note, NoteRows)] == keys
+    with parsing(paths, keys, 2) as parallel:
         assert list(parallel) == expected
     assert [note.cards[0][4] for note in expected if isinstance(note, NoteRows)] == [
         f"Question {i}?" for i in range(7)
@@ -81,11 +84,11 @@ def test_parsing_makes_no_reference_cycles(tmp_path: Path) -> None:
         (notes / name).write_text(text)
     (notes / "binary.md").write_bytes(b"\xff\xfe\x00")
     paths = [DECKS / "docker.md", *sorted(FIXTURES.rglob("*.md")), *sorted(notes.iterdir())]
-    read_and_parse(str(paths[0]))  # first-use imports and caches are not garbage
+    read_and_parse(str(paths[0]), "docker.md")  # first-use imports and caches are not garbage
     gc.collect()
     with collector_paused():
         assert not gc.isenabled()
-        results = [read_and_parse(str(path)) for path in paths]
+        results = [read_and_parse(str(path), path.name) for path in paths]
         assert gc.collect() == 0
     assert gc.isenabled()
     assert sum(isinstance(result, NoteRows) for result in results) == len(paths) - 1

@@ -27,7 +27,8 @@ SHIPPED = {
     "m006_anki_guid": "19415066f08ae154",
     "m007_note_stat": "e686395c12c161ff",
     "m008_card_leech": "9d1fff2928e5b63c",
-    "m009_review_typed": "f69a37ffd9f804ac",
+    "m009_folders_per_machine": "e9caea27a47adfe0",
+    "m010_review_typed": "c13b5e789b97be6c",
 }
 
 
@@ -194,13 +195,13 @@ def test_m004_turns_old_review_snapshots_into_fsrs_cards(tmp_path: Path) -> None
     assert rows[1]["due"] == "2026-03-02T12:00:00.000000+00:00"
 
 
-def test_m009_keeps_every_review_in_typed_columns_exact_to_the_microsecond(
+def test_m010_keeps_every_review_in_typed_columns_exact_to_the_microsecond(
     tmp_path: Path,
 ) -> None:
-    """A log as m004..m008 left it (fsrs' Card JSON, text ids and stamps) becomes typed
+    """A log as m004..m009 left it (fsrs' Card JSON, text ids and stamps) becomes typed
     columns: the card's rowid, epoch microseconds, fsrs' fields."""
     db = _connect(tmp_path / "old.db")
-    for migration in MIGRATIONS[:8]:
+    for migration in MIGRATIONS[:9]:
         migration(db)
     for card_id in ("c0", "c1"):
         db.execute(
@@ -232,7 +233,7 @@ def test_m009_keeps_every_review_in_typed_columns_exact_to_the_microsecond(
         )
     db.execute("DELETE FROM review WHERE id IN (3, 6)")  # ids keep their gaps, and 6 was used
 
-    MIGRATIONS[8](db)
+    MIGRATIONS[9](db)
 
     rows = db.execute(
         "SELECT id, card, rating, reviewed_at, duration_ms, before_state, before_step,"

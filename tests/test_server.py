@@ -178,24 +178,24 @@ def test_drill_and_due_on_the_server_answer_as_on_the_file(tmp_path: Path, pg_ur
 
 
 def test_file_only_commands_say_so_for_a_server(pg_url: str) -> None:
-    """Sync, backups and the file check need a SQLite file: one line, nothing made."""
+    """Backups and the file check need a SQLite file: one line, nothing made."""
     advice = (
         "study: this command works on a database file only, not on a PostgreSQL server: run "
         "it on a file and move the collection with `study db copy FROM TO`\n"
     )
-    for command in (["sync"], ["db", "backups"], ["db", "check"]):
+    for command in (["db", "backups"], ["db", "check"]):
         result = runner.invoke(app, [*command, "--db", pg_url])
         assert (result.exit_code, result.output) == (1, advice), command
     assert not Path("postgresql+psycopg:").exists()
 
 
-def test_a_first_drill_on_an_empty_server_says_to_copy_a_collection(pg_url: str) -> None:
+def test_a_first_drill_on_an_empty_server_adds_the_bundled_decks(pg_url: str) -> None:
+    """As on a fresh file: nothing registered, so the drill syncs the bundled decks first."""
     result = runner.invoke(app, ["drill", "--db", pg_url], input="q\n")
-    assert result.exit_code == 1
-    assert result.output == (
-        f"study: the server {where(pg_url)}: study sync works on a database file only for now; "
-        "do it on a file and move the collection with `study db copy FROM TO`\n"
-    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("First run: added the bundled decks (115 cards).")
+    with open_store(pg_url) as store:
+        assert store.decks() == ["Docker"]
 
 
 def test_two_drills_grading_one_card_at_once_take_turns(
@@ -318,7 +318,7 @@ def test_a_server_made_before_the_typed_review_log_is_upgraded_in_place(
     tmp_path: Path, pg_url: str
 ) -> None:
     """A server whose log is the JSON one (text card ids and stamps, as servers were made
-    before m009_review_typed) gets the typed columns on opening, every review kept exactly."""
+    before m010_review_typed) gets the typed columns on opening, every review kept exactly."""
     import psycopg
 
     from tests.test_dbcopy import _collection
@@ -343,7 +343,7 @@ def test_a_server_made_before_the_typed_review_log_is_upgraded_in_place(
             "DROP INDEX ix_card_last_review",
             "DROP INDEX ix_card_rowid",
             "DROP TABLE anki_export",
-            "DELETE FROM migration WHERE name = 'm009_review_typed'",
+            "DELETE FROM migration WHERE name = 'm010_review_typed'",
         ):
             conn.execute(statement)
         conn.execute(
@@ -362,7 +362,7 @@ def test_a_server_made_before_the_typed_review_log_is_upgraded_in_place(
         names = [row[0] for row in store.execute("SELECT name FROM migration", {})]
     at = 1772443815123456  # 2026-03-02 09:30:15.123456 UTC
     assert rows == [(1, rowid, 3, at, 1500, 2, None, 3.5, 6.25, 1772452800000001, 1772181000250000)]
-    assert "m009_review_typed" in names
+    assert "m010_review_typed" in names
     shown = runner.invoke(app, ["stats", "--json", "--db", pg_url])
     assert shown.exit_code == 0, shown.output
 

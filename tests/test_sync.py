@@ -84,12 +84,16 @@ def _schedule(row: CardRow) -> tuple[object, ...]:
     return (row.state, row.stability, row.difficulty, row.due, row.last_review)
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Iterator[Vault]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def vault(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Vault]:
+    """The same rules on a SQLite file and on a database on the scratch server."""
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "shell.md").write_text(SHELL)
-    with open_store(tmp_path / "study.db") as store:
+    target = (
+        tmp_path / "study.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    )
+    with open_store(target) as store:
         report = sync(store, [folder], NOW)
         assert (report.added, report.parsed) == (5, 1)
         for card in store.cards():
@@ -199,7 +203,13 @@ def test_a_card_moved_to_another_note_of_the_deck_keeps_its_id(vault: Vault) -> 
     report = sync(vault.store, [], LATER)
     assert _counts(report) == (0, 0, 1, 0, 0)
     moved = vault.row("What removes a file?")
-    assert (moved.id, moved.note_path, moved.line) == (card_id, str(other), 6)
+    # A note is stored by its key: the vault (the folder's name) and its path in there.
+    assert (moved.id, moved.note_path, moved.source, moved.line) == (
+        card_id,
+        "notes/more.md",
+        str(other),
+        6,
+    )
     assert vault.history("What removes a file?") == HISTORY
 
 
@@ -257,7 +267,7 @@ def test_a_card_listed_in_two_notes_is_one_card(vault: Vault) -> None:
     report = sync(vault.store, [], LATER)
     assert _counts(report) == (0, 0, 0, 0, 0)
     assert "already a card" in report.merged[0]
-    assert vault.row("What lists files?").note_path == str(vault.note)
+    assert vault.row("What lists files?").note_path == "notes/shell.md"
 
 
 def _fingerprint(folder: Path) -> dict[str, tuple[str, int]]:
@@ -278,7 +288,8 @@ def test_notes_are_never_written(vault: Vault) -> None:
 
 
 def test_unchanged_resync_is_answered_without_opening_the_store(vault: Vault) -> None:
-    db = vault.store.path
+    """On a file; a server's URL goes the full way, to the same answers."""
+    db = Path(vault.store.url or vault.store.path)
     report = sync_paths(db, [], LATER)
     assert (report.parsed, report.unchanged) == (0, 1)
     vault.edit("::ls\n", "::ls -1\n")  # then a real change goes the full way
@@ -622,6 +633,17 @@ def _indexes(db: Path) -> list[tuple[str, str]]:
         return raw.execute(sql).fetchall()
 
 
+def git_notes(folder: Path) -> Path:
+    """Three notes of one deck in `folder`, in "git/" and "git-2/", sharing two card ids."""
+    for sub, name, answer in [("git", "a", "one"), ("git-2", "b", "two"), ("git", "c", "three")]:
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+        (folder / sub / f"{name}.md").write_text(
+            f"---\ndeck: Git\n---\n## Basics\n\nWhat is HEAD?::{answer}\n"
+            f"Only in {name}?::yes 100%\n\n## Commands\n\n- `git status`: {answer}\n"
+        )
+    return folder
+
+
 def test_a_first_sync_writes_what_the_general_path_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -630,13 +652,7 @@ def test_a_first_sync_writes_what_the_general_path_writes(
     "git/" sorts before "git-2/" as a folder but after it as a path string: cards are added in
     path order while the first note of the plan wins a shared id.
     """
-    folder = tmp_path / "notes"
-    for sub, name, answer in [("git", "a", "one"), ("git-2", "b", "two"), ("git", "c", "three")]:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-        (folder / sub / f"{name}.md").write_text(
-            f"---\ndeck: Git\n---\n## Basics\n\nWhat is HEAD?::{answer}\n"
-            f"Only in {name}?::yes\n\n## Commands\n\n- `git status`: {answer}\n"
-        )
+    folder = git_notes(tmp_path / "notes")
     (folder / "git" / "bad.md").write_bytes(b"\xff\xfe\x00")
     monkeypatch.setattr(study.schedule.sync, "PARALLEL_FROM", 2)
     monkeypatch.setattr(study.schedule.sync, "_workers", lambda: 2)
@@ -696,16 +712,18 @@ def test_the_collector_is_paused_during_a_sync_and_back_after(
     assert seen == [False] and gc.isenabled()
 
 
+@pytest.mark.parametrize("on", ["sqlite", "postgresql"])
 def test_a_resync_reads_only_the_note_whose_stamp_moved(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, on: str
 ) -> None:
+    """On a server too: a stamp in ns (2023: > 2**60) is kept whole, as on the file."""
     folder = tmp_path / "notes"
     folder.mkdir()
     settled = 1_700_000_000_000_000_000  # 2023: long before NOW, so the stamps are trusted
     for name, text in (("a.md", "# A\n\nQa::Aa\n"), ("b.md", "# B\n\nQb::Ab\n")):
         (folder / name).write_text(text)
         os.utime(folder / name, ns=(settled, settled))
-    db = tmp_path / "study.db"
+    db = tmp_path / "study.db" if on == "sqlite" else Path(request.getfixturevalue("pg_url"))
     assert sync_paths(db, [folder], NOW).added == 2
     read: list[str] = []
     real = study.notes.vault.read_note_bytes

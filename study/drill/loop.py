@@ -36,6 +36,7 @@ from study.notes.card import Kind
 from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
 from study.schedule import answers, queue
 from study.schedule.database import is_busy
+from study.schedule.machine import note_file
 from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
 from study.schedule.scheduler import Settings, load_settings
 from study.schedule.schema import State, Status, from_stamp
@@ -346,7 +347,7 @@ class Drill:
         """Opens the note in $EDITOR at the card's line; the drill waits for it."""
         self.reader.restore()
         try:
-            problem = edit_note(Path(row.note_path), row.line)
+            problem = edit_note(note_file(self.store.execute, row.note_path, row.source), row.line)
         finally:
             self.reader.__enter__()
         if problem:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -104,16 +105,23 @@ def copy(source: Path, target: Path, wal: bool = False) -> None:
     A backup is one self-contained file; a restored database goes back to WAL, so drills
     and `study due` can share it again.
     """
-    partial = target.with_name(f"{target.name}.part")
-    partial.unlink(missing_ok=True)
-    with (
-        translated(target),
-        closing(connect(source, read_only=True)) as src,
-        closing(sqlite3.connect(partial, isolation_level=None)) as dst,
-    ):
-        src.backup(dst)
-        dst.execute(f"PRAGMA journal_mode={'WAL' if wal else 'DELETE'}")
-    os.replace(partial, target)
+    with translated(target):
+        # A name of its own: two processes making the day's first backup at once must not
+        # write one half-file together (either's rename then gives a whole copy).
+        handle, name = tempfile.mkstemp(".part", f"{target.name}.", target.parent)
+        os.close(handle)
+        partial = Path(name)
+        try:
+            with (
+                closing(connect(source, read_only=True)) as src,
+                closing(sqlite3.connect(partial, isolation_level=None)) as dst,
+            ):
+                src.backup(dst)
+                dst.execute(f"PRAGMA journal_mode={'WAL' if wal else 'DELETE'}")
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)  # a full disk leaves no half-file behind
+            raise
 
 
 def restore(db_path: Path, name: str, now: datetime) -> Path | None:

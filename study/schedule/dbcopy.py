@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, column, func, insert, literal_column, table, text
+from sqlalchemy import BigInteger, column, func, insert, literal_column, text
+from sqlalchemy import table as sql_table
 from sqlmodel import col, select
 
 from study.errors import StudyError
@@ -91,7 +92,7 @@ def _copy_table(src: Store, session: Any, model: Any) -> None:
         rowid: Any = literal_column("rowid")
         query = select(model, rowid).order_by(rowid)
         typed = [column(c.name, c.type) for c in target.columns]
-        target = table("card", *typed, column("rowid", BigInteger()))
+        target = sql_table("card", *typed, column("rowid", BigInteger()))
     elif model is ReviewRow:
         query = query.order_by(col(ReviewRow.id))
     for found in src.session.exec(query):

@@ -101,7 +101,7 @@ def _reading(db_path: Path | str | None) -> Iterator[Execute]:
         conn.close()
 
 
-# A file whose review log is not yet in typed columns (m009_review_typed): `study due` reads
+# A file whose review log is not yet in typed columns (m010_review_typed): `study due` reads
 # files read-only, never migrating them, so it asks the old log the same question.
 _DONE_TODAY_IN_JSON_LOG = f"""
 SELECT c.deck,

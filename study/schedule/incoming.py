@@ -41,12 +41,13 @@ class Incoming(NamedTuple):
 class NoteRows(NamedTuple):
     """A parsed note as sync needs it; `cards` are plain tuples in `Incoming`'s order."""
 
+    key: str  # the note's key (study.schedule.machine): what its cards' note_path hold
     deck: str
     merged: list[str]
     cards: list[tuple[str | int, ...]]
 
 
-def _card_tuples(cards: list[Card], path: str) -> list[tuple[str | int, ...]]:
+def _card_tuples(cards: list[Card], path: str, key: str) -> list[tuple[str | int, ...]]:
     # Every card of a note has the note's tags: their JSON is made once, not once a card.
     tags_json: dict[tuple[str, ...], str] = {}
     rows: list[tuple[str | int, ...]] = []
@@ -55,12 +56,15 @@ def _card_tuples(cards: list[Card], path: str) -> list[tuple[str | int, ...]]:
         if tags is None:
             tags = tags_json[card.tags] = json.dumps(list(card.tags), ensure_ascii=False)
         row = (card.id, card.note, card.deck, card.kind, card.front, card.back, tags)
-        rows.append((*row, card.section, path, path, card.line))
+        rows.append((*row, card.section, key, path, card.line))
     return rows
 
 
-def read_and_parse(path: str) -> NoteRows | str:
-    """One note's cards, or the message saying why it cannot be read (runs in a worker too)."""
+def read_and_parse(path: str, key: str) -> NoteRows | str:
+    """One note's cards, or the message saying why it cannot be read (runs in a worker too).
+
+    `key` goes into the cards' note_path; `path`, where the file is on this machine, into
+    their source."""
     from study.notes.parser import parse_text
     from study.notes.vault import read_note
 
@@ -69,7 +73,7 @@ def read_and_parse(path: str) -> NoteRows | str:
     except StudyError as error:
         return f"{error} (its cards are kept)"
     note = parse_text(text, source=path)
-    return NoteRows(note.deck, note.merged, _card_tuples(note.cards, path))
+    return NoteRows(key, note.deck, note.merged, _card_tuples(note.cards, path, key))
 
 
 def die_with_parent(parent: int) -> None:
@@ -93,15 +97,18 @@ _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @contextmanager
-def parsing(paths: Sequence[str], workers: int) -> Iterator[Iterator[NoteRows | str]]:
-    """`paths` parsed by `workers` processes (1: in this one), in order, each once ready.
+def parsing(
+    paths: Sequence[str], keys: Sequence[str], workers: int
+) -> Iterator[Iterator[NoteRows | str]]:
+    """`paths` (with their `keys`) parsed by `workers` processes (1: in this one), in order,
+    each once ready.
 
     Workers are forked (spawning would re-run an unguarded calling script), all of them on
     entry (a fork-context pool never forks later), so the caller closes every SQLite
     connection before and may open one inside: a connection must never cross a fork.
     """
     if workers < 2:
-        yield map(read_and_parse, paths)
+        yield map(read_and_parse, paths, keys)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -117,6 +124,6 @@ def parsing(paths: Sequence[str], workers: int) -> Iterator[Iterator[NoteRows | 
     try:
         # Small chunks: the main process gets work early and the last chunk ends sooner.
         chunk = max(1, len(paths) // (workers * 32))
-        yield pool.map(read_and_parse, paths, chunksize=chunk)
+        yield pool.map(read_and_parse, paths, keys, chunksize=chunk)
     finally:
         pool.shutdown(cancel_futures=True)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from study.errors import StudyError
 from study.schedule.schema import stamp
+from study.schedule.serverdb import Connection, is_server
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -161,27 +162,99 @@ def m008_card_leech(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE card ADD COLUMN leech BOOLEAN NOT NULL DEFAULT 0")
 
 
-# A moment's text (a stamp '2026-03-02 12:00:00.250000', or fsrs' ISO form with 'T' and
-# '+00:00', the fraction left out when zero) -> whole microseconds since the epoch, exactly
-# (julianday() keeps ~0.1 ms). The same number `study.schedule.schema.epoch_us` gives.
+def m009_folders_per_machine(db: Connection) -> None:
+    """Registered folders belong to a machine and name a vault; notes are stored by their key
+    (vault/path inside it), the same on every machine (study.schedule.machine).
+
+    Written once for the file and the server (a branch only where their DDL differs). The
+    rows already there belong to no machine yet (''): the first machine to sync takes them.
+    Each root's vault is its name (a number added to a repeat); a note's key comes from the
+    outermost root holding it. The rules are spelled out here, as they stood when written.
+    """
+    if is_server(db):
+        _script(db, _M009_SERVER)
+    else:
+        _script(db, _M009_FILE)
+    vaults: dict[str, str] = {}
+    for (root,) in db.execute("SELECT path FROM root ORDER BY path").fetchall():
+        base = root.rstrip("/").rsplit("/", 1)[-1] or "notes"
+        name, number = base, 1
+        while name in vaults.values():
+            number += 1
+            name = f"{base}-{number}"
+        vaults[root] = name
+    db.executemany("UPDATE root SET vault = ? WHERE path = ?", [(v, r) for r, v in vaults.items()])
+
+    def key(path: str) -> str:
+        holders = [r for r in vaults if path == r or path.startswith(r.rstrip("/") + "/")]
+        if not holders:
+            return path
+        root = min(holders, key=len)
+        return vaults[root] + path[len(root.rstrip("/")) :]
+
+    notes = [(key(p), p) for (p,) in db.execute("SELECT path FROM note").fetchall()]
+    db.executemany("UPDATE note SET note_key = ? WHERE path = ?", notes)
+    paths = db.execute("SELECT DISTINCT note_path FROM card").fetchall()
+    moved = [(key(p), p) for (p,) in paths if key(p) != p]
+    db.executemany("UPDATE card SET note_path = ? WHERE note_path = ?", moved)
+
+
+_M009_FILE = """
+CREATE TABLE root_m009 (
+    machine TEXT NOT NULL, path TEXT NOT NULL, vault TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (machine, path)
+);
+INSERT INTO root_m009 (machine, path) SELECT '', path FROM root;
+DROP TABLE root;
+ALTER TABLE root_m009 RENAME TO root;
+CREATE TABLE note_m009 (
+    machine TEXT NOT NULL,
+    path TEXT NOT NULL,
+    note_key TEXT NOT NULL DEFAULT '',
+    deck TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    synced_at DATETIME NOT NULL,
+    size BIGINT,
+    mtime_ns BIGINT,
+    stamped_by TEXT,
+    PRIMARY KEY (machine, path)
+);
+INSERT INTO note_m009 (machine, path, deck, content_hash, synced_at, size, mtime_ns, stamped_by)
+    SELECT '', path, deck, content_hash, synced_at, size, mtime_ns, stamped_by FROM note;
+DROP TABLE note;
+ALTER TABLE note_m009 RENAME TO note;
+"""
+# A server made before this: the same columns and keys (and 64-bit stamps, which its
+# INTEGER columns could not hold).
+_M009_SERVER = """
+ALTER TABLE root ADD COLUMN machine VARCHAR NOT NULL DEFAULT '',
+    ADD COLUMN vault VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE root DROP CONSTRAINT root_pkey, ADD PRIMARY KEY (machine, path);
+ALTER TABLE note ADD COLUMN machine VARCHAR NOT NULL DEFAULT '',
+    ADD COLUMN note_key VARCHAR NOT NULL DEFAULT '',
+    ALTER COLUMN size TYPE BIGINT, ALTER COLUMN mtime_ns TYPE BIGINT;
+ALTER TABLE note DROP CONSTRAINT note_pkey, ADD PRIMARY KEY (machine, path);
+"""
+
+
+# A moment's text (a stamp, or fsrs' ISO form, its fraction left out when zero) -> whole
+# microseconds since the epoch, exactly (julianday() keeps ~0.1 ms): `schema.epoch_us`.
 _TEXT_US = (
     "(CAST(strftime('%s', {0}) AS INTEGER) * 1000000"
     " + CASE WHEN substr({0}, 20, 1) = '.' THEN CAST(substr({0}, 21, 6) AS INTEGER) ELSE 0 END)"
 )
 
 
-def m009_review_typed(db: sqlite3.Connection) -> None:
+def m010_review_typed(db: Connection) -> None:
     """The review log in typed columns, ~60 bytes a review where it took ~260: the card as its
-    rowid (a 16-character id repeated in every row and its index), the moment and the card's
-    due and last review before the answer as epoch microseconds (26-byte stamps), and the card
-    before the answer as fsrs' state, step, stability and difficulty (a JSON text of ~170
-    bytes). Every review is kept, exact to the microsecond; one whose card is gone keeps a NULL
-    card (`study db check` names it).
-
-    The index of the log by time (26-byte stamps, a third of the log's size) goes: the one query
-    that needed it, what was answered this study day, finds the cards answered since the day
-    began by their last review (`ix_card_last_review`, one entry a card) and their reviews by
-    card (`study.schedule.rules.DONE_TODAY`)."""
+    rowid, moments as epoch microseconds, the card before the answer as fsrs' fields (not a
+    ~170-byte JSON text). Every review kept, exact to the microsecond (one whose card is gone:
+    a NULL card). No index by time: today's answers are found by each card's last review
+    (`ix_card_last_review`, `rules.DONE_TODAY`). The file's table is rebuilt (SQLite cannot
+    drop a column), the server's altered in place."""
+    if is_server(db):
+        _script(db, _M010_SERVER)
+        return
     before = "json_extract(r.before, '$.{}')"
     # The ids handed out so far (an undone answer's among them) are not handed out again.
     used = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'review'").fetchone()
@@ -217,6 +290,33 @@ def m009_review_typed(db: sqlite3.Connection) -> None:
         db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'review'", used)
 
 
+# A moment as a server holds it (UTC wall time, or fsrs' ISO text) -> epoch microseconds.
+_SERVER_US = "round(extract(epoch from {}) * 1000000)::bigint"
+_SERVER_BEFORE = "(before::json ->> '{}')"
+_SERVER_BEFORE_US = _SERVER_US.format(_SERVER_BEFORE + "::timestamptz")
+_M010_SERVER = f"""
+ALTER TABLE review ADD COLUMN card BIGINT, ADD COLUMN reviewed_us BIGINT,
+    ADD COLUMN before_state INTEGER, ADD COLUMN before_step INTEGER,
+    ADD COLUMN before_stability FLOAT, ADD COLUMN before_difficulty FLOAT,
+    ADD COLUMN before_due BIGINT, ADD COLUMN before_last_review BIGINT;
+UPDATE review r SET card = c.rowid FROM card c WHERE c.id = r.card_id;
+UPDATE review SET reviewed_us = {_SERVER_US.format("reviewed_at")},
+    before_state = {_SERVER_BEFORE.format("state")}::int,
+    before_step = {_SERVER_BEFORE.format("step")}::int,
+    before_stability = {_SERVER_BEFORE.format("stability")}::float,
+    before_difficulty = {_SERVER_BEFORE.format("difficulty")}::float,
+    before_due = {_SERVER_BEFORE_US.format("due")},
+    before_last_review = {_SERVER_BEFORE_US.format("last_review")};
+ALTER TABLE review DROP COLUMN card_id, DROP COLUMN before, DROP COLUMN reviewed_at;
+ALTER TABLE review RENAME COLUMN reviewed_us TO reviewed_at;
+ALTER TABLE review ALTER COLUMN reviewed_at SET NOT NULL;
+CREATE INDEX ix_review_card ON review (card);
+CREATE INDEX ix_card_last_review ON card (last_review);
+CREATE UNIQUE INDEX ix_card_rowid ON card (rowid);
+CREATE TABLE anki_export (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+"""
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
@@ -229,7 +329,8 @@ MIGRATIONS: list[Migration] = [
     m006_anki_guid,
     m007_note_stat,
     m008_card_leech,
-    m009_review_typed,
+    m009_folders_per_machine,
+    m010_review_typed,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -288,11 +389,11 @@ def migrate(db: sqlite3.Connection) -> list[str]:
     return applied
 
 
-def _script(db: sqlite3.Connection, script: str) -> None:
+def _script(db: Connection, script: str) -> None:
     """Run several statements inside the caller's transaction (executescript() would COMMIT)."""
     current = ""
     for line in script.splitlines(keepends=True):
         current += line
-        if sqlite3.complete_statement(current):
+        if sqlite3.complete_statement(current):  # ends with `;` outside any quotes (either SQL)
             db.execute(current)
             current = ""

@@ -27,6 +27,7 @@ from study.errors import StudyError
 from study.notes.vault import NoteLimits, find_notes, is_under, read_note_bytes
 from study.schedule.database import header_version
 from study.schedule.migrations import LATEST
+from study.schedule.serverdb import Connection
 
 
 def content_hash(data: bytes) -> str:
@@ -53,12 +54,12 @@ class Known(NamedTuple):
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
 
-KNOWN_SQL = "SELECT path, content_hash, size, mtime_ns, stamped_by FROM note"
+KNOWN_SQL = "SELECT path, content_hash, size, mtime_ns, stamped_by FROM note WHERE machine = ?"
 
 
-def read_known(db: sqlite3.Connection) -> dict[str, Known]:
-    """The `note` table: each synced note's hash and stamp, by path."""
-    return {path: Known(*rest) for path, *rest in db.execute(KNOWN_SQL)}
+def read_known(db: Connection, machine: str) -> dict[str, Known]:
+    """The `note` table: each note this machine synced, its hash and stamp, by path."""
+    return {path: Known(*rest) for path, *rest in db.execute(KNOWN_SQL, (machine,))}
 
 
 @dataclass
@@ -167,11 +168,11 @@ def stamp_row(todo: Plan, path: str) -> tuple[int | None, int | None, str | None
     return (None, None, None) if stamp is None else (*stamp, __version__)
 
 
-def record_stamps(db: sqlite3.Connection, todo: Plan) -> None:
+def record_stamps(db: Connection, todo: Plan, machine: str) -> None:
     """Write the new stamps of notes whose content did not change (uncommitted)."""
     db.executemany(
-        "UPDATE note SET size = ?, mtime_ns = ?, stamped_by = ? WHERE path = ?",
-        [(*stamp_row(todo, path), path) for path in todo.restamped],
+        "UPDATE note SET size = ?, mtime_ns = ?, stamped_by = ? WHERE machine = ? AND path = ?",
+        [(*stamp_row(todo, path), machine, path) for path in todo.restamped],
     )
 
 
@@ -180,8 +181,10 @@ def resolve_roots(paths: Sequence[Path]) -> list[str]:
     return list(dict.fromkeys(os.path.abspath(os.path.expanduser(p)) for p in paths))
 
 
-def quick_check(db_path: Path, roots: list[str], now: datetime | None = None) -> Plan | None:
-    """The plan for registered roots, read with plain sqlite3 before anything else.
+def quick_check(
+    db_path: Path, roots: list[str], machine: str, now: datetime | None = None
+) -> Plan | None:
+    """The plan for this machine's registered roots, read with plain sqlite3 before anything.
 
     None when it cannot be had this way (no database yet, an old schema, a root not yet
     registered, an unreadable file): the full sync then plans itself.
@@ -198,8 +201,9 @@ def quick_check(db_path: Path, roots: list[str], now: datetime | None = None) ->
         try:
             if db.execute("PRAGMA user_version").fetchone()[0] != LATEST:
                 return None
-            registered = [row[0] for row in db.execute("SELECT path FROM root")]
-            known = read_known(db)
+            sql = "SELECT path FROM root WHERE machine = ?"
+            registered = [row[0] for row in db.execute(sql, (machine,))]
+            known = read_known(db, machine)
         finally:
             db.close()
     except sqlite3.Error:

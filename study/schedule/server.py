@@ -23,8 +23,9 @@ from sqlmodel import SQLModel
 from study.errors import StudyError
 from study.schedule import migrations
 from study.schedule.dburl import is_server_error, refuse_password, server_error, where
+from study.schedule.serverdb import ServerConnection
 
-# The indexes of m001 and m005 as they stand after m005 (the partial ones lead with the deck).
+# The indexes of m001, m005 and m010 as they stand today (the partial ones lead with the deck).
 _INDEXES = (
     "CREATE INDEX ix_card_status_due ON card (status, due)",
     "CREATE INDEX ix_card_deck ON card (deck)",
@@ -35,7 +36,7 @@ _INDEXES = (
     " WHERE state IN (1, 3) AND last_review IS NOT NULL",
     "CREATE INDEX ix_card_review ON card (deck, status, due)"
     " WHERE state = 2 AND last_review IS NOT NULL",
-    # m009's: the review log by card, each card's last review; the log names a card by its
+    # m010's: the review log by card, each card's last review; the log names a card by its
     # rowid (as on a file), so a review finds its card.
     "CREATE INDEX ix_review_card ON review (card)",
     "CREATE INDEX ix_card_last_review ON card (last_review)",
@@ -113,40 +114,16 @@ def _check_schema(conn: Any, tables: set[str], url: str) -> None:
             f"the server {where(url)} was written by a newer study ({len(names)} migrations, "
             f"this release knows {len(known)}); upgrade study to open it"
         )
-    for migration in migrations.MIGRATIONS:
-        if migration.__name__ not in names and migration.__name__ in _SERVER_STEPS:
-            for statement in _SERVER_STEPS[migration.__name__]:
-                conn.execute(text(statement))
-            conn.execute(
-                text("INSERT INTO migration (name, applied_at) VALUES (:name, now())"),
-                {"name": migration.__name__},
-            )
+    _upgrade(conn, [m for m in migrations.MIGRATIONS if m.__name__ not in names])
 
 
-# A moment as PostgreSQL holds it (UTC wall time, or fsrs' ISO text) -> epoch microseconds.
-_US = "round(extract(epoch from {}) * 1000000)::bigint"
-_BEFORE = "(before::json ->> '{}')"
-# The migrations made after servers were (see the module's docstring), as the server takes them.
-_SERVER_STEPS: dict[str, tuple[str, ...]] = {
-    "m009_review_typed": (
-        "ALTER TABLE review ADD COLUMN card BIGINT, ADD COLUMN reviewed_us BIGINT,"
-        " ADD COLUMN before_state INTEGER, ADD COLUMN before_step INTEGER,"
-        " ADD COLUMN before_stability FLOAT, ADD COLUMN before_difficulty FLOAT,"
-        " ADD COLUMN before_due BIGINT, ADD COLUMN before_last_review BIGINT",
-        "UPDATE review r SET card = c.rowid FROM card c WHERE c.id = r.card_id",
-        f"UPDATE review SET reviewed_us = {_US.format('reviewed_at')},"
-        f" before_state = {_BEFORE.format('state')}::int,"
-        f" before_step = {_BEFORE.format('step')}::int,"
-        f" before_stability = {_BEFORE.format('stability')}::float,"
-        f" before_difficulty = {_BEFORE.format('difficulty')}::float,"
-        f" before_due = {_US.format(_BEFORE.format('due') + '::timestamptz')},"
-        f" before_last_review = {_US.format(_BEFORE.format('last_review') + '::timestamptz')}",
-        "ALTER TABLE review DROP COLUMN card_id, DROP COLUMN before, DROP COLUMN reviewed_at",
-        "ALTER TABLE review RENAME COLUMN reviewed_us TO reviewed_at",
-        "ALTER TABLE review ALTER COLUMN reviewed_at SET NOT NULL",
-        "CREATE INDEX ix_review_card ON review (card)",
-        "CREATE INDEX ix_card_last_review ON card (last_review)",
-        "CREATE UNIQUE INDEX ix_card_rowid ON card (rowid)",
-        "CREATE TABLE anki_export (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
-    ),
-}
+def _upgrade(conn: Any, missing: list[Any]) -> None:
+    """Apply the migrations made after this server's schema, in the transaction that checked
+    it (under the schema lock): the same functions as the file's, through the sync's adapter."""
+    db = ServerConnection(conn.connection.driver_connection)
+    for migration in missing:
+        migration(db)
+        conn.execute(
+            text("INSERT INTO migration (name, applied_at) VALUES (:name, now())"),
+            {"name": migration.__name__},
+        )

@@ -33,22 +33,29 @@ from study.schedule.settings import HAS_DECK_SETTINGS
 
 
 class RootRow(SQLModel, table=True):
-    """A file or folder the user registered with `study sync PATH` (absolute path)."""
+    """A file or folder a machine registered with `study sync PATH` (absolute path there),
+    and the vault it is (study.schedule.machine)."""
 
     __tablename__ = "root"
+    machine: str = Field(primary_key=True)
     path: str = Field(primary_key=True)
+    vault: str
 
 
 class NoteRow(SQLModel, table=True):
-    """A note file as last synced: its content hash lets an unchanged file skip the parser."""
+    """A note file as a machine last synced it: its content hash lets an unchanged file skip
+    the parser; `note_key` (vault/path in it) is what its cards' `note_path` hold."""
 
     __tablename__ = "note"
+    machine: str = Field(primary_key=True)
     path: str = Field(primary_key=True)
+    note_key: str
     deck: str
     content_hash: str
     synced_at: datetime
-    size: int | None = None  # with mtime_ns, the stamp that spares an unchanged note a read
-    mtime_ns: int | None = None
+    # With mtime_ns, the stamp that spares an unchanged note a read (ns: 64 bits on a server).
+    size: int | None = Field(default=None, sa_type=BigInteger)
+    mtime_ns: int | None = Field(default=None, sa_type=BigInteger)
     stamped_by: str | None = None  # the release that recorded the stamp
 
 
@@ -92,7 +99,7 @@ class ReviewRow(SQLModel, table=True):
 
     __tablename__ = "review"
     id: int | None = Field(default=None, primary_key=True)
-    card: int | None = Field(default=None, sa_type=BigInteger)  # None: its card was gone (m009)
+    card: int | None = Field(default=None, sa_type=BigInteger)  # None: its card was gone (m010)
     rating: int
     reviewed_at: int = Field(sa_type=BigInteger)
     duration_ms: int | None = None

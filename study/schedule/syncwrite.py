@@ -8,7 +8,6 @@ gone card is retired, a new one inserted. Plain sqlite3 on the sync's connection
 from __future__ import annotations
 
 import shlex
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +18,7 @@ from study.schedule.match import match_cards
 from study.schedule.scan import Plan, stamp_row
 from study.schedule.schema import State, Status
 from study.schedule.schema import stamp as text_stamp
+from study.schedule.serverdb import Connection
 from study.words import plural
 
 
@@ -39,6 +39,9 @@ class SyncReport:
     failures: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # links out of a folder, left alone
     forgotten: list[str] = field(default_factory=list)  # roots unregistered by --forget
+    # The vaults (study.schedule.machine) of cards a note here gave again, kept where they are.
+    kept_in: set[str] = field(default_factory=set)
+    hints: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -52,13 +55,15 @@ class SyncReport:
         return f"{changes} ({notes})"
 
     def render(self) -> str:
-        """What `study sync` prints: the summary, each root forgotten, each merge of a card."""
+        """What `study sync` prints: the summary, each root forgotten, each merge of a card,
+        and what to do about it."""
         forgot = [
             f"  forgot: {root} (`study sync {shlex.quote(root)}` brings it back)"
             for root in self.forgotten
         ]
         merged = [f"  merged: {line}" for line in self.merged]
-        return "\n".join([self.summary(), *forgot, *merged])
+        hints = [f"  hint: {line}" for line in self.hints]
+        return "\n".join([self.summary(), *forgot, *merged, *hints])
 
 
 # A change to one of these is reported as an update; a shifted line alone is not.
@@ -79,20 +84,20 @@ _UPDATE = (
     + " WHERE id = :_old"
 )
 _NOTE = (
-    "INSERT INTO note (path, deck, content_hash, synced_at, size, mtime_ns, stamped_by)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO note (machine, path, note_key, deck, content_hash, synced_at, size, mtime_ns,"
+    " stamped_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # Positional, in `Incoming`'s order then due and added: binding a tuple costs half a dict.
 _INSERT = (
     "INSERT INTO card (id, "
     + ", ".join(CONTENT)
-    + ", due, added, status, state, step) VALUES ("
+    + ", due, added, status, state, step, leech) VALUES ("
     + ", ".join("?" * (len(CONTENT) + 3))
-    + f", '{Status.ACTIVE}', {State.LEARNING}, 0)"
+    + f", '{Status.ACTIVE}', {State.LEARNING}, 0, FALSE)"  # FALSE: 0 to SQLite, a bool to a server
 )
 
 
-def _known_ids(db: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
+def _known_ids(db: Connection, ids: Sequence[str]) -> list[str]:
     """Which of `ids` the store has: one scan of the primary key beats many IN queries."""
     if len(ids) < 5 * _CHUNK:
         return list(ids)
@@ -101,7 +106,7 @@ def _known_ids(db: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
 
 
 def _stored_rows(
-    db: sqlite3.Connection, column: str, values: Sequence[str]
+    db: Connection, column: str, values: Sequence[str]
 ) -> dict[str, dict[str, object]]:
     """Card rows (id, status and content columns) whose `column` is one of `values`."""
     rows: dict[str, dict[str, object]] = {}
@@ -126,32 +131,38 @@ class Changes:
     @classmethod
     def compute(
         cls,
-        db: sqlite3.Connection,
+        db: Connection,
         notes: dict[str, NoteRows],
         gone: set[str],
         new_notes: set[str],
         report: SyncReport,
     ) -> Changes:
-        """Decide each card's fate (see the module docstring for the rules)."""
+        """Decide each card's fate (see the module docstring for the rules).
+
+        `notes` are by path on this machine; `gone` and `new_notes` are note keys
+        (study.schedule.machine): a card's note_path is its note's key, the same everywhere.
+        """
         changes = cls()
-        old = _stored_rows(db, "note_path", [*notes, *gone])
+        keys = {note.key for note in notes.values()}
+        old = _stored_rows(db, "note_path", [*keys, *gone])
         incoming = _incoming(notes, report)
         elsewhere = _stored_rows(db, "id", _known_ids(db, [i for i in incoming if i not in old]))
-        resynced = set(notes) | set(gone)
+        resynced = keys | gone
         fresh: list[tuple[str, Incoming]] = []
         for card_id, (path, card) in incoming.items():
             row = old.get(card_id) or elsewhere.get(card_id)
             if row is None:
                 fresh.append((path, card))
             elif row["status"] != Status.RETIRED and row["note_path"] not in resynced:
+                report.kept_in.add(str(row["note_path"]).split("/", 1)[0])
                 report.merged.append(
-                    f"{path}:{card.line}: `{card.front}` is already a card "
-                    f"({row['note_path']}:{row['line']}); kept that one"
+                    f"{card.source}:{card.line}: `{card.front}` is already a card "
+                    f"({row['source']}:{row['line']}); kept that one"
                 )
             else:
                 changes._update(row, path, card, report)
         orphans = [r for i, r in old.items() if i not in incoming and r["status"] != "retired"]
-        matched = match_cards([r for r in orphans if r["note_path"] in notes], fresh)
+        matched = match_cards([r for r in orphans if r["note_path"] in keys], fresh)
         claimed = {row["id"] for row, _ in matched}
         taken = {id(pair[1]) for _, pair in matched}
         # A renamed file whose deck is named after it: every id changed, in a note that is
@@ -195,7 +206,7 @@ class Changes:
         self.updates.append({**values, "status": status, "_old": row["id"]})
 
     def write(
-        self, db: sqlite3.Connection, notes: dict[str, NoteRows], todo: Plan, now: datetime
+        self, db: Connection, notes: dict[str, NoteRows], todo: Plan, now: datetime, machine: str
     ) -> None:
         """Make the writes in bulk with executemany, uncommitted.
 
@@ -216,31 +227,35 @@ class Changes:
         # New cards are added in note and line order: their rowid is the order they are studied.
         inserts = sorted(self.inserts, key=lambda pair: (pair[0], pair[1].line))
         db.executemany(_INSERT, [(*card, stamp, stamp) for _, card in inserts])
-        _write_notes(db, notes, todo, stamp)
+        _write_notes(db, notes, todo, stamp, machine)
         db.execute("PRAGMA cache_size = -2000")  # SQLite's default
 
 
 def _write_notes(
-    db: sqlite3.Connection, notes: dict[str, NoteRows], todo: Plan, stamp: str
+    db: Connection, notes: dict[str, NoteRows], todo: Plan, stamp: str, machine: str
 ) -> None:
-    """Record the notes synced (their stamp skips the read next time, their hash the parser)
-    and forget gone ones."""
-    db.executemany("DELETE FROM note WHERE path = ?", [(p,) for p in [*notes, *todo.gone]])
+    """Record the notes this machine synced (by path: their stamp skips the read next time,
+    their hash the parser) and forget its gone ones."""
+    gone = [(machine, path) for path in [*notes, *todo.gone]]
+    db.executemany("DELETE FROM note WHERE machine = ? AND path = ?", gone)
     db.executemany(
         _NOTE,
         [
-            (path, note.deck, todo.present[path], stamp, *stamp_row(todo, path))
+            (machine, path, note.key, note.deck, todo.present[path], stamp, *stamp_row(todo, path))
             for path, note in notes.items()
         ],
     )
 
 
 def _incoming(notes: dict[str, NoteRows], report: SyncReport) -> dict[str, tuple[str, Incoming]]:
-    """Every card of the parsed notes, one per id (the first note listing it wins)."""
+    """Every card of the parsed notes, one per id (the first note listing it wins), with its
+    note's key."""
     taken: dict[str, tuple[str, Row]] = {}
     for path, parsed in notes.items():
         _take(taken, path, parsed, report)
-    return {card_id: (path, Incoming._make(row)) for card_id, (path, row) in taken.items()}
+    return {
+        card_id: (notes[path].key, Incoming._make(row)) for card_id, (path, row) in taken.items()
+    }
 
 
 Row = tuple[str | int, ...]  # a card as the workers send it, in `Incoming`'s order
@@ -276,7 +291,7 @@ class FirstSync:
     Parsing is most of a first sync; writing while the workers parse the next notes hides
     most of the writing. It makes exactly the rows `Changes` would: with no card stored, every
     card is new, the first note (in the plan's order, the order notes arrive in) giving an id
-    wins, and cards are added in (note path, line) order. The two orders differ when a folder
+    wins, and cards are added in (note key, line) order. The two orders differ when a folder
     name is a prefix of another ("git/", "git-2/"): a note then waits for those before it.
     """
 
@@ -285,17 +300,18 @@ class FirstSync:
     # runs while the workers parse the rest instead of after them (a first sync ~7% faster).
     INDEX_AT = 0.85
 
-    def __init__(
-        self, db: sqlite3.Connection, todo: Plan, stamp: str, indexes: list[tuple[str, str]]
-    ):
-        self.db, self.stamp, self.indexes = db, stamp, indexes
+    def __init__(self, db: Connection, todo: Plan, stamp: str, keys: dict[str, str], machine: str):
+        self.db, self.stamp, self.machine = db, stamp, machine
+        self.indexes: list[tuple[str, str]] = []
         self.taken: dict[str, tuple[str, Row]] = {}
-        self.order = sorted(todo.changed)  # the order cards are added in
+        self.order = sorted(todo.changed, key=keys.__getitem__)  # the order cards are added in
         self.written = 0  # notes of `order` written so far
         self.waiting: dict[str, list[Row]] = {}
 
     @classmethod
-    def start(cls, db: sqlite3.Connection, todo: Plan, now: datetime) -> FirstSync | None:
+    def start(
+        cls, db: Connection, todo: Plan, now: datetime, keys: dict[str, str], machine: str
+    ) -> FirstSync | None:
         """Begin one, or None when the store holds cards.
 
         The card table's indexes are dropped, to be built in one go once most cards are in
@@ -314,7 +330,9 @@ class FirstSync:
         for name, _ in indexes:
             db.execute(f'DROP INDEX "{name}"')
         db.execute(f"PRAGMA cache_size = {-64 * 1024}")  # see Changes.write
-        return cls(db, todo, text_stamp(now), indexes)
+        first = cls(db, todo, text_stamp(now), keys, machine)
+        first.indexes = indexes
+        return first
 
     def add(self, path: str, note: NoteRows | None, report: SyncReport) -> None:
         """Take a note's cards (None: it could not be read) and write every note now due."""
@@ -335,5 +353,5 @@ class FirstSync:
 
     def finish(self, notes: dict[str, NoteRows], todo: Plan) -> None:
         self._build_indexes()
-        _write_notes(self.db, notes, todo, self.stamp)
+        _write_notes(self.db, notes, todo, self.stamp, self.machine)
         self.db.execute("PRAGMA cache_size = -2000")  # SQLite's default
