@@ -8,6 +8,10 @@ first `study sync` (into a new file and a new server database, taking turns, `--
 times each), `study due` as a whole process, and grade -> next card in process (one grade,
 then the queue built again). Also times `study db copy` of the file onto a server. Prints
 medians.
+
+On the server `study due` reads with plain psycopg (`study.schedule.serverread`); its peer in
+the same run is the same counts through the SQLModel store (`STORE_DUE`, a whole process too),
+the path `study due` took on a server before.
 """
 
 from __future__ import annotations
@@ -28,6 +32,13 @@ from benchmarks.vault import make_vault
 from tests.pgserver import SERVER_BINS, running_server
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+# `study due`'s counts through the store (SQLAlchemy, SQLModel, psycopg), printed as it prints.
+STORE_DUE = (
+    "import sys; from study.clock import current_time; from study.schedule.due import counts;"
+    " from study.schedule.duereport import render; from study.schedule.store import open_store\n"
+    "with open_store(sys.argv[1], create=False) as store:"
+    " print(render(counts(store.execute, current_time()), False))"
+)
 
 
 def grade_to_next(target: str, grades: int) -> list[float]:
@@ -81,6 +92,8 @@ def main() -> None:
                 f"{name:<10}  study due {statistics.median(due) * 1000:.0f} ms"
                 f"  grade -> next card {statistics.median(step) * 1000:.1f} ms"
             )
+        store = [timed([sys.executable, "-c", STORE_DUE, url], env) for _ in range(args.runs)]
+        print(f"PostgreSQL  the same counts through the store {statistics.median(store):.2f} s")
 
 
 if __name__ == "__main__":

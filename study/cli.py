@@ -268,10 +268,10 @@ def remind_check(
     import sys
 
     from study.clock import current_time
-    from study.paths import default_db_path
     from study.remind.reminder import check, notify
 
-    message = check(db or default_db_path(), current_time(), decks or [], minimum, tag or [])
+    # No --db: STUDY_DB, else the default file (a server URL in either way is read there).
+    message = check(db, current_time(), decks or [], minimum, tag or [])
     if message and (not notify(message) or sys.stdout.isatty()):
         typer.echo(message)
 
@@ -282,12 +282,11 @@ def remind_install(
 ) -> None:
     """Remind you every day at --at: replaces the reminder installed before, if any."""
     from study.clock import current_time
-    from study.paths import default_db_path
     from study.remind import timer
     from study.remind.reminder import resolve_decks
 
     hour, minute = timer.parse_at(at)
-    resolved = resolve_decks(db or default_db_path(), decks or [])
+    resolved = resolve_decks(db, decks or [])
     argv = timer.reminder_argv(resolved, minimum, db)
     carried = timer.reminder_environment()
     done = timer.install(hour, minute, argv, carried, backend)
@@ -338,13 +337,12 @@ def remind_ics(
 ) -> None:
     """Write an iCalendar file: a daily event with an alarm, for phones and calendar apps."""
     from study.clock import current_time
-    from study.paths import default_db_path
     from study.remind.ical import write_calendar
     from study.remind.reminder import resolve_decks
     from study.remind.timer import parse_at
 
     hour, minute = parse_at(at)
-    resolved = resolve_decks(db or default_db_path(), decks or [])
+    resolved = resolve_decks(db, decks or [])
     write_calendar(output, hour, minute, current_time(), resolved)
     typer.echo(f"wrote {output}: a daily event at {hour:02d}:{minute:02d} with an alarm")
 

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +109,51 @@ def pg_url(pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> str:
     """The URL of a new empty database on the scratch server; its password in PGPASSFILE."""
     monkeypatch.setenv("PGPASSFILE", str(pg_server.passfile))
     return pg_server.url(pg_server.fresh_database())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The same test on a SQLite file and on a fresh database on the scratch server."""
+    if request.param == "sqlite":
+        return tmp_path / "study.db"
+    return str(request.getfixturevalue("pg_url"))
+
+
+def collection_at(
+    target: Path | str, tmp_path: Path, notes: dict[str, str], now: Any
+) -> Path | str:
+    """`target` (a file or a server URL) holding `notes` synced at `now`: synced into a file,
+    then, for a server, copied onto it with `study db copy`, so both hold the same rows."""
+    from study.schedule.dbcopy import copy_collection
+    from tests.support import synced_notes
+
+    if isinstance(target, Path):
+        return synced_notes(target.parent, notes, now, target.name)
+    copy_collection(synced_notes(tmp_path, notes, now, "synced.db"), target, now)
+    return target
+
+
+def libpq(url: str) -> str:
+    """The libpq form of a study server URL, for psycopg itself (beside the store)."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def by_hand(url: str, *statements: str) -> None:
+    """Run `statements` on the server with psycopg itself, committed (opening a store would
+    make or upgrade the schema)."""
+    import psycopg
+
+    with psycopg.connect(libpq(url), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def refusal(url: str, *statements: str) -> str:
+    """The StudyError message opening a store gives once `statements` ran by hand."""
+    from study.errors import StudyError
+    from study.schedule.store import open_store
+
+    by_hand(url, *statements)
+    with pytest.raises(StudyError) as caught:
+        open_store(url)
+    return str(caught.value)

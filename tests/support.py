@@ -55,13 +55,26 @@ def require_program(name: str, also_in: str | None = None) -> str:
     return path
 
 
-def reviews(db: Path) -> list[tuple[str, int]]:
-    """(card front, rating) of every review row, oldest first."""
+_REVIEWS = (
+    "select card.front, review.rating from review join card on card.rowid = review.card"
+    " order by review.id"
+)
+
+
+def reviews(db: Path | str) -> list[tuple[str, int]]:
+    """(card front, rating) of every review row, oldest first (a file, or a server's URL)."""
+    if isinstance(db, str):
+        return [(str(front), int(rating)) for front, rating in rows(db, _REVIEWS)]
     with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "select card.front, review.rating from review join card on card.rowid = review.card"
-            " order by review.id"
-        ).fetchall()
+        return conn.execute(_REVIEWS).fetchall()
+
+
+def rows(url: str, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """A query's rows on the server at `url`, times as the SQLite file gives them (stamps)."""
+    from study.schedule.store import open_store
+
+    with open_store(url, create=False) as store:
+        return [tuple(row) for row in store.execute(sql, params or {})]
 
 
 def collector_states(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str) -> list[bool]:

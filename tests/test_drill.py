@@ -14,9 +14,17 @@ from study.cli import app
 from study.drill.screen import Summary, format_summary
 from study.drill.typed import compare_typed
 from study.schedule.config import set_setting
+from study.schedule.dbcopy import copy_collection
 from study.schedule.rules import day_start
 from study.schedule.store import open_store
-from tests.support import editor_stand_in, reviews
+from tests.support import editor_stand_in, reviews, rows
+
+Db = Path | str  # a SQLite file, or a server's URL
+# The card table's columns in order, on the server (its `rowid` is the order new cards come in).
+_COLUMNS = (
+    "select array_agg(column_name::text order by ordinal_position) from information_schema.columns"
+    " where table_name = 'card'"
+)
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 runner = CliRunner()
@@ -46,9 +54,10 @@ A **branch** is a movable pointer to a commit.
 STATUS, LOG, BRANCH = "git status", "git log --oneline", "Branch — What it is"
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A database with the small Git deck synced, fuzzing off, the clock fixed at NOW."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Db:
+    """A database with the small Git deck synced, fuzzing off, the clock fixed at NOW: a file,
+    or the same collection copied onto a fresh database on the scratch server."""
     monkeypatch.setenv("STUDY_NOW", NOW.isoformat())
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -58,22 +67,35 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert result.exit_code == 0, result.output
     with open_store(path) as store:
         set_setting(store, "fuzz", "off")
-    return path
+    if request.param == "sqlite":
+        return path
+    url = str(request.getfixturevalue("pg_url"))
+    copy_collection(path, url, NOW)
+    return url
 
 
-def drill(db: Path, keys: str, *args: str) -> str:
+# The tests that need the file itself: SQLite's own statement trace.
+file_only = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+
+
+def drill(db: Db, keys: str, *args: str) -> str:
     result = runner.invoke(app, ["drill", *args, "--db", str(db)], input=keys)
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def card(db: Path, front: str) -> dict[str, object]:
+def card(db: Db, front: str) -> dict[str, object]:
+    """A card's row as SQLite gives it (times as stamp text), on a file or on the server."""
+    if isinstance(db, str):
+        [values] = rows(db, "select * from card where front = :front", {"front": front})
+        [names] = rows(db, _COLUMNS)
+        return {name: value for name, value in zip(names[0], values, strict=True)}
     with sqlite3.connect(db) as conn:
         conn.row_factory = sqlite3.Row
         return dict(conn.execute("select * from card where front = ?", (front,)).fetchone())
 
 
-def test_reveal_and_grade_with_interval_labels(db: Path) -> None:
+def test_reveal_and_grade_with_interval_labels(db: Db) -> None:
     out = drill(db, " \n3\n \n1\n \n4\n \n4\n \nq\n")
 
     assert reviews(db) == [(STATUS, 3), (LOG, 1), (BRANCH, 4), ("git branch", 4)]
@@ -92,7 +114,7 @@ def test_reveal_and_grade_with_interval_labels(db: Path) -> None:
     assert "Next cards due in 1m" in out
 
 
-def test_learn_ahead_shows_a_learning_card_early_as_anki_does(db: Path) -> None:
+def test_learn_ahead_shows_a_learning_card_early_as_anki_does(db: Db) -> None:
     with open_store(db) as store:
         set_setting(store, "learn_ahead", "20")
     out = drill(db, " \n3\n \n1\n \n4\n \n4\n \n4\n \n4\n")
@@ -102,12 +124,12 @@ def test_learn_ahead_shows_a_learning_card_early_as_anki_does(db: Path) -> None:
     assert out.split("0 new · 2 learning · 0 review")[1].split("\n")[2].strip() == LOG
 
 
-def test_space_or_enter_after_the_answer_grades_good(db: Path) -> None:
+def test_space_or_enter_after_the_answer_grades_good(db: Db) -> None:
     drill(db, " \n \n\n\nq\n")  # space shows, space grades; Enter shows, Enter grades
     assert reviews(db) == [(STATUS, 3), (LOG, 3)]
 
 
-def test_the_counts_follow_every_answer(db: Path) -> None:
+def test_the_counts_follow_every_answer(db: Db) -> None:
     out = drill(db, " \n3\n \n4\nq\n")
     headers = [line.split("  ", 1)[1].split(" ─")[0] for line in out.splitlines() if " › " in line]
     assert headers == [
@@ -117,13 +139,13 @@ def test_the_counts_follow_every_answer(db: Path) -> None:
     ]
 
 
-def test_back_is_rendered_markdown(db: Path) -> None:
+def test_back_is_rendered_markdown(db: Db) -> None:
     out = drill(db, " \n4\n \n4\n \nq\n")
     assert "A branch is a movable pointer to a commit." in out  # **bold** rendered, not raw
     assert "**" not in out
 
 
-def test_undo_restores_the_card_exactly_and_shows_it_again(db: Path) -> None:
+def test_undo_restores_the_card_exactly_and_shows_it_again(db: Db) -> None:
     log_before = card(db, LOG)
     out = drill(db, " \n3\nu\n \n4\nq\n")
 
@@ -143,7 +165,7 @@ def test_undo_restores_the_card_exactly_and_shows_it_again(db: Path) -> None:
     assert reviews(db) == [(STATUS, 4)]
 
 
-def test_skip_bury_suspend(db: Path) -> None:
+def test_skip_bury_suspend(db: Db) -> None:
     out = drill(db, "s\nb\n!\n")
 
     assert "skipped" in out and "buried until tomorrow" in out
@@ -156,7 +178,7 @@ def test_skip_bury_suspend(db: Path) -> None:
     assert "Seen 0 cards, 0 again" in out
 
 
-def test_suspended_cards_are_listed_and_come_back(db: Path) -> None:
+def test_suspended_cards_are_listed_and_come_back(db: Db) -> None:
     drill(db, "!\n \n3\n!\nq\n")  # suspend git status, grade git log, suspend the branch
     status, branch = card(db, STATUS)["id"], card(db, BRANCH)["id"]
     listed = runner.invoke(app, ["suspended", "--db", str(db)])
@@ -184,9 +206,11 @@ def test_suspended_cards_are_listed_and_come_back(db: Path) -> None:
     )
 
 
-def test_an_id_prefix_must_name_one_suspended_card(db: Path) -> None:
-    with sqlite3.connect(db) as conn:  # two suspended cards whose ids start alike
-        conn.execute("update card set status = 'suspended', id = 'ab' || id where kind = 'command'")
+def test_an_id_prefix_must_name_one_suspended_card(db: Db) -> None:
+    with open_store(db) as store, store.writing():  # two suspended cards whose ids start alike
+        store.execute(
+            "update card set status = 'suspended', id = 'ab' || id where kind = 'command'", {}
+        )
     failed = runner.invoke(app, ["unsuspend", "ab", "--db", str(db)])
     assert (failed.exit_code, failed.output) == (
         1,
@@ -201,7 +225,7 @@ def test_an_id_prefix_must_name_one_suspended_card(db: Path) -> None:
     assert (card(db, STATUS)["status"], card(db, LOG)["status"]) == ("suspended", "active")
 
 
-def test_limit_and_new(db: Path) -> None:
+def test_limit_and_new(db: Db) -> None:
     out = drill(db, " \n4\n \n4\n \n4\n", "--limit", "2")
     assert len(reviews(db)) == 2 and "Seen 2 cards" in out
 
@@ -210,9 +234,9 @@ def test_limit_and_new(db: Path) -> None:
     assert [rating for _, rating in reviews(db)] == [4, 4, 3]
 
 
-def test_typed_command_cards(db: Path) -> None:
-    with sqlite3.connect(db) as conn:  # leave only the reverse cards: what does it -> command
-        conn.execute("update card set status = 'suspended' where kind != 'command-reverse'")
+def test_typed_command_cards(db: Db) -> None:
+    with open_store(db) as store, store.writing():  # only the reverse cards: it does -> command
+        store.execute("update card set status = 'suspended' where kind != 'command-reverse'", {})
     out = drill(db, "git   status\n\ngit log --online\n\n\nq\n", "--typed")
 
     assert "✓ git status" in out
@@ -234,7 +258,7 @@ def test_compare_typed_grades() -> None:
 
 
 def test_edit_opens_the_editor_at_the_cards_line(
-    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = editor_stand_in(tmp_path, monkeypatch)
     out = drill(db, "e\nq\n")
@@ -243,7 +267,7 @@ def test_edit_opens_the_editor_at_the_cards_line(
     assert out.count("Git › Commands  4 new · 0 learning · 0 review") == 2  # the same card
 
 
-def test_tag_filter_and_nothing_due(db: Path, tmp_path: Path) -> None:
+def test_tag_filter_and_nothing_due(db: Db, tmp_path: Path) -> None:
     tagged = tmp_path / "notes" / "docker.md"
     tagged.write_text("# Docker\n\n#containers\n\n- `docker ps`\n\n    Lists containers.\n")
     assert runner.invoke(app, ["sync", "--db", str(db)]).exit_code == 0
@@ -255,7 +279,7 @@ def test_tag_filter_and_nothing_due(db: Path, tmp_path: Path) -> None:
     assert "Nothing to study now" in out and "Next cards due in 8d" in out
 
 
-def test_unknown_deck_is_one_line(db: Path) -> None:
+def test_unknown_deck_is_one_line(db: Db) -> None:
     result = runner.invoke(app, ["drill", "Nope", "--db", str(db)], input="q\n")
     assert result.exit_code == 1
     assert result.output == "study: no deck named 'Nope' (decks: Git)\n"
@@ -279,7 +303,8 @@ def test_summary_wording() -> None:
     assert text == "Seen 12 cards, 3 again, in 2m 15s.\nNo cards are scheduled."
 
 
-def test_an_answer_reads_the_card_and_its_settings_once_and_writes_once(db: Path) -> None:
+@file_only
+def test_an_answer_reads_the_card_and_its_settings_once_and_writes_once(db: Db) -> None:
     # Two cards graded, the third left with `q` at its front: every statement the drill sends.
     import io
 
@@ -311,7 +336,7 @@ def test_an_answer_reads_the_card_and_its_settings_once_and_writes_once(db: Path
 
 
 def test_good_on_a_new_card_then_the_next_days_queue_keeps_the_steps(
-    db: Path, monkeypatch: pytest.MonkeyPatch
+    db: Db, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = drill(db, " \n3\nq\n", "--limit", "1")  # Good on `git status`: the 10m step
     assert "3 Good 10m" in out
@@ -332,7 +357,7 @@ def test_good_on_a_new_card_then_the_next_days_queue_keeps_the_steps(
 
 
 def test_a_card_forgotten_leech_lapses_times_is_suspended_and_offers_the_editor(
-    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = editor_stand_in(tmp_path, monkeypatch)
     with open_store(db) as store:
@@ -359,7 +384,7 @@ def test_a_card_forgotten_leech_lapses_times_is_suspended_and_offers_the_editor(
     assert card(db, STATUS)["status"] == "suspended"
 
 
-def test_the_summary_is_right_in_every_case(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_summary_is_right_in_every_case(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")  # one line a sentence
 
     def summary(keys: str, *args: str) -> list[str]:
@@ -381,14 +406,14 @@ def test_the_summary_is_right_in_every_case(db: Path, monkeypatch: pytest.Monkey
     assert drill(db, "").startswith("Nothing to study now.\nSeen 0 cards")  # nothing due
 
 
-def test_typed_shows_the_cards_to_type_from_the_start(db: Path) -> None:
+def test_typed_shows_the_cards_to_type_from_the_start(db: Db) -> None:
     out = drill(db, "git status\n \nq\n", "--typed")
     # Not `git status` (the command card) first: its reverse, to be typed.
     assert out.splitlines()[1].strip() == "Shows the working tree status."
     assert reviews(db) == [("Shows the working tree status.", 3)]
 
 
-def test_a_tag_no_card_has_is_one_line_not_an_empty_drill(db: Path) -> None:
+def test_a_tag_no_card_has_is_one_line_not_an_empty_drill(db: Db) -> None:
     result = runner.invoke(app, ["drill", "--tag", "nope", "--db", str(db)], input="q\n")
     assert result.exit_code == 1
     assert result.output == (

@@ -15,7 +15,7 @@ from study.schedule.config import set_setting
 from study.schedule.queue import build_queue
 from study.schedule.scheduler import BEFORE
 from study.schedule.store import CardRow, Store, open_store
-from study.schedule.sync import sync
+from tests.pgserver import collection_at
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # the study day began at 04:00 UTC (TZ=UTC)
 
@@ -42,15 +42,16 @@ pytestmark = pytest.mark.usefixtures("utc")
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "shell.md").write_text(SHELL)
-    (notes / "git.md").write_text(GIT)
-    with open_store(tmp_path / "study.db") as opened:
-        sync(opened, [notes], NOW)
+def store(tmp_path: Path, db_target: Path | str) -> Iterator[Store]:
+    """The two notes synced, fuzzing off: on a file, and on a fresh database on the server."""
+    target = collection_at(db_target, tmp_path, {"shell.md": SHELL, "git.md": GIT}, NOW)
+    with open_store(target) as opened:
         set_setting(opened, "fuzz", "off")
         yield opened
+
+
+# What reads the file with sqlite3 itself, beside the store.
+file_only = pytest.mark.parametrize("db_target", ["sqlite"], indirect=True)
 
 
 def _ids(store: Store) -> dict[str, str]:
@@ -150,6 +151,7 @@ def test_suspended_and_retired_cards_are_never_queued(store: Store) -> None:
         suspend(store, ids["What removes a file?"])
 
 
+@file_only
 def test_grade_gives_fsrs_intervals_and_logs_the_review_at_once(store: Store) -> None:
     card = _ids(store)["What lists files?"]
     expected = {
@@ -219,7 +221,7 @@ def test_a_grade_builds_on_what_another_process_stored(store: Store) -> None:
     """Two drills on one database: each grade starts from the card as stored, not as cached."""
     card = _ids(store)["What lists files?"]
     store.card(card)  # cached in this session
-    with open_store(store.path) as other:
+    with open_store(store.url or store.path) as other:
         grade(other, card, 3, NOW)
     row = grade(store, card, 3, NOW + timedelta(minutes=10))
     assert row.state == 2  # the second Good of the learning steps: graduated

@@ -6,6 +6,7 @@ Debian's `postgresql` package or psycopg is not installed (and fail so under STU
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,20 +14,14 @@ from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
+from study.schedule import migrations
 from study.schedule.config import config
 from study.schedule.dburl import server_url, where
 from study.schedule.store import SettingRow, open_store
-from tests.pgserver import PASSWORD, PgServer
+from tests.pgserver import PASSWORD, PgServer, libpq, refusal
+from tests.support import rows
 
 runner = CliRunner()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
-    """The same test on a SQLite file and on a database on the scratch server."""
-    if request.param == "sqlite":
-        return tmp_path / "study.db"
-    return str(request.getfixturevalue("pg_url"))
 
 
 def test_a_url_that_went_through_path_is_the_same_url() -> None:
@@ -103,14 +98,7 @@ def test_a_password_in_the_url_is_refused_before_connecting() -> None:
 
 
 def test_a_database_of_other_tables_is_not_a_study_database(pg_url: str) -> None:
-    import psycopg
-
-    dsn = pg_url.replace("postgresql+psycopg", "postgresql")
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("CREATE TABLE invoices (id int)")
-    with pytest.raises(StudyError) as caught:
-        open_store(pg_url)
-    assert str(caught.value) == (
+    assert refusal(pg_url, "CREATE TABLE invoices (id int)") == (
         f"the server {where(pg_url)} is not a study database (it holds other tables); "
         "pick another database"
     )
@@ -251,6 +239,157 @@ def test_suspend_on_the_server(tmp_path: Path, pg_url: str) -> None:
     with open_store(pg_url) as store:
         suspend(store, git)
         assert [card.front for card in store.cards(decks=["Git"])] == []
+
+
+def _columns(url: str) -> list[tuple[str, str, str]]:
+    """(table, column, type) of every column of a server database, sorted (read with psycopg
+    itself: opening a store would upgrade it)."""
+    import psycopg
+
+    sql = (
+        "SELECT table_name::text, column_name::text, data_type::text"
+        " FROM information_schema.columns WHERE table_schema = 'public'"
+    )
+    with psycopg.connect(libpq(url)) as conn:
+        return sorted(conn.execute(sql).fetchall())
+
+
+def m099_setting_note(db: sqlite3.Connection) -> None:
+    """A later release's step, written once for both: SQL a file and a server both take."""
+    db.execute("ALTER TABLE setting ADD COLUMN note VARCHAR")
+    db.execute("UPDATE setting SET note = 'kept: ' || value")
+
+
+@pytest.fixture
+def later_release(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The migrations of a release after this one: today's plus `m099_setting_note`."""
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m099_setting_note])
+    return m099_setting_note.__name__
+
+
+def test_a_server_database_of_an_earlier_release_upgrades_by_the_files_own_step(
+    tmp_path: Path, pg_url: str, request: pytest.FixtureRequest
+) -> None:
+    """A collection on a file and on a server, both made by this release; the next release's
+    step opens both upgraded by the same function, every row kept, one history recorded."""
+    from tests.test_dbcopy import _collection
+
+    laptop = _collection(tmp_path)
+    assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
+    before = _columns(pg_url)
+    name = request.getfixturevalue("later_release")  # the next release opens both
+
+    for target in (laptop, pg_url):
+        with open_store(target) as store:
+            assert list(store.execute("SELECT key, note FROM setting", {})) == [
+                ("new_per_day", "kept: 5")
+            ]
+            names = sorted(str(row[0]) for row in store.execute("SELECT name FROM migration", {}))
+            assert names[-1] == name and len(names) == len(migrations.MIGRATIONS)
+            assert len(list(store.execute("SELECT id FROM review", {}))) == 2
+    assert sorted([*before, ("setting", "note", "character varying")]) == _columns(pg_url)
+
+
+def test_a_server_lacking_a_migration_from_before_servers_is_refused(pg_url: str) -> None:
+    open_store(pg_url).close()
+    assert refusal(pg_url, "DELETE FROM migration WHERE name = 'm006_anki_guid'") == (
+        f"the server {where(pg_url)} lacks the migration m006_anki_guid, which every study "
+        "database on a server has; it was not made by study"
+    )
+
+
+def test_study_due_on_a_server_reads_with_plain_psycopg_and_counts_as_the_store(
+    tmp_path: Path, pg_url: str, request: pytest.FixtureRequest
+) -> None:
+    """The fast path (no SQLAlchemy imported: measured in a fresh process) counts what the
+    rules count through the store's session; a database to be upgraded takes the store's path."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from study.schedule.due import counts, due_counts
+    from tests.test_dbcopy import NOW, _collection
+
+    later = NOW + timedelta(minutes=30)  # both learning cards due, the new one too
+
+    assert runner.invoke(app, ["db", "copy", str(_collection(tmp_path)), pg_url]).exit_code == 0
+    with open_store(pg_url) as store:
+        through_store = counts(store.execute, later)
+    assert due_counts(pg_url, later) == through_store
+    assert [(deck.deck, deck.total) for deck in through_store] == [("Git", 1), ("Shell", 2)]
+    probe = (
+        "import sys, json; from study.schedule.due import due_counts; from datetime import "
+        f"datetime; c = due_counts({pg_url!r}, datetime.fromisoformat({later.isoformat()!r}));"
+        "print(json.dumps([[d.deck, d.total, 'sqlalchemy' in sys.modules] for d in c]))"
+    )
+    fresh = subprocess.run([sys.executable, "-c", probe], env=dict(os.environ),
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    assert fresh.returncode == 0, fresh.stderr
+    assert json.loads(fresh.stdout) == [["Git", 1, False], ["Shell", 2, False]]
+
+    request.getfixturevalue("later_release")  # a migration the server lacks: the store's path
+    assert due_counts(pg_url, later) == through_store  # through the store, which upgrades it
+    assert rows(pg_url, "SELECT count(*) FROM migration") == [(len(migrations.MIGRATIONS),)]
+
+
+def test_global_and_deck_settings_rule_the_counts_on_both(
+    tmp_path: Path, db_target: Path | str
+) -> None:
+    """`study config` (global and `--deck`) and the `study due` it changes, on a file and on
+    the server (whose `study due` reads with plain psycopg)."""
+    import json
+
+    from tests.pgserver import collection_at
+    from tests.test_dbcopy import NOW
+
+    notes = {
+        "shell.md": "# Shell\n\n" + "".join(f"## S{n}\n\nShell {n}?::s{n}\n\n" for n in range(3)),
+        "git.md": "# Git\n\n## A\n\nWhat shows status?::git status\n\n## B\n\nWhat logs?::log\n",
+    }
+    db = str(collection_at(db_target, tmp_path, notes, NOW))
+    at = {"STUDY_NOW": NOW.isoformat()}
+
+    def study(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--db", db], env=at)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert study("config", "--deck", "shell", "new_per_day", "1") == "new_per_day = 1 for Shell\n"
+    assert study("config", "new_per_day", "5") == "new_per_day = 5\n"
+    counts = {deck["deck"]: deck["new"] for deck in json.loads(study("due", "--json"))}
+    assert counts == {"Git": 2, "Shell": 1}
+    assert study("config", "--deck", "git", "new_per_day") == "5  (global)\n"
+    refused = runner.invoke(app, ["config", "--deck", "Shell", "rollover_hour", "3", "--db", db])
+    assert refused.exit_code == 1
+    assert "rollover_hour is one setting for all decks" in refused.output
+
+
+def test_study_due_on_a_server_says_what_is_wrong_in_the_stores_words(
+    pg_server: PgServer, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`study due`'s psycopg path: a server that is down, an empty database, wrong credentials
+    each give the one line the store gives, never the password."""
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = runner.invoke(app, ["due", "--db", f"postgresql+psycopg://study@127.0.0.1:{port}/x"])
+    empty = runner.invoke(app, ["due", "--db", pg_url])
+    wrong = tmp_path / "pgpass"
+    wrong.write_text(f"127.0.0.1:{pg_server.port}:*:study:not-{PASSWORD}\n")
+    wrong.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(wrong))
+    refused = runner.invoke(app, ["due", "--db", pg_url])
+    assert [(result.exit_code, result.output) for result in (down, empty, refused)] == [
+        (1, f"study: the server 127.0.0.1:{port}/x is not answering (is PostgreSQL running "
+            "there?); nothing was written\n"),
+        (1, f"study: the server {where(pg_url)} holds no study database yet\n"),
+        (1, f"study: the server {where(pg_url)} refused the login: wrong user or password "
+            "(study reads the password from ~/.pgpass or PGPASSFILE)\n"),
+    ]  # fmt: skip
 
 
 def _package_rows(package: Path) -> dict[str, list[tuple[object, ...]]]:

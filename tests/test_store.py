@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 from study.errors import StudyError
 from study.schedule.migrations import LATEST
 from study.schedule.store import CardRow, open_store
-from tests.support import synced_notes
+from tests.pgserver import collection_at
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -138,12 +138,13 @@ def test_corrupt_database_is_refused_and_left_alone(tmp_path: Path) -> None:
     assert path.read_bytes() == bytes(data)
 
 
-def _synced(tmp_path: Path) -> Path:
-    return synced_notes(tmp_path, {"shell.md": NOTE, "git.md": GIT}, NOW)
+def _synced(tmp_path: Path, target: Path | str) -> Path | str:
+    """The two notes synced into `target`: a file, or a fresh database on the server."""
+    return collection_at(target, tmp_path, {"shell.md": NOTE, "git.md": GIT}, NOW)
 
 
-def test_cards_and_decks_read_back_what_sync_stored(tmp_path: Path) -> None:
-    with open_store(_synced(tmp_path)) as store:
+def test_cards_and_decks_read_back_what_sync_stored(tmp_path: Path, db_target: Path | str) -> None:
+    with open_store(_synced(tmp_path, db_target)) as store:
         assert store.decks() == ["Git", "Shell"]
         cards = store.cards(decks=["Shell"])
         assert [(c.front, c.back) for c in cards] == [
@@ -157,8 +158,8 @@ def test_cards_and_decks_read_back_what_sync_stored(tmp_path: Path) -> None:
         assert len(store.cards()) == 3
 
 
-def test_cards_filter_by_status(tmp_path: Path) -> None:
-    with open_store(_synced(tmp_path)) as store:
+def test_cards_filter_by_status(tmp_path: Path, db_target: Path | str) -> None:
+    with open_store(_synced(tmp_path, db_target)) as store:
         row = store.session.get(CardRow, store.cards(decks=["Git"])[0].id)
         assert row is not None
         row.status = "suspended"
@@ -169,6 +170,6 @@ def test_cards_filter_by_status(tmp_path: Path) -> None:
         assert len(store.cards(decks=["Git"], statuses=("suspended",))) == 1
 
 
-def test_unknown_card_id_is_an_error(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.db") as store, pytest.raises(StudyError, match="no card"):
+def test_unknown_card_id_is_an_error(db_target: Path | str) -> None:
+    with open_store(db_target) as store, pytest.raises(StudyError, match="no card"):
         store.card("0123456789abcdef")

@@ -35,7 +35,7 @@ from study.drill.typed import compare_typed
 from study.notes.card import Kind
 from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
 from study.schedule import answers, queue
-from study.schedule.database import is_busy
+from study.schedule.database import until_written
 from study.schedule.machine import note_file
 from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
 from study.schedule.scheduler import Settings, load_settings
@@ -45,6 +45,10 @@ from study.schedule.store import Store
 Clock = Callable[[], datetime]
 GOOD = 3
 ACTION_KEYS = "usb!eq"
+BUSY = (
+    "[yellow]the database is busy (another drill or a sync is writing); "
+    "your answer is kept, waiting to save it…[/]"
+)
 
 
 @dataclass(frozen=True)
@@ -82,16 +86,17 @@ class Drill:
         self.stage: dict[str, str] = {}  # card id -> new / learning / review, for the counts
         self.learning: list[tuple[datetime, str]] = []  # (re)learning cards due later today
         self.graded: list[str] = []  # for undo, newest last
+        # Each card's last review as read or written here (see `_answered_elsewhere`).
+        self.versions: dict[str, datetime | None] = {}
         self.left_out: set[str] = set()  # skipped, buried or suspended this session
         self.current: str | None = None
         self.summary = Summary()
         self.new_seen = 0
         self.shown = 0
-        self.started = clock()
 
     def run(self) -> Summary:
         """Shows cards until none is left today, the limit is reached or the user quits."""
-        start = self.started = self.clock()
+        start = self.clock()
         self.pending.extend(self._build(start))
         self.learning = self._learning_later(start)
         try:
@@ -130,12 +135,14 @@ class Drill:
         busy = self.left_out | set(self.pending) | {i for _, i in self.learning}
         fresh = [pick for pick in picks if pick.id not in busy]
         self.stage |= {pick.id: pick.part for pick in fresh}
+        self.versions |= {pick.id: _moment(pick.version) for pick in fresh}
         return [pick.id for pick in fresh]
 
     def _learning_later(self, now: datetime) -> list[tuple[datetime, str]]:
         found = queue.learning_later(self.store, now, self.options.decks, self.options.tags)
         self.store.session.commit()
-        return found
+        self.versions |= {card_id: _moment(version) for _, card_id, version in found}
+        return [(due, card_id) for due, card_id, _ in found]
 
     def _next(self) -> str | None:
         """The next card: a learning card due now, the queue, or one due within learn_ahead."""
@@ -219,10 +226,11 @@ class Drill:
         return self._act(key, row)
 
     def _answered_elsewhere(self, row: Any) -> bool:
-        """True when another drill on this database answered the card since this one began."""
-        if row.last_review is None or row.id in self.graded:
+        """Another drill (here or on another machine) answered the card since this one read it:
+        its last review is not the one read or written here (not a time: clocks disagree)."""
+        if row.id not in self.versions:  # an undone answer: shown again, as it stands
             return False
-        return from_stamp(row.last_review) > self.started
+        return _moment(row.last_review) != self.versions[row.id]
 
     def _wait(self, wanted: str) -> str:
         """The next key that means something at this stage (`wanted` or an action key)."""
@@ -259,10 +267,13 @@ class Drill:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new, was_leech = row.last_review is None, row.leech
-        updated = self._until_written(
-            lambda: answers.grade(self.store, row.id, rating, now, duration, settings=settings)
+        updated = until_written(  # busy: the answer waits in memory, the user is told why
+            lambda: answers.grade(self.store, row.id, rating, now, duration, settings=settings),
+            lambda: self.console.print(BUSY),
+            f"the answer to card {row.id[:8]}",
         )
         self.graded.append(row.id)
+        self.versions[row.id] = _moment(updated.last_review)
         self.summary.seen += 1
         self.summary.ratings.append(rating)
         self.summary.again += rating == 1
@@ -287,20 +298,6 @@ class Drill:
         if self.reader.key() == "e":
             self._edit(row)
         return "leech"
-
-    def _until_written(self, write: Callable[[], Any]) -> Any:
-        """`write`, tried again while another process holds the database past the busy
-        timeout: the answer waits in memory, never dropped, and the user is told why."""
-        while True:
-            try:
-                return write()
-            except Exception as error:
-                if not is_busy(error):
-                    raise
-                self.console.print(
-                    "[yellow]the database is busy (another drill or a sync is writing); "
-                    "your answer is kept, waiting to save it…[/]"
-                )
 
     def _act(self, key: str, row: Any) -> str:
         """The keys that do something other than grade."""
@@ -333,6 +330,7 @@ class Drill:
             return "undo"
         last = self.graded.pop()
         answers.undo_last(self.store, last)
+        self.versions.pop(last, None)
         self.learning = [(due, i) for due, i in self.learning if i != last]
         rating = self.summary.ratings.pop()
         self.summary.seen -= 1
@@ -370,6 +368,11 @@ class Drill:
         found = queue.next_due(self.store, self.clock(), self.options.decks)
         self.store.session.commit()
         return found
+
+
+def _moment(value: str | datetime | None) -> datetime | None:
+    """A last review as read from either kind of row (stamp text or datetime), comparable."""
+    return None if value is None else from_stamp(value)
 
 
 def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> Summary:

@@ -38,7 +38,7 @@ def due_message(counts: Sequence[DeckDue], decks: Sequence[str] = (), minimum: i
     return f"{total} {noun} due ({parts}) — run `{command}`"
 
 
-def resolve_decks(db_path: Path, decks: Sequence[str]) -> list[str]:
+def resolve_decks(db_path: Path | str | None, decks: Sequence[str]) -> list[str]:
     """The stored names of the decks the user typed (`study.notes.lookup`); unknown decks are
     an error. Checked before anything is installed or sent, so a typo never becomes a daily
     timer that reminds of nothing.
@@ -50,7 +50,7 @@ def resolve_decks(db_path: Path, decks: Sequence[str]) -> list[str]:
 
 
 def check(
-    db_path: Path,
+    db_path: Path | str | None,
     now: datetime,
     decks: Sequence[str] = (),
     minimum: int = 1,

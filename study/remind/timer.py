@@ -25,6 +25,7 @@ from pathlib import Path
 from study.atomic import write_atomic
 from study.errors import StudyError
 from study.remind.cron import check_printable, cron_install, cron_remove, cron_status
+from study.schedule.dburl import carried_db as _carried_db
 
 BACKENDS = ("auto", "systemd", "cron", "launchd")
 UNIT = "study-remind"  # the systemd .service and .timer names
@@ -81,10 +82,13 @@ def study_command() -> list[str]:
 
 
 def reminder_argv(decks: Sequence[str] = (), minimum: int = 1, db: Path | None = None) -> list[str]:
-    """The full command a timer runs: `study remind check [--db] [--min] -- DECK...`."""
+    """The full command a timer runs: `study remind check [--db] [--min] -- DECK...`.
+
+    A server's URL goes in as it is (StudyError if it holds a password: the line is readable
+    in the process list and the timer's files); a file's path, absolute."""
     argv = [*study_command(), "remind", "check"]
     if db is not None:
-        argv += ["--db", str(db.expanduser().absolute())]
+        argv += ["--db", _carried_db(str(db))]
     if minimum != 1:
         argv += ["--min", str(minimum)]
     return [*argv, "--", *decks] if decks else argv
@@ -99,6 +103,13 @@ def reminder_environment(env: Mapping[str, str] | None = None) -> dict[str, str]
     home = env.get("STUDY_HOME")
     if home:
         carried["STUDY_HOME"] = str(Path(home).expanduser().absolute())
+    if env.get("STUDY_DB"):
+        carried["STUDY_DB"] = _carried_db(env["STUDY_DB"])
+    # Where libpq finds a server's password and services: files, so never the password itself
+    # (PGPASSWORD is not carried: it would be written into the timer line).
+    for name in ("PGPASSFILE", "PGSERVICEFILE"):
+        if env.get(name):
+            carried[name] = str(Path(env[name]).expanduser().absolute())
     runtime = env.get("XDG_RUNTIME_DIR")
     if runtime:
         carried["XDG_RUNTIME_DIR"] = runtime

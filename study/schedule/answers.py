@@ -83,7 +83,7 @@ def grade(
         )
         leech = _is_new_leech(store, row, rating, before["before_state"], settings.leech_lapses)
         if leech:
-            store.execute(_MARK_LEECH, {"id": row.id, "status": Status.SUSPENDED})
+            store.execute(_MARK_LEECH, {"id": row.id, "status": Status.SUSPENDED, "leech": True})
     for name, value in schedule.items():  # the row as stored, without another read or write
         set_committed_value(row, name, value)
     if leech:
@@ -97,7 +97,8 @@ def _column(value: object) -> object:
     return stamp(value) if isinstance(value, datetime) else value
 
 
-_MARK_LEECH = "UPDATE card SET leech = 1, status = :status WHERE id = :id"
+# The mark bound as a parameter: sqlite3 stores True as 1, PostgreSQL's boolean takes no 1.
+_MARK_LEECH = "UPDATE card SET leech = :leech, status = :status WHERE id = :id"
 
 
 def _is_new_leech(store: Store, row: CardRow, rating: int, before: int, threshold: int) -> bool:

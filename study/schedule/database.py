@@ -16,12 +16,14 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from study.errors import StudyError
 from study.schedule import migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
+T = TypeVar("T")
 CHECK_ADVICE = "run `study db check` to see what is damaged"
 
 
@@ -91,11 +93,44 @@ def diagnose(path: Path, error: BaseException) -> StudyError:
     return StudyError(f"{path}: database error: {cause} ({CHECK_ADVICE})")
 
 
+# PostgreSQL's SQLSTATEs for a write that lost to another one and may simply be tried again:
+# serialization_failure, deadlock_detected, lock_not_available (the server's lock_timeout).
+_SERVER_CONFLICTS = frozenset({"40001", "40P01", "55P03"})
+# Tries to save one write while the database is busy; each waits out the busy (or, on a
+# server, lock) timeout of BUSY_TIMEOUT_S first, so about half a minute in all.
+WRITE_TRIES = 6
+
+
 def is_busy(error: BaseException) -> bool:
-    """Whether `error` (SQLAlchemy's wrapper unwrapped) is another process holding the lock."""
+    """Whether `error` (SQLAlchemy's wrapper unwrapped) is another process holding the lock:
+    a busy SQLite file, or a server's conflict with another transaction."""
     cause = getattr(error, "orig", None) or error
+    if getattr(cause, "sqlstate", None) in _SERVER_CONFLICTS:
+        return True
     code = getattr(cause, "sqlite_errorcode", -1) & 0xFF
     return isinstance(cause, sqlite3.Error) and code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def until_written(write: Callable[[], T], waiting: Callable[[], None], what: str) -> T:
+    """`write` (one whole transaction), tried again while `is_busy` says another writer holds
+    the database: `waiting` tells the user each time. After WRITE_TRIES, one line saying that
+    `what` was not saved, rather than a process that hangs on a stuck writer."""
+    for _ in range(WRITE_TRIES - 1):
+        try:
+            return write()
+        except Exception as error:
+            if not is_busy(error):
+                raise
+            waiting()
+    try:
+        return write()
+    except Exception as error:
+        if not is_busy(error):
+            raise
+        raise StudyError(
+            f"the database stayed busy for {WRITE_TRIES} tries (another drill or a sync holds "
+            f"it); {what} was not saved"
+        ) from None
 
 
 def unnamed_error(error: BaseException) -> str | None:

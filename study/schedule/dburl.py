@@ -12,6 +12,7 @@ No SQLAlchemy or psycopg at module level: `study due` and `study sync` import th
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from study.errors import StudyError
@@ -43,6 +44,16 @@ def refuse_password(url: str) -> None:
             f"the database URL for {where(url)} holds a password; put it in ~/.pgpass "
             "(or the file PGPASSFILE names), or use a libpq service, and leave it out of the URL"
         )
+
+
+def carried_db(given: str) -> str:
+    """A database as a timer or another folder names it: a server URL unchanged (StudyError
+    if it holds a password), a file's path made absolute."""
+    url = server_url(given)
+    if url is None:
+        return str(Path(given).expanduser().absolute())
+    refuse_password(url)
+    return url
 
 
 def server_error(url: str, error: BaseException) -> StudyError:

@@ -82,10 +82,18 @@ class DeckDue:
 
 @contextmanager
 def _reading(db_path: Path | str | None) -> Iterator[Execute]:
-    """A read-only way to run the rules' SQL: plain sqlite3 on a file (fast), or the store's
-    session on a server (`study.schedule.server`; SQLModel is imported only then)."""
+    """A read-only way to run the rules' SQL: plain sqlite3 on a file, plain psycopg on a
+    server (both fast), or the store's session on a server to be made or upgraded first
+    (`study.schedule.server`; SQLModel is imported only then)."""
     url = server_url(db_path)
     if url is not None:
+        from study.schedule.migrations import MIGRATIONS
+        from study.schedule.serverread import fast_reader
+
+        with fast_reader(url, [migration.__name__ for migration in MIGRATIONS]) as fast:
+            if fast is not None:
+                yield fast
+                return
         from study.schedule.store import open_store
 
         with open_store(url, create=False) as store:

@@ -45,7 +45,7 @@ def build_queue(
 
 # The (re)learning cards of some decks that fall due later this study day.
 _LATER = f"""
-SELECT c.due, c.id, c.tags FROM card c
+SELECT c.due, c.id, c.tags, c.last_review FROM card c
 WHERE c.status = '{Status.ACTIVE}' AND c.last_review IS NOT NULL
   AND c.state IN ({State.LEARNING}, {State.RELEARNING}) AND c.due > :now AND c.due < :end
   AND c.deck IN (SELECT value FROM json_each(:decks))
@@ -55,16 +55,17 @@ ORDER BY c.due
 
 def learning_later(
     store: Store, now: datetime, decks: Sequence[str] = (), tags: Sequence[str] = ()
-) -> list[tuple[datetime, str]]:
-    """(due, id) of the cards in (re)learning that fall due later this study day: the drill
-    waits for them, and counts them as learning still to come."""
+) -> list[tuple[datetime, str, str | None]]:
+    """(due, id, version) of the cards in (re)learning that fall due later this study day: the
+    drill waits for them, and counts them as learning still to come. `version` is the card's
+    last review as read here (see `study.schedule.rules.Pick`)."""
     end = day_start(now, load_settings(store).rollover_hour) + timedelta(days=1)
     names = json.dumps(list(decks or store.decks()))
     params = {"now": stamp(now), "end": stamp(end), "decks": names}
     wanted = tag_wanted(tags)
     return [
-        (from_stamp(due), card_id)
-        for due, card_id, card_tags in store.execute(_LATER, params)
+        (from_stamp(due), card_id, version)
+        for due, card_id, card_tags, version in store.execute(_LATER, params)
         if has_tag(json.loads(card_tags), wanted)
     ]
 

@@ -112,14 +112,17 @@ def known_decks(execute: Execute) -> list[str]:
 
 
 class Pick:
-    """One eligible card: its id, deck and queue part (learning, review or new)."""
+    """One eligible card: its id, deck and queue part (learning, review or new), and `version`,
+    its last review as the same statement read it (stamp text; None for a new card): a drill
+    that finds another value when the card comes up knows another drill answered it since."""
 
-    __slots__ = ("deck", "id", "part")
+    __slots__ = ("deck", "id", "part", "version")
 
-    def __init__(self, card_id: str, deck: str, part: str) -> None:
+    def __init__(self, card_id: str, deck: str, part: str, version: str | None = None) -> None:
         self.id = card_id
         self.deck = deck
         self.part = part
+        self.version = version
 
     def __repr__(self) -> str:
         return f"Pick({self.id!r}, {self.deck!r}, {self.part!r})"
@@ -178,7 +181,9 @@ def select(
         for part in PARTS:
             limit = limits[part]
             taken = _take(execute, params | {"deck": deck}, part, limit, wanted, notes, count_held)
-            by_part[part] += [(key, Pick(card_id, deck, part)) for key, card_id in taken.picks]
+            by_part[part] += [
+                (key, Pick(card_id, deck, part, version)) for key, card_id, version in taken.picks
+            ]
             if taken.held:
                 selection.held.setdefault(deck, {})[part] = taken.held
     for part in PARTS:
@@ -204,7 +209,7 @@ class _Taken:
     __slots__ = ("held", "picks")
 
     def __init__(self) -> None:
-        self.picks: list[tuple[tuple[str, int], str]] = []  # (sort key, card id)
+        self.picks: list[tuple[tuple[str, int], str, str | None]] = []  # (sort key, id, version)
         self.held = 0
 
 
@@ -219,9 +224,9 @@ def _take(
 ) -> _Taken:
     """One deck's cards of one part, up to `limit`, one per sibling group not in `notes`."""
     taken = _Taken()
-    sql = f"SELECT c.id, c.note, c.tags, {_SORT[part]} FROM card c WHERE {_ELIGIBLE} AND "
+    sql = f"SELECT c.id, c.note, c.tags, {_SORT[part]}, c.last_review FROM card c WHERE {_ELIGIBLE}"
     held: set[str] = set()
-    for card_id, note, tags, key in execute(sql + _WHERE[part], params):
+    for card_id, note, tags, key, version in execute(f"{sql} AND {_WHERE[part]}", params):
         if note in notes or (wanted and not has_tag(json.loads(tags), wanted)):
             continue
         if limit is not None and len(taken.picks) >= limit:
@@ -233,7 +238,8 @@ def _take(
             held.add(note)
             continue
         notes.add(note)
-        taken.picks.append(((key, 0) if isinstance(key, str) else ("", int(key)), card_id))
+        order = (key, 0) if isinstance(key, str) else ("", int(key))
+        taken.picks.append((order, card_id, version))
     taken.held = len(held)
     return taken
 

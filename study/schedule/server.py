@@ -6,8 +6,9 @@ are what the `migration` table records on either. The SQLite migrations are plai
 database is not built by replaying them: it starts at today's schema, made from the same
 SQLModel tables the code reads and writes (plus the queue's partial indexes, which PostgreSQL
 spells as SQLite does), and every migration name up to today's is recorded as applied. A later
-migration is written once for both dialects (SQL both accept, or a branch on the dialect) and
-appended to the one list, so a server made today upgrades with the same step as a file.
+migration (after m008) is written once for both dialects (SQL both accept, or a branch where
+they differ) and appended to the one list: a server database that lacks it is upgraded on
+open by that same function (`_upgrade`), as a file is.
 
 Times: the columns hold UTC. Every connection sets its session time zone to UTC, so an aware
 datetime is stored as its UTC wall time, as the SQLite file stores it.
@@ -15,6 +16,7 @@ datetime is stored as its UTC wall time, as the SQLite file stores it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import create_engine, inspect, text
@@ -24,6 +26,7 @@ from study.errors import StudyError
 from study.schedule import migrations
 from study.schedule.dburl import is_server_error, refuse_password, server_error, where
 from study.schedule.serverdb import ServerConnection
+from study.schedule.serverread import CONNECT_TIMEOUT_S, SESSION_OPTIONS, need_psycopg
 
 # The indexes of m001, m005 and m010 as they stand today (the partial ones lead with the deck).
 _INDEXES = (
@@ -42,6 +45,9 @@ _INDEXES = (
     "CREATE INDEX ix_card_last_review ON card (last_review)",
     "CREATE UNIQUE INDEX ix_card_rowid ON card (rowid)",
 )
+# The first server databases were made at this schema (today's tables, every name up to it
+# recorded): a server upgrades by the migrations after it, which are written for both.
+_FIRST_ON_SERVER = 8  # m008_card_leech
 # Any number: every study process takes this same advisory lock to make or check the schema.
 _SCHEMA_LOCK = 0x57D7
 
@@ -49,16 +55,10 @@ _SCHEMA_LOCK = 0x57D7
 def server_engine(url: str) -> Any:
     """An engine on the server at `url` (psycopg imported here, only for a server URL)."""
     refuse_password(url)
-    try:
-        import psycopg  # noqa: F401  (the optional extra: say so when it is missing)
-    except ImportError:
-        raise StudyError(
-            f"{where(url)} is a PostgreSQL server: install the extra with "
-            "pip install 'study[postgres]'"
-        ) from None
+    need_psycopg(url)
     return create_engine(
         url,
-        connect_args={"options": "-c timezone=UTC", "connect_timeout": 10},
+        connect_args={"options": SESSION_OPTIONS, "connect_timeout": CONNECT_TIMEOUT_S},
         pool_pre_ping=True,
     )
 
@@ -114,14 +114,26 @@ def _check_schema(conn: Any, tables: set[str], url: str) -> None:
             f"the server {where(url)} was written by a newer study ({len(names)} migrations, "
             f"this release knows {len(known)}); upgrade study to open it"
         )
-    _upgrade(conn, [m for m in migrations.MIGRATIONS if m.__name__ not in names])
+    _upgrade(conn, names, url)
 
 
-def _upgrade(conn: Any, missing: list[Any]) -> None:
-    """Apply the migrations made after this server's schema, in the transaction that checked
-    it (under the schema lock): the same functions as the file's, through the sync's adapter."""
+def _upgrade(conn: Any, names: set[str], url: str) -> None:
+    """Apply the migrations this database lacks, in order, in the transaction that checked it
+    (under the schema lock; PostgreSQL's DDL is transactional: all of them or none), each
+    recorded by name: the same functions as the file's, through the sync's adapter
+    (`study.schedule.serverdb`). Only those after `_FIRST_ON_SERVER`: every server database
+    was made at that schema or later."""
     db = ServerConnection(conn.connection.driver_connection)
-    for migration in missing:
+    # Typed for a sqlite3 connection; those after _FIRST_ON_SERVER take the adapter as well.
+    steps: list[Callable[[Any], None]] = list(migrations.MIGRATIONS)
+    for number, migration in enumerate(steps, start=1):
+        if migration.__name__ in names:
+            continue
+        if number <= _FIRST_ON_SERVER:
+            raise StudyError(
+                f"the server {where(url)} lacks the migration {migration.__name__}, which every "
+                "study database on a server has; it was not made by study"
+            )
         migration(db)
         conn.execute(
             text("INSERT INTO migration (name, applied_at) VALUES (:name, now())"),

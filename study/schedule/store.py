@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,8 +28,8 @@ from study.schedule.backup import open_for_writing
 from study.schedule.database import BUSY_TIMEOUT_S, configure, diagnose, refuse_if_damaged
 from study.schedule.dburl import is_server_error, server_error, server_url, where
 from study.schedule.rules import known_decks
-from study.schedule.schema import Status, stamp
-from study.schedule.settings import HAS_DECK_SETTINGS
+from study.schedule.schema import Status
+from study.schedule.serverread import as_sqlite_gives, server_sql
 
 
 class RootRow(SQLModel, table=True):
@@ -144,42 +144,6 @@ class MigrationRow(SQLModel, table=True):
     applied_at: datetime
 
 
-# The words of the shared rules (study.schedule.rules, .settings) that only SQLite knows, as
-# PostgreSQL says them. The rules stay written once, for SQLite, whose fast paths count most;
-# the server's `card` has a `rowid` of its own (study.schedule.server), so `c.rowid` needs none.
-_SERVER_WORDS = (
-    (HAS_DECK_SETTINGS, "SELECT 1"),  # made with the schema on a server
-    (
-        "SELECT value FROM json_each(:decks)",
-        "SELECT json_array_elements_text(CAST(:decks AS json))",
-    ),
-    ("SELECT value FROM json_each(:ids)", "SELECT json_array_elements_text(CAST(:ids AS json))"),
-    # `study stats` (study.stats.figures): a card's interval in days, its forecast's day table
-    # (a stamp in VALUES is text to PostgreSQL), and SQLite's word for "scan the table".
-    (
-        "round(julianday(c.due) - julianday(c.last_review), 3)",
-        "round(CAST(extract(epoch from (c.due - c.last_review)) / 86400 AS numeric), 3)",
-    ),
-    (
-        "c.due >= d.lo AND c.due < d.hi",
-        "c.due >= CAST(d.lo AS timestamp) AND c.due < CAST(d.hi AS timestamp)",
-    ),
-    ("FROM review r NOT INDEXED", "FROM review r"),
-)
-
-
-def server_sql(sql: str) -> str:
-    """A statement of the shared rules as the PostgreSQL server takes it."""
-    for sqlite_words, server_words in _SERVER_WORDS:
-        sql = sql.replace(sqlite_words, server_words)
-    return sql
-
-
-def _as_sqlite_gives(value: Any) -> Any:
-    """A server's value as SQLite returns it to plain SQL: a time is its stamp text (UTC)."""
-    return stamp(value.replace(tzinfo=UTC)) if isinstance(value, datetime) else value
-
-
 def to_card(row: CardRow) -> Card:
     """The shared Card a row stands for (the schedule stays in the row)."""
     return Card(
@@ -274,7 +238,7 @@ class Store:
             result = self.session.execute(text(server_sql(sql)), dict(params))
             if not getattr(result, "returns_rows", True):  # a write: nothing to read back
                 return []
-            return (tuple(map(_as_sqlite_gives, row)) for row in result)  # lazy, as sqlite3
+            return (tuple(map(as_sqlite_gives, row)) for row in result)  # lazy, as sqlite3
         return self._raw().execute(sql, dict(params))
 
     def rowid(self, card_id: str) -> int | None:
