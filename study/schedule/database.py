@@ -322,3 +322,10 @@ def connect_read_only(db_path: Path) -> sqlite3.Connection:
         conn.close()
         raise StudyError(f"{db_path} is not a study database (no card, review, setting tables)")
     return conn
+
+
+def has_json_log(db: sqlite3.Connection) -> bool:
+    """Whether a file's review log is still the JSON one (before m010_review_typed): the read-
+    only paths (`study due`, `study db check`) read a file as it is, never migrating it."""
+    sql = "SELECT 1 FROM pragma_table_info('review') WHERE name = 'before'"
+    return db.execute(sql).fetchone() is not None

@@ -125,7 +125,6 @@ class Changes:
     """The writes one sync makes, decided before any is made."""
 
     updates: list[dict[str, object]] = field(default_factory=list)  # by "_old" id
-    rekeys: list[dict[str, str]] = field(default_factory=list)  # review rows to follow a card
     retire: list[str] = field(default_factory=list)
     inserts: list[tuple[str, Incoming]] = field(default_factory=list)
 
@@ -195,7 +194,6 @@ class Changes:
         status = row["status"]
         if rekey:
             report.rekeyed += 1
-            self.rekeys.append({"old": str(row["id"]), "new": card.id})
         if status == Status.RETIRED:
             status = row["retired_from"] or Status.ACTIVE  # a suspended card stays suspended
             report.restored += 1
@@ -221,7 +219,6 @@ class Changes:
         # cache for these writes makes 100,000 inserts ~1.5x faster.
         db.execute(f"PRAGMA cache_size = {-64 * 1024}")
         db.executemany(_UPDATE, self.updates)
-        db.executemany("UPDATE review SET card_id = :new WHERE card_id = :old", self.rekeys)
         retire = [{"id": card_id} for card_id in self.retire]
         db.executemany(
             f"UPDATE card SET retired_from = status, status = '{Status.RETIRED}' WHERE id = :id",
