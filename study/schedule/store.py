@@ -27,6 +27,7 @@ from study.paths import db_path as resolve_db_path
 from study.schedule.backup import open_for_writing
 from study.schedule.database import BUSY_TIMEOUT_S, configure, diagnose, refuse_if_damaged
 from study.schedule.dburl import is_server_error, server_error, server_url, where
+from study.schedule.machine import local_file, local_vaults
 from study.schedule.rules import known_decks
 from study.schedule.schema import Status
 from study.schedule.serverread import as_sqlite_gives, server_sql
@@ -275,8 +276,11 @@ class Store:
             query = query.where(col(CardRow.deck).in_(list(decks)))
         query = query.order_by(col(CardRow.deck), col(CardRow.note_path), col(CardRow.line))
         wanted = tag_wanted(tags)
+        vaults = local_vaults(self.execute)  # a card's source: its note's file on this machine
         return [
-            card for card in map(to_card, self.session.exec(query)) if has_tag(card.tags, wanted)
+            card._replace(source=local_file(vaults, row.note_path, row.source))
+            for row, card in ((row, to_card(row)) for row in self.session.exec(query))
+            if has_tag(card.tags, wanted)
         ]
 
     def decks(self) -> list[str]:
