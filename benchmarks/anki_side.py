@@ -50,13 +50,12 @@ def _epoch(text: str) -> float:
 
 def _study_log(study_db: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
     """Study's review log, card by card in time order: (card, rating, epoch ms, duration ms,
-    state before, last review before); SQLite turns the stamps into epoch ms."""
+    state before, last review before); the log's epoch microseconds become epoch ms."""
     db = sqlite3.connect(study_db)
     rows = db.execute(
-        "SELECT card_id, rating, CAST(round((julianday(reviewed_at) - 2440587.5) * 86400000)"
-        " AS INTEGER), coalesce(duration_ms, 0), json_extract(before, '$.state'),"
-        " json_extract(before, '$.last_review')"
-        " FROM review ORDER BY card_id, reviewed_at"
+        "SELECT c.id, r.rating, r.reviewed_at / 1000, coalesce(r.duration_ms, 0),"
+        " r.before_state, r.before_last_review"
+        " FROM review r JOIN card c ON c.rowid = r.card ORDER BY r.card, r.reviewed_at"
     )
     for card_id, reviews in groupby(rows, key=lambda row: row[0]):
         yield card_id, list(reviews)

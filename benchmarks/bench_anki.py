@@ -174,7 +174,7 @@ def _med(values: list[float]) -> float:
 
 
 def _row(name: str, ours: float, theirs: float, unit: str, goal: str) -> str:
-    scale, fmt = {"s": (1, ".2f"), "ms": (1000, ".1f"), "MB": (1, ".0f")}[unit]
+    scale, fmt = {"s": (1, ".2f"), "ms": (1000, ".1f"), "MB": (1, ".1f")}[unit]
     a, b = f"{ours * scale:{fmt}} {unit}", f"{theirs * scale:{fmt}} {unit}"
     return f"| {name} | {a} | {b} | {ours / theirs:.2f}x | {goal} |"
 

@@ -12,7 +12,6 @@ number is the median of several runs; the table it prints is the one in the READ
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -56,45 +55,35 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def _us(moment: datetime) -> int:
+    """Epoch microseconds, as the review log keeps a moment."""
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
 def _history(
-    rng: random.Random, reviewed: list[str], total: int, now: datetime, updates: list[tuple]
+    rng: random.Random, reviewed: list[tuple[str, int]], total: int, now: datetime, updates: list
 ) -> Iterator[tuple[object, ...]]:
-    """Review rows for `reviewed` cards, `total` in all; each card's final schedule goes to
-    `updates`. A generator, so a million rows never sit in memory at once."""
+    """Review rows for `reviewed` cards (id, rowid), `total` in all; each card's final schedule
+    goes to `updates`. A generator, so a million rows never sit in memory at once."""
     per_card, extra = divmod(total, max(1, len(reviewed)))
-    for n, card_id in enumerate(reviewed):
+    for n, (card_id, rowid) in enumerate(reviewed):
         moment = now - timedelta(days=400)
-        before: dict[str, object] = {"state": 1, "step": 0, "stability": None, "difficulty": None}
+        # The card before each answer as the drill logs it (`scheduler.snapshot`): state,
+        # step, stability, difficulty, then its due (the answer's moment) and last review.
+        before: tuple[object, ...] = (1, 0, None, None)
         last = None
         for _ in range(per_card + (n < extra)):
             moment += timedelta(days=rng.uniform(1, 35), seconds=rng.randint(0, 86400))
             moment = min(moment, now - timedelta(minutes=5))
-            # `before` as the drill writes it: fsrs' own Card.to_json of the card before.
-            iso = moment.isoformat()
-            state = json.dumps({"card_id": 0, **before, "due": iso, "last_review": last})
-            yield (
-                card_id,
-                rng.choice((1, 2, 3, 3, 3, 4)),
-                moment.strftime(STAMP),
-                rng.randint(900, 9000),
-                state,
-            )
-            last = iso
-            before = {
-                "state": 2,
-                "step": None,
-                "stability": rng.uniform(1, 200),
-                "difficulty": rng.uniform(1, 10),
-            }
+            at = _us(moment)
+            rating, duration = rng.choice((1, 2, 3, 3, 3, 4)), rng.randint(900, 9000)
+            yield (rowid, rating, at, duration, *before, at, last)
+            last = at
+            before = (2, None, rng.uniform(1, 200), rng.uniform(1, 10))
+        stability, difficulty = before[2], before[3]
         due = now + timedelta(days=rng.uniform(-2, 120))
         updates.append(
-            (
-                before["stability"],
-                before["difficulty"],
-                due.strftime(STAMP),
-                moment.strftime(STAMP),
-                card_id,
-            )
+            (stability, difficulty, due.strftime(STAMP), moment.strftime(STAMP), card_id)
         )
 
 
@@ -106,13 +95,17 @@ def add_reviews(db: Path, total: int, now: datetime, seed: int) -> int:
     """
     rng = random.Random(seed)
     conn = sqlite3.connect(db)
-    ids = [row[0] for row in conn.execute("select id from card where status = 'active'")]
+    ids = [
+        (row[0], row[1])
+        for row in conn.execute("select id, rowid from card where status = 'active'")
+    ]
     reviewed = ids[: len(ids) * 9 // 10]
     updates: list[tuple] = []
     with conn:
         conn.executemany(
-            "insert into review (card_id, rating, reviewed_at, duration_ms, before)"
-            " values (?, ?, ?, ?, ?)",
+            "insert into review (card, rating, reviewed_at, duration_ms, before_state,"
+            " before_step, before_stability, before_difficulty, before_due, before_last_review)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             _history(rng, reviewed, total, now, updates),
         )
         conn.executemany(

@@ -56,7 +56,7 @@ def require_program(name: str, also_in: str | None = None) -> str:
 
 
 _REVIEWS = (
-    "select card.front, review.rating from review join card on card.id = review.card_id"
+    "select card.front, review.rating from review join card on card.rowid = review.card"
     " order by review.id"
 )
 

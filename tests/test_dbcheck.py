@@ -46,8 +46,7 @@ def test_a_sound_database_passes(db: Path) -> None:
     ("sql", "problem"),
     [
         (
-            "INSERT INTO review (card_id, rating, reviewed_at, before)"
-            " VALUES ('gone', 3, '2026-03-10', '{}')",
+            "INSERT INTO review (card, rating, reviewed_at) VALUES (999999, 3, 1773100800000000)",
             "1 row break: every review belongs to a card",
         ),
         (
@@ -108,3 +107,23 @@ def test_a_file_that_is_not_sqlite_is_named_so_not_called_damaged(tmp_path: Path
     assert (
         result.output == f"study: {path} is not a study database (not SQLite); pick another --db\n"
     )
+
+
+def test_a_file_with_the_json_review_log_is_checked_as_it_is(tmp_path: Path) -> None:
+    """`study db check` reads a file without migrating it: a log from before m010 is still
+    asked whether every review belongs to a card, in its own columns."""
+    from study.schedule.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        for migration in MIGRATIONS[:8]:
+            migration(conn)
+            conn.execute("INSERT INTO migration VALUES (?, '2026-01-01')", (migration.__name__,))
+        conn.execute("PRAGMA user_version = 8")
+        conn.execute(
+            "INSERT INTO review (card_id, rating, reviewed_at, before)"
+            " VALUES ('gone', 3, '2026-03-10 00:00:00.000000', '{}')"
+        )
+    assert check_database(path) == ["1 row break: every review belongs to a card"]
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (8,)  # left as it was

@@ -64,8 +64,24 @@ def test_sqlite_to_server_to_sqlite_keeps_every_row(tmp_path: Path, pg_url: str)
     with sqlite3.connect(back) as conn:
         (due,) = conn.execute("SELECT due FROM card WHERE front = 'What lists files?'").fetchone()
         (at,) = conn.execute("SELECT reviewed_at FROM review WHERE id = 1").fetchone()
-    assert at == "2026-03-02 09:30:15.123456"  # UTC, to the microsecond, both ways
-    assert due > at
+    assert at == 1772443815123456  # 2026-03-02 09:30:15.123456 UTC, to the microsecond, both ways
+    assert due == "2026-03-02 09:40:15.123456"  # Good on a new card: its second step, 10 min on
+    rowids = "SELECT rowid, id FROM card ORDER BY rowid"  # what the review log names cards by
+    with sqlite3.connect(back) as conn, sqlite3.connect(laptop) as old:
+        assert conn.execute(rowids).fetchall() == old.execute(rowids).fetchall()
+
+
+def test_a_review_whose_card_was_gone_is_copied_too(tmp_path: Path, pg_url: str) -> None:
+    """An old file's review of a card no longer there (card NULL since m009, `study db check`
+    names it) is part of the log: copied, and counted, both ways."""
+    laptop, back = _collection(tmp_path), tmp_path / "back.db"
+    with sqlite3.connect(laptop) as conn:
+        conn.execute("INSERT INTO review (card, rating, reviewed_at) VALUES (NULL, 3, 0)")
+    there = runner.invoke(app, ["db", "copy", str(laptop), pg_url])
+    assert there.exit_code == 0, there.output
+    assert there.output.endswith(", 3 card, 3 review\n")
+    assert runner.invoke(app, ["db", "copy", pg_url, str(back)]).exit_code == 0
+    assert _rows(back, "review") == _rows(laptop, "review")
 
 
 def test_the_server_goes_on_numbering_reviews_after_the_copied_ones(

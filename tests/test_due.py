@@ -18,6 +18,7 @@ from study.errors import StudyError
 from study.schedule.due import DeckDue, due_counts
 from study.schedule.duereport import render
 from study.schedule.rules import day_start
+from study.schedule.schema import epoch_us
 from study.schedule.store import open_store
 from tests.support import REPO
 
@@ -67,11 +68,15 @@ def add_card(
 
 
 def add_review(db: Path, card_id: str, when: datetime, before: dict[str, object]) -> None:
+    """A review of `card_id` at `when`; `before` the card's state and last review (None: new)."""
+    last = before["last_review"]
+    last_us = epoch_us(last) if isinstance(last, datetime) else None
     with sqlite3.connect(db) as conn:
         conn.execute(
-            "insert into review (card_id, rating, reviewed_at, duration_ms, before)"
-            " values (?, 3, ?, 1000, ?)",
-            (card_id, at(when), json.dumps(before)),
+            "insert into review (card, rating, reviewed_at, duration_ms, before_state,"
+            " before_due, before_last_review)"
+            " values ((select rowid from card where id = ?), 3, ?, 1000, ?, ?, ?)",
+            (card_id, epoch_us(when), before["state"], epoch_us(when), last_us),
         )
 
 
@@ -107,14 +112,46 @@ def test_counts_per_deck_with_each_decks_new_limit(db: Path) -> None:
 def test_new_cards_introduced_today_use_up_the_daily_limit(db: Path) -> None:
     for n in range(30):
         add_card(db, f"new-{n}", "alpha")
-    add_card(db, "seen", "alpha", **reviewed(NOW + timedelta(minutes=5), state=1))
-    add_review(db, "seen", NOW - timedelta(minutes=5), {"state": 1, "last_review": None})
+    # Answered 5 minutes ago as a new card: its last review is that answer, as a grade leaves it.
+    answered = NOW - timedelta(minutes=5)
+    seen = reviewed(NOW + timedelta(minutes=5), state=1) | {"last_review": answered}
+    add_card(db, "seen", "alpha", **seen)
+    add_review(db, "seen", answered, {"state": 1, "last_review": None})
     with sqlite3.connect(db) as conn:
         conn.execute("insert into setting (key, value) values ('new_per_day', '8')")
 
     [alpha] = due_counts(db, NOW)
 
     assert (alpha.new, alpha.later_today) == (7, 1)
+
+
+def test_a_file_with_the_json_review_log_is_counted_unmigrated(tmp_path: Path) -> None:
+    # `study due` never migrates (read-only): a file from before the typed log (m010) still
+    # counts the new cards introduced today from its JSON snapshots.
+    from study.schedule.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[:8]:
+        migration(conn)
+        conn.execute("insert into migration values (?, '2026-01-01')", (migration.__name__,))
+    conn.execute("pragma user_version = 8")
+    conn.close()
+    for n in range(30):
+        add_card(path, f"new-{n}", "alpha")
+    add_card(path, "seen", "alpha", **reviewed(NOW + timedelta(minutes=5), state=1))
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "insert into review (card_id, rating, reviewed_at, before) values ('seen', 3, ?, ?)",
+            (at(NOW - timedelta(minutes=5)), json.dumps({"state": 1, "last_review": None})),
+        )
+        conn.execute("insert into setting (key, value) values ('new_per_day', '8')")
+
+    [alpha] = due_counts(path, NOW)
+
+    assert (alpha.new, alpha.later_today) == (7, 1)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("pragma user_version").fetchone()[0] == 8  # left as it was
 
 
 def test_siblings_buried_and_suspended_cards_wait(db: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import fsrs
@@ -27,6 +27,7 @@ __all__ = ["drilled", "utc_local_time"]
 
 runner = CliRunner()
 ANSWERED_IN_ANKI = 4
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def answer_in_anki(collection: Collection, count: int) -> None:
@@ -58,7 +59,9 @@ def anki(tmp_path: Path, drilled: dict[str, str]) -> Iterator[Collection]:
 def study_rows(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     with sqlite3.connect(db) as conn:
         reviews = conn.execute(
-            "SELECT card_id, rating, reviewed_at, duration_ms, before FROM review ORDER BY id"
+            "SELECT c.id, r.rating, r.reviewed_at, r.duration_ms, r.before_state, r.before_step,"
+            " r.before_stability, r.before_difficulty, r.before_due, r.before_last_review"
+            " FROM review r JOIN card c ON c.rowid = r.card ORDER BY r.id"
         ).fetchall()
         cards = conn.execute(
             "SELECT id, state, step, stability, difficulty, due, last_review FROM card ORDER BY id"
@@ -95,11 +98,13 @@ def test_answers_from_anki_are_merged_once_and_reschedule_their_cards(
     )
     assert len(revlog) == 6 + ANSWERED_IN_ANKI
     with sqlite3.connect(db) as conn:
-        history = conn.execute("SELECT card_id, reviewed_at, rating FROM review").fetchall()
+        history = conn.execute(
+            "SELECT c.id, r.reviewed_at, r.rating FROM review r JOIN card c ON c.rowid = r.card"
+        ).fetchall()
     for card_id, state, step, stability, difficulty, due, last_review in cards:
         assert (last_review is None) == (state == 1 and step == 0 and stability is None)
         answers = [
-            (datetime.fromisoformat(at).replace(tzinfo=UTC), rating)
+            (EPOCH + timedelta(microseconds=at), rating)  # the log's epoch microseconds
             for who, at, rating in history
             if who == card_id
         ]
@@ -112,10 +117,7 @@ def test_answers_from_anki_are_merged_once_and_reschedule_their_cards(
         assert difficulty == pytest.approx(expected.difficulty)
         assert datetime.fromisoformat(due).replace(tzinfo=UTC) == expected.due
     anki_times = sorted(revlog_id for revlog_id, *_ in revlog)
-    study_times = sorted(
-        round(datetime.fromisoformat(at).replace(tzinfo=UTC).timestamp() * 1000)
-        for _, at, _ in history
-    )
+    study_times = sorted(round(at / 1000) for _, at, _ in history)
     drilled_ms = int(datetime(2026, 3, 2, 9, tzinfo=UTC).timestamp() * 1000)
     # Anki's ids for study's own answers are their times (those that share a moment with
     # another answer moved a millisecond or two apart).
@@ -201,3 +203,38 @@ def test_importing_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
     assert result.stderr == (
         f"study: {tmp_path}: is a folder; give an .apkg or .colpkg exported from Anki\n"
     )
+
+
+def test_answers_from_anki_merge_onto_a_server_as_onto_the_file(
+    tmp_path: Path, anki: Collection, pg_url: str
+) -> None:
+    from study.schedule.store import open_store
+
+    package = export_from_anki(anki, tmp_path / "from-anki.apkg")
+    db = tmp_path / "study.db"
+    assert runner.invoke(app, ["db", "copy", str(db), pg_url]).exit_code == 0
+    on_file, on_server = (
+        import_package(package, db_path=db),
+        import_package(package, db_path=pg_url),
+    )
+    assert (
+        (on_server.added, on_server.rescheduled) == (on_file.added, on_file.rescheduled) == (4, 4)
+    )
+    logs = []
+    for target in (db, pg_url):
+        with open_store(target) as store:
+            reviews = store.execute(
+                "SELECT c.id, r.rating, r.reviewed_at, r.duration_ms, r.before_state,"
+                " r.before_step, r.before_stability, r.before_difficulty, r.before_due,"
+                " r.before_last_review FROM review r JOIN card c ON c.rowid = r.card"
+                " ORDER BY r.reviewed_at, c.id",
+                {},
+            )
+            cards = store.execute(
+                "SELECT id, state, step, stability, difficulty, due, last_review FROM card"
+                " ORDER BY id",
+                {},
+            )
+            logs.append((list(reviews), list(cards)))
+    assert logs[1] == logs[0]
+    assert len(logs[0][0]) == 6 + ANSWERED_IN_ANKI

@@ -347,3 +347,28 @@ def test_a_vault_synced_under_another_name_gets_a_hint_that_works(
     with open_store(shared) as store:
         assert store.card(card_id).source == str(folder / "shell.md")  # the desktop's now
         assert [review.rating for review in reviews_of(store, card_id)] == [3]
+
+
+def test_an_export_takes_the_notes_and_images_where_they_are_on_this_machine(
+    same_note: tuple[Machine, Machine], shared: Path
+) -> None:
+    import zipfile
+
+    from study.anki.export import export
+
+    laptop, desktop = same_note
+    for machine in same_note:
+        prompt = "\n## The prompt\n\nIt ends in `$` when you are not root.\n\n![it](pic.png)\n"
+        (machine.folder / "shell.md").write_text(SHELL + prompt)
+        (machine.folder / "pic.png").write_bytes(b"\x89PNG a picture")
+    desktop.sync(shared, desktop.folder, vault="notes")  # the laptop's vault, on the desktop
+    laptop.sync(shared, laptop.folder, at=LATER)  # synced last: the cards' source is here
+    for path in laptop.folder.iterdir():  # and the laptop's folder is not on the desktop
+        path.unlink()
+    with desktop.on():
+        report = export([], desktop.folder.parent / "out.apkg", db_path=shared, now=LATER)
+    assert report.skipped == []
+    assert report.media == ["pic.png"]
+    with zipfile.ZipFile(report.path) as package:
+        media = package.read("media").decode()
+        assert "pic.png" in media

@@ -13,7 +13,8 @@ import pytest
 from study.errors import StudyError
 from study.schedule import migrations
 from study.schedule.migrations import MIGRATIONS, m001_initial, migrate
-from study.schedule.store import open_store
+from study.schedule.scheduler import BEFORE, card_before
+from study.schedule.store import ReviewRow, open_store
 
 # The schema each shipped migration leads to, fingerprinted. If this test fails, a shipped
 # migration was edited: revert it and add a new migration instead.
@@ -27,6 +28,7 @@ SHIPPED = {
     "m007_note_stat": "e686395c12c161ff",
     "m008_card_leech": "9d1fff2928e5b63c",
     "m009_folders_per_machine": "e9caea27a47adfe0",
+    "m010_review_typed": "c13b5e789b97be6c",
 }
 
 
@@ -106,7 +108,9 @@ def test_upgrade_from_the_oldest_schema_keeps_the_data(
     assert db.execute("SELECT id, state, stability, retired_from, flag FROM card").fetchall() == [
         ("c1", 2, 4.5, None, 0)
     ]
-    assert db.execute("SELECT card_id, rating FROM review").fetchall() == [("c1", 3)]
+    assert db.execute(
+        "SELECT c.id, r.rating FROM review r JOIN card c ON c.rowid = r.card"
+    ).fetchall() == [("c1", 3)]
 
 
 def _broken(db: sqlite3.Connection) -> None:
@@ -189,3 +193,73 @@ def test_m004_turns_old_review_snapshots_into_fsrs_cards(tmp_path: Path) -> None
     assert card.last_review == datetime(2026, 2, 27, 8, 30, 0, 250000, tzinfo=UTC)
     assert fsrs.Card.from_dict(rows[1]).last_review is None
     assert rows[1]["due"] == "2026-03-02T12:00:00.000000+00:00"
+
+
+def test_m010_keeps_every_review_in_typed_columns_exact_to_the_microsecond(
+    tmp_path: Path,
+) -> None:
+    """A log as m004..m009 left it (fsrs' Card JSON, text ids and stamps) becomes typed
+    columns: the card's rowid, epoch microseconds, fsrs' fields."""
+    db = _connect(tmp_path / "old.db")
+    for migration in MIGRATIONS[:9]:
+        migration(db)
+    for card_id in ("c0", "c1"):
+        db.execute(
+            "INSERT INTO card (id, note, note_path, deck, kind, front, back, source, line, due,"
+            " added) VALUES (?, 'n', 'n.md', 'D', 'basic', 'f', 'b', 'n.md', 1, 'x', 'x')",
+            (card_id,),
+        )
+    reviewed = {
+        "card_id": 0,
+        "state": 2,
+        "step": None,
+        "stability": 3.5,
+        "difficulty": 6.25,
+        "due": "2026-03-02T12:00:00.000001+00:00",
+        "last_review": "2026-02-27T08:30:00.250000+00:00",
+    }
+    new = {"card_id": 0, "state": 1, "step": 0, "stability": None, "difficulty": None}
+    new |= {"due": "2026-03-02T12:00:00+00:00", "last_review": None}  # fsrs omits a zero fraction
+    for card_id, before in (("c1", reviewed), ("c0", new), ("c0", reviewed), ("gone", new)):
+        db.execute(
+            "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, before)"
+            " VALUES (?, 3, '2026-03-03 10:00:00.000250', 1500, ?)",
+            (card_id, json.dumps(before)),
+        )
+    for stamp in ("2026-03-04 00:00:00.000000", "2026-03-05 00:00:00.000000"):
+        db.execute(
+            "INSERT INTO review (card_id, rating, reviewed_at, before) VALUES ('c1', 4, ?, '{}')",
+            (stamp,),
+        )
+    db.execute("DELETE FROM review WHERE id IN (3, 6)")  # ids keep their gaps, and 6 was used
+
+    MIGRATIONS[9](db)
+
+    rows = db.execute(
+        "SELECT id, card, rating, reviewed_at, duration_ms, before_state, before_step,"
+        " before_stability, before_difficulty, before_due, before_last_review FROM review"
+    ).fetchall()
+    at = 1772532000000250  # 2026-03-03 10:00:00.000250 UTC
+    assert rows == [
+        (1, 2, 3, at, 1500, 2, None, 3.5, 6.25, 1772452800000001, 1772181000250000),
+        (2, 1, 3, at, 1500, 1, 0, None, None, 1772452800000000, None),
+        (4, None, 3, at, 1500, 1, 0, None, None, 1772452800000000, None),  # its card is gone
+        (5, 2, 4, 1772582400000000, None, None, None, None, None, None, None),  # no snapshot
+    ]
+    # An undo puts back exactly the card fsrs had (due to the microsecond).
+    restored = card_before(ReviewRow(card=2, rating=3, reviewed_at=at, **_before(rows[0])))
+    assert (restored.state, restored.stability, restored.difficulty) == (2, 3.5, 6.25)
+    assert restored.due == datetime(2026, 3, 2, 12, 0, 0, 1, tzinfo=UTC)
+    assert restored.last_review == datetime(2026, 2, 27, 8, 30, 0, 250000, tzinfo=UTC)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(review)")}
+    assert not columns & {"before", "card_id"}
+    indexes = {row[1] for row in db.execute("PRAGMA index_list(review)")}
+    assert indexes == {"ix_review_card"}  # by time: see ix_card_last_review
+    card_indexes = {row[1] for row in db.execute("PRAGMA index_list(card)")}
+    assert "ix_card_last_review" in card_indexes
+    db.execute("INSERT INTO review (card, rating, reviewed_at) VALUES (1, 3, 0)")
+    assert db.execute("SELECT max(id) FROM review").fetchone() == (7,)  # 6 is not handed out again
+
+
+def _before(row: tuple[object, ...]) -> dict[str, object]:
+    return dict(zip(BEFORE, row[5:], strict=True))

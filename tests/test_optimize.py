@@ -19,6 +19,7 @@ from study.stats.optimize import MIN_ITEMS
 from tests.history import History, copied, simulated, write_note
 
 runner = CliRunner()
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 pytestmark = pytest.mark.usefixtures("utc")
@@ -156,12 +157,13 @@ def test_a_retention_change_reschedules_from_history(history: History) -> None:
     with sqlite3.connect(history.db) as conn:
         rows = dict(conn.execute("SELECT id, due FROM card").fetchall())
         logs = conn.execute(
-            "SELECT card_id, rating, reviewed_at FROM review ORDER BY reviewed_at"
+            "SELECT c.id, r.rating, r.reviewed_at FROM review r JOIN card c ON c.rowid = r.card"
+            " ORDER BY r.reviewed_at"
         ).fetchall()
     lower = fsrs.Scheduler(desired_retention=0.8, enable_fuzzing=False)
     card_id = logs[0][0]
     replay = [
-        fsrs.ReviewLog(0, fsrs.Rating(rating), datetime.fromisoformat(at).replace(tzinfo=UTC), None)
+        fsrs.ReviewLog(0, fsrs.Rating(rating), EPOCH + timedelta(microseconds=at), None)
         for cid, rating, at in logs
         if cid == card_id
     ]

@@ -143,12 +143,14 @@ def test_the_review_log_arrives_as_revlog_rows(anki: Collection) -> None:
     energy, force, light = card(anki, "Energy"), card(anki, "Force"), card(anki, "Light*")
     rows = anki.db.all("SELECT id, cid, ease, ivl, lastIvl, time, type FROM revlog ORDER BY id")
     drilled, ten = int(DRILLED.timestamp() * 1000), 600_000
-    assert rows == [  # answers at the same moment are moved a millisecond apart
-        [drilled, light.id, 3, -600, 0, 1000, 0],  # learning: 10 minutes next
-        [drilled + 1, energy.id, 3, -600, 0, 4000, 0],
-        [drilled + 2, force.id, 1, -60, 0, 60_000, 0],  # Again: one minute; a minute at most
-        [drilled + ten, light.id, 3, 2, -600, 1000, 0],  # graduated: 2 days
-        [drilled + ten + 1, energy.id, 3, 2, -600, 2500, 0],
+    # Answers at the same moment are moved a millisecond apart, the cards taken in the order
+    # they were added (the note's order: Energy, Force, Light).
+    assert rows == [
+        [drilled, energy.id, 3, -600, 0, 4000, 0],  # learning: 10 minutes next
+        [drilled + 1, force.id, 1, -60, 0, 60_000, 0],  # Again: one minute; a minute at most
+        [drilled + 2, light.id, 3, -600, 0, 1000, 0],
+        [drilled + ten, energy.id, 3, 2, -600, 2500, 0],  # graduated: 2 days
+        [drilled + ten + 1, light.id, 3, 2, -600, 1000, 0],
         [int(LAPSED.timestamp() * 1000), light.id, 1, -600, 2, 1000, 1],  # a review, forgotten
     ]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from study.errors import StudyError
 from study.schedule.answers import bury, grade, preview, reviews_of, suspend, undo_last
 from study.schedule.config import set_setting
 from study.schedule.queue import build_queue
+from study.schedule.scheduler import BEFORE
 from study.schedule.store import CardRow, Store, open_store
 from tests.pgserver import collection_at
 
@@ -164,18 +164,14 @@ def test_grade_gives_fsrs_intervals_and_logs_the_review_at_once(store: Store) ->
     row = grade(store, card, 3, NOW, duration_ms=2500)
     assert (row.state, row.step, row.due, row.last_review) == (1, 1, NOW + expected[3], NOW)
     with sqlite3.connect(store.path) as other:  # committed: another process sees it now
-        logged = other.execute("SELECT card_id, rating, reviewed_at, duration_ms FROM review")
-        assert logged.fetchall() == [(card, 3, "2026-03-02 12:00:00.000000", 2500)]
+        logged = other.execute(
+            "SELECT c.id, r.rating, r.reviewed_at, r.duration_ms"
+            " FROM review r JOIN card c ON c.rowid = r.card"
+        )
+        assert logged.fetchall() == [(card, 3, 1772452800000000, 2500)]  # NOW in epoch µs
     [review] = reviews_of(store, card)
-    assert json.loads(review.before) == {  # fsrs' own Card.to_json, for Card.from_json
-        "card_id": 0,
-        "state": 1,
-        "step": 0,
-        "stability": None,
-        "difficulty": None,
-        "due": "2026-03-02T12:00:00+00:00",
-        "last_review": None,
-    }
+    snapshot = [getattr(review, name) for name in BEFORE]
+    assert snapshot == [1, 0, None, None, 1772452800000000, None]  # new, due at NOW (epoch µs)
 
 
 def test_bad_rating_is_refused(store: Store) -> None:

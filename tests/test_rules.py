@@ -27,6 +27,7 @@ from study.drill.terminal import KeyReader, make_console
 from study.errors import StudyError
 from study.notes.lookup import deck_key, resolve_decks
 from study.schedule.due import due_counts
+from study.schedule.schema import epoch_us
 from study.schedule.store import open_store
 from tests.support import DECKS
 
@@ -286,10 +287,12 @@ def _fill(db: Path, now: datetime, cards: list[tuple], settings: dict) -> None: 
                 ),
             )
             if logged is not None:
-                before = {"state": states[kind], "last_review": None if kind == "new" else last}
+                last_us = None if kind == "new" else epoch_us(now - timedelta(minutes=answered))
                 conn.execute(
-                    "insert into review (card_id, rating, reviewed_at, before) values (?, 3, ?, ?)",
-                    (f"c{n}", _at(now - timedelta(minutes=logged)), json.dumps(before)),
+                    "insert into review (card, rating, reviewed_at, before_state, before_due,"
+                    " before_last_review) values ((select rowid from card where id = ?), 3, ?, ?,"
+                    " 0, ?)",
+                    (f"c{n}", epoch_us(now - timedelta(minutes=logged)), states[kind], last_us),
                 )
         for key, value in settings["global"].items():
             conn.execute("insert into setting values (?, ?)", (key, str(value)))

@@ -191,7 +191,6 @@ def test_two_drills_grading_one_card_at_once_take_turns(
 ) -> None:
     """Both answers are logged once each, and the second is applied to the first's result
     (its `before` is the schedule the first answer left), on the file and on the server."""
-    import json
     import threading
 
     from study.schedule.answers import grade, reviews_of
@@ -223,12 +222,13 @@ def test_two_drills_grading_one_card_at_once_take_turns(
     with open_store(db_target) as store:
         logged = reviews_of(store, card_id)
         assert sorted(review.rating for review in logged) == [3, 4]
-        first, second = (json.loads(review.before) for review in logged)
-        assert first["last_review"] is None
-        assert second["last_review"] is not None  # applied on top of the first answer
+        first, second = logged
+        assert first.before_last_review is None
+        assert second.before_last_review is not None  # applied on top of the first answer
 
 
-def test_suspend_on_the_server_and_export_from_a_file_only(tmp_path: Path, pg_url: str) -> None:
+def test_suspend_on_the_server(tmp_path: Path, pg_url: str) -> None:
+    from study.schedule.answers import suspend
     from tests.test_dbcopy import _collection
 
     assert runner.invoke(app, ["db", "copy", str(_collection(tmp_path)), pg_url]).exit_code == 0
@@ -236,18 +236,7 @@ def test_suspend_on_the_server_and_export_from_a_file_only(tmp_path: Path, pg_ur
         git = store.cards(decks=["Git"])[0].id
     suspended = runner.invoke(app, ["suspended", "--db", pg_url])
     assert (suspended.exit_code, suspended.output) == (0, "No suspended cards.\n")
-    out = tmp_path / "all.apkg"
-    exported = runner.invoke(app, ["export", "-o", str(out), "--db", pg_url])
-    assert (exported.exit_code, exported.output) == (
-        1,
-        f"study: the server {where(pg_url)}: the Anki export and import works on a database "
-        "file only for now; do it on a file and move the collection with `study db copy FROM "
-        "TO`\n",
-    )
-    assert not out.exists()
     with open_store(pg_url) as store:
-        from study.schedule.answers import suspend
-
         suspend(store, git)
         assert [card.front for card in store.cards(decks=["Git"])] == []
 
@@ -401,3 +390,141 @@ def test_study_due_on_a_server_says_what_is_wrong_in_the_stores_words(
         (1, f"study: the server {where(pg_url)} refused the login: wrong user or password "
             "(study reads the password from ~/.pgpass or PGPASSFILE)\n"),
     ]  # fmt: skip
+
+
+def _package_rows(package: Path) -> dict[str, list[tuple[object, ...]]]:
+    """The cards and review log an .apkg carries (Anki's columns), for comparing two."""
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(package) as archive, sqlite3.connect(":memory:") as db:
+        db.deserialize(archive.read("collection.anki2"))
+        return {
+            "cards": db.execute(
+                "SELECT id, nid, type, queue, due, ivl, reps, lapses, left, data FROM cards"
+                " ORDER BY id"
+            ).fetchall(),
+            "revlog": db.execute("SELECT * FROM revlog ORDER BY id").fetchall(),
+        }
+
+
+def test_export_stats_and_reschedule_on_a_server_are_the_files(tmp_path: Path, pg_url: str) -> None:
+    """The review log's readers give the same package and the same figures on both."""
+    import json
+
+    from tests.test_dbcopy import _collection
+
+    laptop = _collection(tmp_path)
+    assert runner.invoke(app, ["db", "copy", str(laptop), pg_url]).exit_code == 0
+    at = {"STUDY_NOW": "2026-03-02T12:00:00+00:00"}
+    packages = {}
+    for name, target in (("file", str(laptop)), ("server", pg_url)):
+        out = tmp_path / f"{name}.apkg"
+        exported = runner.invoke(app, ["export", "-o", str(out), "--db", target], env=at)
+        assert exported.exit_code == 0, exported.output
+        packages[name] = _package_rows(out)
+    assert packages["server"] == packages["file"]
+    assert len(packages["file"]["revlog"]) == 2  # the collection's two answers, as revlog rows
+    figures = {}
+    for target in (str(laptop), pg_url):
+        shown = runner.invoke(app, ["stats", "--json", "--db", target], env=at)
+        assert shown.exit_code == 0, shown.output
+        figures[target] = json.loads(shown.output)
+    assert figures[pg_url] == figures[str(laptop)]
+    assert figures[pg_url]["calendar"]["reviews"][-1] == 2  # both answers, today
+    assert figures[pg_url]["cards"]["learning"] == 2
+    fitted = [
+        runner.invoke(app, ["optimize", "--dry-run", "--db", t]) for t in (str(laptop), pg_url)
+    ]
+    assert [(run.exit_code, run.output) for run in fitted] == 2 * [
+        (
+            1,
+            "study: 2 reviews logged, 0 of them on a later day than a card's first (what FSRS "
+            "learns from); optimizing needs 400, 400 more (nothing changed)\n",
+        )
+    ]  # the review histories read the same on both
+    schedules = []
+    for target in (str(laptop), pg_url):
+        changed = runner.invoke(app, ["config", "desired_retention", "0.8", "--db", target])
+        assert changed.output.splitlines()[1].startswith("rescheduled 2 cards from their history")
+        with open_store(target) as store:
+            sql = "SELECT id, state, step, stability, difficulty, due, last_review FROM card"
+            schedules.append(sorted(store.execute(sql, {})))
+    assert schedules[1] == schedules[0]  # replayed from the same history on both
+
+
+def test_a_server_made_before_the_typed_review_log_is_upgraded_in_place(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """A server whose log is the JSON one (text card ids and stamps, as servers were made
+    before m010_review_typed) gets the typed columns on opening, every review kept exactly."""
+    import psycopg
+
+    from tests.test_dbcopy import _collection
+
+    assert runner.invoke(app, ["db", "copy", str(_collection(tmp_path)), pg_url]).exit_code == 0
+    with open_store(pg_url) as store:
+        card_id = store.cards(decks=["Git"])[0].id
+        rowid = store.rowid(card_id)
+    snapshot = (
+        '{"card_id": 0, "state": 2, "step": null, "stability": 3.5, "difficulty": 6.25,'
+        ' "due": "2026-03-02T12:00:00.000001+00:00",'
+        ' "last_review": "2026-02-27T08:30:00.250000+00:00"}'
+    )
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        for statement in (
+            "DROP TABLE review",
+            "CREATE TABLE review (id SERIAL PRIMARY KEY, card_id VARCHAR NOT NULL,"
+            " rating INTEGER NOT NULL, reviewed_at TIMESTAMP NOT NULL, duration_ms INTEGER,"
+            " before VARCHAR NOT NULL)",
+            "CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)",
+            "CREATE INDEX ix_review_card_id ON review (card_id)",
+            "DROP INDEX ix_card_last_review",
+            "DROP INDEX ix_card_rowid",
+            "DROP TABLE anki_export",
+            "DELETE FROM migration WHERE name = 'm010_review_typed'",
+        ):
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, before)"
+            " VALUES (%s, 3, '2026-03-02 09:30:15.123456', 1500, %s)",
+            (card_id, snapshot),
+        )
+    with open_store(pg_url) as store:
+        rows = list(
+            store.execute(
+                "SELECT id, card, rating, reviewed_at, duration_ms, before_state, before_step,"
+                " before_stability, before_difficulty, before_due, before_last_review FROM review",
+                {},
+            )
+        )
+        names = [row[0] for row in store.execute("SELECT name FROM migration", {})]
+    at = 1772443815123456  # 2026-03-02 09:30:15.123456 UTC
+    assert rows == [(1, rowid, 3, at, 1500, 2, None, 3.5, 6.25, 1772452800000001, 1772181000250000)]
+    assert "m010_review_typed" in names
+    shown = runner.invoke(app, ["stats", "--json", "--db", pg_url])
+    assert shown.exit_code == 0, shown.output
+
+
+def test_undo_restores_the_card_exactly_on_both(tmp_path: Path, db_target: Path | str) -> None:
+    from study.schedule.answers import grade, reviews_of, undo_last
+    from study.schedule.store import CardRow
+    from tests.test_dbcopy import NOW, _collection
+
+    source = _collection(tmp_path)
+    if isinstance(db_target, str):
+        assert runner.invoke(app, ["db", "copy", str(source), db_target]).exit_code == 0
+    else:
+        db_target = source
+    columns = ("state", "step", "stability", "difficulty", "due", "last_review")
+    with open_store(db_target) as store:
+        card_id = store.cards(decks=["Shell"])[0].id  # answered Good once at NOW
+        before = store.session.get(CardRow, card_id)
+        assert before is not None and before.last_review is not None
+        was = [getattr(before, name) for name in columns]
+        grade(store, card_id, 1, NOW.replace(hour=10), 3000, fuzz=False)
+        assert len(reviews_of(store, card_id)) == 2
+        assert undo_last(store) == card_id
+        after = store.session.get(CardRow, card_id, populate_existing=True)
+        assert [getattr(after, name) for name in columns] == was  # to the microsecond
+        assert len(reviews_of(store, card_id)) == 1

@@ -70,11 +70,13 @@ def test_a_parallel_first_sync_on_the_server_makes_the_files_cards(
     assert [name for (name,) in indexes] == [
         "card_pkey",
         "ix_card_deck",
+        "ix_card_last_review",
         "ix_card_learning",
         "ix_card_new",
         "ix_card_note",
         "ix_card_note_path",
         "ix_card_review",
+        "ix_card_rowid",
         "ix_card_status_due",
     ]
 

@@ -59,6 +59,7 @@ def test_open_creates_a_migrated_wal_database(tmp_path: Path) -> None:
         "m007_note_stat",
         "m008_card_leech",
         "m009_folders_per_machine",
+        "m010_review_typed",
     ]
 
 

@@ -40,6 +40,8 @@ runner = CliRunner()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=3)
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 SHELL = """# Shell
 
 ## Files
@@ -74,7 +76,8 @@ class Vault:
         return rows[0]
 
     def history(self, front: str) -> list[tuple[int, datetime]]:
-        return [(r.rating, r.reviewed_at) for r in reviews_of(self.store, self.row(front).id)]
+        logged = reviews_of(self.store, self.row(front).id)  # moments in epoch microseconds
+        return [(r.rating, EPOCH + timedelta(microseconds=r.reviewed_at)) for r in logged]
 
 
 def _schedule(row: CardRow) -> tuple[object, ...]:
@@ -612,7 +615,7 @@ def test_no_edit_ever_loses_a_review_or_a_card(
             sync(store, [], LATER)
             with sqlite3.connect(store.path) as raw:
                 assert raw.execute("SELECT count(*) FROM review").fetchone()[0] == len(cards)
-                orphaned = "SELECT count(*) FROM review WHERE card_id NOT IN (SELECT id FROM card)"
+                orphaned = "SELECT count(*) FROM review WHERE card NOT IN (SELECT rowid FROM card)"
                 assert raw.execute(orphaned).fetchone()[0] == 0
                 assert raw.execute("SELECT count(*) FROM card").fetchone()[0] >= len(cards)
             parsed = parse_text(note.read_text(), source=str(note))
@@ -770,3 +773,17 @@ def test_a_sync_of_a_missing_path_or_an_empty_folder_makes_no_database(tmp_path:
     assert empty.exit_code == 1
     assert empty.stderr == f"study: {tmp_path}/empty: no Markdown notes (*.md) in this folder\n"
     assert not db.exists()
+
+
+def test_a_first_sync_reports_a_command_listed_again_in_another_note(tmp_path: Path) -> None:
+    """A first sync keeps each id's note (and a command's line), not its row, to say where."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    first, second = folder / "a.md", folder / "b.md"
+    first.write_text("---\ndeck: Unix\n---\n## Shell\n\n- `ls` — lists files\n- `pwd` — where\n")
+    second.write_text("---\ndeck: Unix\n---\n- `ls` — shows a folder\n")
+    with open_store(tmp_path / "s.db") as store:
+        report = sync(store, [folder], NOW)
+        assert report.merged == [f"{second}:4: `ls` is already a card ({first}:6); kept one"]
+        assert report.added == 4
+        assert sorted(c.front for c in store.cards() if c.kind == "command") == ["ls", "pwd"]

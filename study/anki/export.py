@@ -302,15 +302,14 @@ def store_sources(
 ) -> Sources:
     """What the database adds to an export of `cards`: GUIDs, retirements, the registered
     roots the Source field is relative to and, given `now`, schedules and reviews."""
-    from sqlmodel import select
 
     from study.schedule.exchange import logged_reviews, review_counts, schedules
+    from study.schedule.machine import local_vaults
     from study.schedule.scheduler import load_settings
-    from study.schedule.store import RootRow
 
     wanted = {card.id for card in cards}
     found = {i: card for i, card in schedules(store, EXPORTED).items() if i in wanted}
-    registered = [root.path for root in store.session.exec(select(RootRow))]
+    registered = list(local_vaults(store.execute).values())  # this machine's folders
     sources = Sources(
         roots=(*roots, *resolved_roots(registered)),
         guids={i: card.anki_guid for i, card in found.items() if card.anki_guid},

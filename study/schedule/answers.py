@@ -1,14 +1,13 @@
 """The answers that change a card: grade, undo, bury, suspend, unsuspend.
 
 A grade goes through fsrs (`study.schedule.scheduler`) with the settings of the card's deck;
-the review row keeps fsrs' own snapshot of the card before it (`fsrs.Card.to_json`), so an undo
-puts back exactly what was there (`fsrs.Card.from_json`), and the row's rating, time and
+the review row keeps the card before it in typed columns (`scheduler.snapshot`), so an undo
+puts back exactly what was there (`scheduler.card_before`), and the row's rating, time and
 duration are the `fsrs.ReviewLog` fsrs returns.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -20,24 +19,29 @@ from study.notes.card import Card
 from study.notes.lookup import resolve_id
 from study.schedule.rules import day_start
 from study.schedule.scheduler import (
+    BEFORE,
     Settings,
+    card_before,
     load_settings,
     make_scheduler,
     preview_intervals,
     review,
     schedule_of,
+    snapshot,
     to_fsrs,
 )
-from study.schedule.schema import State, Status, stamp, to_db
+from study.schedule.schema import State, Status, epoch_us, stamp, to_db
 from study.schedule.store import CardRow, ReviewRow, Store
 
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review")
 _WRITE_CARD = (
     "UPDATE card SET " + ", ".join(f"{name} = :{name}" for name in _SCHEDULE) + " WHERE id = :id"
 )
+_REVIEW = ("rating", "reviewed_at", "duration_ms", *BEFORE)
+# The review names its card by the card's rowid (`ReviewRow.card`), looked up in the insert.
 _WRITE_REVIEW = (
-    "INSERT INTO review (card_id, rating, reviewed_at, duration_ms, before)"
-    " VALUES (:card_id, :rating, :reviewed_at, :duration_ms, :before)"
+    f"INSERT INTO review (card, {', '.join(_REVIEW)}) VALUES"
+    f" ((SELECT rowid FROM card WHERE id = :card_id), {', '.join(':' + n for n in _REVIEW)})"
 )
 
 
@@ -61,7 +65,7 @@ def grade(
     """
     with store.writing():  # read again inside the write: another drill may grade it
         row = store.card(card_id, lock=True)
-        before = to_fsrs(row).to_json()
+        before = snapshot(to_fsrs(row))
         settings = settings if settings is not None else load_settings(store, row.deck)
         after, log = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
         schedule = schedule_of(after)
@@ -72,12 +76,12 @@ def grade(
             {
                 "card_id": card_id,
                 "rating": int(log.rating),
-                "reviewed_at": stamp(log.review_datetime),
+                "reviewed_at": epoch_us(log.review_datetime),
                 "duration_ms": log.review_duration,
-                "before": before,
-            },
+            }
+            | before,
         )
-        leech = _is_new_leech(store, row, rating, before, settings.leech_lapses)
+        leech = _is_new_leech(store, row, rating, before["before_state"], settings.leech_lapses)
         if leech:
             store.execute(_MARK_LEECH, {"id": row.id, "status": Status.SUSPENDED, "leech": True})
     for name, value in schedule.items():  # the row as stored, without another read or write
@@ -97,20 +101,22 @@ def _column(value: object) -> object:
 _MARK_LEECH = "UPDATE card SET leech = :leech, status = :status WHERE id = :id"
 
 
-def _is_new_leech(store: Store, row: CardRow, rating: int, before: str, threshold: int) -> bool:
+def _is_new_leech(store: Store, row: CardRow, rating: int, before: int, threshold: int) -> bool:
     """A lapse (Again on a card in review) that makes `leech_lapses` of them marks the card a
     leech and suspends it, as Anki does. Asked inside the grade's write, after its review row
     is written, so the mark and the answer land together."""
-    if rating != 1 or json.loads(before)["state"] != State.REVIEW or not threshold or row.leech:
+    if rating != 1 or before != State.REVIEW or not threshold or row.leech:
         return False
     return lapses(store, row.id) >= threshold
 
 
-# A lapse: Again on a card in review, as the review row's `before` snapshot recorded it.
+# A lapse: Again on a card in review, as the review row's snapshot recorded it.
 _LAPSES = f"""
-    SELECT count(*) FROM review
-    WHERE card_id = :card AND rating = 1 AND json_extract(before, '$.state') = {State.REVIEW}
+    SELECT count(*) FROM review WHERE card = (SELECT rowid FROM card WHERE id = :card)
+    AND rating = 1 AND before_state = {State.REVIEW}
 """
+# The latest review (of one card, or of any), and its card's id.
+_LAST = "SELECT r.id, c.id FROM review r JOIN card c ON c.rowid = r.card {} ORDER BY r.id DESC"
 
 
 def lapses(store: Store, card_id: str) -> int:
@@ -121,24 +127,21 @@ def lapses(store: Store, card_id: str) -> int:
 def undo_last(store: Store, card_id: str | None = None) -> str | None:
     """Take back the latest review (of `card_id`, if given): the card's schedule is restored
     exactly and the review row deleted. Returns the card's id, or None if there was none."""
-    import fsrs
-
-    query = select(ReviewRow).order_by(col(ReviewRow.id).desc()).limit(1)
-    if card_id is not None:
-        query = query.where(ReviewRow.card_id == card_id)
+    sql = _LAST.format("WHERE c.id = :card" if card_id is not None else "")
     with store.writing() as session:
-        last = session.exec(query).first()
-        if last is None:
+        found = next(iter(store.execute(sql + " LIMIT 1", {"card": card_id})), None)
+        if found is None:
             return None
-        row = session.get(CardRow, last.card_id, populate_existing=True)
-        if row is not None:
-            for name, value in schedule_of(fsrs.Card.from_json(last.before)).items():
-                setattr(row, name, value)
-            if row.leech and last.rating == 1:  # the lapse that made it a leech is taken back
-                row.leech, row.status = False, Status.ACTIVE
-            session.add(row)
+        last = session.get(ReviewRow, int(found[0]))
+        row = session.get(CardRow, str(found[1]), populate_existing=True)
+        assert last is not None and row is not None  # read in this transaction
+        for name, value in schedule_of(card_before(last)).items():
+            setattr(row, name, value)
+        if row.leech and last.rating == 1:  # the lapse that made it a leech is taken back
+            row.leech, row.status = False, Status.ACTIVE
+        session.add(row)
         session.delete(last)
-    return last.card_id
+    return row.id
 
 
 def bury(store: Store, card_id: str, now: datetime) -> datetime:
@@ -201,5 +204,5 @@ def preview(
 
 def reviews_of(store: Store, card_id: str) -> list[ReviewRow]:
     """A card's review log, oldest first."""
-    query = select(ReviewRow).where(ReviewRow.card_id == card_id).order_by(col(ReviewRow.id))
-    return list(store.session.exec(query))
+    query = select(ReviewRow).where(ReviewRow.card == store.rowid(card_id))
+    return list(store.session.exec(query.order_by(col(ReviewRow.id))))

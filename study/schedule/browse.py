@@ -17,7 +17,7 @@ from study.notes.cardview import format_interval
 from study.notes.lookup import fold, resolve_id
 from study.schedule.rules import day_start
 from study.schedule.scheduler import load_settings
-from study.schedule.schema import State, Status, from_stamp, stamp
+from study.schedule.schema import State, Status, from_epoch_us, from_stamp, stamp
 from study.schedule.store import Store
 from study.words import plural
 
@@ -28,9 +28,9 @@ _STATES = {State.LEARNING: "learning", State.REVIEW: "review", State.RELEARNING:
 _CARDS = f"""
 SELECT c.id, c.deck, c.kind, c.front, c.back, c.status, c.leech, c.state, c.due,
   c.last_review, c.stability, c.difficulty, c.source, c.line, c.section,
-  (SELECT count(*) FROM review r WHERE r.card_id = c.id AND r.rating = 1
-     AND json_extract(r.before, '$.state') = {State.REVIEW}) AS lapses,
-  (SELECT count(*) FROM review r WHERE r.card_id = c.id) AS reviews
+  (SELECT count(*) FROM review r WHERE r.card = c.rowid AND r.rating = 1
+     AND r.before_state = {State.REVIEW}) AS lapses,
+  (SELECT count(*) FROM review r WHERE r.card = c.rowid) AS reviews
 FROM card c WHERE c.status != '{Status.RETIRED}'
   AND c.deck IN (SELECT value FROM json_each(:decks))
 """
@@ -111,29 +111,34 @@ def show_card(store: Store, typed_id: str) -> dict[str, Any]:
 
 def _history(store: Store, card_id: str, card: dict[str, Any]) -> list[dict[str, Any]]:
     """Each answer: when, the grade, and the interval and stability it gave (read from the
-    next answer's `before` snapshot, or from the card itself for the last one)."""
+    next answer's snapshot of the card before it, or from the card itself for the last one)."""
     rows = list(
         store.execute(
-            "SELECT reviewed_at, rating, before FROM review WHERE card_id = :id ORDER BY id",
+            "SELECT reviewed_at, rating, before_due, before_stability FROM review"
+            " WHERE card = (SELECT rowid FROM card WHERE id = :id) ORDER BY id",
             {"id": card_id},
         )
     )
-    afters = [json.loads(before) for _, _, before in rows[1:]]
-    afters.append({"due": card["due"], "stability": card["stability"]})
+    due = None if card["due"] is None else datetime.fromisoformat(card["due"])
+    afters = [(_moment(due_us), stability) for _, _, due_us, stability in rows[1:]]
+    afters.append((due, card["stability"]))
     history = []
-    for (reviewed_at, rating, _), after in zip(rows, afters, strict=True):
-        when = from_stamp(reviewed_at)
-        due = from_stamp(after["due"]) if after["due"] else when
+    for (reviewed_at, rating, _, _), (after_due, stability) in zip(rows, afters, strict=True):
+        when = from_epoch_us(reviewed_at)
         history.append(
             {
                 "reviewed_at": when.isoformat(),
                 "rating": int(rating),
                 "grade": RATING_NAMES.get(int(rating), str(rating)),
-                "interval_days": round((due - when).total_seconds() / 86400, 4),
-                "stability": after["stability"],
+                "interval_days": round(((after_due or when) - when).total_seconds() / 86400, 4),
+                "stability": stability,
             }
         )
     return history
+
+
+def _moment(value: int | None) -> datetime | None:
+    return None if value is None else from_epoch_us(value)
 
 
 def _when(iso: str | None) -> str:

@@ -12,13 +12,16 @@ from contextlib import closing
 from pathlib import Path
 
 from study.errors import StudyError
-from study.schedule.database import connect, header_version, inspect, translated
+from study.schedule.database import connect, has_json_log, header_version, inspect, translated
 
+_ORPHANS = "every review belongs to a card"
+# The same rule on a file whose review log is not yet in typed columns (checked as it is).
+_ORPHANS_IN_JSON_LOG = "SELECT count(*) FROM review WHERE card_id NOT IN (SELECT id FROM card)"
 # (what must hold, SQL counting the rows where it does not)
 INVARIANTS: tuple[tuple[str, str], ...] = (
     (
-        "every review belongs to a card",
-        "SELECT count(*) FROM review WHERE card_id NOT IN (SELECT id FROM card)",
+        _ORPHANS,
+        "SELECT count(*) FROM review WHERE card IS NULL OR card NOT IN (SELECT rowid FROM card)",
     ),
     (
         "every card has one known status",
@@ -70,7 +73,9 @@ def check_database(path: Path) -> list[str]:
         inspect(path)
         with closing(connect(path, read_only=True)) as db:
             problems = []
+            old = has_json_log(db)
             for rule, sql in INVARIANTS:
+                sql = _ORPHANS_IN_JSON_LOG if old and rule == _ORPHANS else sql
                 count = int(db.execute(sql).fetchone()[0])
                 if count:
                     problems.append(f"{count} row{'s' if count != 1 else ''} break: {rule}")

@@ -16,18 +16,14 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from study.errors import StudyError
 from study.schedule import migrations
 
-TYPE_CHECKING = False  # not typing's: `study due` opens files through here (see settings.py)
-if TYPE_CHECKING:
-    from typing import TypeVar
-
-    T = TypeVar("T")
-
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
+T = TypeVar("T")
 CHECK_ADVICE = "run `study db check` to see what is damaged"
 
 
@@ -326,3 +322,10 @@ def connect_read_only(db_path: Path) -> sqlite3.Connection:
         conn.close()
         raise StudyError(f"{db_path} is not a study database (no card, review, setting tables)")
     return conn
+
+
+def has_json_log(db: sqlite3.Connection) -> bool:
+    """Whether a file's review log is still the JSON one (before m010_review_typed): the read-
+    only paths (`study due`, `study db check`) read a file as it is, never migrating it."""
+    sql = "SELECT 1 FROM pragma_table_info('review') WHERE name = 'before'"
+    return db.execute(sql).fetchone() is not None

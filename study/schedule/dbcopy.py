@@ -2,9 +2,10 @@
 
 Every table of the collection (registered folders, notes, cards with their schedule, the review
 log, settings) is read through the SQLModel tables from one store and inserted into the other,
-in one transaction, and then counted on both sides: a copy whose counts differ is rolled back
-and reported, never left half made. The target must hold no collection yet (its own schema,
-made on opening, is all it may have), so a copy never merges two histories.
+in one transaction (each card with its rowid, which its reviews name it by), and then counted
+on both sides: a copy whose counts differ is rolled back and reported, never left half made.
+The target must hold no collection yet (its own schema, made on opening, is all it may have),
+so a copy never merges two histories.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, text
+from sqlalchemy import BigInteger, column, func, insert, literal_column, text
+from sqlalchemy import table as sql_table
 from sqlmodel import col, select
 
 from study.errors import StudyError
@@ -60,8 +62,9 @@ def copy_collection(source: Path | str, target: Path | str, now: datetime) -> di
         with dst.writing() as session:
             for table in TABLES:
                 _copy_table(src, session, table)
-            if dst.url is not None:  # the server's review ids come from a sequence: move it on
-                session.execute(text(_SEQUENCE_PAST_COPIED))
+            if dst.url is not None:  # the server's ids come from sequences: move them on
+                for name, key in (("review", "id"), ("card", "rowid")):
+                    session.execute(text(_SEQUENCE_PAST_COPIED.format(table=name, key=key)))
                 # Fresh statistics, or the planner guesses on empty tables (seconds per query).
                 session.execute(text("ANALYZE"))
             got = counts(dst)
@@ -74,24 +77,30 @@ def copy_collection(source: Path | str, target: Path | str, now: datetime) -> di
 
 
 _SEQUENCE_PAST_COPIED = (
-    "SELECT setval(pg_get_serial_sequence('review', 'id'), coalesce(max(id), 0) + 1, false)"
-    " FROM review"
+    "SELECT setval(pg_get_serial_sequence('{table}', '{key}'), coalesce(max({key}), 0) + 1, false)"
+    " FROM {table}"
 )
 
 
-def _copy_table(src: Store, session: Any, table: Any) -> None:
-    columns = list(table.model_fields)
+def _copy_table(src: Store, session: Any, model: Any) -> None:
+    columns = list(model.model_fields)
     batch: list[dict[str, Any]] = []
-    query = select(table)
-    if table is CardRow:  # insertion order, the order new cards are studied in: SQLite's
-        query = query.order_by(text("rowid"))  # rowid, the server's column of that name
-    elif table is ReviewRow:
+    target = model.__table__
+    query: Any = select(model)
+    if model is CardRow:  # SQLite's rowid, the server's column of that name: the order new
+        # cards are studied in, and what the review log names a card by, so copied as it is
+        rowid: Any = literal_column("rowid")
+        query = select(model, rowid).order_by(rowid)
+        typed = [column(c.name, c.type) for c in target.columns]
+        target = sql_table("card", *typed, column("rowid", BigInteger()))
+    elif model is ReviewRow:
         query = query.order_by(col(ReviewRow.id))
-    for row in src.session.exec(query):
-        batch.append({name: getattr(row, name) for name in columns})
+    for found in src.session.exec(query):
+        row, extra = (found[0], {"rowid": found[1]}) if model is CardRow else (found, {})
+        batch.append({name: getattr(row, name) for name in columns} | extra)
         if len(batch) == _BATCH:
-            session.execute(insert(table), batch)
+            session.execute(insert(target), batch)
             batch = []
     if batch:
-        session.execute(insert(table), batch)
+        session.execute(insert(target), batch)
     src.session.expunge_all()

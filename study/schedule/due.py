@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,9 +18,9 @@ from pathlib import Path
 from study.errors import StudyError
 from study.notes.lookup import has_tag, tag_wanted
 from study.paths import db_path as resolve_db_path
-from study.schedule.database import connect_read_only, diagnose
+from study.schedule.database import connect_read_only, diagnose, has_json_log
 from study.schedule.dburl import server_url
-from study.schedule.rules import LEARNING, NEW, REVIEW, known_decks, select
+from study.schedule.rules import DONE_TODAY, LEARNING, NEW, REVIEW, known_decks, select
 from study.schedule.schema import State, Status, stamp
 
 TYPE_CHECKING = False  # not typing's: see study.schedule.settings
@@ -102,11 +102,33 @@ def _reading(db_path: Path | str | None) -> Iterator[Execute]:
     path = resolve_db_path(None if db_path is None else Path(db_path))
     conn = connect_read_only(path)
     try:
-        yield conn.execute
+        yield _unmigrated(conn) if has_json_log(conn) else conn.execute
     except sqlite3.DatabaseError as error:
         raise diagnose(path, error) from None
     finally:
         conn.close()
+
+
+# A file whose review log is not yet in typed columns (m010_review_typed): `study due` reads
+# files read-only, never migrating them, so it asks the old log the same question.
+_DONE_TODAY_IN_JSON_LOG = f"""
+SELECT c.deck,
+  count(DISTINCT CASE WHEN json_extract(r.before, '$.last_review') IS NULL THEN r.card_id END),
+  count(DISTINCT CASE WHEN json_extract(r.before, '$.last_review') IS NOT NULL
+                       AND json_extract(r.before, '$.state') = {State.REVIEW} THEN r.card_id END)
+FROM review r JOIN card c ON c.id = r.card_id
+WHERE r.reviewed_at >= :start GROUP BY c.deck
+"""
+
+
+def _unmigrated(conn: sqlite3.Connection) -> Execute:
+    """The rules' SQL on a file made before the typed review log: the one statement that
+    reads the log is asked in the log's old words, the rest as they are."""
+
+    def execute(sql: str, params: Mapping[str, object]) -> sqlite3.Cursor:
+        return conn.execute(_DONE_TODAY_IN_JSON_LOG if sql == DONE_TODAY else sql, params)
+
+    return execute
 
 
 def due_counts(

@@ -7,13 +7,15 @@ card and its moment: Anki's revlog id is the answer's time in milliseconds, and 
 by replaying its whole history in time order through fsrs' scheduler, unfuzzed, so the same
 history always gives the same schedule. The replay is written out here rather than taken from
 `Scheduler.reschedule_card` (as `study.schedule.reschedule` does) because each review's
-`before` snapshot is rewritten on the way, so an undo stays exact.
+snapshot of the card before it is rewritten on the way, so an undo stays exact.
+
+Every statement is plain SQL with `:name` parameters through `Store.execute`: the file's own
+sqlite3 connection (an export reads a million reviews), or the server through SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,8 +23,8 @@ from typing import NamedTuple
 
 from sqlmodel import select
 
-from study.schedule.scheduler import Settings, make_scheduler, schedule_of
-from study.schedule.schema import from_stamp, to_db
+from study.schedule.scheduler import Settings, make_scheduler, schedule_of, snapshot
+from study.schedule.schema import epoch_us, from_epoch_us, from_stamp
 from study.schedule.store import CardRow, ReviewRow, Store
 
 # Two answers of one card this close with the same grade are one answer seen twice: an
@@ -75,26 +77,18 @@ _SCHEDULED = (
     "SELECT id, deck, status, state, step, stability, difficulty, due, last_review, buried_until,"
     " anki_guid, anki_hash, anki_mod FROM card WHERE status IN ({statuses})"
 )
-# The keys are the same in every `before` the log has held (study's columns, fsrs' Card JSON).
-_MS = "CAST(round((julianday({}) - 2440587.5) * 86400000) AS INTEGER)"  # text -> epoch ms
-_BEFORE = "json_extract(before, '$.{}')"
+# Epoch microseconds -> the milliseconds Anki counts in (a review's moment is its revlog id).
+_MS = "{} / 1000"
 _LOGGED = (
-    f"SELECT card_id, rating, {_MS.format('reviewed_at')}, duration_ms, {_BEFORE.format('state')},"
-    f" {_MS.format(_BEFORE.format('due'))}, {_MS.format(_BEFORE.format('last_review'))}"
-    " FROM review ORDER BY card_id, reviewed_at, id"
+    f"SELECT c.id, r.rating, {_MS.format('r.reviewed_at')}, r.duration_ms, r.before_state,"
+    f" {_MS.format('r.before_due')}, {_MS.format('r.before_last_review')}"
+    " FROM review r JOIN card c ON c.rowid = r.card ORDER BY r.card, r.reviewed_at, r.id"
 )
 _COUNTS = (
-    "SELECT card_id, count(*), sum(rating = 1 AND json_extract(before, '$.state') = 2"
-    " AND json_extract(before, '$.last_review') IS NOT NULL) FROM review GROUP BY card_id"
+    "SELECT c.id, count(*), sum(CASE WHEN r.rating = 1 AND r.before_state = 2"
+    " AND r.before_last_review IS NOT NULL THEN 1 ELSE 0 END)"
+    " FROM review r JOIN card c ON c.rowid = r.card GROUP BY c.id"
 )
-
-
-def _raw(store: Store) -> sqlite3.Connection:
-    """The store's own sqlite3 connection, inside the session's transaction."""
-    store.file_only("the Anki export and import")
-    connection = store.session.connection().connection.dbapi_connection
-    assert isinstance(connection, sqlite3.Connection)
-    return connection
 
 
 def _maybe(value: str | None) -> datetime | None:
@@ -103,9 +97,10 @@ def _maybe(value: str | None) -> datetime | None:
 
 def schedules(store: Store, statuses: Sequence[str]) -> dict[str, Scheduled]:
     """Every card of `statuses` with its schedule, by id."""
-    sql = _SCHEDULED.format(statuses=", ".join("?" * len(statuses)))
+    names = {f"status{i}": status for i, status in enumerate(statuses)}
+    sql = _SCHEDULED.format(statuses=", ".join(":" + name for name in names))
     found = {}
-    for row in _raw(store).execute(sql, list(statuses)):
+    for row in store.execute(sql, names):
         card_id, deck, status, state, step, stability, difficulty, due, last, buried, *anki = row
         found[card_id] = Scheduled(
             card_id,
@@ -125,38 +120,39 @@ def schedules(store: Store, statuses: Sequence[str]) -> dict[str, Scheduled]:
 
 def review_counts(store: Store) -> dict[str, tuple[int, int]]:
     """(reviews, lapses) of each reviewed card: a lapse is an Again on a card in review."""
-    return {card_id: (reps, lapses) for card_id, reps, lapses in _raw(store).execute(_COUNTS)}
+    return {card_id: (reps, lapses) for card_id, reps, lapses in store.execute(_COUNTS, {})}
 
 
 def logged_reviews(store: Store) -> Iterator[list[Logged]]:
     """The review log, one card at a time, each card's reviews oldest first."""
-    rows = _raw(store).execute(_LOGGED)
+    rows = store.execute(_LOGGED, {})
     for _, reviews in itertools.groupby(rows, key=lambda row: row[0]):
         yield list(map(Logged._make, reviews))
 
 
 def exported_note_types(store: Store, version: int) -> int | None:
     """Record the note types' version an export carries; returns the one recorded before."""
-    raw = _raw(store)
-    row = raw.execute("SELECT value FROM anki_export WHERE key = 'note_types'").fetchone()
-    raw.execute(
-        "INSERT OR REPLACE INTO anki_export (key, value) VALUES ('note_types', ?)", (version,)
+    key = {"key": "note_types"}
+    row = next(iter(store.execute("SELECT value FROM anki_export WHERE key = :key", key)), None)
+    store.execute("DELETE FROM anki_export WHERE key = :key", key)
+    store.execute(
+        "INSERT INTO anki_export (key, value) VALUES (:key, :value)", key | {"value": str(version)}
     )
     return None if row is None else int(row[0])
 
 
 def store_anki_times(store: Store, times: Iterable[tuple[str, int, str]]) -> None:
     """Record (content hash, modification time, card id) of exported notes; uncommitted."""
-    _raw(store).executemany("UPDATE card SET anki_hash = ?, anki_mod = ? WHERE id = ?", times)
+    rows = [{"hash": digest, "mod": mod, "id": card_id} for digest, mod, card_id in times]
+    store.execute_many("UPDATE card SET anki_hash = :hash, anki_mod = :mod WHERE id = :id", rows)
 
 
 def known_answers(store: Store) -> dict[str, list[tuple[datetime, int]]]:
     """(moment, grade) of every review in the log, by card: what an import checks against."""
     found: dict[str, list[tuple[datetime, int]]] = {}
-    for card_id, at, rating in _raw(store).execute(
-        "SELECT card_id, reviewed_at, rating FROM review"
-    ):
-        found.setdefault(card_id, []).append((from_stamp(at), rating))
+    sql = "SELECT c.id, r.reviewed_at, r.rating FROM review r JOIN card c ON c.rowid = r.card"
+    for card_id, at, rating in store.execute(sql, {}):
+        found.setdefault(card_id, []).append((from_epoch_us(at), rating))
     return found
 
 
@@ -170,8 +166,10 @@ def is_known(answer: Answer, known: Iterable[tuple[datetime, int]]) -> bool:
 def merge_answers(store: Store, row: CardRow, answers: Iterable[Answer], settings: Settings) -> int:
     """Add the answers the card's log lacks and recompute its schedule; returns how many were
     added. Uncommitted: the caller commits (or, for a dry run, rolls back)."""
-    reviews = list(store.session.exec(select(ReviewRow).where(ReviewRow.card_id == row.id)))
-    known = [(from_stamp(review.reviewed_at), review.rating) for review in reviews]
+    card = store.rowid(row.id)
+    assert card is not None  # `row` was read from this store
+    reviews = list(store.session.exec(select(ReviewRow).where(ReviewRow.card == card)))
+    known = [(from_epoch_us(review.reviewed_at), review.rating) for review in reviews]
     added: list[ReviewRow] = []
     for answer in sorted(answers, key=lambda a: a.at):
         if is_known(answer, known):
@@ -179,16 +177,15 @@ def merge_answers(store: Store, row: CardRow, answers: Iterable[Answer], setting
         known.append((answer.at, answer.rating))
         added.append(
             ReviewRow(
-                card_id=row.id,
+                card=card,
                 rating=answer.rating,
-                reviewed_at=to_db(answer.at),
+                reviewed_at=epoch_us(answer.at),
                 duration_ms=answer.duration_ms,
-                before="{}",  # the replay fills it in
-            )
+            )  # the replay fills in the card before it
         )
     if not added:
         return 0
-    history = sorted([*reviews, *added], key=lambda review: from_stamp(review.reviewed_at))
+    history = sorted([*reviews, *added], key=lambda review: review.reviewed_at)
     _replay(row, history, settings)
     store.session.add(row)
     store.session.add_all(history)
@@ -196,15 +193,16 @@ def merge_answers(store: Store, row: CardRow, answers: Iterable[Answer], setting
 
 
 def _replay(row: CardRow, reviews: Sequence[ReviewRow], settings: Settings) -> None:
-    """The card's schedule from its history alone; each review's `before` rewritten to match,
-    so undoing the latest answer still restores exactly the schedule before it."""
+    """The card's schedule from its history alone; each review's snapshot of the card before
+    it rewritten to match, so undoing the latest answer still restores exactly that."""
     import fsrs
 
     scheduler = make_scheduler(settings, fuzz=False)
     card = fsrs.Card(card_id=0, due=from_stamp(row.added))
     for review in reviews:
-        review.before = card.to_json()  # fsrs' own snapshot, as a grade keeps it
-        at = from_stamp(review.reviewed_at)
+        for name, value in snapshot(card).items():  # as a grade keeps it
+            setattr(review, name, value)
+        at = from_epoch_us(review.reviewed_at)
         card, _ = scheduler.review_card(card, fsrs.Rating(review.rating), at, review.duration_ms)
     for name, value in schedule_of(card).items():
         setattr(row, name, value)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from study.schedule.rules import study_day
-from study.schedule.schema import from_stamp
+from study.schedule.schema import from_epoch_us
 from study.schedule.settings import read_stored
 
 if TYPE_CHECKING:
@@ -38,13 +38,13 @@ def card_histories(
     if decks:
         params = {f"deck{i}": deck for i, deck in enumerate(decks)}
         names = ", ".join(":" + name for name in params)
-        where = f"WHERE r.card_id IN (SELECT id FROM card WHERE deck IN ({names}))"
-    sql = f"""SELECT r.card_id, r.reviewed_at, r.rating FROM review r {where}
-              ORDER BY r.card_id, r.reviewed_at, r.id"""
+        where = f"WHERE c.deck IN ({names})"
+    sql = f"""SELECT c.id, r.reviewed_at, r.rating FROM review r JOIN card c ON c.rowid = r.card
+              {where} ORDER BY r.card, r.reviewed_at, r.id"""
     card: str | None = None
     answers: list[Answer] = []
     for card_id, reviewed_at, rating in execute(sql, params):
-        moment = from_stamp(reviewed_at)
+        moment = from_epoch_us(reviewed_at)
         if card_id != card:
             if card is not None:
                 yield card, answers

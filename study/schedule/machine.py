@@ -26,15 +26,20 @@ from study.paths import data_dir
 UNCLAIMED = ""
 
 
+def known_machine() -> str | None:
+    """This machine's id, or None before its first sync made one."""
+    try:
+        return (data_dir() / "machine").read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
 def machine_id() -> str:
     """This machine's id, made once and kept in the data folder."""
-    kept = data_dir() / "machine"
-    try:
-        known = kept.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        known = ""
+    known = known_machine()
     if known:
         return known
+    kept = data_dir() / "machine"
     import secrets  # made once per machine: not imported by every `study sync`
     import socket
 
@@ -84,12 +89,26 @@ def note_key(path: str, roots: Mapping[str, str]) -> str:
 Execute = Callable[[str, Mapping[str, object]], Iterable[Sequence[object]]]  # Store.execute
 
 
-def note_file(execute: Execute, note_path: str, source: str) -> Path:
-    """Where a card's note is on this machine: the folder of its vault here, and the path in
-    it; where it was last synced (`source`) when this machine has no such vault."""
+def local_vaults(execute: Execute) -> dict[str, str]:
+    """This machine's vaults and the folder each is here (none before its first sync)."""
+    machine = known_machine()
+    if machine is None:
+        return {}
+    sql = "SELECT vault, path FROM root WHERE machine = :machine"
+    return {str(vault): str(path) for vault, path in execute(sql, {"machine": machine})}
+
+
+def local_file(vaults: Mapping[str, str], note_path: str, source: str) -> str:
+    """Where a card's note is on this machine: the folder of its vault here (`vaults`, from
+    `local_vaults`), and the path in it; where it was last synced (`source`) when this
+    machine has no such vault."""
     vault, _, inside = note_path.partition("/")
-    sql = "SELECT path FROM root WHERE machine = :machine AND vault = :vault"
-    found = [row[0] for row in execute(sql, {"machine": machine_id(), "vault": vault})]
-    if not found:
-        return Path(source)
-    return Path(str(found[0]), inside) if inside else Path(str(found[0]))
+    here = vaults.get(vault)
+    if here is None:
+        return source
+    return str(Path(here, inside)) if inside else here
+
+
+def note_file(execute: Execute, note_path: str, source: str) -> Path:
+    """`local_file` of one card's note (the drill's editor)."""
+    return Path(local_file(local_vaults(execute), note_path, source))

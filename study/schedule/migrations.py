@@ -17,10 +17,7 @@ from datetime import UTC, datetime
 
 from study.errors import StudyError
 from study.schedule.schema import stamp
-
-TYPE_CHECKING = False  # not typing's: `study due` opens files through here (see settings.py)
-if TYPE_CHECKING:
-    from study.schedule.serverdb import Connection
+from study.schedule.serverdb import Connection, is_server
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -174,8 +171,6 @@ def m009_folders_per_machine(db: Connection) -> None:
     Each root's vault is its name (a number added to a repeat); a note's key comes from the
     outermost root holding it. The rules are spelled out here, as they stood when written.
     """
-    from study.schedule.serverdb import is_server  # here: `study due` loads this module
-
     if is_server(db):
         _script(db, _M009_SERVER)
     else:
@@ -242,6 +237,86 @@ ALTER TABLE note DROP CONSTRAINT note_pkey, ADD PRIMARY KEY (machine, path);
 """
 
 
+# A moment's text (a stamp, or fsrs' ISO form, its fraction left out when zero) -> whole
+# microseconds since the epoch, exactly (julianday() keeps ~0.1 ms): `schema.epoch_us`.
+_TEXT_US = (
+    "(CAST(strftime('%s', {0}) AS INTEGER) * 1000000"
+    " + CASE WHEN substr({0}, 20, 1) = '.' THEN CAST(substr({0}, 21, 6) AS INTEGER) ELSE 0 END)"
+)
+
+
+def m010_review_typed(db: Connection) -> None:
+    """The review log in typed columns, ~60 bytes a review where it took ~260: the card as its
+    rowid, moments as epoch microseconds, the card before the answer as fsrs' fields (not a
+    ~170-byte JSON text). Every review kept, exact to the microsecond (one whose card is gone:
+    a NULL card). No index by time: today's answers are found by each card's last review
+    (`ix_card_last_review`, `rules.DONE_TODAY`). The file's table is rebuilt (SQLite cannot
+    drop a column), the server's altered in place."""
+    if is_server(db):
+        _script(db, _M010_SERVER)
+        return
+    before = "json_extract(r.before, '$.{}')"
+    # The ids handed out so far (an undone answer's among them) are not handed out again.
+    used = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'review'").fetchone()
+    due, last = before.format("due"), before.format("last_review")
+    _script(
+        db,
+        f"""
+        CREATE TABLE review_typed (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            card INTEGER,
+            rating INTEGER NOT NULL,
+            reviewed_at INTEGER NOT NULL,
+            duration_ms INTEGER,
+            before_state INTEGER,
+            before_step INTEGER,
+            before_stability REAL,
+            before_difficulty REAL,
+            before_due INTEGER,
+            before_last_review INTEGER
+        );
+        INSERT INTO review_typed
+        SELECT r.id, c.rowid, r.rating, {_TEXT_US.format("r.reviewed_at")}, r.duration_ms,
+            {before.format("state")}, {before.format("step")}, {before.format("stability")},
+            {before.format("difficulty")}, {_TEXT_US.format(due)}, {_TEXT_US.format(last)}
+        FROM review r LEFT JOIN card c ON c.id = r.card_id ORDER BY r.id;
+        DROP TABLE review;
+        ALTER TABLE review_typed RENAME TO review;
+        CREATE INDEX ix_review_card ON review (card);
+        CREATE INDEX ix_card_last_review ON card (last_review);
+        """,
+    )
+    if used is not None:
+        db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'review'", used)
+
+
+# A moment as a server holds it (UTC wall time, or fsrs' ISO text) -> epoch microseconds.
+_SERVER_US = "round(extract(epoch from {}) * 1000000)::bigint"
+_SERVER_BEFORE = "(before::json ->> '{}')"
+_SERVER_BEFORE_US = _SERVER_US.format(_SERVER_BEFORE + "::timestamptz")
+_M010_SERVER = f"""
+ALTER TABLE review ADD COLUMN card BIGINT, ADD COLUMN reviewed_us BIGINT,
+    ADD COLUMN before_state INTEGER, ADD COLUMN before_step INTEGER,
+    ADD COLUMN before_stability FLOAT, ADD COLUMN before_difficulty FLOAT,
+    ADD COLUMN before_due BIGINT, ADD COLUMN before_last_review BIGINT;
+UPDATE review r SET card = c.rowid FROM card c WHERE c.id = r.card_id;
+UPDATE review SET reviewed_us = {_SERVER_US.format("reviewed_at")},
+    before_state = {_SERVER_BEFORE.format("state")}::int,
+    before_step = {_SERVER_BEFORE.format("step")}::int,
+    before_stability = {_SERVER_BEFORE.format("stability")}::float,
+    before_difficulty = {_SERVER_BEFORE.format("difficulty")}::float,
+    before_due = {_SERVER_BEFORE_US.format("due")},
+    before_last_review = {_SERVER_BEFORE_US.format("last_review")};
+ALTER TABLE review DROP COLUMN card_id, DROP COLUMN before, DROP COLUMN reviewed_at;
+ALTER TABLE review RENAME COLUMN reviewed_us TO reviewed_at;
+ALTER TABLE review ALTER COLUMN reviewed_at SET NOT NULL;
+CREATE INDEX ix_review_card ON review (card);
+CREATE INDEX ix_card_last_review ON card (last_review);
+CREATE UNIQUE INDEX ix_card_rowid ON card (rowid);
+CREATE TABLE anki_export (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+"""
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
@@ -255,6 +330,7 @@ MIGRATIONS: list[Migration] = [
     m007_note_stat,
     m008_card_leech,
     m009_folders_per_machine,
+    m010_review_typed,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from study.notes.lookup import has_tag, tag_wanted
-from study.schedule.schema import State, Status, stamp
+from study.schedule.schema import State, Status, epoch_us, stamp
 from study.schedule.settings import Stored, read_stored
 
 TYPE_CHECKING = False  # not typing's: see study.schedule.settings
@@ -59,13 +59,17 @@ _WHERE = {
 }
 _SORT = {LEARNING: "c.due", REVIEW: "c.due", NEW: "c.rowid"}
 # What each deck already did this study day: new cards introduced, reviews of review cards.
-_DONE_TODAY = f"""
-SELECT c.deck,
-  count(DISTINCT CASE WHEN json_extract(r.before, '$.last_review') IS NULL THEN r.card_id END),
-  count(DISTINCT CASE WHEN json_extract(r.before, '$.last_review') IS NOT NULL
-                       AND json_extract(r.before, '$.state') = {State.REVIEW} THEN r.card_id END)
-FROM review r JOIN card c ON c.id = r.card_id
-WHERE r.reviewed_at >= :start GROUP BY c.deck
+# A card answered since the day began has its last review since then (the same fact the
+# sibling rule above reads), so today's cards are found by that index and their reviews by
+# card: the log needs no index by time (a third of its size).
+DONE_TODAY = f"""
+WITH today AS MATERIALIZED (SELECT rowid AS card, deck FROM card WHERE last_review >= :start)
+SELECT t.deck,
+  count(DISTINCT CASE WHEN r.before_last_review IS NULL THEN r.card END),
+  count(DISTINCT CASE WHEN r.before_last_review IS NOT NULL
+                       AND r.before_state = {State.REVIEW} THEN r.card END)
+FROM today t JOIN review r ON r.card = t.card
+WHERE r.reviewed_at >= :start_us GROUP BY t.deck
 """
 # The decks with a card that is not retired. A skip-scan of the deck index (one seek per
 # deck): `SELECT DISTINCT deck ... WHERE status != 'retired'` reads every row, 80 ms at 100k.
@@ -165,7 +169,8 @@ def select(
     start = day_start(now, int(stored.values()["rollover_hour"]))
     selection = Selection(start)
     params = {"now": stamp(now), "start": stamp(start), "end": stamp(start + timedelta(days=1))}
-    done = {str(row[0]): (int(row[1]), int(row[2])) for row in execute(_DONE_TODAY, params)}
+    today: dict[str, object] = {**params, "start_us": epoch_us(start)}
+    done = {str(row[0]): (int(row[1]), int(row[2])) for row in execute(DONE_TODAY, today)}
     wanted = tag_wanted(tags)
     by_part: dict[str, list[tuple[tuple[str, int], Pick]]] = {part: [] for part in PARTS}
     for deck in decks or known_decks(execute):

@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from study.errors import StudyError
-from study.schedule.schema import from_stamp
+from study.schedule.schema import epoch_us, from_epoch_us, from_stamp
 from study.schedule.settings import Stored, parse_parameters, parse_steps, read_stored
 
 if TYPE_CHECKING:
     import fsrs
 
-    from study.schedule.store import CardRow, Store
+    from study.schedule.store import CardRow, ReviewRow, Store
 
 
 @dataclass(frozen=True)
@@ -78,19 +78,32 @@ def make_scheduler(settings: Settings, fuzz: bool | None = None) -> fsrs.Schedul
     )
 
 
-def to_fsrs(row: CardRow) -> fsrs.Card:
-    """The fsrs view of a card row (card_id is fsrs bookkeeping only: 0, never the clock)."""
+def _fsrs_card(
+    state: int,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    due: datetime,
+    last_review: datetime | None,
+) -> fsrs.Card:
+    """An fsrs card of these fields (card_id is fsrs bookkeeping only: 0, never the clock)."""
     import fsrs
 
     return fsrs.Card(
         card_id=0,
-        state=fsrs.State(row.state),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=from_stamp(row.due),
-        last_review=from_stamp(row.last_review) if row.last_review else None,
+        state=fsrs.State(state),
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=due,
+        last_review=last_review,
     )
+
+
+def to_fsrs(row: CardRow) -> fsrs.Card:
+    """The fsrs view of a card row."""
+    last = from_stamp(row.last_review) if row.last_review else None
+    return _fsrs_card(row.state, row.step, row.stability, row.difficulty, from_stamp(row.due), last)
 
 
 def schedule_of(card: fsrs.Card) -> dict[str, Any]:
@@ -103,6 +116,48 @@ def schedule_of(card: fsrs.Card) -> dict[str, Any]:
         "due": from_stamp(card.due),
         "last_review": from_stamp(card.last_review) if card.last_review else None,
     }
+
+
+# The review row's columns that hold the card before the answer, for an exact undo.
+BEFORE = (
+    "before_state",
+    "before_step",
+    "before_stability",
+    "before_difficulty",
+    "before_due",
+    "before_last_review",
+)
+
+
+def snapshot(card: fsrs.Card) -> dict[str, Any]:
+    """A card as the review log keeps it (the BEFORE columns): typed, the moments as
+    `epoch_us`, so `card_before` gives back exactly this card."""
+    return {
+        "before_state": int(card.state),
+        "before_step": card.step,
+        "before_stability": card.stability,
+        "before_difficulty": card.difficulty,
+        "before_due": epoch_us(card.due),
+        "before_last_review": epoch_us(card.last_review) if card.last_review else None,
+    }
+
+
+def card_before(review: ReviewRow) -> fsrs.Card:
+    """The fsrs card a review's snapshot holds; a review with none (an empty snapshot, which
+    no release writes any more) stands for a new card due when it was answered."""
+    import fsrs
+
+    if review.before_state is None or review.before_due is None:
+        return fsrs.Card(card_id=0, due=from_epoch_us(review.reviewed_at))
+    last = review.before_last_review
+    return _fsrs_card(
+        review.before_state,
+        review.before_step,
+        review.before_stability,
+        review.before_difficulty,
+        from_epoch_us(review.before_due),
+        None if last is None else from_epoch_us(last),
+    )
 
 
 def review(

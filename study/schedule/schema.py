@@ -7,7 +7,7 @@ Light on purpose: no SQLModel, no fsrs, so `study due` can import it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
 
 # How a DATETIME column is stored: naive UTC text, always with microseconds. SQLModel writes
@@ -31,6 +31,22 @@ def from_stamp(value: str | datetime) -> datetime:
     """A column's value (stamp text, or a datetime SQLAlchemy made of it) as aware UTC."""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# How the review log stores a moment: whole microseconds since the epoch (UTC), an integer of
+# 8 bytes where the stamp text takes 26, exact where a float timestamp would round.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def epoch_us(moment: datetime) -> int:
+    """An aware datetime as the review log's integer: microseconds since the epoch."""
+    return (to_db(moment) - _EPOCH) // _MICROSECOND
+
+
+def from_epoch_us(value: int) -> datetime:
+    """`epoch_us` undone: aware UTC."""
+    return _EPOCH + int(value) * _MICROSECOND
 
 
 class Status(StrEnum):

@@ -28,7 +28,7 @@ from study.schedule.dburl import is_server_error, refuse_password, server_error,
 from study.schedule.serverdb import ServerConnection
 from study.schedule.serverread import CONNECT_TIMEOUT_S, SESSION_OPTIONS, need_psycopg
 
-# The indexes of m001 and m005 as they stand after m005 (the partial ones lead with the deck).
+# The indexes of m001, m005 and m010 as they stand today (the partial ones lead with the deck).
 _INDEXES = (
     "CREATE INDEX ix_card_status_due ON card (status, due)",
     "CREATE INDEX ix_card_deck ON card (deck)",
@@ -39,8 +39,11 @@ _INDEXES = (
     " WHERE state IN (1, 3) AND last_review IS NOT NULL",
     "CREATE INDEX ix_card_review ON card (deck, status, due)"
     " WHERE state = 2 AND last_review IS NOT NULL",
-    "CREATE INDEX ix_review_reviewed_at ON review (reviewed_at)",
-    "CREATE INDEX ix_review_card_id ON review (card_id)",
+    # m010's: the review log by card, each card's last review; the log names a card by its
+    # rowid (as on a file), so a review finds its card.
+    "CREATE INDEX ix_review_card ON review (card)",
+    "CREATE INDEX ix_card_last_review ON card (last_review)",
+    "CREATE UNIQUE INDEX ix_card_rowid ON card (rowid)",
 )
 # The first server databases were made at this schema (today's tables, every name up to it
 # recorded): a server upgrades by the migrations after it, which are written for both.

@@ -38,14 +38,22 @@ CONNECT_TIMEOUT_S = 10
 # the server's `card` has a `rowid` of its own (study.schedule.server), so `c.rowid` needs none.
 _SERVER_WORDS = (
     (HAS_DECK_SETTINGS, "SELECT 1"),  # made with the schema on a server
-    ("json_extract(r.before, '$.last_review')", "(r.before::json ->> 'last_review')"),
-    ("json_extract(r.before, '$.state')", "(r.before::json ->> 'state')::int"),
-    ("json_extract(before, '$.state')", "(before::json ->> 'state')::int"),
     (
         "SELECT value FROM json_each(:decks)",
         "SELECT json_array_elements_text(CAST(:decks AS json))",
     ),
     ("SELECT value FROM json_each(:ids)", "SELECT json_array_elements_text(CAST(:ids AS json))"),
+    # `study stats` (study.stats.figures): a card's interval in days, its forecast's day table
+    # (a stamp in VALUES is text to PostgreSQL), and SQLite's word for "scan the table".
+    (
+        "round(julianday(c.due) - julianday(c.last_review), 3)",
+        "round(CAST(extract(epoch from (c.due - c.last_review)) / 86400 AS numeric), 3)",
+    ),
+    (
+        "c.due >= d.lo AND c.due < d.hi",
+        "c.due >= CAST(d.lo AS timestamp) AND c.due < CAST(d.hi AS timestamp)",
+    ),
+    ("FROM review r NOT INDEXED", "FROM review r"),
 )
 
 

@@ -27,6 +27,7 @@ from study.paths import db_path as resolve_db_path
 from study.schedule.backup import open_for_writing
 from study.schedule.database import BUSY_TIMEOUT_S, configure, diagnose, refuse_if_damaged
 from study.schedule.dburl import is_server_error, server_error, server_url, where
+from study.schedule.machine import local_file, local_vaults
 from study.schedule.rules import known_decks
 from study.schedule.schema import Status
 from study.schedule.serverread import as_sqlite_gives, server_sql
@@ -91,15 +92,24 @@ class CardRow(SQLModel, table=True):
 
 
 class ReviewRow(SQLModel, table=True):
-    """One graded answer; `before` is the card's schedule before it, for an exact undo."""
+    """One graded answer (fsrs' `ReviewLog`) and the card's schedule before it, for an exact
+    undo (`study.schedule.scheduler.snapshot` / `card_before`), in typed columns: `card` is the
+    card's rowid (its id may change, its row does not), moments are epoch microseconds
+    (`study.schedule.schema.epoch_us`). ~60 bytes a review, where text ids, stamps and a JSON
+    snapshot took ~260."""
 
     __tablename__ = "review"
     id: int | None = Field(default=None, primary_key=True)
-    card_id: str
+    card: int | None = Field(default=None, sa_type=BigInteger)  # None: its card was gone (m010)
     rating: int
-    reviewed_at: datetime
+    reviewed_at: int = Field(sa_type=BigInteger)
     duration_ms: int | None = None
-    before: str
+    before_state: int | None = None
+    before_step: int | None = None
+    before_stability: float | None = None
+    before_difficulty: float | None = None
+    before_due: int | None = Field(default=None, sa_type=BigInteger)
+    before_last_review: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class SettingRow(SQLModel, table=True):
@@ -115,6 +125,14 @@ class DeckSettingRow(SQLModel, table=True):
 
     __tablename__ = "deck_setting"
     deck: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class AnkiExportRow(SQLModel, table=True):
+    """What the last Anki export said of itself (the note types' version), by key."""
+
+    __tablename__ = "anki_export"
     key: str = Field(primary_key=True)
     value: str
 
@@ -226,9 +244,29 @@ class Store:
             if not getattr(result, "returns_rows", True):  # a write: nothing to read back
                 return []
             return (tuple(map(as_sqlite_gives, row)) for row in result)  # lazy, as sqlite3
+        return self._raw().execute(sql, dict(params))
+
+    def rowid(self, card_id: str) -> int | None:
+        """The rowid of the card `card_id`: what its review rows name it by (`ReviewRow.card`),
+        the same for life however its id changes. None if there is no such card."""
+        sql = "SELECT rowid FROM card WHERE id = :id"
+        found = next(iter(self.execute(sql, {"id": card_id})), None)
+        return None if found is None else int(found[0])
+
+    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """`execute` of one write statement for each of `rows`, in one call to the driver."""
+        if not rows:
+            return
+        if self.url is not None:
+            self.session.execute(text(server_sql(sql)), [dict(row) for row in rows])
+            return
+        self._raw().executemany(sql, rows)
+
+    def _raw(self) -> sqlite3.Connection:
+        """The session's own sqlite3 connection, inside its transaction."""
         raw = self.session.connection().connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)  # the sqlite engine's driver: always so
-        return raw.execute(sql, dict(params))
+        return raw
 
     def cards(
         self,
@@ -242,8 +280,11 @@ class Store:
             query = query.where(col(CardRow.deck).in_(list(decks)))
         query = query.order_by(col(CardRow.deck), col(CardRow.note_path), col(CardRow.line))
         wanted = tag_wanted(tags)
+        vaults = local_vaults(self.execute)  # a card's source: its note's file on this machine
         return [
-            card for card in map(to_card, self.session.exec(query)) if has_tag(card.tags, wanted)
+            card._replace(source=local_file(vaults, row.note_path, row.source))
+            for row, card in ((row, to_card(row)) for row in self.session.exec(query))
+            if has_tag(card.tags, wanted)
         ]
 
     def decks(self) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from study.schedule.rules import day_start
-from study.schedule.schema import State, Status, stamp
+from study.schedule.schema import State, Status, epoch_us, stamp
 from study.schedule.settings import read_stored
 
 if TYPE_CHECKING:
@@ -29,18 +29,18 @@ MATURE_DAYS = 21  # Anki's line between young and mature: an interval of 21 days
 HARDEST = 10
 STATES = ("new", "learning", "young", "mature", "suspended", "leech", "retired")
 
-# A card's interval in days, from an fsrs schedule's `due` and `last_review` (either the card
-# row's columns or the `before` snapshot of a review): the one rule for young and mature.
-_INTERVAL = "round(julianday({due}) - julianday({last}), 3)"
-_CARD_INTERVAL = _INTERVAL.format(due="c.due", last="c.last_review")
-_BEFORE_INTERVAL = _INTERVAL.format(
-    due="json_extract(r.before, '$.due')", last="json_extract(r.before, '$.last_review')"
-)
-# A lapse: Again on a card in review, as the review's `before` snapshot recorded it.
+# A card's interval in days (from an fsrs schedule's due and last review), to 3 places, is the
+# one rule for young and mature: the card row's columns hold stamps, a review's snapshot of
+# the card before it epoch microseconds (`study.schedule.schema`).
+_CARD_INTERVAL = "round(julianday(c.due) - julianday(c.last_review), 3)"
+_BEFORE_INTERVAL = "round((r.before_due - r.before_last_review) / 86400000000.0, 3)"
+# A lapse: Again on a card in review, as the review's snapshot recorded it.
 _LAPSES = f"""
-SELECT r.card_id, count(*) AS lapses FROM review r NOT INDEXED
-WHERE r.rating = 1 AND json_extract(r.before, '$.state') = {State.REVIEW} GROUP BY r.card_id
+SELECT r.card, count(*) AS lapses FROM review r NOT INDEXED
+WHERE r.rating = 1 AND r.before_state = {State.REVIEW} GROUP BY r.card
 """
+_QUARTER_HOUR_US = 900_000_000
+_LONG_AGO = "0001-01-01 00:00:00.000000"  # a stamp before any card's due
 
 
 @dataclass
@@ -163,7 +163,7 @@ def study_day_starts(now: datetime, rollover: int, first: int, count: int) -> li
 def _deck_filter(decks: Sequence[str], column: str) -> tuple[str, dict[str, str]]:
     """An SQL condition keeping `column` (a deck name) in `decks`, with its parameters."""
     if not decks:
-        return "1", {}
+        return "1 = 1", {}
     names = {f"deck{i}": deck for i, deck in enumerate(decks)}
     return f"{column} IN ({', '.join(':' + name for name in names)})", names
 
@@ -183,29 +183,30 @@ def _calendar(execute: Execute, starts: list[datetime], decks: Sequence[str]) ->
 
     SQLite sums the reviews per UTC quarter hour (every time zone's offset is a whole number of
     quarter hours, so no study day boundary falls inside one), and the quarters are put into
-    study days here. The table is scanned, not the time index: a log is stored by card as
-    often as by time, and an index walk over it reads pages at random (2.7 s against 0.14 s
-    for 850,000 reviews).
+    study days here. The table is scanned: the log has no index by time (`m010_review_typed`),
+    and when it had one, walking it read pages at random (2.7 s against 0.14 s for 850,000
+    reviews). A slot is whole integer arithmetic on the log's epoch microseconds.
     """
     where, names = _deck_filter(decks, "deck")
     if decks:
-        where = f"r.card_id IN (SELECT id FROM card WHERE {where})"
+        where = f"r.card IN (SELECT rowid FROM card WHERE {where})"
     base = starts[0]
+    # Integers (1 or 0) summed, not truths: PostgreSQL does not add up booleans.
     sql = f"""
     WITH r AS MATERIALIZED (
-      SELECT CAST((julianday(r.reviewed_at) - julianday(:base)) * 96 + 1e-6 AS INTEGER) AS slot,
-        r.rating > 1 AS passed, r.duration_ms,
-        json_extract(r.before, '$.state') = {State.REVIEW} AS in_review,
-        {_BEFORE_INTERVAL} >= {MATURE_DAYS} AS mature
+      SELECT (r.reviewed_at - :lo) / {_QUARTER_HOUR_US} AS slot,
+        CASE WHEN r.rating > 1 THEN 1 ELSE 0 END AS passed, r.duration_ms,
+        CASE WHEN r.before_state = {State.REVIEW} THEN 1 ELSE 0 END AS in_review,
+        CASE WHEN {_BEFORE_INTERVAL} >= {MATURE_DAYS} THEN 1 ELSE 0 END AS mature
       FROM review r NOT INDEXED
       WHERE r.reviewed_at >= :lo AND r.reviewed_at < :hi AND {where}
     )
-    SELECT slot, count(*), total(duration_ms),
-      sum(in_review AND NOT mature), sum(in_review AND NOT mature AND passed),
-      sum(in_review AND mature), sum(in_review AND mature AND passed)
+    SELECT slot, count(*), coalesce(sum(duration_ms), 0),
+      sum(in_review * (1 - mature)), sum(in_review * (1 - mature) * passed),
+      sum(in_review * mature), sum(in_review * mature * passed)
     FROM r GROUP BY slot
     """
-    params = {"base": stamp(base), "lo": stamp(base), "hi": stamp(starts[-1])}
+    params = {"lo": epoch_us(base), "hi": epoch_us(starts[-1])}
     # Each study day's first quarter hour, counted from the first day's start.
     firsts = [round((start - base).total_seconds() / 900) for start in starts[:-1]]
     days = [Day() for _ in firsts]
@@ -224,7 +225,7 @@ def _forecast(execute: Execute, now: datetime, rollover: int, decks: Sequence[st
     """Cards (learnt, active) falling due on each of the next days; overdue ones count today."""
     starts = study_day_starts(now, rollover, 0, FORECAST_DAYS + 1)
     days_cte, params = _ranges(starts[:-1], starts[-1])
-    params["lo0"] = ""  # everything overdue is due today
+    params["lo0"] = _LONG_AGO  # everything overdue is due today
     where, names = _deck_filter(decks, "c.deck")
     sql = f"""
     WITH {days_cte}
@@ -249,7 +250,7 @@ def _cards(execute: Execute, decks: Sequence[str], leech: dict[str, int]) -> dic
            WHEN c.state != {State.REVIEW} THEN 'learning'
            WHEN {_CARD_INTERVAL} < {MATURE_DAYS} THEN 'young' ELSE 'mature' END,
       coalesce(l.lapses, 0), count(*)
-    FROM card c LEFT JOIN lapsed l ON l.card_id = c.id WHERE {where} GROUP BY 1, 2, 3, 4
+    FROM card c LEFT JOIN lapsed l ON l.card = c.rowid WHERE {where} GROUP BY 1, 2, 3, 4
     """
     counts = dict.fromkeys(STATES, 0)
     for deck, status, kind, lapses, count in execute(sql, names):
@@ -270,7 +271,7 @@ def _hardest(execute: Execute, decks: Sequence[str]) -> list[dict[str, Any]]:
     where, names = _deck_filter(decks, "c.deck")
     sql = f"""
     WITH lapsed AS ({_LAPSES})
-    SELECT c.id, c.deck, c.front, l.lapses FROM lapsed l JOIN card c ON c.id = l.card_id
+    SELECT c.id, c.deck, c.front, l.lapses FROM lapsed l JOIN card c ON c.rowid = l.card
     WHERE c.status != '{Status.RETIRED}' AND {where}
     ORDER BY l.lapses DESC, c.id LIMIT {HARDEST}
     """
