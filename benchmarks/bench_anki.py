@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_schedule import STUDY, drill_session, timed
+from benchmarks.bench_schedule import STUDY, compile_study, drill_session, timed
 from benchmarks.vault import make_vault
 
 ANKI_SIDE = [sys.executable, str(Path(__file__).with_name("anki_side.py"))]
@@ -230,6 +230,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temp dir)")
     args = parser.parse_args()
+    compile_study()
     work = args.keep or Path(tempfile.mkdtemp(prefix="study-anki-"))
     work.mkdir(parents=True, exist_ok=True)
     try:

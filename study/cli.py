@@ -112,7 +112,8 @@ def drill(
     db: Annotated[Path | None, typer.Option("--db", help="The study database.")] = None,
 ) -> None:
     """Drill the cards due now: Space shows the answer, 1-4 or Space grade it, q quits."""
-    from study.drill.loop import Options, run_drill
+    from study.drill.options import Options
+    from study.drill.start import run_drill
 
     options = Options(tuple(decks or ()), tuple(tag or ()), new, limit, typed, not no_wait)
     if run_drill(db, options).interrupted:

@@ -1,34 +1,52 @@
-"""The console script. `study`, `study due` and `study sync` are answered before Typer is
-imported.
+"""The console script. `study`, `study due`, `study sync` and `study drill` are answered before
+Typer is imported.
 
-All three run from shell prompts, timers and editors' save hooks, where start-up is most of the
-cost: Typer and the pydantic it coerces arguments with take ~0.15 s to import here, five
-times what `study due` needs in all. Anything these fast paths don't recognise (`-h`, an
-unknown flag, any other command) goes to the Typer app in `study.cli`, which behaves the same.
+The first three run from shell prompts, timers and editors' save hooks, where start-up is most
+of the cost: Typer and the pydantic it coerces arguments with take ~0.15 s to import here, five
+times what `study due` needs in all. A drill draws its first card before its store is open
+(`study.drill.start`), so it too is spared Typer. Anything these fast paths don't recognise
+(`-h`, an unknown flag, any other command) goes to the Typer app in `study.cli`, which behaves
+the same.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from study.errors import StudyError
 
+TYPE_CHECKING = False  # not typing's: importing typing costs `study due` a few milliseconds
+if TYPE_CHECKING:
+    from typing import Any
 
-def _fast_args(args: list[str], flags: tuple[str, ...]) -> tuple[list[str], set[str], Path | None]:
-    """Positional words, the boolean `flags` given, and `--db`; ValueError for anything else."""
+    Given = dict[str, list[Any]]  # each option given: its values (none for a flag)
+    Valued = dict[str, Callable[[str], Any]]  # an option taking a value: its check (ValueError)
+    Fast = tuple[tuple[str, ...], Valued, Callable[[list[str], Given, Path | None], int]]
+
+
+def _fast_args(
+    args: list[str], flags: tuple[str, ...], valued: Valued | None = None
+) -> tuple[list[str], Given, Path | None]:
+    """Positional words, the `flags` and `valued` options given (values checked), and `--db`;
+    ValueError (or StopIteration, for a missing value) for anything else."""
+    valued = valued or {}
     words: list[str] = []
-    given: set[str] = set()
+    given: Given = {}
     db: Path | None = None
     rest = iter(args)
     for arg in rest:
+        name, equals, value = arg.partition("=")
         if arg in flags:
-            given.add(arg)
-        elif arg == "--db":
-            db = Path(next(rest))  # StopIteration: let Typer say `--db` needs a value
-        elif arg.startswith("--db="):
-            db = Path(arg.removeprefix("--db="))
+            given[arg] = []
+        elif name in (*valued, "--db"):
+            value = value if equals else next(rest)  # StopIteration: let Typer say so
+            if name == "--db":
+                db = Path(value)
+            else:
+                given.setdefault(name, []).append(valued[name](value))
         elif arg.startswith("-"):
             raise ValueError(arg)
         else:
@@ -36,7 +54,7 @@ def _fast_args(args: list[str], flags: tuple[str, ...]) -> tuple[list[str], set[
     return words, given, db
 
 
-def _due(words: list[str], flags: set[str], db: Path | None) -> int:
+def _due(words: list[str], flags: Given, db: Path | None) -> int:
     from study.schedule.duereport import run
 
     text = run(words, "--json" in flags, db, "--brief" in flags)
@@ -45,7 +63,7 @@ def _due(words: list[str], flags: set[str], db: Path | None) -> int:
     return 0
 
 
-def _sync(words: list[str], flags: set[str], db: Path | None) -> int:
+def _sync(words: list[str], flags: Given, db: Path | None) -> int:
     from study.clock import current_time
     from study.schedule.sync import sync_paths
 
@@ -66,16 +84,46 @@ def _reader_gone() -> None:
     sys.exit(1)
 
 
-def _overview(words: list[str], flags: set[str], db: Path | None) -> int:
+def _overview(words: list[str], flags: Given, db: Path | None) -> int:
     from study.schedule.duereport import overview_text
 
     print(overview_text(db))
     return 0
 
 
-# Each fast command: the boolean flags it knows, and its body. A bare `study` is the overview.
-_FAST = {"due": (("--json", "--brief"), _due), "sync": ((), _sync)}
-_OVERVIEW = ((), _overview)
+def _at_least(least: int) -> Callable[[str], int]:
+    """The check of a number option: a whole number, at least `least` (else Typer explains)."""
+
+    def check(text: str) -> int:
+        if int(text) < least:
+            raise ValueError(text)
+        return int(text)
+
+    return check
+
+
+def _drill(words: list[str], given: Given, db: Path | None) -> int:
+    from study.drill.options import Options
+    from study.drill.start import run_drill
+
+    new, limit = (given[name][-1] if name in given else None for name in ("--new", "--limit"))
+    tags = tuple(given.get("--tag", ()))
+    options = Options(tuple(words), tags, new, limit, "--typed" in given, "--no-wait" not in given)
+    return 130 if run_drill(db, options).interrupted else 0
+
+
+# Each fast command: its flags, its options taking a value (with their checks), its body.
+# A bare `study` is the overview.
+_FAST: dict[str, Fast] = {
+    "due": (("--json", "--brief"), {}, _due),
+    "sync": ((), {}, _sync),
+    "drill": (
+        ("--typed", "--no-wait"),
+        {"--new": _at_least(0), "--limit": _at_least(1), "--tag": str},
+        _drill,
+    ),
+}
+_OVERVIEW: Fast = ((), {}, _overview)
 
 
 def entry() -> None:
@@ -87,9 +135,9 @@ def entry() -> None:
     args = sys.argv[1:]
     fast = _FAST.get(args[0]) if args else _OVERVIEW
     if fast is not None:
-        flags, body = fast
+        flags, valued, body = fast
         try:
-            words, given, db = _fast_args(args[1:], flags)
+            words, given, db = _fast_args(args[1:], flags, valued)
         except (ValueError, StopIteration):
             pass  # arguments the fast path does not know: Typer parses them, or explains
         else:

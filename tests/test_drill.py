@@ -327,9 +327,9 @@ def test_an_answer_reads_the_card_and_its_settings_once_and_writes_once(db: Db) 
     # graded it meanwhile): 5, where each answer used to read its card four times (10).
     assert count("FROM card \nWHERE card.id =") == 3 + 2
     # Once a card shown; the rest once a session: the drill's own (learn_ahead, the study
-    # day), the queue's limits, and the start's and the summary's look at learning cards due
-    # later today and at what is left.
-    assert count("FROM setting") == 3 + 1 + 1 + 2 + 1
+    # day, which the look at learning cards due later today takes from it), the queue's
+    # limits at the start, and the summary's look at what is left.
+    assert count("FROM setting") == 3 + 1 + 1 + 1
     assert count("UPDATE card SET state") == 2  # each graded card written once
     assert count("INSERT INTO review") == 2
     assert reviews(db) == [(STATUS, 3), (LOG, 3)]

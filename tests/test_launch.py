@@ -126,3 +126,25 @@ def test_due_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
         )  # fmt: skip
     assert done.stderr == ""  # no BrokenPipeError traceback
     assert done.returncode == 1
+
+
+# What `study due` must not load: Typer and pydantic (the CLI), SQLAlchemy, SQLModel and fsrs
+# (the store and the scheduler), rich and markdown-it (the drill's screen).
+HEAVY = ("typer", "pydantic", "sqlalchemy", "sqlmodel", "fsrs", "rich", "markdown_it")
+
+
+def test_study_due_loads_none_of_the_heavy_modules(tmp_path: Path) -> None:
+    (tmp_path / "git.md").write_text(NOTE, encoding="utf-8")
+    assert study("sync", str(tmp_path / "git.md"), home=tmp_path).returncode == 0
+    code = (
+        "import sys; from study.launch import entry; sys.argv = ['study', 'due']\n"
+        "entry()\n"
+        f"print(sorted(name for name in {HEAVY!r} if name in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "STUDY_HOME": str(tmp_path), "STUDY_NOW": "2026-11-27T12:00:00+00:00"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 card to study now" in done.stdout
+    assert done.stderr == "[]\n"

@@ -196,3 +196,25 @@ def test_links_inside_the_folder_are_followed_and_loops_walked_once(tmp_path: Pa
     found = find_notes([vault], NoteLimits(), skipped)
     assert len(found) == 1 and found[0].resolve() == note
     assert skipped == []
+
+
+def test_only_links_are_resolved_and_notes_sort_as_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A re-sync of thousands of notes walks them all: a `realpath` each (a `lstat` of every
+    # part of the path) was most of its time. Only the folder and the one link are resolved.
+    vault = tmp_path / "vault"
+    a = write(vault / "a" / "b.md", "x")
+    c = write(vault / "a-c.md", "x")
+    d = write(vault / "a" / "deep" / "d.md", "x")
+    (vault / "z.md").symlink_to(d)  # the same note a second way: kept once, by its first name
+    resolved: list[str] = []
+    realpath = os.path.realpath
+    monkeypatch.setattr(
+        os.path, "realpath", lambda path: resolved.append(str(path)) or realpath(path)
+    )
+
+    found = find_notes([vault])
+
+    assert resolved == [str(vault), str(vault / "z.md")]
+    assert found == [a, d, c]  # by path parts, as `Path`s sort: `a/` before `a-c.md`

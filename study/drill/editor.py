@@ -6,6 +6,7 @@ import os
 import shlex
 import subprocess
 from pathlib import Path
+from typing import Any
 
 
 def edit_note(path: Path, line: int) -> str:
@@ -19,3 +20,17 @@ def edit_note(path: Path, line: int) -> str:
     except OSError as error:
         return f"cannot start the editor: {error}"
     return ""
+
+
+def edit_in_drill(reader: Any, console: Any, path: Path, line: int) -> None:
+    """Opens the note in the editor at the card's line, the terminal as the editor expects it
+    meanwhile (the drill's key mode is taken off and put back), and says what happened."""
+    reader.restore()
+    try:
+        problem = edit_note(path, line)
+    finally:
+        reader.__enter__()
+    if problem:
+        console.print(f"[red]{problem}[/]")
+    else:
+        console.print("[dim]run `study sync` to bring the edit into the cards[/]")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from study.schedule.store import Store
 from study.words import plural
+
+if TYPE_CHECKING:
+    from study.schedule.store import Store
 
 
 def ensure_cards(store: Store, now: datetime) -> str:

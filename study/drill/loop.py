@@ -8,80 +8,86 @@ injected clock (tests fix it), and the screen is drawn by `study.drill.screen`.
 A card in (re)learning is never shown before it is due (unless `learn_ahead` allows it): when
 only such cards are left, the drill counts down to the next one on a terminal (any key ends
 the drill), or ends and says when it is due.
+
+The queue is read through `study.schedule.queue.Reads`: the store, or (for the first card) the
+database file read-only before the store is open, so the first front is drawn without waiting
+for SQLModel and fsrs to load (`study.drill.start`). Both read the same rules, the same way.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from study.drill.editor import edit_note
-from study.drill.firstrun import ensure_cards
+from study.drill.editor import edit_in_drill
+from study.drill.options import Clock, Options
 from study.drill.screen import (
+    BUSY,
     RATINGS,
     Counts,
     Summary,
     countdown,
-    format_summary,
     print_header,
     print_labels,
 )
+from study.drill.summing import sum_up
 from study.drill.terminal import ENTER, ESC, KeyReader
-from study.drill.typed import compare_typed
+from study.drill.typed import show_typed
 from study.notes.card import Kind
 from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
-from study.schedule import answers, queue
+from study.notes.lookup import resolve_decks
+from study.schedule import queue
 from study.schedule.database import until_written
+from study.schedule.due import no_card_tagged, tagged_decks
 from study.schedule.machine import note_file
-from study.schedule.rules import LEARNING, NEW, REVIEW, day_start
+from study.schedule.rules import day_start, known_decks, select
 from study.schedule.scheduler import Settings, load_settings
 from study.schedule.schema import State, Status, from_stamp
-from study.schedule.store import Store
+from study.schedule.settings import read_stored
 
-Clock = Callable[[], datetime]
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from study.schedule.store import Store
+
 GOOD = 3
 ACTION_KEYS = "usb!eq"
-BUSY = (
-    "[yellow]the database is busy (another drill or a sync is writing); "
-    "your answer is kept, waiting to save it…[/]"
-)
 
 
-@dataclass(frozen=True)
-class Options:
-    """What `study drill` was asked for."""
+def _answers() -> ModuleType:
+    """`study.schedule.answers`, imported late: the first card is drawn without SQLModel."""
+    from study.schedule import answers
 
-    decks: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    new_limit: int | None = None
-    limit: int | None = None
-    typed: bool = False
-    wait: bool = True  # count down to a learning card due later, rather than end
+    return answers
 
 
 class Drill:
-    """One drill session over the cards `study.schedule.queue` says are due."""
+    """One drill session over the cards `study.schedule.queue` says are due.
+
+    Made with a store, `run` does it all. Made without one (`store=None`), `start` builds the
+    queue from other `Reads` and `draw_first` shows the first front; `attach` gives the store
+    and `run` goes on from that front.
+    """
+
+    store: Store  # every answer is written here; read too, once given
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         reader: KeyReader,
         console: Any,
         clock: Clock,
-        options: Options = Options(),
+        options: Options | None = None,
     ) -> None:
-        self.store = store
         self.reader = reader
         self.console = console
         self.clock = clock
-        self.options = options
-        settings = load_settings(store)  # the global ones, read once a session
-        self.learn_ahead = settings.learn_ahead
-        self.rollover_hour = settings.rollover_hour
+        self.options = options or Options()
+        self.reads: queue.Reads | None = None
+        self.learn_ahead, self.rollover_hour = timedelta(0), 4  # start() reads the settings
+        self.early: tuple[str, datetime] | None = None  # (card, when) drawn before the store
         self.pending: deque[str] = deque()
         self.stage: dict[str, str] = {}  # card id -> new / learning / review, for the counts
         self.learning: list[tuple[datetime, str]] = []  # (re)learning cards due later today
@@ -93,12 +99,51 @@ class Drill:
         self.summary = Summary()
         self.new_seen = 0
         self.shown = 0
+        self.started = clock()
+        if store is not None:
+            self.attach(store)
+
+    def attach(self, store: Store) -> None:
+        """The store to write the answers to, and to read from from now on."""
+        self.store = self.reads = store
+
+    def start(self, reads: queue.Reads) -> None:
+        """Reads the global settings (once a session) and builds the queue from `reads`.
+
+        StudyError for a deck that does not exist or a tag no card has."""
+        self.reads = reads
+        settings = Settings.from_text(read_stored(reads.execute).values())
+        self.learn_ahead = settings.learn_ahead
+        self.rollover_hour = settings.rollover_hour
+        decks, tags = self.options.decks, self.options.tags
+        if decks:
+            decks = tuple(resolve_decks(decks, known_decks(reads.execute)))
+            self.options = replace(self.options, decks=decks)
+        if tags and not tagged_decks(reads.execute, tags):
+            raise no_card_tagged(tags)
+        self.pending, self.learning, self.stage = deque(), [], {}  # a second start: anew
+        start = self.started = self.clock()
+        self.pending.extend(self._build(start))
+        self.learning = self._learning_later(start)
+
+    def draw_first(self) -> bool:
+        """Draws the first card's front from the reads `start` used; False (nothing drawn)
+        when no card is to be shown now."""
+        card_id = self._next()
+        row = None if card_id is None else queue.face(self._reads.execute, card_id)
+        if card_id is None or row is None:
+            return False
+        self.current = card_id
+        self._front(row)
+        self.current = None
+        self.early = (card_id, self.clock())
+        return True
 
     def run(self) -> Summary:
         """Shows cards until none is left today, the limit is reached or the user quits."""
-        start = self.clock()
-        self.pending.extend(self._build(start))
-        self.learning = self._learning_later(start)
+        if self.early is None:
+            self.start(self.store)
+        start = self.started
         try:
             self._loop()
         except KeyboardInterrupt:  # Ctrl-C ends the drill: every grade is already committed
@@ -112,26 +157,30 @@ class Drill:
 
     def _loop(self) -> None:
         while self.options.limit is None or self.summary.seen < self.options.limit:
-            card_id = self._next()
+            card_id, drawn = self.early or (self._next(), None)
+            self.early = None
             if card_id is None:
                 if not self._wait_for_learning():
                     return
                 continue
-            if self._show(card_id) == "quit":
+            if self._show(card_id, drawn) == "quit":
                 return
+
+    @property
+    def _reads(self) -> queue.Reads:
+        assert self.reads is not None, "start() first"
+        return self.reads
 
     def _build(self, now: datetime) -> list[str]:
         new_limit = self.options.new_limit
         if new_limit is not None:
             new_limit = max(0, new_limit - self.new_seen)
         # --limit caps the session (see run), never a daily limit; --new replaces the new one.
-        selection = queue.select_cards(
-            self.store, now, self.options.decks, self.options.tags, new_limit
-        )
-        picks = selection.picks
+        execute = self._reads.execute
+        picks = select(execute, now, self.options.decks, self.options.tags, new_limit).picks
         if self.options.typed:
-            picks = queue.typed_first(self.store, picks)
-        self.store.session.commit()  # end the read: another drill may write meanwhile
+            picks = queue.typed_first(execute, picks)
+        self._reads.end_read()
         busy = self.left_out | set(self.pending) | {i for _, i in self.learning}
         fresh = [pick for pick in picks if pick.id not in busy]
         self.stage |= {pick.id: pick.part for pick in fresh}
@@ -139,8 +188,9 @@ class Drill:
         return [pick.id for pick in fresh]
 
     def _learning_later(self, now: datetime) -> list[tuple[datetime, str]]:
-        found = queue.learning_later(self.store, now, self.options.decks, self.options.tags)
-        self.store.session.commit()
+        decks, tags = self.options.decks, self.options.tags
+        found = queue.learning_later(self._reads.execute, now, self._day_end(now), decks, tags)
+        self._reads.end_read()
         self.versions |= {card_id: _moment(version) for _, card_id, version in found}
         return [(due, card_id) for due, card_id, _ in found]
 
@@ -184,8 +234,9 @@ class Drill:
             return False
         return countdown(self.console, self.reader, self.clock, due)
 
-    def _show(self, card_id: str) -> str:
-        """One card from front to grade; returns what happened ("quit" ends the drill)."""
+    def _show(self, card_id: str, drawn: datetime | None = None) -> str:
+        """One card from front to grade (its front already `drawn` then, if given); returns
+        what happened ("quit" ends the drill)."""
         # One read of the card (as stored now: another drill may have answered it meanwhile)
         # and of its deck's settings, for the preview and the grade alike (the grade reads the
         # card once more, inside its write).
@@ -197,26 +248,27 @@ class Drill:
             return "gone"
         self.current = card_id
         try:
-            return self._ask(row, settings)
+            return self._ask(row, settings, drawn)
         finally:
             self.current = None
 
-    def _ask(self, row: Any, settings: Settings) -> str:
-        shown = self.clock()
+    def _ask(self, row: Any, settings: Settings, drawn: datetime | None) -> str:
+        shown = drawn or self.clock()
         self.shown += 1
-        self._front(row)
+        if drawn is None:
+            self._front(row)
         proposed = None
         typed = self.options.typed and row.kind == Kind.COMMAND_REVERSE
         if typed:
             answer = self.reader.line("type the command (Enter: show it · Esc: leave): ")
             if answer is None:
                 return self._act("q", row)
-            proposed = self._typed(answer, row)
+            proposed = show_typed(self.console, answer, row.back)
         else:
             key = self._wait(" " + ENTER)
             if key not in (" ", ENTER):
                 return self._act(key, row)
-        previews = answers.preview(self.store, row.id, self.clock(), row=row, settings=settings)
+        previews = _answers().preview(self.store, row.id, self.clock(), row=row, settings=settings)
         self.store.session.commit()
         self._back(row, previews, proposed)
         key = self._wait("1234 " + ENTER)
@@ -255,20 +307,12 @@ class Drill:
         self.console.print()
         print_labels(self.console, previews, proposed, proposed or GOOD)
 
-    def _typed(self, answer: str, row: Any) -> int | None:
-        """Shows how the typed command differs and proposes a grade (None: nothing typed)."""
-        if not answer.strip():
-            return None
-        rating, diff = compare_typed(answer, row.back)
-        self.console.print(diff)
-        return rating
-
     def _grade(self, row: Any, rating: int, shown: datetime, settings: Settings) -> str:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new, was_leech = row.last_review is None, row.leech
         updated = until_written(  # busy: the answer waits in memory, the user is told why
-            lambda: answers.grade(self.store, row.id, rating, now, duration, settings=settings),
+            lambda: _answers().grade(self.store, row.id, rating, now, duration, settings=settings),
             lambda: self.console.print(BUSY),
             f"the answer to card {row.id[:8]}",
         )
@@ -313,10 +357,10 @@ class Drill:
             return "edited"
         self.left_out.add(row.id)
         if key == "b":
-            answers.bury(self.store, row.id, now)
+            _answers().bury(self.store, row.id, now)
             self.console.print("[dim]buried until tomorrow[/]")
         elif key == "!":
-            answers.suspend(self.store, row.id)
+            _answers().suspend(self.store, row.id)
             self.console.print(f"[dim]suspended (`study unsuspend {row.id[:8]}` brings it back)[/]")
         else:
             self.console.print("[dim]skipped[/]")
@@ -329,72 +373,28 @@ class Drill:
             self.console.print("[dim]nothing to undo[/]")
             return "undo"
         last = self.graded.pop()
-        answers.undo_last(self.store, last)
+        _answers().undo_last(self.store, last)
         self.versions.pop(last, None)
         self.learning = [(due, i) for due, i in self.learning if i != last]
         rating = self.summary.ratings.pop()
         self.summary.seen -= 1
         self.summary.again -= rating == 1
         self.pending.appendleft(last)
-        self.stage |= queue.stages(self.store, [last])
+        self.stage |= queue.stages(self.store.execute, [last])
         self.store.session.commit()
         self.console.print(f"[dim]undone: {RATINGS[rating]}[/]")
         return "undo"
 
     def _edit(self, row: Any) -> None:
-        """Opens the note in $EDITOR at the card's line; the drill waits for it."""
-        self.reader.restore()
-        try:
-            problem = edit_note(note_file(self.store.execute, row.note_path, row.source), row.line)
-        finally:
-            self.reader.__enter__()
-        if problem:
-            self.console.print(f"[red]{problem}[/]")
-        else:
-            self.console.print("[dim]run `study sync` to bring the edit into the cards[/]")
+        note = note_file(self.store.execute, row.note_path, row.source)
+        edit_in_drill(self.reader, self.console, note, row.line)
 
     def _sum_up(self, now: datetime) -> None:
-        """What is left today (skipped cards too), what the daily limits hold back, next due."""
-        decks, tags = self.options.decks, self.options.tags
-        selection = queue.select_cards(self.store, now, decks, tags, count_held=True)
-        parts = [pick.part for pick in selection.picks]
-        learning = parts.count(LEARNING) + len(self._learning_later(now))
-        self.summary.left = Counts(parts.count(NEW), learning, parts.count(REVIEW))
-        self.summary.held_new = sum(held.get(NEW, 0) for held in selection.held.values())
-        self.summary.held_review = sum(held.get(REVIEW, 0) for held in selection.held.values())
-        self.summary.next_due = self._next_due()
-
-    def _next_due(self) -> datetime | None:
-        found = queue.next_due(self.store, self.clock(), self.options.decks)
-        self.store.session.commit()
-        return found
+        later = len(self._learning_later(now))
+        sum_up(self.summary, self.store.execute, now, self.options, later)
+        self.store.end_read()
 
 
 def _moment(value: str | datetime | None) -> datetime | None:
     """A last review as read from either kind of row (stamp text or datetime), comparable."""
     return None if value is None else from_stamp(value)
-
-
-def run_drill(db: Path | None, options: Options, clock: Clock | None = None) -> Summary:
-    """`study drill`: open the store, add the bundled decks on a first run, drill, sum up."""
-    import sys
-
-    from study.clock import current_time
-    from study.drill.terminal import make_console, signals_restore
-    from study.schedule.due import no_card_tagged, tagged_decks
-    from study.schedule.store import open_store
-
-    clock = clock or current_time
-    console = make_console()
-    with open_store(db) as store:
-        first = ensure_cards(store, clock())
-        if first:
-            console.print(first)
-        options = replace(options, decks=tuple(store.resolve_decks(options.decks)))
-        if options.tags and not tagged_decks(store.execute, options.tags):
-            raise no_card_tagged(options.tags)
-        reader = KeyReader(sys.stdin)
-        with reader, signals_restore(reader):
-            summary = Drill(store, reader, console, clock, options).run()
-    console.print(format_summary(summary, clock()))
-    return summary

@@ -18,6 +18,10 @@ from study.words import plural
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 ACTIONS = ("u undo", "s skip", "b bury", "! suspend", "e edit", "q quit")
+BUSY = (
+    "[yellow]the database is busy (another drill or a sync is writing); "
+    "your answer is kept, waiting to save it…[/]"
+)
 
 
 @dataclass(frozen=True)

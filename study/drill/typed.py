@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 
 def plain_command(text: str) -> str:
@@ -32,6 +33,15 @@ def compare_typed(answer: str, expected_back: str) -> tuple[int, str]:
         # a deletion (typed, not expected) leaves nothing to show in the expected command
     rating = 2 if matcher.ratio() >= 0.8 else 1
     return rating, f"✗ expected: {''.join(parts)}"
+
+
+def show_typed(console: Any, answer: str, expected_back: str) -> int | None:
+    """Shows how the typed command differs and proposes a grade (None: nothing typed)."""
+    if not answer.strip():
+        return None
+    rating, diff = compare_typed(answer, expected_back)
+    console.print(diff)
+    return rating
 
 
 def _escape(text: str) -> str:

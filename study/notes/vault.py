@@ -32,8 +32,8 @@ class Loaded:
     skipped: list[str] = field(default_factory=list)  # links out of a folder, left alone
 
 
-def _is_note(path: Path) -> bool:
-    return path.suffix.lower() in NOTE_SUFFIXES and not path.name.startswith(".")
+def _is_note(name: str) -> bool:
+    return name.lower().endswith(NOTE_SUFFIXES) and not name.startswith(".")
 
 
 DEFAULT_MAX_NOTE_MB = 8.0
@@ -68,36 +68,63 @@ def is_under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _notes_under(folder: Path, limits: NoteLimits, skipped: list[str]) -> list[Path]:
-    """The notes under `folder`, links followed only while they stay inside it.
+def _notes_under(folder: Path, limits: NoteLimits, skipped: list[str]) -> list[tuple[str, str]]:
+    """The notes under `folder` with their real paths, links followed only while they stay
+    inside it.
 
     A link leaving the folder (to `/etc/passwd`, to a secrets folder) is skipped and reported,
     as an image outside a note's folder is; a folder reached twice (a link loop) is walked once.
+    Only links are resolved: an entry that is not one is where its folder's real path says,
+    so an unchanged re-sync of 5,000 notes costs one `scandir` a folder, not a `realpath` a
+    note (each of which is a `lstat` of every part of the path).
     """
     real_root = os.path.realpath(folder)
     seen_folders = {real_root}
-    found = []
-    for here, folders, files in os.walk(folder, followlinks=True):
+    found: list[tuple[str, str]] = []
+    # Depth first, folders in name order, each folder's subfolders claimed (`seen_folders`)
+    # before any is walked: the order `os.walk` had, so the same name wins for a folder reached
+    # two ways.
+    waiting = [(str(folder), real_root)]
+    while waiting:
+        here, real_here = waiting.pop()
         kept = []
-        for name in sorted(folders):
-            if name in SKIPPED_FOLDERS or name.startswith("."):
+        for entry in _entries(here):
+            folder_entry = _is_folder(entry)
+            if folder_entry and (entry.name in SKIPPED_FOLDERS or entry.name.startswith(".")):
+                continue  # a tool's folder, or a hidden one
+            if not (folder_entry or _is_note(entry.name)):
                 continue
-            path = os.path.join(here, name)
-            real = os.path.realpath(path)
-            if real in seen_folders:
+            is_link = entry.is_symlink()
+            real = os.path.realpath(entry.path) if is_link else os.path.join(real_here, entry.name)
+            if folder_entry and real in seen_folders:
                 continue  # a loop, or a second way to a folder already walked
-            if _outside(path, real, real_root, limits, skipped):
+            if is_link and _outside(entry.path, real, real_root, limits, skipped):
                 continue
-            seen_folders.add(real)
-            kept.append(name)
-        folders[:] = kept
-        for name in files:
-            note = Path(here, name)
-            if not _is_note(note):
-                continue
-            if not _outside(str(note), os.path.realpath(note), real_root, limits, skipped):
-                found.append(note)
-    return sorted(found)
+            if folder_entry:
+                seen_folders.add(real)
+                kept.append((entry.path, real))
+            else:
+                found.append((entry.path, real))
+        waiting.extend(reversed(kept))
+    return sorted(found, key=lambda pair: pair[0].split(os.sep))  # as paths sort: by parts
+
+
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    """A folder's entries, its folders first, each kind by name (so links leaving the folder
+    are reported in the order `os.walk` met them); none when it cannot be listed (as
+    `os.walk` skips it)."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda entry: (not _is_folder(entry), entry.name))
+    except OSError:
+        return []
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # through a link too
+    except OSError:
+        return False
 
 
 def _outside(path: str, real: str, real_root: str, limits: NoteLimits, skipped: list[str]) -> bool:
@@ -126,12 +153,19 @@ def find_notes(
     the parser does not understand) or a folder holding no notes is a mistake worth stopping
     for. Links leaving a folder are reported in `skipped` (see `_notes_under`).
     """
+    return [Path(note) for note in note_paths(paths, limits, skipped)]
+
+
+def note_paths(
+    paths: Sequence[Path], limits: NoteLimits | None = None, skipped: list[str] | None = None
+) -> list[str]:
+    """`find_notes` as text: a re-sync of thousands of notes makes no `Path` of each."""
     if not paths:
         raise StudyError("no notes given; name a Markdown file or a folder of notes")
     limits = limits or NoteLimits.from_environment()
     skipped = [] if skipped is None else skipped
-    notes: list[Path] = []
-    seen: set[Path] = set()
+    notes: list[str] = []
+    seen: set[str] = set()
     for path in paths:
         if not path.exists():
             raise StudyError(f"{path}: no such file or folder")
@@ -141,11 +175,10 @@ def find_notes(
                 raise StudyError(f"{path}: no Markdown notes (*.md) in this folder")
         else:
             check_markdown(path)
-            found = [path]
-        for note in found:
-            key = note.resolve()
-            if key not in seen:
-                seen.add(key)
+            found = [(str(path), os.path.realpath(path))]
+        for note, real in found:
+            if real not in seen:
+                seen.add(real)
                 notes.append(note)
     return notes
 

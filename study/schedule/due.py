@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from study.errors import StudyError
 from study.notes.lookup import has_tag, tag_wanted
@@ -24,6 +23,7 @@ from study.schedule.dburl import server_url
 from study.schedule.rules import DONE_TODAY, LEARNING, NEW, REVIEW, known_decks, select
 from study.schedule.schema import State, Status, stamp
 
+TYPE_CHECKING = False  # not typing's: see study.schedule.settings
 if TYPE_CHECKING:
     from study.schedule.settings import Execute
 

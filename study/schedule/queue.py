@@ -1,18 +1,34 @@
 """What to study now, for the drill: the scheduling rules (`study.schedule.rules`) run on the
-store's session, so the drill serves exactly what `study due` counts."""
+store's session (or, for the drill's first card, on the file read-only before the store is
+open), so the drill serves exactly what `study due` counts.
+
+Plain SQL through an `execute` callable, as the rules: nothing here imports SQLModel or fsrs.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from study.notes.card import Kind
 from study.notes.lookup import has_tag, tag_wanted
-from study.schedule.rules import LEARNING, NEW, REVIEW, Pick, Selection, day_start, select
-from study.schedule.scheduler import load_settings
+from study.schedule.rules import LEARNING, NEW, REVIEW, Pick, Selection, known_decks, select
 from study.schedule.schema import State, Status, from_stamp, stamp
-from study.schedule.store import Store
+
+if TYPE_CHECKING:
+    from study.schedule.settings import Execute
+    from study.schedule.store import Store
+
+
+class Reads(Protocol):
+    """Where the drill reads its queue: the store, or the file read-only before it is open."""
+
+    def execute(self, sql: str, params: Any) -> Any: ...
+
+    def end_read(self) -> None:
+        """Ends the read transaction, so another drill may write meanwhile."""
 
 
 def select_cards(
@@ -54,18 +70,17 @@ ORDER BY c.due
 
 
 def learning_later(
-    store: Store, now: datetime, decks: Sequence[str] = (), tags: Sequence[str] = ()
+    execute: Execute, now: datetime, end: datetime, decks: Sequence[str], tags: Sequence[str]
 ) -> list[tuple[datetime, str, str | None]]:
-    """(due, id, version) of the cards in (re)learning that fall due later this study day: the
-    drill waits for them, and counts them as learning still to come. `version` is the card's
-    last review as read here (see `study.schedule.rules.Pick`)."""
-    end = day_start(now, load_settings(store).rollover_hour) + timedelta(days=1)
-    names = json.dumps(list(decks or store.decks()))
+    """(due, id, version) of the cards in (re)learning that fall due after `now`, before `end`
+    (the end of the study day): the drill waits for them, and counts them as learning still to
+    come. `version` is the card's last review as read here (see `study.schedule.rules.Pick`)."""
+    names = json.dumps(list(decks or known_decks(execute)))
     params = {"now": stamp(now), "end": stamp(end), "decks": names}
     wanted = tag_wanted(tags)
     return [
         (from_stamp(due), card_id, version)
-        for due, card_id, card_tags, version in store.execute(_LATER, params)
+        for due, card_id, card_tags, version in execute(_LATER, params)
         if has_tag(json.loads(card_tags), wanted)
     ]
 
@@ -77,9 +92,9 @@ FROM card WHERE id IN (SELECT value FROM json_each(:ids))
 """
 
 
-def stages(store: Store, ids: Sequence[str]) -> dict[str, str]:
+def stages(execute: Execute, ids: Sequence[str]) -> dict[str, str]:
     """Each card's queue part as it stands now: new, learning (or relearning) or review."""
-    return {str(i): str(part) for i, part in store.execute(_STAGES, {"ids": json.dumps(list(ids))})}
+    return {str(i): str(part) for i, part in execute(_STAGES, {"ids": json.dumps(list(ids))})}
 
 
 _TYPED_SIBLING = f"""
@@ -89,13 +104,12 @@ WHERE c.id IN (SELECT value FROM json_each(:ids)) AND c.kind = '{Kind.COMMAND}'
 """
 
 
-def typed_first(store: Store, picks: Sequence[Pick]) -> list[Pick]:
+def typed_first(execute: Execute, picks: Sequence[Pick]) -> list[Pick]:
     """`study drill --typed`: new command cards give their place to their reverse (what it does
     -> type the command), and the cards to type come first, from the start of the drill."""
     new = [pick.id for pick in picks if pick.part == NEW]
     sibling = {
-        forward: reverse
-        for reverse, forward in store.execute(_TYPED_SIBLING, {"ids": json.dumps(new)})
+        forward: reverse for reverse, forward in execute(_TYPED_SIBLING, {"ids": json.dumps(new)})
     }
     swapped = [
         Pick(sibling[pick.id], pick.deck, pick.part) if pick.id in sibling else pick
@@ -111,8 +125,25 @@ SELECT min(due) FROM card WHERE status = '{Status.ACTIVE}' AND last_review IS NO
 """
 
 
-def next_due(store: Store, now: datetime, decks: Sequence[str] = ()) -> datetime | None:
+def next_due(execute: Execute, now: datetime, decks: Sequence[str] = ()) -> datetime | None:
     """When the next answered card of `decks` (all when empty) falls due after `now`."""
-    names = json.dumps(list(decks or store.decks()))
-    [(value,)] = store.execute(_NEXT_DUE, {"now": stamp(now), "decks": names})
+    names = json.dumps(list(decks or known_decks(execute)))
+    [(value,)] = execute(_NEXT_DUE, {"now": stamp(now), "decks": names})
     return None if value is None else from_stamp(value)
+
+
+class Face:
+    """What the front of a card shows, read with plain SQL (the drill's first card is drawn
+    before the store is open)."""
+
+    __slots__ = ("deck", "front", "kind", "section")
+
+    def __init__(self, deck: str, section: str, kind: str, front: str) -> None:
+        self.deck, self.section, self.kind, self.front = deck, section, kind, front
+
+
+def face(execute: Execute, card_id: str) -> Face | None:
+    """The front of an active card, or None (gone, suspended or retired since it was picked)."""
+    sql = "SELECT deck, section, kind, front FROM card WHERE id = :id AND status = :active"
+    found = list(execute(sql, {"id": card_id, "active": str(Status.ACTIVE)}))
+    return Face(*found[0]) if found else None

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from study import __version__
 from study.errors import StudyError
-from study.notes.vault import NoteLimits, find_notes, is_under, read_note_bytes
+from study.notes.vault import NoteLimits, is_under, note_paths, read_note_bytes
 from study.schedule.database import header_version
 from study.schedule.migrations import LATEST
 from study.schedule.serverdb import Connection
@@ -112,18 +112,17 @@ def plan(
     protected: list[str] = []
     limits = NoteLimits.from_environment()
     for root in roots:
-        try:
-            notes = find_notes([Path(root)], limits, result.skipped)
+        try:  # an absolute root: the notes' paths come absolute, with no `abspath` each
+            notes = note_paths([Path(os.path.abspath(root))], limits, result.skipped)
         except StudyError as error:
             if explicit:
                 raise
             result.failures.append(f"{error} (its cards are kept)")
             protected.append(root)
             continue
-        for note in notes:
-            path = os.path.abspath(note)
+        for path in notes:
             try:
-                _look(result, path, note, known.get(path), settled, limits)
+                _look(result, path, known.get(path), settled, limits)
             except StudyError as error:
                 result.failures.append(f"{error} (its cards are kept)")
                 protected.append(path)
@@ -142,19 +141,19 @@ def plan(
 
 
 def _look(
-    plan: Plan, path: str, note: Path, known: Known | None, settled: int | None, limits: NoteLimits
+    plan: Plan, path: str, known: Known | None, settled: int | None, limits: NoteLimits
 ) -> None:
     """One note into the plan: its stat first; read and hashed only if its stamp moved."""
     try:
-        info = os.stat(note)
+        info = os.stat(path)
     except OSError as error:
-        raise StudyError(f"{note}: cannot be read ({error.strerror or error})") from None
+        raise StudyError(f"{path}: cannot be read ({error.strerror or error})") from None
     stamp = (info.st_size, info.st_mtime_ns)
     # Another release's stamp is not trusted: the hash includes the release (see content_hash).
     if known is not None and (*stamp, __version__) == known[1:]:
         plan.present[path], plan.stamps[path] = known.content_hash, stamp
         return
-    plan.present[path] = digest = content_hash(read_note_bytes(note, limits))
+    plan.present[path] = digest = content_hash(read_note_bytes(Path(path), limits))
     trusted = settled is not None and info.st_mtime_ns < settled
     plan.stamps[path] = stamp if trusted else None
     if trusted and known is not None and known.content_hash == digest:

@@ -200,6 +200,10 @@ class Store:
         finally:
             self.as_writer = False
 
+    def end_read(self) -> None:
+        """Ends the read transaction, so another drill may write meanwhile."""
+        self.session.commit()
+
     def file_only(self, what: str) -> None:
         """StudyError when this store is on a server and `what` (plain sqlite3 SQL) is not
         yet written for one: one line saying how to do it through a file instead."""
