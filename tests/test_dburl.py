@@ -1,0 +1,57 @@
+"""What `--db` / `STUDY_DB` names: a PostgreSQL server, a SQLite file, or a mistake said so.
+
+No server needed: these are the decisions made before anything connects.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from study.cli import app
+from study.errors import StudyError
+from study.paths import server_url
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "postgresql+psycopg2://me@db.example/study",  # psycopg 2's driver name, from old docs
+        "postgresql+asyncpg://me@db.example/study",
+        "mysql://me@db.example/study",
+        "sqlite:///study.db",
+    ],
+)
+def test_a_url_study_cannot_use_is_refused_not_taken_for_a_file(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    scheme = given.split("://")[0]
+    expected = (
+        f"the database `{scheme}://...` is a URL study cannot use; give a file path or a "
+        "PostgreSQL URL (`postgresql+psycopg://user@host/dbname`)"
+    )
+    with pytest.raises(StudyError) as caught:
+        server_url(Path(given))
+    assert str(caught.value) == expected
+    for command in (["drill", "--no-wait"], ["sync"], ["config"]):
+        result = runner.invoke(app, [*command, "--db", given], input="q")
+        assert (result.exit_code, result.output) == (1, f"study: {expected}\n")
+    assert list(here.iterdir()) == []  # no database file made under a folder named for it
+
+
+def test_a_password_in_an_unusable_url_is_not_repeated() -> None:
+    with pytest.raises(StudyError) as caught:
+        server_url("postgresql+psycopg2://me:hunter2@db.example/study")
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize("given", ["notes/study.db", "C:/study.db", "study:2026.db", "~/s.db"])
+def test_a_path_is_still_a_file(given: str) -> None:
+    assert server_url(Path(given)) is None
