@@ -55,3 +55,26 @@ def test_a_password_in_an_unusable_url_is_not_repeated() -> None:
 @pytest.mark.parametrize("given", ["notes/study.db", "C:/study.db", "study:2026.db", "~/s.db"])
 def test_a_path_is_still_a_file(given: str) -> None:
     assert server_url(Path(given)) is None
+
+
+def test_a_host_that_does_not_resolve_is_said_in_plain_words() -> None:
+    """`.invalid` never resolves (RFC 6761): no server and no network needed."""
+    pytest.importorskip("psycopg", reason="needs psycopg: pip install -e '.[test]'")
+    url = "postgresql+psycopg://me@nohost.invalid/study"
+    for command in (["config"], ["due"]):
+        result = runner.invoke(app, [*command, "--db", url])
+        assert (result.exit_code, result.output) == (
+            1,
+            "study: the server nohost.invalid/study cannot be found: no host of that name "
+            "(check the host in the URL or the service)\n",
+        )
+
+
+def test_a_missing_service_file_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("psycopg", reason="needs psycopg: pip install -e '.[test]'")
+    monkeypatch.setenv("PGSERVICEFILE", "/nonexistent/pg_service.conf")
+    result = runner.invoke(app, ["config", "--db", "postgresql+psycopg:///?service=study"])
+    assert (result.exit_code, result.output) == (
+        1,
+        'study: the server service study: service file "/nonexistent/pg_service.conf" not found\n',
+    )

@@ -80,6 +80,13 @@ def server_error(url: str, error: BaseException) -> StudyError:
             f"the server {server} is not answering (is PostgreSQL running there?); "
             "nothing was written"
         )
+    if "failed to resolve host" in text or "could not translate host name" in text:
+        return StudyError(
+            f"the server {server} cannot be found: no host of that name "
+            "(check the host in the URL or the service)"
+        )
+    if "service file" in text or "definition of service" in text:  # libpq's words, as they are
+        return StudyError(f"the server {server}: {text.split('connection is bad: ')[-1]}")
     first = text.strip().splitlines()[0] if text.strip() else type(cause).__name__
     return StudyError(f"the server {server}: database error: {first}")
 
