@@ -78,3 +78,18 @@ def test_a_missing_service_file_is_named(monkeypatch: pytest.MonkeyPatch) -> Non
         1,
         'study: the server service study: service file "/nonexistent/pg_service.conf" not found\n',
     )
+
+
+def test_without_psycopg_the_message_installs_the_extra_from_the_clone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Quickstart installs study from its clone (`pip install -e .`): the extra comes the
+    same way, not as `study[postgres]` from the package index, which is not this study."""
+    monkeypatch.setitem(__import__("sys").modules, "psycopg", None)  # import psycopg fails
+    for command in (["config"], ["due"]):
+        result = runner.invoke(app, [*command, "--db", "postgresql://me@db.example/study"])
+        assert (result.exit_code, result.output) == (
+            1,
+            "study: db.example/study is a PostgreSQL server: install psycopg, study's extra "
+            "`postgres`, with `pip install -e '.[postgres]'` in study's folder\n",
+        )
