@@ -386,7 +386,8 @@ def test_study_due_on_a_server_says_what_is_wrong_in_the_stores_words(
     assert [(result.exit_code, result.output) for result in (down, empty, refused)] == [
         (1, f"study: the server 127.0.0.1:{port}/x is not answering (is PostgreSQL running "
             "there?); nothing was written\n"),
-        (1, f"study: the server {where(pg_url)} holds no study database yet\n"),
+        (1, f"study: the server {where(pg_url)} holds no study database yet: `study db copy "
+            "FILE URL` moves your collection onto it, `study sync PATH` starts one there\n"),
         (1, f"study: the server {where(pg_url)} refused the login: wrong user or password "
             "(study reads the password from ~/.pgpass or PGPASSFILE)\n"),
     ]  # fmt: skip

@@ -72,7 +72,11 @@ def prepare_server(engine: Any, url: str, create: bool = True) -> None:
             tables = set(inspect(conn).get_table_names())
             if not tables:
                 if not create:
-                    raise StudyError(f"the server {where(url)} holds no study database yet")
+                    raise StudyError(
+                        f"the server {where(url)} holds no study database yet: `study db "
+                        "copy FILE URL` moves your collection onto it, `study sync PATH` starts "
+                        "one there"
+                    )
                 _create_schema(conn)
                 return
             _check_schema(conn, tables, url)
