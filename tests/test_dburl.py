@@ -93,3 +93,21 @@ def test_without_psycopg_the_message_installs_the_extra_from_the_clone(
             "study: db.example/study is a PostgreSQL server: install psycopg, study's extra "
             "`postgres`, with `pip install -e '.[postgres]'` in study's folder\n",
         )
+
+
+def test_no_password_found_is_said_so_not_called_wrong(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PGPASSFILE that is missing (or ignored, as libpq ignores one readable by others) gives
+    no password at all: the line says where to put it, not that it was wrong."""
+    from study.schedule.dburl import where
+
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-such-pgpass"))
+    for command in (["config"], ["due"]):
+        result = runner.invoke(app, [*command, "--db", pg_url])
+        assert (result.exit_code, result.output) == (
+            1,
+            f"study: the server {where(pg_url)} asks for a password and none was found: add a "
+            "line host:port:dbname:user:password to ~/.pgpass (or the file PGPASSFILE names), "
+            "mode 0600\n",
+        )

@@ -66,6 +66,11 @@ def server_error(url: str, error: BaseException) -> StudyError:
     state = getattr(cause, "sqlstate", None) or ""
     text = str(cause)
     server = where(url)
+    if "no password supplied" in text:  # libpq found none: not a wrong one
+        return StudyError(
+            f"the server {server} asks for a password and none was found: add a line "
+            "host:port:dbname:user:password to ~/.pgpass (or the file PGPASSFILE names), mode 0600"
+        )
     if state == "28P01" or "password authentication failed" in text or "no password" in text:
         return StudyError(
             f"the server {server} refused the login: wrong user or password "
