@@ -14,7 +14,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from study.notes import notetext as nt
-from study.notes.blocks import Inline, parse_blocks
+from study.notes.blocks import Inline
+from study.notes.native import parse_blocks
 from study.notes.parser import _PROSE_MARKS
 from tests.support import DECKS, FIXTURES
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from study.notes.notetext import (
     CodeSpan,
@@ -11,6 +15,7 @@ from study.notes.notetext import (
     code_spans,
     copy_buttons,
     could_be_junk,
+    dedent,
     is_junk,
     is_language_line,
     is_question,
@@ -118,3 +123,16 @@ def test_a_code_span_opening_at_a_place() -> None:
     assert code_span_at("**`git add -p`**: stage hunks", 2) == CodeSpan(2, 14, "git add -p")
     assert code_span_at("``a``", 1) is None  # inside a backtick string, nothing opens
     assert code_span_at("`unclosed", 0) is None
+
+
+def test_dedent_takes_the_common_margin_off() -> None:
+    assert dedent("    a\n      b\n  \n    c") == "a\n  b\n\nc"
+    assert dedent("\t x\n\t y") == "x\ny"
+    assert dedent("  a\n\tb") == "  a\n\tb"  # a space and a tab share no margin
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([" ", "  ", "\t", "\n", "a", "b c", "\x0c", "é"]), max_size=14))
+def test_dedent_is_textwraps(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dedent(text) == textwrap.dedent(text)

@@ -773,3 +773,17 @@ def test_a_sync_of_a_missing_path_or_an_empty_folder_makes_no_database(tmp_path:
     assert empty.exit_code == 1
     assert empty.stderr == f"study: {tmp_path}/empty: no Markdown notes (*.md) in this folder\n"
     assert not db.exists()
+
+
+def test_a_first_sync_reports_a_command_listed_again_in_another_note(tmp_path: Path) -> None:
+    """A first sync keeps each id's note (and a command's line), not its row, to say where."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    first, second = folder / "a.md", folder / "b.md"
+    first.write_text("---\ndeck: Unix\n---\n## Shell\n\n- `ls` — lists files\n- `pwd` — where\n")
+    second.write_text("---\ndeck: Unix\n---\n- `ls` — shows a folder\n")
+    with open_store(tmp_path / "s.db") as store:
+        report = sync(store, [folder], NOW)
+        assert report.merged == [f"{second}:4: `ls` is already a card ({first}:6); kept one"]
+        assert report.added == 4
+        assert sorted(c.front for c in store.cards() if c.kind == "command") == ["ls", "pwd"]

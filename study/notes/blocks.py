@@ -70,11 +70,11 @@ _LETTER_CHANGING = re.compile(r"[\[<&]")
 class Inline:
     """The text of a paragraph, heading or table cell: its source, parsed when needed."""
 
-    __slots__ = ("_env", "_junk", "_plain", "_token", "_tokens", "content")
+    __slots__ = ("_env", "_junk", "_map", "_plain", "_tokens", "content")
 
-    def __init__(self, token: Token, env: dict[str, Any]) -> None:
-        self.content: str = token.content
-        self._token, self._env = token, env
+    def __init__(self, content: str, line_map: list[int] | None, env: dict[str, Any]) -> None:
+        self.content = content
+        self._map, self._env = line_map, env
         self._tokens: list[Token] | None = None
         self._plain: str | None = None
         self._junk: bool | None = None
@@ -102,10 +102,11 @@ class Inline:
     def tokens(self) -> list[Token]:
         """markdown-it's inline tokens for this text, exactly as `md.parse` would give them."""
         if self._tokens is None:
-            state = StateCore(self.content, _MD, self._env, [self._token])
+            token = Token("inline", "", 0, content=self.content, map=self._map)
+            state = StateCore(self.content, _MD, self._env, [token])
             inline_rule(state)
             text_join(state)
-            self._tokens = self._token.children or []
+            self._tokens = token.children or []
         return self._tokens
 
     def plain(self) -> str:
@@ -150,23 +151,25 @@ class Node:
 
     __slots__ = ("children", "content", "info", "inline", "map", "tag", "type")
 
-    def __init__(self, token: Token, kind: str) -> None:
-        self.type = kind
-        self.tag, self.map, self.content, self.info = (
-            token.tag, token.map, token.content, token.info,
-        )  # fmt: skip
+    def __init__(
+        self, kind: str, tag: str, line_map: list[int] | None, content: str = "", info: str = ""
+    ) -> None:
+        self.type, self.tag, self.map, self.content, self.info = kind, tag, line_map, content, info
         self.children: list[Node] = []
         self.inline: Inline | None = None  # the text of a paragraph, heading or cell
 
 
 def code_node(like: Node, code: str, language: str) -> Node:
     """A code block standing where `like` was: pasted code that lost its fence."""
-    token = Token("fence", "code", 0, content=f"{code}\n", info=language, map=like.map)
-    return Node(token, "fence")
+    return Node("fence", "code", like.map, f"{code}\n", language)
 
 
-def parse_blocks(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]]:
-    """The note's top-level blocks, and every text in order (True for a heading's)."""
+def python_blocks(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]]:
+    """The note's top-level blocks, and every text in order (True for a heading's).
+
+    markdown-it-py's parse: the reference `native.parse_blocks` matches, and its answer for
+    the notes the compiled parser's tree cannot be trusted on.
+    """
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
     top: list[Node] = []
@@ -177,11 +180,12 @@ def parse_blocks(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]]:
             stack.pop()
             continue
         if token.type == "inline":
-            inline = Inline(token, env)
+            inline = Inline(token.content, token.map, env)
             stack[-1].inline = inline
             texts.append((inline, stack[-1].type == "heading"))
             continue
-        node = Node(token, token.type[:-5] if token.nesting == 1 else token.type)
+        kind = token.type[:-5] if token.nesting == 1 else token.type
+        node = Node(kind, token.tag, token.map, token.content, token.info)
         (stack[-1].children if stack else top).append(node)
         if token.nesting == 1:
             stack.append(node)

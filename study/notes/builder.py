@@ -113,10 +113,10 @@ class Builder:
         path: tuple[str, ...], deck: str,
     ) -> None:  # fmt: skip
         self._at[cid] = len(self._cards)
+        # Positional: a note makes ~100 cards, and keywords take twice as long.
         card = Card(
-            id=cid, note=note, deck=deck, kind=kind, front=front.strip(),
-            back=back.strip(), source=self.source, line=line, path=path, tags=self.tags,
-            related=self.related,
+            cid, note, deck, kind, front.strip(), back.strip(), self.source, line, path,
+            self.tags, self.related,
         )  # fmt: skip
         self._cards.append(card)
 

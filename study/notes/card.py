@@ -77,11 +77,17 @@ class Card(NamedTuple):
 
 def _normalise(text: str) -> str:
     # Case, spacing and Unicode form never change an id: "Docker  image" is "docker image".
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    if not text.isascii():  # ASCII is its own normal form
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.casefold().split())
 
 
-# The deck and the heading path repeat for every card of a note (the key rarely does).
-_normalise_repeated = lru_cache(maxsize=1024)(_normalise)
+@lru_cache(maxsize=1024)
+def _asked_in(deck: str, kind: str, path: tuple[str, ...]) -> bytes:
+    """The start of an id's text: the deck, kind and heading path repeat for every card of a
+    section (the key rarely does), so they are normalised and joined once."""
+    parts = [_normalise(deck), kind, *(_normalise(p) for p in path), "\x1f", ""]
+    return "\x1e".join(parts).encode("utf-8")
 
 
 def card_id(deck: str, kind: str, path: tuple[str, ...], key: str) -> str:
@@ -94,12 +100,5 @@ def card_id(deck: str, kind: str, path: tuple[str, ...], key: str) -> str:
     the deck or rewording the question gives a new id (sync then matches it to the old card
     by similarity, so history survives the usual edits).
     """
-    parts = [
-        _normalise_repeated(deck),
-        kind,
-        *(_normalise_repeated(p) for p in path),
-        "\x1f",
-        _normalise(key),
-    ]
-    digest = hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
-    return digest[:16]
+    text = _asked_in(deck, kind, path) + _normalise(key).encode("utf-8")
+    return hashlib.sha256(text).digest()[:8].hex()  # the first 16 hex digits

@@ -24,9 +24,10 @@ from typing import NamedTuple
 from study.errors import StudyError
 from study.notes import hashcards
 from study.notes import notetext as nt
-from study.notes.blocks import Node, parse_blocks
+from study.notes.blocks import Node
 from study.notes.builder import LISTS, kept
 from study.notes.card import MAX_ANSWER_CHARS, Card
+from study.notes.native import parse_blocks
 from study.notes.parser import ParsedNote, parse_text
 from study.notes.signals import card_signals, empty_answer, plain_fold, repeats
 from study.notes.vault import find_notes, read_note

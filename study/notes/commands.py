@@ -86,7 +86,7 @@ def _command_item(item: Node, b: Builder) -> tuple[str, str, int, int] | None:
     raw = raw_text(first).strip()
     if "`" not in raw and not more:
         return None  # no code span and no block under the item: no command (most items)
-    wrap = next((w for w in ("**", "__", "*", "_") if raw.startswith(w + "`")), "")
+    wrap = "" if raw[:1] not in ("*", "_") else _wrap(raw)
     found = leading_commands(raw, len(wrap))
     if found is not None:
         command, end = found
@@ -102,6 +102,11 @@ def _command_item(item: Node, b: Builder) -> tuple[str, str, int, int] | None:
             return command, description, line_of(first), line_of(more[0])
         return None
     return _described_then_code(first, more)
+
+
+def _wrap(raw: str) -> str:
+    """The emphasis marks around an item's leading code span: **`cmd`** ..."""
+    return next((w for w in ("**", "__", "*", "_") if raw.startswith(w + "`")), "")
 
 
 def _described_then_code(first: Node, more: list[Node]) -> tuple[str, str, int, int] | None:

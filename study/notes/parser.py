@@ -16,13 +16,14 @@ from pathlib import PurePath
 
 from study.notes import hashcards, optout
 from study.notes import notetext as nt
-from study.notes.blocks import Inline, Node, parse_blocks
+from study.notes.blocks import Inline, Node
 from study.notes.builder import Builder, Dropped, Section, kept, line_of
 from study.notes.card import Card
 from study.notes.cardrules import section_cards
 from study.notes.commands import demote_command_headings
 from study.notes.frontmatter import load_front_matter
 from study.notes.labels import block_labels
+from study.notes.native import parse_blocks
 from study.notes.prune import prune
 
 # A text run can hold a `#` or `[` only if the source has one (escaped or not) or an entity
@@ -147,6 +148,8 @@ def _heading_section(sections: list[Section], path: tuple[str, ...]) -> Section:
 def _without_toml_front_matter(text: str) -> str:
     """The text with a leading `+++` block blanked, line numbers kept: markdown-it reads only
     YAML's `---` as front matter, and would make the settings a paragraph."""
+    if text.partition("\n")[0].strip() != "+++":
+        return text  # most notes: not split into lines only to look at the first
     lines = text.split("\n")
     settings = nt.toml_front_matter(lines)
     if not settings:

@@ -31,6 +31,8 @@ _DIAGRAM_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "ditaa
 _DRAWING = re.compile(r"[-|+_/\\<>=^v*.:#~\u2500-\u259f\u2190-\u21ff]")
 _MARKS = re.compile(r"[*_`~=>#\[\]()!|\\]+")
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_PRE_TAG = re.compile(r"<pre", re.IGNORECASE)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def too_long(card: Card) -> bool:
@@ -47,6 +49,13 @@ def empty_answer(back: str) -> str | None:
 
     List and quote markers do not count: `- ![[diagram.png]]` is still only an image.
     """
+    if not _maybe_empty(back):
+        return None  # most answers: no image, link, fence or <pre> begins anywhere
+    return _only(back)
+
+
+def _only(back: str) -> str | None:
+    """`empty_answer`'s full look, line by line."""
     lines = [_ITEM_MARK.sub("", line).strip() for line in back.splitlines() if line.strip()]
     if not lines:
         return None
@@ -59,9 +68,25 @@ def empty_answer(back: str) -> str | None:
     return None
 
 
+def _maybe_empty(back: str) -> bool:
+    """Whether an image, a link or a drawing can begin in the text: substring tests, each
+    one fast scan, where one pattern of six branches was tried at every position."""
+    return (
+        "!" in back or "[" in back or "http" in back or "```" in back or "~~~" in back
+        or ("<" in back and ("<img" in back or _PRE_TAG.search(back) is not None))
+    )  # fmt: skip
+
+
 def lead_in_alone(back: str) -> bool:
     """An answer that is one short lead-in, `- **Estimators**:` or "The kinds are:": it
     introduces what is not there (its table or list became cards of their own)."""
+    if not back.rstrip().endswith(":"):
+        return False  # the item marker only comes off the start
+    return _lead_in(back)
+
+
+def _lead_in(back: str) -> bool:
+    """`lead_in_alone`'s full look."""
     text = _ITEM_MARK.sub("", back.strip())
     return "\n" not in text and text.endswith(":") and len(text.split()) <= _LEAD_IN_WORDS
 
@@ -93,6 +118,13 @@ def _is_box_art(body: str) -> bool:
 
 def empty_front(front: str) -> bool:
     """A question with no letter in it: a symbol ("$", "✅") or a number fragment ("0", "10.")."""
+    if "[[" not in front and _ASCII_LETTER.search(front):
+        return False  # taking symbols away leaves ASCII letters: only a link can hide one
+    return _no_letter(front)
+
+
+def _no_letter(front: str) -> bool:
+    """`empty_front`'s full look."""
     text = nt.strip_symbols(nt.plain_links(front))
     return not any(ch.isalpha() for ch in text)
 
@@ -104,7 +136,10 @@ def answer_is_front(card: Card) -> bool:
 
 def plain_fold(text: str) -> str:
     """Text for comparing: case, accents, Markdown marks, emoji and spacing do not count."""
-    text = _MD_LINK.sub(r"\1", nt.plain_links(text))
+    if "[" in text:
+        text = _MD_LINK.sub(r"\1", nt.plain_links(text))
+    if text.isascii():  # no accent and no emoji: only marks, case and spacing go
+        return " ".join(_MARKS.sub(" ", text).casefold().split())
     return nt.fold(_MARKS.sub(" ", nt.strip_symbols(text)))
 
 

@@ -12,6 +12,7 @@ table no column keys is left to its section.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from study.notes import notetext as nt
@@ -177,14 +178,14 @@ def _keyed_rows(table: Table, key: int, section: Section, b: Builder) -> None:
 
 def _compared_columns(table: Table, section: Section, b: Builder) -> None:
     """Rows are attributes, columns the things compared: thing + attribute -> cell."""
+    many = len(table.header) > 2
     for line, cells in table.body:
         attribute = row_label(cells[0].text)  # filled: the first column keys the rows
+        peers = [nt.fold(other.text) for other in cells[1:]]
         for j, cell in enumerate(cells[1:], start=1):
             if not cell.raw:
                 continue
             thing = table.header[j]
-            many = len(table.header) > 2
-            peers = [nt.fold(other.text) for other in cells[1:]]
             reverse = _reverse(attribute, cell, thing, peers) if many else None
             b.add("table", section.path, f"{attribute}\x1f{thing}", f"{thing} — {attribute}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
@@ -214,8 +215,14 @@ def distinctive(text: str, attribute: str = "") -> bool:
     words = nt.fold(nt.strip_symbols(text)).strip(" .()[]")
     if words in _YES_NO or _NUMBER.fullmatch(words or "0"):
         return False
-    named = set(_LETTERS.findall(nt.fold(attribute)))
+    named = _letter_runs(attribute)
     return sum(len(run) for run in _LETTERS.findall(words) if run not in named) >= _MIN_LETTERS
+
+
+@lru_cache(maxsize=1024)
+def _letter_runs(attribute: str) -> frozenset[str]:
+    # A column or row name is asked about once per cell: its words are found once.
+    return frozenset(_LETTERS.findall(nt.fold(attribute)))
 
 
 def gives_away(question: str, answer: str) -> bool:

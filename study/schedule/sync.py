@@ -333,7 +333,9 @@ def _collect(
         if isinstance(result, str):
             report.failures.append(result)  # unreadable: its cards are left alone
         else:
-            notes[path] = note = result
+            note = result
+            # A first sync writes the cards as they come; after that only deck and key are needed.
+            notes[path] = note._replace(cards=[]) if first else note
         if first:
             first.add(path, note, report)
     return notes

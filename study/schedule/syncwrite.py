@@ -250,21 +250,23 @@ def _write_notes(
 def _incoming(notes: dict[str, NoteRows], report: SyncReport) -> dict[str, tuple[str, Incoming]]:
     """Every card of the parsed notes, one per id (the first note listing it wins), with its
     note's key."""
-    taken: dict[str, tuple[str, Row]] = {}
+    taken: Taken = {}
+    incoming: dict[str, tuple[str, Incoming]] = {}
     for path, parsed in notes.items():
-        _take(taken, path, parsed, report)
-    return {
-        card_id: (notes[path].key, Incoming._make(row)) for card_id, (path, row) in taken.items()
-    }
+        for row in _take(taken, path, parsed, report):
+            incoming[row[_ID]] = (parsed.key, Incoming._make(row))  # type: ignore[index]
+    return incoming
 
 
 Row = tuple[str | int, ...]  # a card as the workers send it, in `Incoming`'s order
+# The note each card id came from, not its row: a first sync lets the rows go once written
+# (500,000 held to the end were ~40% of its memory at 5,000 notes). A command's line too:
+# a command listed again in another note is reported with where it was first.
+Taken = dict[str, str | tuple[str, int]]
 _ID, _KIND, _FRONT, _LINE = (Incoming._fields.index(f) for f in ("id", "kind", "front", "line"))
 
 
-def _take(
-    taken: dict[str, tuple[str, Row]], path: str, note: NoteRows, report: SyncReport
-) -> list[Row]:
+def _take(taken: Taken, path: str, note: NoteRows, report: SyncReport) -> list[Row]:
     """Add a note's cards to `taken` unless an earlier note gave the id; returns those added.
 
     Plain tuples, not `Incoming`s: a first sync takes 100,000 cards here, one at a time.
@@ -275,12 +277,13 @@ def _take(
         card_id: str = row[_ID]  # type: ignore[assignment]
         earlier = taken.get(card_id)
         if earlier is None:
-            taken[card_id] = (path, row)
+            line: int = row[_LINE]  # type: ignore[assignment]
+            taken[card_id] = (path, line) if row[_KIND] == "command" else path
             added.append(row)
         elif row[_KIND] == "command":
+            where = ":".join(map(str, earlier)) if isinstance(earlier, tuple) else earlier
             report.merged.append(
-                f"{path}:{row[_LINE]}: `{row[_FRONT]}` is already a card "
-                f"({earlier[0]}:{earlier[1][_LINE]}); kept one"
+                f"{path}:{row[_LINE]}: `{row[_FRONT]}` is already a card ({where}); kept one"
             )
     return added
 
@@ -303,7 +306,7 @@ class FirstSync:
     def __init__(self, db: Connection, todo: Plan, stamp: str, keys: dict[str, str], machine: str):
         self.db, self.stamp, self.machine = db, stamp, machine
         self.indexes: list[tuple[str, str]] = []
-        self.taken: dict[str, tuple[str, Row]] = {}
+        self.taken: Taken = {}
         self.order = sorted(todo.changed, key=keys.__getitem__)  # the order cards are added in
         self.written = 0  # notes of `order` written so far
         self.waiting: dict[str, list[Row]] = {}

@@ -1,0 +1,67 @@
+"""The junk signals' shortcuts: each cheap first look gives the full look's answer.
+
+`empty_answer`, `lead_in_alone` and `empty_front` run on every card of a sync; each first
+rules out most texts with a substring test. Generated texts made of the characters the
+full looks turn on (image and link marks, fences, `<img>` and `<pre>`, list markers, colons,
+accents and emoji) must get the same answer either way.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from study.notes import signals
+
+PIECES = [
+    "![a](b.png)", "![[d.png]]", "[x](http://e.org)", "[[Note]]", "[[T|Alias]]",
+    "<img src=x>", "<IMG>", "<pre>", "<PRE>a</pre>", "</pre>", "http://e.org", "https://",
+    "<https://e.org>", "```", "```mermaid\n", "~~~", "- ", "1. ", "> ", "- [ ] ", ":", "  ",
+    "\n", "word", "é", "✅", "🐳", "10.", "$", "+-+", "|", "──", "!", "[", "]", "(", ")", "<",
+]  # fmt: skip
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=10).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_the_shortcuts_agree_with_the_full_looks(text: str) -> None:
+    assert signals.empty_answer(text) == signals._only(text)
+    assert signals.lead_in_alone(text) == signals._lead_in(text)
+    assert signals.empty_front(text) == signals._no_letter(text)
+
+
+@pytest.mark.parametrize(
+    ("back", "expected"),
+    [
+        ("![[diagram.png]]", "an image"),
+        ("- <img src=a.png>", "an image"),
+        ("<https://example.org>", "a link"),
+        ("- [docs](https://e.org)\n- https://e.org/b", "a list of links"),
+        ("```mermaid\ngraph TD\n```", "a diagram"),
+        ("<PRE>\n+--+\n|  |\n+--+\n</PRE>", "a diagram"),
+        ("`docker ps` lists <containers>", None),
+        ("See the [[Docker]] note for more", None),
+    ],
+)
+def test_what_an_empty_answer_is_only(back: str, expected: str | None) -> None:
+    assert signals.empty_answer(back) == expected
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [("$", True), ("✅ 10.", True), ("[[x|✅]]", True), ("[[Go]]", False), ("é", False)],
+)
+def test_a_question_with_no_letter_is_empty(front: str, expected: bool) -> None:
+    assert signals.empty_front(front) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_plain_fold_of_ascii_text_is_the_general_fold(text: str) -> None:
+    """ASCII text skips the accent and emoji steps, which leave it as it is."""
+    from study.notes import notetext as nt
+
+    text = text.replace("[", "")  # links aside: both ways take them out alike
+    general = nt.fold(signals._MARKS.sub(" ", nt.strip_symbols(text)))
+    assert signals.plain_fold(text) == general
