@@ -529,3 +529,23 @@ def test_undo_restores_the_card_exactly_on_both(tmp_path: Path, db_target: Path 
         after = store.session.get(CardRow, card_id, populate_existing=True)
         assert [getattr(after, name) for name in columns] == was  # to the microsecond
         assert len(reviews_of(store, card_id)) == 1
+
+
+def test_an_empty_server_shows_the_defaults_and_the_first_steps_and_stays_empty(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a missing file: `study config` shows the defaults and a bare `study` the commands to
+    try, and neither makes the schema (the README's "never creates a database")."""
+    import psycopg
+
+    shown = runner.invoke(app, ["config", "--db", pg_url, "new_per_day"])
+    monkeypatch.setenv("STUDY_DB", pg_url)
+    bare = runner.invoke(app, [])
+    assert (shown.exit_code, shown.output) == (0, "20\n")
+    assert (bare.exit_code, bare.output.splitlines()[:3]) == (
+        0,
+        ["No study database yet.", "", "Try:"],
+    )
+    with psycopg.connect(libpq(pg_url)) as conn:
+        tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        assert tables.fetchall() == []
