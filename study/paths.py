@@ -57,8 +57,9 @@ def db_path(given: Path | None) -> Path:
         from study.errors import StudyError
 
         raise StudyError(
-            "this command works on a database file only, not on a PostgreSQL server: run it "
-            "on a file and move the collection with `study db copy FROM TO`"
+            "this command works on a database file only, not on a PostgreSQL server (back a "
+            "server up with pg_dump): run it on a file and move the collection with `study db "
+            "copy FROM TO`"
         )
     if given is None and os.environ.get("STUDY_DB"):
         given = Path(os.environ["STUDY_DB"])

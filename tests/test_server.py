@@ -168,10 +168,11 @@ def test_drill_and_due_on_the_server_answer_as_on_the_file(tmp_path: Path, pg_ur
 def test_file_only_commands_say_so_for_a_server(pg_url: str) -> None:
     """Backups and the file check need a SQLite file: one line, nothing made."""
     advice = (
-        "study: this command works on a database file only, not on a PostgreSQL server: run "
-        "it on a file and move the collection with `study db copy FROM TO`\n"
+        "study: this command works on a database file only, not on a PostgreSQL server (back a "
+        "server up with pg_dump): run it on a file and move the collection with `study db copy "
+        "FROM TO`\n"
     )
-    for command in (["db", "backups"], ["db", "check"]):
+    for command in (["db", "backups"], ["db", "check"], ["db", "restore", "x.db"]):
         result = runner.invoke(app, [*command, "--db", pg_url])
         assert (result.exit_code, result.output) == (1, advice), command
     assert not Path("postgresql+psycopg:").exists()
