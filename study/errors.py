@@ -10,3 +10,8 @@ class StudyError(Exception):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class NoCollectionYet(StudyError):
+    """The database named exists but holds no collection (an empty server database): what only
+    shows (the settings, the bare `study`) shows the defaults instead, as for a missing file."""

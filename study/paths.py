@@ -22,6 +22,10 @@ def default_db_path() -> Path:
 
 
 _SERVER_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+psycopg)?:/+", re.IGNORECASE)
+# Any other `scheme://` (psycopg2's driver name, mysql, sqlite:///): refused, since as a path it
+# would quietly make a database file in a folder named after the URL. Two letters at least, so
+# a drive letter (`C:/`) stays a path.
+_OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):/")
 
 
 def server_url(given: Path | str | None) -> str | None:
@@ -31,6 +35,14 @@ def server_url(given: Path | str | None) -> str | None:
     text = str(given) if given is not None else os.environ.get("STUDY_DB", "")
     match = _SERVER_SCHEME.match(text)
     if match is None:
+        other = _OTHER_SCHEME.match(text)
+        if other is not None:
+            from study.errors import StudyError
+
+            raise StudyError(
+                f"the database `{other.group(1)}://...` is a URL study cannot use; give a file "
+                "path or a PostgreSQL URL (`postgresql+psycopg://user@host/dbname`)"
+            )
         return None
     return "postgresql+psycopg://" + text[match.end() :]
 
@@ -45,8 +57,9 @@ def db_path(given: Path | None) -> Path:
         from study.errors import StudyError
 
         raise StudyError(
-            "this command works on a database file only, not on a PostgreSQL server: run it "
-            "on a file and move the collection with `study db copy FROM TO`"
+            "this command works on a database file only, not on a PostgreSQL server (back a "
+            "server up with pg_dump): run it on a file and move the collection with `study db "
+            "copy FROM TO`"
         )
     if given is None and os.environ.get("STUDY_DB"):
         given = Path(os.environ["STUDY_DB"])

@@ -120,6 +120,24 @@ def test_show_by_prefix_with_history(db: Path) -> None:
     assert data["history"][0]["interval_days"] == pytest.approx(10 / 1440, abs=1e-4)
 
 
+def test_a_learning_step_lists_with_the_interval_it_gave(tmp_path: Path) -> None:
+    """Good on a new card is the 10m step: the card's line says 10m, as its history does
+    (rounded to hundredths of a day it read 0.01 day, shown as 14m)."""
+    (tmp_path / "git.md").write_text(DECK, encoding="utf-8")
+    path = tmp_path / "study.db"
+    env = {"STUDY_NOW": NOW, "COLUMNS": "300"}
+    runner.invoke(app, ["sync", str(tmp_path / "git.md"), "--db", str(path)], env=env)
+    runner.invoke(app, ["config", "fuzz", "off", "--db", str(path)], env=env)
+    runner.invoke(app, ["drill", "--db", str(path), "--limit", "1"], input=" \n3\n", env=env)
+    learning = runner.invoke(app, ["list", "--db", str(path)], env=env).output.splitlines()
+    fields = learning[1].split(" · ")
+    assert (fields[0].strip(), fields[2]) == ("learning", "interval 10m")
+    card = runner.invoke(app, ["show", learning[0].split()[0], "--db", str(path)], env=env)
+    assert [
+        line.split(" · ")[1] for line in card.output.splitlines() if line.startswith("Due:")
+    ] == ["interval 10m"]
+
+
 def test_show_refuses_an_unknown_or_ambiguous_prefix(db: Path) -> None:
     with sqlite3.connect(db) as conn:  # two ids that start alike
         conn.execute("update card set id = 'ab' || id where kind = 'command'")

@@ -324,3 +324,21 @@ def test_a_reminder_from_cron_reaches_the_desktop_by_its_runtime_folder(
     result = runner.invoke(app, ["remind"])
     assert (result.exit_code, result.output) == (0, "")
     assert stand_in.read_text(encoding="utf-8") == f"unix:path={runtime_dir}\n"
+
+
+def test_a_reminder_names_the_three_busiest_decks_and_counts_the_rest() -> None:
+    """A vault of 21 notes made a notification listing 21 decks: the three that need the user
+    most are named, the others counted."""
+    from study.remind.reminder import due_message
+    from study.schedule.due import DeckDue
+
+    counts = [DeckDue(name, 0, 0, new, 0, 0) for name, new in [
+        ("Git", 20), ("SSH", 7), ("Docker", 19), ("Pilas", 6), ("Bash", 20), ("Empty", 0)
+    ]]  # fmt: skip
+    assert due_message(counts) == (
+        "72 cards due (Bash 20, Git 20, Docker 19 and 2 more decks) — run `study drill`"
+    )
+    assert due_message(counts[:3]) == "46 cards due (Git 20, Docker 19, SSH 7) — run `study drill`"
+    assert due_message(counts[:4]) == (
+        "52 cards due (Git 20, Docker 19, SSH 7 and 1 more deck) — run `study drill`"
+    )

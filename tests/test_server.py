@@ -168,10 +168,11 @@ def test_drill_and_due_on_the_server_answer_as_on_the_file(tmp_path: Path, pg_ur
 def test_file_only_commands_say_so_for_a_server(pg_url: str) -> None:
     """Backups and the file check need a SQLite file: one line, nothing made."""
     advice = (
-        "study: this command works on a database file only, not on a PostgreSQL server: run "
-        "it on a file and move the collection with `study db copy FROM TO`\n"
+        "study: this command works on a database file only, not on a PostgreSQL server (back a "
+        "server up with pg_dump): run it on a file and move the collection with `study db copy "
+        "FROM TO`\n"
     )
-    for command in (["db", "backups"], ["db", "check"]):
+    for command in (["db", "backups"], ["db", "check"], ["db", "restore", "x.db"]):
         result = runner.invoke(app, [*command, "--db", pg_url])
         assert (result.exit_code, result.output) == (1, advice), command
     assert not Path("postgresql+psycopg:").exists()
@@ -386,7 +387,8 @@ def test_study_due_on_a_server_says_what_is_wrong_in_the_stores_words(
     assert [(result.exit_code, result.output) for result in (down, empty, refused)] == [
         (1, f"study: the server 127.0.0.1:{port}/x is not answering (is PostgreSQL running "
             "there?); nothing was written\n"),
-        (1, f"study: the server {where(pg_url)} holds no study database yet\n"),
+        (1, f"study: the server {where(pg_url)} holds no study database yet: `study db copy "
+            "FILE URL` moves your collection onto it, `study sync PATH` starts one there\n"),
         (1, f"study: the server {where(pg_url)} refused the login: wrong user or password "
             "(study reads the password from ~/.pgpass or PGPASSFILE)\n"),
     ]  # fmt: skip
@@ -528,3 +530,23 @@ def test_undo_restores_the_card_exactly_on_both(tmp_path: Path, db_target: Path 
         after = store.session.get(CardRow, card_id, populate_existing=True)
         assert [getattr(after, name) for name in columns] == was  # to the microsecond
         assert len(reviews_of(store, card_id)) == 1
+
+
+def test_an_empty_server_shows_the_defaults_and_the_first_steps_and_stays_empty(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a missing file: `study config` shows the defaults and a bare `study` the commands to
+    try, and neither makes the schema (the README's "never creates a database")."""
+    import psycopg
+
+    shown = runner.invoke(app, ["config", "--db", pg_url, "new_per_day"])
+    monkeypatch.setenv("STUDY_DB", pg_url)
+    bare = runner.invoke(app, [])
+    assert (shown.exit_code, shown.output) == (0, "20\n")
+    assert (bare.exit_code, bare.output.splitlines()[:3]) == (
+        0,
+        ["No study database yet.", "", "Try:"],
+    )
+    with psycopg.connect(libpq(pg_url)) as conn:
+        tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        assert tables.fetchall() == []

@@ -274,3 +274,19 @@ def test_answers_either_side_of_the_rollover_fall_on_their_study_days(
     now = datetime(2026, 6, 2, 12, 0, tzinfo=local)  # the next study day
     reviews = _stats(History(db, now), now=now)["calendar"]["reviews"]
     assert reviews[-3:] == [1, 2, 0]  # 03:59:59 is the evening before; 04:00 starts the day
+
+
+def test_the_heading_names_three_decks_and_counts_more(tmp_path: Path) -> None:
+    """A collection of many decks (a vault of 21 notes) would list every name in the heading,
+    a paragraph wrapped over several lines: past three, it says how many."""
+    for name in ("alpha", "beta", "gamma", "delta"):
+        (tmp_path / f"{name}.md").write_text(f"# {name.title()}\n\n- {name} :: the answer\n")
+    db = tmp_path / "study.db"
+    env = {"STUDY_NOW": NOW.isoformat(), "COLUMNS": "80"}
+    assert runner.invoke(app, ["sync", str(tmp_path), "--db", str(db)], env=env).exit_code == 0
+    every = runner.invoke(app, ["stats", "--db", str(db)], env=env).output.splitlines()[0]
+    three = runner.invoke(app, ["stats", "alpha", "beta", "gamma", "--db", str(db)], env=env)
+    assert (every, three.output.splitlines()[0]) == (
+        "4 cards in 4 decks",
+        "3 cards in Alpha, Beta, Gamma",
+    )

@@ -15,16 +15,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from study.words import plural
+
 if TYPE_CHECKING:
     from study.schedule.due import DeckDue
 
+NAMED_DECKS = 3  # the busiest decks a reminder names
 NOTIFY_TIMEOUT = 10  # seconds; a hung notification daemon must not hang a timer job
 
 
 def due_message(counts: Sequence[DeckDue], decks: Sequence[str] = (), minimum: int = 1) -> str:
     """ "12 cards due (Docker 9, Git 3) — run `study drill`", or "" below `minimum`.
 
-    Decks are listed busiest first, so the one that needs the user most is read first.
+    Decks are listed busiest first, so the one that needs the user most is read first; past
+    three, the others are counted.
     """
     import shlex
 
@@ -33,7 +37,9 @@ def due_message(counts: Sequence[DeckDue], decks: Sequence[str] = (), minimum: i
     if total == 0 or total < minimum:
         return ""
     noun = "card" if total == 1 else "cards"
-    parts = ", ".join(f"{c.deck} {c.total}" for c in due)
+    parts = ", ".join(f"{c.deck} {c.total}" for c in due[:NAMED_DECKS])
+    if len(due) > NAMED_DECKS:  # a notification, not a table: the rest are counted
+        parts += f" and {plural(len(due) - NAMED_DECKS, 'more deck')}"
     command = shlex.join(["study", "drill", *decks])
     return f"{total} {noun} due ({parts}) — run `{command}`"
 

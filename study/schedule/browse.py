@@ -65,7 +65,7 @@ def _record(row: Sequence[Any]) -> dict[str, Any]:
         "status": values["status"],
         "state": "new" if new else _STATES.get(values["state"], "learning"),
         "due": None if new else due.isoformat(),
-        "interval_days": None if last is None else round((due - last).total_seconds() / 86400, 2),
+        "interval_days": None if last is None else round((due - last).total_seconds() / 86400, 4),
         "stability": values["stability"],
         "difficulty": values["difficulty"],
         "lapses": int(values["lapses"]),

@@ -6,7 +6,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from study.errors import StudyError
+from study.errors import NoCollectionYet, StudyError
 from study.notes.lookup import deck_key
 from study.paths import db_path as resolve_db_path
 from study.paths import server_url
@@ -96,7 +96,13 @@ def config(
     path: Path | str = str(server_url(db_path)) if on_server else resolve_db_path(db_path)
     if value is None and deck is None and not on_server and not Path(path).exists():
         return _show(Stored({}, {}), key)  # the defaults; showing them never makes a database
-    with open_store(path, create=value is not None, verify=True) as store:
+    try:
+        store = open_store(path, create=value is not None, verify=True)
+    except NoCollectionYet:
+        if value is not None or deck is not None:
+            raise
+        return _show(Stored({}, {}), key)  # an empty server database: as a missing file
+    with store:
         name = store.resolve_decks([deck])[0] if deck is not None else None
         if key is None:
             return _listing(read_stored(store.execute), name)

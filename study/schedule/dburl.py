@@ -66,6 +66,11 @@ def server_error(url: str, error: BaseException) -> StudyError:
     state = getattr(cause, "sqlstate", None) or ""
     text = str(cause)
     server = where(url)
+    if "no password supplied" in text:  # libpq found none: not a wrong one
+        return StudyError(
+            f"the server {server} asks for a password and none was found: add a line "
+            "host:port:dbname:user:password to ~/.pgpass (or the file PGPASSFILE names), mode 0600"
+        )
     if state == "28P01" or "password authentication failed" in text or "no password" in text:
         return StudyError(
             f"the server {server} refused the login: wrong user or password "
@@ -80,6 +85,13 @@ def server_error(url: str, error: BaseException) -> StudyError:
             f"the server {server} is not answering (is PostgreSQL running there?); "
             "nothing was written"
         )
+    if "failed to resolve host" in text or "could not translate host name" in text:
+        return StudyError(
+            f"the server {server} cannot be found: no host of that name "
+            "(check the host in the URL or the service)"
+        )
+    if "service file" in text or "definition of service" in text:  # libpq's words, as they are
+        return StudyError(f"the server {server}: {text.split('connection is bad: ')[-1]}")
     first = text.strip().splitlines()[0] if text.strip() else type(cause).__name__
     return StudyError(f"the server {server}: database error: {first}")
 

@@ -6,8 +6,10 @@ Plain strings, no rich: start-up time counts here. The numbers are `study.schedu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
+from study.errors import NoCollectionYet
 from study.notes.lookup import deck_key, resolve_decks
 from study.schedule.due import DeckDue, deck_names, due_counts, no_card_tagged
 from study.words import plural
@@ -125,15 +127,15 @@ def overview_text(db: Path | None) -> str:
     from study.clock import current_time
     from study.paths import db_path, server_url
 
-    known = server_url(db) is not None or db_path(db).is_file()
-    first_run = "" if known else " (the bundled decks on a first run)"
+    head = "No study database yet."
+    if server_url(db) is not None or db_path(db).is_file():
+        with suppress(NoCollectionYet):  # an empty server database: as a missing file
+            head = render(due_counts(db, current_time()), as_json=False)
+    first_run = " (the bundled decks on a first run)" if head.startswith("No study") else ""
     tips = [
         f"study drill            drill what is due{first_run}",
         "study sync PATH        add your Markdown notes (a file or a folder)",
         "study due              what is due, per deck",
         "study --help           every command",
     ]
-    head = "No study database yet."
-    if known:
-        head = render(due_counts(db, current_time()), as_json=False)
     return head + "\n\nTry:\n" + "\n".join(f"  {tip}" for tip in tips)

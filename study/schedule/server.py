@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
-from study.errors import StudyError
+from study.errors import NoCollectionYet, StudyError
 from study.schedule import migrations
 from study.schedule.dburl import is_server_error, refuse_password, server_error, where
 from study.schedule.serverdb import ServerConnection
@@ -72,7 +72,11 @@ def prepare_server(engine: Any, url: str, create: bool = True) -> None:
             tables = set(inspect(conn).get_table_names())
             if not tables:
                 if not create:
-                    raise StudyError(f"the server {where(url)} holds no study database yet")
+                    raise NoCollectionYet(
+                        f"the server {where(url)} holds no study database yet: `study db "
+                        "copy FILE URL` moves your collection onto it, `study sync PATH` starts "
+                        "one there"
+                    )
                 _create_schema(conn)
                 return
             _check_schema(conn, tables, url)

@@ -77,8 +77,8 @@ def need_psycopg(url: str) -> None:
         import psycopg  # noqa: F401
     except ImportError:
         raise StudyError(
-            f"{where(url)} is a PostgreSQL server: install the extra with "
-            "pip install 'study[postgres]'"
+            f"{where(url)} is a PostgreSQL server: install psycopg, study's extra `postgres`, "
+            "with `pip install -e '.[postgres]'` in study's folder"
         ) from None
 
 

@@ -204,15 +204,6 @@ class Store:
         """Ends the read transaction, so another drill may write meanwhile."""
         self.session.commit()
 
-    def file_only(self, what: str) -> None:
-        """StudyError when this store is on a server and `what` (plain sqlite3 SQL) is not
-        yet written for one: one line saying how to do it through a file instead."""
-        if self.url is not None:
-            raise StudyError(
-                f"the server {self.path}: {what} works on a database file only for now; "
-                "do it on a file and move the collection with `study db copy FROM TO`"
-            )
-
     def close(self) -> None:
         self.session.close()
         self.engine.dispose()

@@ -8,6 +8,7 @@ second drawing library for two small charts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from rich.console import Console, Group, RenderableType
@@ -126,14 +127,19 @@ def _hardest(stats: Stats, width: int) -> Text:
     return text if stats.hardest else Text("no card forgotten yet", style="dim")
 
 
+def _decks(names: Sequence[str]) -> str:
+    """Up to three decks by name; more would wrap the heading into a paragraph."""
+    if not names:
+        return "no deck"
+    return ", ".join(names) if len(names) <= 3 else f"{len(names)} decks"
+
+
 def render(stats: Stats, width: int) -> RenderableType:
     """Every section of `study stats`, drawn for a terminal `width` columns wide."""
     spent = stats.time_spent()
     today, average = spent["today"], spent["average"]
     return Group(
-        Text(
-            f"{stats.cards['total']} cards in {', '.join(stats.decks) or 'no deck'}", style="bold"
-        ),
+        Text(f"{stats.cards['total']} cards in {_decks(stats.decks)}", style="bold"),
         _cards(stats),
         Text("Reviews, last year", style="bold"),
         calendar(stats, width),
