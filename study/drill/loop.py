@@ -28,6 +28,7 @@ from study.drill.screen import (
     RATINGS,
     Counts,
     Summary,
+    card_side,
     countdown,
     print_header,
     print_labels,
@@ -36,7 +37,7 @@ from study.drill.summing import sum_up
 from study.drill.terminal import ENTER, ESC, KeyReader
 from study.drill.typed import show_typed
 from study.notes.card import Kind
-from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
+from study.notes.cardview import back_markdown, format_interval, front_markdown
 from study.notes.lookup import resolve_decks
 from study.schedule import queue
 from study.schedule.database import until_written
@@ -295,17 +296,19 @@ class Drill:
 
     def _front(self, row: Any) -> None:
         place = " › ".join(part for part in (row.deck, *row.section.split(" > ")) if part)
-        print_header(self.console, place, self.counts())
-        self.console.print(markdown(front_markdown(row.kind, row.front)))
-        if not (self.options.typed and row.kind == Kind.COMMAND_REVERSE):
-            self.console.print("[dim]space show answer · q quit[/]")
+        with self.console:  # the whole screen in one write (a pipe or a terminal wakes once)
+            print_header(self.console, place, self.counts())
+            self.console.print(card_side(front_markdown(row.kind, row.front)))
+            if not (self.options.typed and row.kind == Kind.COMMAND_REVERSE):
+                self.console.print("[dim]space show answer · q quit[/]")
 
     def _back(self, row: Any, previews: dict[int, timedelta], proposed: int | None) -> None:
-        if proposed is None:  # a typed answer already showed the command, once
+        with self.console:
+            if proposed is None:  # a typed answer already showed the command, once
+                self.console.print()
+                self.console.print(card_side(back_markdown(row.kind, row.back)))
             self.console.print()
-            self.console.print(markdown(back_markdown(row.kind, row.back)))
-        self.console.print()
-        print_labels(self.console, previews, proposed, proposed or GOOD)
+            print_labels(self.console, previews, proposed, proposed or GOOD)
 
     def _grade(self, row: Any, rating: int, shown: datetime, settings: Settings) -> str:
         now = self.clock()

@@ -16,14 +16,18 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 from study.errors import StudyError
 from study.schedule import migrations
 
+TYPE_CHECKING = False  # not typing's: importing typing costs `study due` a few milliseconds
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
-T = TypeVar("T")
 CHECK_ADVICE = "run `study db check` to see what is damaged"
 
 
