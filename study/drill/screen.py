@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from study.notes.cardview import format_interval, markdown
@@ -153,6 +154,39 @@ class Paragraph:
 def card_side(text: str) -> Any:
     """A card's side (as Markdown) to print: a `Paragraph` when it is plain."""
     return Paragraph(text) if is_plain(text) else markdown(text)
+
+
+def print_front(console: Any, place: str, counts: Counts, side: str, hint: bool) -> None:
+    """A card's front: the header, the side (Markdown), the key hint unless `hint` is False;
+    in one write, so a terminal (or a pipe) is woken once a card."""
+    with console:
+        print_header(console, place, counts)
+        console.print(card_side(side))
+        if hint:
+            console.print(_front_hint())
+
+
+@cache
+def _front_hint() -> Any:
+    from rich.text import Text
+
+    return Text.from_markup("[dim]space show answer · q quit[/]")  # parsed once a drill
+
+
+def print_back(
+    console: Any,
+    side: str | None,
+    previews: dict[int, timedelta],
+    proposed: int | None,
+    default: int,
+) -> None:
+    """A card's back (None: already shown), then the grade labels, in one write."""
+    with console:
+        if side is not None:
+            console.print()
+            console.print(card_side(side))
+        console.print()
+        print_labels(console, previews, proposed, default)
 
 
 def format_summary(summary: Summary, now: datetime) -> str:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from study.errors import StudyError
-from study.schedule.schema import stamp
 from study.schedule.migration_steps import (
     m001_initial,
     m002_card_retired_from,
@@ -30,7 +29,7 @@ from study.schedule.migration_steps import (
     m009_folders_per_machine,
     m010_review_typed,
 )
-
+from study.schedule.schema import stamp
 
 Migration = Callable[[sqlite3.Connection], None]
 
