@@ -80,7 +80,8 @@ def test_every_side_of_the_corpus_draws_as_markdown_draws_it() -> None:
     for note in NOTES:
         cards = parser.parse_text(note.read_text(encoding="utf-8"), note.name).cards
         for card in cards:
-            for side in (front_markdown(card.kind, card.front), back_markdown(card.kind, card.back)):
+            front, back = front_markdown(card.kind, card.front), back_markdown(card.kind, card.back)
+            for side in (front, back):
                 plain += is_plain(side)
                 if is_plain(side):
                     assert_same_as_markdown(side)
