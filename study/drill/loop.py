@@ -308,7 +308,9 @@ class Drill:
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new, was_leech = row.last_review is None, row.leech
         updated = until_written(  # busy: the answer waits in memory, the user is told why
-            lambda: _answers().grade(self.store, row.id, rating, now, duration, settings=settings),
+            lambda: _answers().grade(
+                self.store, row.id, rating, now, duration, settings=settings, shown=row
+            ),
             lambda: self.console.print(BUSY),
             f"the answer to card {row.id[:8]}",
         )
