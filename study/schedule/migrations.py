@@ -17,34 +17,23 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from study.errors import StudyError
-from study.schedule.migration_steps import (
-    m001_initial,
-    m002_card_retired_from,
-    m003_deck_setting,
-    m004_review_before_as_fsrs_card,
-    m005_card_queue_indexes_by_deck,
-    m006_anki_guid,
-    m007_note_stat,
-    m008_card_leech,
-    m009_folders_per_machine,
-    m010_review_typed,
-)
+from study.schedule import migration_steps as steps
 from study.schedule.schema import stamp
 
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
 MIGRATIONS: list[Migration] = [
-    m001_initial,
-    m002_card_retired_from,
-    m003_deck_setting,
-    m004_review_before_as_fsrs_card,
-    m005_card_queue_indexes_by_deck,
-    m006_anki_guid,
-    m007_note_stat,
-    m008_card_leech,
-    m009_folders_per_machine,
-    m010_review_typed,
+    steps.m001_initial,
+    steps.m002_card_retired_from,
+    steps.m003_deck_setting,
+    steps.m004_review_before_as_fsrs_card,
+    steps.m005_card_queue_indexes_by_deck,
+    steps.m006_anki_guid,
+    steps.m007_note_stat,
+    steps.m008_card_leech,
+    steps.m009_folders_per_machine,
+    steps.m010_review_typed,
 ]
 LATEST = len(MIGRATIONS)
 
