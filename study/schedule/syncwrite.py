@@ -97,6 +97,11 @@ _INSERT = (
 )
 
 
+def reviewed_only(index_sql: str) -> bool:
+    """Whether an index (SQLite's or the server's statement) holds only reviewed cards."""
+    return "last_review IS NOT NULL" in index_sql
+
+
 def _known_ids(db: Connection, ids: Sequence[str]) -> list[str]:
     """Which of `ids` the store has: one scan of the primary key beats many IN queries."""
     if len(ids) < 5 * _CHUNK:
@@ -320,16 +325,21 @@ class FirstSync:
         The card table's indexes are dropped, to be built in one go once most cards are in
         (INDEX_AT): keeping six of them up to date row by row costs ~40% of inserting 100,000
         cards. All of it inside the sync's transaction: a failure or a reader never sees the
-        table without them.
+        table without them. The indexes of reviewed cards stay: no new card enters them, and
+        building one again would read the whole table for nothing.
         """
         if db.execute("SELECT 1 FROM card LIMIT 1").fetchone():
             return None
         if not db.in_transaction:
             db.execute("BEGIN")  # DDL outside a transaction would commit on its own
-        indexes = db.execute(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = 'card' AND sql IS NOT NULL"
-        ).fetchall()
+        indexes = [
+            (name, sql)
+            for name, sql in db.execute(
+                "SELECT name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND tbl_name = 'card' AND sql IS NOT NULL"
+            )
+            if not reviewed_only(sql)
+        ]
         for name, _ in indexes:
             db.execute(f'DROP INDEX "{name}"')
         db.execute(f"PRAGMA cache_size = {-64 * 1024}")  # see Changes.write
