@@ -70,7 +70,7 @@ def test_a_server_that_is_down_is_one_line_naming_the_host(pg_server: PgServer) 
         open_store(f"postgresql+psycopg://study@127.0.0.1:{port}/study")
     assert str(caught.value) == (
         f"the server 127.0.0.1:{port}/study is not answering (is PostgreSQL running there?); "
-        "nothing was written"
+        "nothing more was saved (what was saved before is kept)"
     )
 
 
@@ -386,7 +386,7 @@ def test_study_due_on_a_server_says_what_is_wrong_in_the_stores_words(
     refused = runner.invoke(app, ["due", "--db", pg_url])
     assert [(result.exit_code, result.output) for result in (down, empty, refused)] == [
         (1, f"study: the server 127.0.0.1:{port}/x is not answering (is PostgreSQL running "
-            "there?); nothing was written\n"),
+            "there?); nothing more was saved (what was saved before is kept)\n"),
         (1, f"study: the server {where(pg_url)} holds no study database yet: `study db copy "
             "FILE URL` moves your collection onto it, `study sync PATH` starts one there\n"),
         (1, f"study: the server {where(pg_url)} refused the login: wrong user or password "

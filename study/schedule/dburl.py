@@ -83,7 +83,7 @@ def server_error(url: str, error: BaseException) -> StudyError:
     if "Connection refused" in text or "could not connect" in text or "timeout" in text:
         return StudyError(
             f"the server {server} is not answering (is PostgreSQL running there?); "
-            "nothing was written"
+            "nothing more was saved (what was saved before is kept)"
         )
     if "failed to resolve host" in text or "could not translate host name" in text:
         return StudyError(
