@@ -6,7 +6,7 @@ child's alone. Each prints one JSON line: the figures the parent compares.
     python benchmarks/anki_side.py import PACKAGE COLLECTION
     python benchmarks/anki_side.py history COLLECTION STUDY_DB
     python benchmarks/anki_side.py due COLLECTION
-    python benchmarks/anki_side.py drill COLLECTION GRADES
+    python benchmarks/anki_side.py drill COLLECTION   (keys on stdin, as study drill)
 """
 
 from __future__ import annotations
@@ -142,8 +142,19 @@ def _next(col: Collection) -> Any:
     return card, entry.states
 
 
-def drill(collection: Path, grades: int) -> dict[str, Any]:
-    """Time to the first card (from opening the collection) and grade -> next card."""
+def _show(text: str, hint: str) -> None:
+    sys.stdout.write(f"{text}\n{hint}\n")
+    sys.stdout.flush()
+
+
+def drill(collection: Path) -> dict[str, Any]:
+    """A drill driven through pipes as study's is (bench_schedule.scripted_drill): each front
+    printed with "show answer" under it; Space prints the back and the grades, `3` answers
+    Good and prints the next front, `q` (or the end of the input) ends it.
+
+    Also timed in the process: the first card from opening the collection, and each grade ->
+    next card from the `3` read to the next question rendered (before it is printed).
+    """
     start = time.perf_counter()
     col = Collection(str(collection))
     # Anki studies one deck (and its children); study's drill, every deck: the first deck.
@@ -151,14 +162,21 @@ def drill(collection: Path, grades: int) -> dict[str, Any]:
     col.decks.select(next(deck_id for name, deck_id in names if name != "Default"))
     card, states = _next(col)
     first, first_at = time.perf_counter() - start, time.time()
+    _show(card.question(), "space show answer · q quit")
     steps = []
-    for _ in range(grades):
-        card.answer()
-        began = time.perf_counter()
-        answer = col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD)
-        col.sched.answer_card(answer)
-        card, states = _next(col)
-        steps.append(time.perf_counter() - began)
+    for line in sys.stdin:
+        key = line.rstrip("\n")
+        if key == " ":
+            _show(card.answer(), "1 Again · 2 Hard · 3 Good · 4 Easy")
+        elif key == "3":
+            began = time.perf_counter()
+            answer = col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD)
+            col.sched.answer_card(answer)
+            card, states = _next(col)
+            steps.append(time.perf_counter() - began)
+            _show(card.question(), "space show answer · q quit")
+        else:
+            break
     col.close()
     return {"first": first, "at": first_at, "steps": steps}
 
@@ -172,7 +190,7 @@ def main() -> None:
     elif operation == "due":
         result = count_due(Path(rest[0]))
     elif operation == "drill":
-        result = drill(Path(rest[0]), int(rest[1]))
+        result = drill(Path(rest[0]))
     else:
         sys.exit(f"unknown operation {operation}")
     print(json.dumps(result))

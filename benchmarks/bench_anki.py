@@ -9,7 +9,8 @@ speed swings hit both alike:
   due cards (`deck_due_tree`), both whole processes from their start (Anki's figure from
   opening the collection is printed too);
 - the drill's time to the first card (whole processes) and grade -> next card vs Anki's
-  `get_queued_cards`, `answer_card` and rendering the next question;
+  `get_queued_cards`, `answer_card` and rendering the next question, both drills driven
+  through the same pipes (from the key written to the next front read back);
 - the database's size vs the collection's.
 Also study alone: an unchanged re-sync and a re-sync after one note is edited.
 Anki runs in child processes (benchmarks/anki_side.py). Prints medians and ratios.
@@ -35,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_schedule import STUDY, compile_study, drill_session, timed
+from benchmarks.bench_schedule import STUDY, compile_study, drill_session, scripted_drill, timed
 from benchmarks.vault import make_vault
 
 ANKI_SIDE = [sys.executable, str(Path(__file__).with_name("anki_side.py"))]
@@ -144,18 +145,22 @@ def dues(work: Path, env: dict[str, str], runs: int) -> dict[str, list[float]]:
 
 
 def drills(work: Path, env: dict[str, str], runs: int, grades: int) -> dict[str, list[float]]:
-    """Time to the first card and grade -> next card: study's drill and Anki's, in turns."""
-    keys = ("first", "step", "peak", "anki_first", "anki_open", "anki_step")
+    """Time to the first card and grade -> next card: study's drill and Anki's, in turns, both
+    driven through the same pipes (`scripted_drill`); Anki's in-process figures too."""
+    keys = ("first", "step", "peak", "anki_first", "anki_step", "anki_open", "anki_inside")
     found: dict[str, list[float]] = {key: [] for key in keys}
+    collection = str(work / "c" / "collection.anki2")
     for _ in range(runs):
         first, steps, peak = drill_session(work / "bench.db", env, grades)
         found["first"].append(first)
         found["step"] += steps
         found["peak"].append(peak / 1024)
-        ran, timing = anki("drill", str(work / "c" / "collection.anki2"), str(grades))
-        found["anki_first"].append(timing["at"] - ran.began)  # the whole process, as study's
+        first, steps, _, printed = scripted_drill([*ANKI_SIDE, "drill", collection], None, grades)
+        timing = json.loads(printed.decode().splitlines()[-1])
+        found["anki_first"].append(first)
+        found["anki_step"] += steps
         found["anki_open"].append(timing["first"])  # from opening the collection
-        found["anki_step"] += timing["steps"]
+        found["anki_inside"] += timing["steps"]  # the answer's work alone, no pipe
     return found
 
 
@@ -195,7 +200,8 @@ def report(args: argparse.Namespace, found: dict[str, dict[str, list[float]]], s
     print(
         "\nAnki from opening the collection (its Python start-up and `import anki` left out): "
         f"due {_med(due['anki_open']) * 1000:.0f} ms, first card "
-        f"{_med(drill['anki_open']) * 1000:.0f} ms; study's drill peak memory "
+        f"{_med(drill['anki_open']) * 1000:.0f} ms, grade -> next card in its process (no "
+        f"pipe) {_med(drill['anki_inside']) * 1000:.2f} ms; study's drill peak memory "
         f"{_med(drill['peak']):.0f} MB"
     )
     print(

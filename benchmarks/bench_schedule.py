@@ -120,13 +120,22 @@ def add_reviews(db: Path, total: int, now: datetime, seed: int) -> int:
 
 def drill_session(db: Path, env: dict[str, str], grades: int) -> tuple[float, list[float], int]:
     """One scripted drill: time to the first card, grade -> next card times, peak RSS (KiB)."""
+    first, steps, peak, _ = scripted_drill([*STUDY, "drill", "--db", str(db)], env, grades)
+    return first, steps, peak
+
+
+def scripted_drill(
+    argv: list[str], env: dict[str, str] | None, grades: int
+) -> tuple[float, list[float], int, bytes]:
+    """Drives a drill through pipes, as a user at the keys would: Space, then 3, `grades`
+    times. Times the first card from the start, and each grade -> next card from the `3`
+    written to its stdin to the next front read back from its stdout. Any drill that prints
+    SHOWN under a front and GRADES under a back and reads keys line by line can be driven, so
+    study's and Anki's (benchmarks/anki_side.py) pay the same pipes. Also the peak RSS (KiB)
+    and everything it printed."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [*STUDY, "drill", "--db", str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
     )
     assert proc.stdin is not None and proc.stdout is not None
     seen = bytearray()
@@ -154,10 +163,10 @@ def drill_session(db: Path, env: dict[str, str], grades: int) -> tuple[float, li
         steps.append(time.perf_counter() - began)
     press("q")
     proc.stdin.close()
-    proc.stdout.read()
+    seen.extend(proc.stdout.read())
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return first, steps, usage.ru_maxrss
+    return first, steps, usage.ru_maxrss, bytes(seen)
 
 
 def median_ms(values: list[float]) -> float:

@@ -239,3 +239,18 @@ def test_a_drill_keeps_an_answer_while_the_database_stays_locked(
     assert drill.wait(timeout=60) == 0, err.decode()
     assert "Seen 1 card, 0 again" in (seen + out).decode()
     assert [rating for _, rating in reviews(db)] == [3]
+
+
+def test_every_connection_waits_for_each_commit_to_reach_the_disk(tmp_path: Path) -> None:
+    """An answer once taken survives a power cut: WAL with synchronous FULL (2), as Anki's
+    collection; NORMAL (1) may drop the last commits. Both the store and plain connections."""
+    from study.schedule.database import connect
+    from study.schedule.store import open_store
+
+    path = tmp_path / "study.db"
+    with open_store(path) as store:
+        assert list(store.execute("PRAGMA synchronous", {})) == [(2,)]
+        assert list(store.execute("PRAGMA journal_mode", {})) == [("wal",)]
+    plain = connect(path)
+    assert plain.execute("PRAGMA synchronous").fetchone() == (2,)
+    plain.close()

@@ -12,7 +12,8 @@ import pytest
 
 from study.errors import StudyError
 from study.schedule import migrations
-from study.schedule.migrations import MIGRATIONS, m001_initial, migrate
+from study.schedule.migration_steps import m001_initial
+from study.schedule.migrations import MIGRATIONS, migrate
 from study.schedule.scheduler import BEFORE, card_before
 from study.schedule.store import ReviewRow, open_store
 

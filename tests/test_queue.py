@@ -226,3 +226,46 @@ def test_a_grade_builds_on_what_another_process_stored(store: Store) -> None:
     row = grade(store, card, 3, NOW + timedelta(minutes=10))
     assert row.state == 2  # the second Good of the learning steps: graduated
     assert [r.rating for r in reviews_of(store, card)] == [3, 3]
+
+
+@file_only
+def test_a_grade_of_the_row_shown_goes_by_the_card_as_it_stands_when_written(
+    store: Store,
+) -> None:
+    """The drill hands `grade` the row it showed; another drill answered the card meanwhile
+    (Again), so this Good is graded from that answer's schedule, not the new card shown."""
+    card = _ids(store)["What lists files?"]
+    shown = store.card(card)
+    store.end_read()
+    with open_store(store.path) as other:
+        grade(other, card, 1, NOW)
+    row = grade(store, card, 3, NOW + timedelta(minutes=1), shown=shown)
+    first, second = reviews_of(store, card)
+    assert (first.rating, first.before_last_review) == (1, None)  # it was new
+    assert (second.rating, second.before_state, second.before_step) == (3, 1, 0)  # learning
+    assert second.before_last_review == 1772452800000000  # the first answer, NOW
+    # Again then Good one minute later: the second learning step, 10 minutes on.
+    assert (row.state, row.step, row.due) == (1, 1, NOW + timedelta(minutes=11))
+
+
+@file_only
+def test_a_grade_of_the_row_shown_unchanged_is_the_grade_of_the_card_read_again(
+    store: Store,
+) -> None:
+    ids = _ids(store)
+    shown = store.card(ids["What lists files?"])
+    store.end_read()
+    given = grade(store, shown.id, 3, NOW, shown=shown)
+    read = grade(store, ids["What removes a file?"], 3, NOW)
+    assert (given.state, given.step, given.due, given.last_review) == (
+        1,
+        1,
+        NOW + timedelta(minutes=10),
+        NOW,
+    )
+    assert (read.state, read.step, read.due, read.last_review) == (
+        1,
+        1,
+        NOW + timedelta(minutes=10),
+        NOW,
+    )

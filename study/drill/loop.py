@@ -16,7 +16,7 @@ for SQLModel and fsrs to load (`study.drill.start`). Both read the same rules, t
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -29,14 +29,14 @@ from study.drill.screen import (
     Counts,
     Summary,
     countdown,
-    print_header,
-    print_labels,
+    print_back,
+    print_front,
 )
 from study.drill.summing import sum_up
 from study.drill.terminal import ENTER, ESC, KeyReader
 from study.drill.typed import show_typed
 from study.notes.card import Kind
-from study.notes.cardview import back_markdown, format_interval, front_markdown, markdown
+from study.notes.cardview import back_markdown, format_interval, front_markdown
 from study.notes.lookup import resolve_decks
 from study.schedule import queue
 from study.schedule.database import until_written
@@ -215,11 +215,11 @@ class Drill:
 
     def counts(self) -> Counts:
         """New / learning / review still to come today, the card on screen included."""
-        stages = [self.stage.get(i, "new") for i in self.pending]
+        tally = Counter(map(self.stage.get, self.pending))  # in C: thousands, every card
         if self.current is not None:
-            stages.append(self.stage.get(self.current, "new"))
-        learning = stages.count("learning") + len(self.learning)
-        return Counts(stages.count("new"), learning, stages.count("review"))
+            tally[self.stage.get(self.current)] += 1
+        learning = tally["learning"] + len(self.learning)
+        return Counts(tally["new"] + tally[None], learning, tally["review"])  # None: new
 
     def _wait_for_learning(self) -> bool:
         """Only (re)learning cards due later are left: count down to the next one (True when it
@@ -295,24 +295,22 @@ class Drill:
 
     def _front(self, row: Any) -> None:
         place = " › ".join(part for part in (row.deck, *row.section.split(" > ")) if part)
-        print_header(self.console, place, self.counts())
-        self.console.print(markdown(front_markdown(row.kind, row.front)))
-        if not (self.options.typed and row.kind == Kind.COMMAND_REVERSE):
-            self.console.print("[dim]space show answer · q quit[/]")
+        hint = not (self.options.typed and row.kind == Kind.COMMAND_REVERSE)
+        print_front(self.console, place, self.counts(), front_markdown(row.kind, row.front), hint)
 
     def _back(self, row: Any, previews: dict[int, timedelta], proposed: int | None) -> None:
-        if proposed is None:  # a typed answer already showed the command, once
-            self.console.print()
-            self.console.print(markdown(back_markdown(row.kind, row.back)))
-        self.console.print()
-        print_labels(self.console, previews, proposed, proposed or GOOD)
+        # A typed answer already showed the command, once.
+        side = back_markdown(row.kind, row.back) if proposed is None else None
+        print_back(self.console, side, previews, proposed, proposed or GOOD)
 
     def _grade(self, row: Any, rating: int, shown: datetime, settings: Settings) -> str:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new, was_leech = row.last_review is None, row.leech
         updated = until_written(  # busy: the answer waits in memory, the user is told why
-            lambda: _answers().grade(self.store, row.id, rating, now, duration, settings=settings),
+            lambda: _answers().grade(
+                self.store, row.id, rating, now, duration, settings=settings, shown=row
+            ),
             lambda: self.console.print(BUSY),
             f"the answer to card {row.id[:8]}",
         )

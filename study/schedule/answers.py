@@ -30,7 +30,7 @@ from study.schedule.scheduler import (
     snapshot,
     to_fsrs,
 )
-from study.schedule.schema import State, Status, epoch_us, stamp, to_db
+from study.schedule.schema import State, Status, epoch_us, from_stamp, stamp, to_db
 from study.schedule.store import CardRow, ReviewRow, Store
 
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review")
@@ -54,17 +54,19 @@ def grade(
     *,
     fuzz: bool | None = None,
     settings: Settings | None = None,
+    shown: CardRow | None = None,
 ) -> CardRow:
     """Answer a card (1 Again, 2 Hard, 3 Good, 4 Easy): fsrs reschedules it, the review is logged.
 
     Committed at once, so a drill killed right after loses nothing. `fuzz` None means the
     `fuzz` setting; tests pass False for exact intervals. A drill passes the `settings` it
-    previewed with, so they are not read again; the card is (inside the write: another drill
-    may have graded it since it was shown), and it and its review row are written in one
-    transaction as plain SQL (the ORM's flush cost more than the two statements).
+    previewed with, so they are not read again, and the row it `shown`; the card is checked
+    inside the write (another drill may have graded it since it was shown), and it and its
+    review row are written in one transaction as plain SQL (the ORM's flush cost more than
+    the two statements).
     """
-    with store.writing():  # read again inside the write: another drill may grade it
-        row = store.card(card_id, lock=True)
+    with store.writing():
+        row = _current(store, card_id, shown)
         before = snapshot(to_fsrs(row))
         settings = settings if settings is not None else load_settings(store, row.deck)
         after, log = review(make_scheduler(settings, fuzz), row, rating, now, duration_ms)
@@ -90,6 +92,37 @@ def grade(
         set_committed_value(row, "leech", True)
         set_committed_value(row, "status", Status.SUSPENDED)
     return row
+
+
+# What an answer depends on, read again inside its write: plain SQL, a fraction of the ORM's
+# reload of the whole row.
+_CURRENT = f"SELECT deck, leech, {', '.join(_SCHEDULE)} FROM card WHERE id = :id"
+
+
+def _current(store: Store, card_id: str, shown: CardRow | None) -> CardRow:
+    """The card as it stands inside the write: the row `shown` (read before the write began)
+    when nothing an answer depends on has changed since, else the row read again (and
+    locked, on a server, where a drill's shown row is always read again)."""
+    if shown is None or store.url is not None:
+        return store.card(card_id, lock=True)
+    found = next(iter(store.execute(_CURRENT, {"id": card_id})), None)
+    if found is None or not _unchanged(shown, tuple(found)):
+        return store.card(card_id, lock=True)
+    return shown
+
+
+def _unchanged(row: CardRow, stored: tuple[object, ...]) -> bool:
+    deck, leech, state, step, stability, difficulty, due, last = stored
+    same = (deck, bool(leech), state, step, stability, difficulty) == (
+        row.deck, row.leech, row.state, row.step, row.stability, row.difficulty
+    )  # fmt: skip
+    return same and _moments(due, last) == _moments(row.due, row.last_review)
+
+
+def _moments(due: object, last: object) -> tuple[datetime, datetime | None]:
+    """Due and last review as aware UTC, whether read as stamp text or as datetimes."""
+    assert isinstance(due, str | datetime) and isinstance(last, str | datetime | None)
+    return from_stamp(due), None if last is None else from_stamp(last)
 
 
 def _column(value: object) -> object:

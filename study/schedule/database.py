@@ -16,23 +16,29 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 from study.errors import StudyError
 from study.schedule import migrations
 
+TYPE_CHECKING = False  # not typing's: importing typing costs `study due` a few milliseconds
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
-T = TypeVar("T")
 CHECK_ADVICE = "run `study db check` to see what is damaged"
 
 
 def configure(connection: sqlite3.Connection) -> None:
     """The settings every connection gets (they are per connection, not stored in the file)."""
-    # With WAL, NORMAL keeps integrity always; a killed process loses no commit (a power cut
-    # may lose the last ones), and grade() commits every answer on its own.
+    # FULL: each commit waits for the write-ahead log to reach the disk, so an answer the
+    # drill has taken stays taken even through a power cut (NORMAL keeps the file sound but
+    # may drop the last commits: a user's answers, lost without a word). Anki does the same
+    # (WAL, FULL). It costs one fsync a commit: ~0.1-0.2 ms an answer here, once a sync.
     connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA synchronous = FULL")
 
 
 def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:

@@ -8,7 +8,6 @@ before Typer is imported). What is due now is the scheduling rules' selection
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -16,11 +15,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from study.errors import StudyError
-from study.notes.lookup import has_tag, tag_wanted
+from study.notes.lookup import tag_wanted
 from study.paths import db_path as resolve_db_path
 from study.schedule.database import connect_read_only, diagnose, has_json_log
 from study.schedule.dburl import server_url
-from study.schedule.rules import DONE_TODAY, LEARNING, NEW, REVIEW, known_decks, select
+from study.schedule.rules import DONE_TODAY, LEARNING, NEW, REVIEW, known_decks, select, tagged
 from study.schedule.schema import State, Status, stamp
 
 TYPE_CHECKING = False  # not typing's: see study.schedule.settings
@@ -174,7 +173,7 @@ def _later(
     later: dict[str, tuple[int, int]] = {}
     sql = f"select c.deck, c.tags, {_TODAY}, {_TOMORROW} {_LATER_WHERE}"
     for deck, card_tags, today, tomorrow in execute(sql, params):
-        if has_tag(json.loads(card_tags), wanted):
+        if tagged(card_tags, wanted):
             before = later.get(deck, (0, 0))
             later[deck] = (before[0] + int(today), before[1] + int(tomorrow))
     return later
@@ -184,7 +183,7 @@ def tagged_decks(execute: Execute, tags: Sequence[str]) -> set[str]:
     """The decks holding an active card with one of `tags` (`#` and case do not count)."""
     wanted = tag_wanted(tags)
     sql = f"select distinct deck, tags from card where status = '{Status.ACTIVE}'"
-    return {deck for deck, card_tags in execute(sql, {}) if has_tag(json.loads(card_tags), wanted)}
+    return {deck for deck, card_tags in execute(sql, {}) if tagged(card_tags, wanted)}
 
 
 def no_card_tagged(tags: Sequence[str]) -> StudyError:

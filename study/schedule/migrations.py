@@ -3,10 +3,11 @@
 A database made by any older release opens in a newer one: `migrate` applies the migrations
 it lacks, in order, inside one transaction, records each by name in the `migration` table and
 sets `PRAGMA user_version` to the number applied. A shipped migration is never edited; a schema
-change is a new function appended to `MIGRATIONS`.
+change is a new function in `study.schedule.migration_steps`, appended to `MIGRATIONS`.
 
-Migrations are plain SQL on a `sqlite3` connection, not the SQLModel classes: the classes
-describe today's schema, a migration must keep describing the schema of its day.
+The migrations themselves are in `study.schedule.migration_steps`, plain SQL, not the SQLModel
+classes: the classes describe today's schema, a migration must keep describing the schema of
+its day.
 """
 
 from __future__ import annotations
@@ -16,321 +17,23 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from study.errors import StudyError
+from study.schedule import migration_steps as steps
 from study.schedule.schema import stamp
-from study.schedule.serverdb import Connection, is_server
-
-
-def m001_initial(db: sqlite3.Connection) -> None:
-    """The first schema: roots, notes, cards with their FSRS state, the review log, settings."""
-    _script(
-        db,
-        """
-        CREATE TABLE migration (name TEXT PRIMARY KEY NOT NULL, applied_at DATETIME NOT NULL);
-        CREATE TABLE root (path TEXT PRIMARY KEY NOT NULL);
-        CREATE TABLE note (
-            path TEXT PRIMARY KEY NOT NULL,
-            deck TEXT NOT NULL,
-            content_hash TEXT NOT NULL,
-            synced_at DATETIME NOT NULL
-        );
-        CREATE TABLE card (
-            id TEXT PRIMARY KEY NOT NULL,
-            note TEXT NOT NULL,
-            note_path TEXT NOT NULL,
-            deck TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            front TEXT NOT NULL,
-            back TEXT NOT NULL,
-            tags TEXT NOT NULL DEFAULT '[]',
-            source TEXT NOT NULL,
-            line INTEGER NOT NULL,
-            section TEXT NOT NULL DEFAULT '',
-            status TEXT NOT NULL DEFAULT 'active',
-            buried_until DATETIME,
-            state INTEGER NOT NULL DEFAULT 1,
-            step INTEGER,
-            stability REAL,
-            difficulty REAL,
-            due DATETIME NOT NULL,
-            last_review DATETIME,
-            added DATETIME NOT NULL
-        );
-        CREATE INDEX ix_card_status_due ON card (status, due);
-        CREATE INDEX ix_card_deck ON card (deck);
-        CREATE INDEX ix_card_note ON card (note);
-        CREATE INDEX ix_card_note_path ON card (note_path);
-        CREATE INDEX ix_card_new ON card (status) WHERE last_review IS NULL;
-        CREATE INDEX ix_card_learning ON card (status, due)
-            WHERE state IN (1, 3) AND last_review IS NOT NULL;
-        CREATE TABLE review (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            card_id TEXT NOT NULL,
-            rating INTEGER NOT NULL,
-            reviewed_at DATETIME NOT NULL,
-            duration_ms INTEGER,
-            before TEXT NOT NULL
-        );
-        CREATE INDEX ix_review_reviewed_at ON review (reviewed_at);
-        CREATE INDEX ix_review_card_id ON review (card_id);
-        CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-        """,
-    )
-
-
-def m002_card_retired_from(db: sqlite3.Connection) -> None:
-    """A retired card remembers its status (a suspended card comes back suspended)."""
-    db.execute("ALTER TABLE card ADD COLUMN retired_from TEXT")
-
-
-def m003_deck_setting(db: sqlite3.Connection) -> None:
-    """A deck's own settings (its limits, retention, steps), over the global ones.
-
-    `deck` is the deck's name folded as `study.notes.lookup.deck_key` folds it, so `Docker` and
-    `docker` share one set of settings.
-    """
-    db.execute(
-        "CREATE TABLE deck_setting (deck TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-        " PRIMARY KEY (deck, key))"
-    )
-
-
-def m004_review_before_as_fsrs_card(db: sqlite3.Connection) -> None:
-    """A review's `before` snapshot becomes fsrs' own `Card.to_json` form, for its `from_json`.
-
-    The old form had the same keys but no `card_id`, and naive UTC stamps for the datetimes.
-    """
-    _script(
-        db,
-        """
-        UPDATE review SET before = json_object(
-            'card_id', 0,
-            'state', json_extract(before, '$.state'),
-            'step', json_extract(before, '$.step'),
-            'stability', json_extract(before, '$.stability'),
-            'difficulty', json_extract(before, '$.difficulty'),
-            'due', replace(json_extract(before, '$.due'), ' ', 'T') || '+00:00',
-            'last_review', CASE WHEN json_extract(before, '$.last_review') IS NULL THEN NULL
-                ELSE replace(json_extract(before, '$.last_review'), ' ', 'T') || '+00:00' END
-        ) WHERE json_extract(before, '$.card_id') IS NULL;
-        """,
-    )
-
-
-def m005_card_queue_indexes_by_deck(db: sqlite3.Connection) -> None:
-    """The queue's partial indexes lead with the deck: daily limits are per deck, so the rules
-    ask each deck for its first cards in order (an index seek, not a scan of every deck)."""
-    _script(
-        db,
-        """
-        DROP INDEX ix_card_new;
-        DROP INDEX ix_card_learning;
-        CREATE INDEX ix_card_new ON card (deck, status) WHERE last_review IS NULL;
-        CREATE INDEX ix_card_learning ON card (deck, status, due)
-            WHERE state IN (1, 3) AND last_review IS NOT NULL;
-        CREATE INDEX ix_card_review ON card (deck, status, due)
-            WHERE state = 2 AND last_review IS NOT NULL;
-        """,
-    )
-
-
-def m006_anki_guid(db: sqlite3.Connection) -> None:
-    """Anki identity: the note GUID a card was first known by, and its note's last export.
-
-    `anki_guid` survives `study sync` giving the card a new id (a reworded question), so a
-    re-import updates the Anki note in place; `anki_hash` / `anki_mod` are the exported note's
-    content hash and modification time, so a note's time moves only when its content does;
-    `anki_export` remembers the note types' version the last export carried.
-    """
-    db.execute("ALTER TABLE card ADD COLUMN anki_guid TEXT")
-    db.execute("ALTER TABLE card ADD COLUMN anki_hash TEXT")
-    db.execute("ALTER TABLE card ADD COLUMN anki_mod INTEGER")
-    # What the last export said of itself (the note types' version), to tell what changed.
-    db.execute("CREATE TABLE anki_export (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
-
-
-def m007_note_stat(db: sqlite3.Connection) -> None:
-    """Each note's size and modification time (ns), as git's index keeps them, and the release
-    that recorded them: a re-sync reads only the notes whose stamp moved. NULL (every note
-    synced before) means: hash it once."""
-    db.execute("ALTER TABLE note ADD COLUMN size INTEGER")
-    db.execute("ALTER TABLE note ADD COLUMN mtime_ns INTEGER")
-    db.execute("ALTER TABLE note ADD COLUMN stamped_by TEXT")
-
-
-def m008_card_leech(db: sqlite3.Connection) -> None:
-    """A card forgotten too often is marked a leech (and suspended, as Anki does)."""
-    db.execute("ALTER TABLE card ADD COLUMN leech BOOLEAN NOT NULL DEFAULT 0")
-
-
-def m009_folders_per_machine(db: Connection) -> None:
-    """Registered folders belong to a machine and name a vault; notes are stored by their key
-    (vault/path inside it), the same on every machine (study.schedule.machine).
-
-    Written once for the file and the server (a branch only where their DDL differs). The
-    rows already there belong to no machine yet (''): the first machine to sync takes them.
-    Each root's vault is its name (a number added to a repeat); a note's key comes from the
-    outermost root holding it. The rules are spelled out here, as they stood when written.
-    """
-    if is_server(db):
-        _script(db, _M009_SERVER)
-    else:
-        _script(db, _M009_FILE)
-    vaults: dict[str, str] = {}
-    for (root,) in db.execute("SELECT path FROM root ORDER BY path").fetchall():
-        base = root.rstrip("/").rsplit("/", 1)[-1] or "notes"
-        name, number = base, 1
-        while name in vaults.values():
-            number += 1
-            name = f"{base}-{number}"
-        vaults[root] = name
-    db.executemany("UPDATE root SET vault = ? WHERE path = ?", [(v, r) for r, v in vaults.items()])
-
-    def key(path: str) -> str:
-        holders = [r for r in vaults if path == r or path.startswith(r.rstrip("/") + "/")]
-        if not holders:
-            return path
-        root = min(holders, key=len)
-        return vaults[root] + path[len(root.rstrip("/")) :]
-
-    notes = [(key(p), p) for (p,) in db.execute("SELECT path FROM note").fetchall()]
-    db.executemany("UPDATE note SET note_key = ? WHERE path = ?", notes)
-    paths = db.execute("SELECT DISTINCT note_path FROM card").fetchall()
-    moved = [(key(p), p) for (p,) in paths if key(p) != p]
-    db.executemany("UPDATE card SET note_path = ? WHERE note_path = ?", moved)
-
-
-_M009_FILE = """
-CREATE TABLE root_m009 (
-    machine TEXT NOT NULL, path TEXT NOT NULL, vault TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (machine, path)
-);
-INSERT INTO root_m009 (machine, path) SELECT '', path FROM root;
-DROP TABLE root;
-ALTER TABLE root_m009 RENAME TO root;
-CREATE TABLE note_m009 (
-    machine TEXT NOT NULL,
-    path TEXT NOT NULL,
-    note_key TEXT NOT NULL DEFAULT '',
-    deck TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    synced_at DATETIME NOT NULL,
-    size BIGINT,
-    mtime_ns BIGINT,
-    stamped_by TEXT,
-    PRIMARY KEY (machine, path)
-);
-INSERT INTO note_m009 (machine, path, deck, content_hash, synced_at, size, mtime_ns, stamped_by)
-    SELECT '', path, deck, content_hash, synced_at, size, mtime_ns, stamped_by FROM note;
-DROP TABLE note;
-ALTER TABLE note_m009 RENAME TO note;
-"""
-# A server made before this: the same columns and keys (and 64-bit stamps, which its
-# INTEGER columns could not hold).
-_M009_SERVER = """
-ALTER TABLE root ADD COLUMN machine VARCHAR NOT NULL DEFAULT '',
-    ADD COLUMN vault VARCHAR NOT NULL DEFAULT '';
-ALTER TABLE root DROP CONSTRAINT root_pkey, ADD PRIMARY KEY (machine, path);
-ALTER TABLE note ADD COLUMN machine VARCHAR NOT NULL DEFAULT '',
-    ADD COLUMN note_key VARCHAR NOT NULL DEFAULT '',
-    ALTER COLUMN size TYPE BIGINT, ALTER COLUMN mtime_ns TYPE BIGINT;
-ALTER TABLE note DROP CONSTRAINT note_pkey, ADD PRIMARY KEY (machine, path);
-"""
-
-
-# A moment's text (a stamp, or fsrs' ISO form, its fraction left out when zero) -> whole
-# microseconds since the epoch, exactly (julianday() keeps ~0.1 ms): `schema.epoch_us`.
-_TEXT_US = (
-    "(CAST(strftime('%s', {0}) AS INTEGER) * 1000000"
-    " + CASE WHEN substr({0}, 20, 1) = '.' THEN CAST(substr({0}, 21, 6) AS INTEGER) ELSE 0 END)"
-)
-
-
-def m010_review_typed(db: Connection) -> None:
-    """The review log in typed columns, ~60 bytes a review where it took ~260: the card as its
-    rowid, moments as epoch microseconds, the card before the answer as fsrs' fields (not a
-    ~170-byte JSON text). Every review kept, exact to the microsecond (one whose card is gone:
-    a NULL card). No index by time: today's answers are found by each card's last review
-    (`ix_card_last_review`, `rules.DONE_TODAY`). The file's table is rebuilt (SQLite cannot
-    drop a column), the server's altered in place."""
-    if is_server(db):
-        _script(db, _M010_SERVER)
-        return
-    before = "json_extract(r.before, '$.{}')"
-    # The ids handed out so far (an undone answer's among them) are not handed out again.
-    used = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'review'").fetchone()
-    due, last = before.format("due"), before.format("last_review")
-    _script(
-        db,
-        f"""
-        CREATE TABLE review_typed (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            card INTEGER,
-            rating INTEGER NOT NULL,
-            reviewed_at INTEGER NOT NULL,
-            duration_ms INTEGER,
-            before_state INTEGER,
-            before_step INTEGER,
-            before_stability REAL,
-            before_difficulty REAL,
-            before_due INTEGER,
-            before_last_review INTEGER
-        );
-        INSERT INTO review_typed
-        SELECT r.id, c.rowid, r.rating, {_TEXT_US.format("r.reviewed_at")}, r.duration_ms,
-            {before.format("state")}, {before.format("step")}, {before.format("stability")},
-            {before.format("difficulty")}, {_TEXT_US.format(due)}, {_TEXT_US.format(last)}
-        FROM review r LEFT JOIN card c ON c.id = r.card_id ORDER BY r.id;
-        DROP TABLE review;
-        ALTER TABLE review_typed RENAME TO review;
-        CREATE INDEX ix_review_card ON review (card);
-        CREATE INDEX ix_card_last_review ON card (last_review);
-        """,
-    )
-    if used is not None:
-        db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'review'", used)
-
-
-# A moment as a server holds it (UTC wall time, or fsrs' ISO text) -> epoch microseconds.
-_SERVER_US = "round(extract(epoch from {}) * 1000000)::bigint"
-_SERVER_BEFORE = "(before::json ->> '{}')"
-_SERVER_BEFORE_US = _SERVER_US.format(_SERVER_BEFORE + "::timestamptz")
-_M010_SERVER = f"""
-ALTER TABLE review ADD COLUMN card BIGINT, ADD COLUMN reviewed_us BIGINT,
-    ADD COLUMN before_state INTEGER, ADD COLUMN before_step INTEGER,
-    ADD COLUMN before_stability FLOAT, ADD COLUMN before_difficulty FLOAT,
-    ADD COLUMN before_due BIGINT, ADD COLUMN before_last_review BIGINT;
-UPDATE review r SET card = c.rowid FROM card c WHERE c.id = r.card_id;
-UPDATE review SET reviewed_us = {_SERVER_US.format("reviewed_at")},
-    before_state = {_SERVER_BEFORE.format("state")}::int,
-    before_step = {_SERVER_BEFORE.format("step")}::int,
-    before_stability = {_SERVER_BEFORE.format("stability")}::float,
-    before_difficulty = {_SERVER_BEFORE.format("difficulty")}::float,
-    before_due = {_SERVER_BEFORE_US.format("due")},
-    before_last_review = {_SERVER_BEFORE_US.format("last_review")};
-ALTER TABLE review DROP COLUMN card_id, DROP COLUMN before, DROP COLUMN reviewed_at;
-ALTER TABLE review RENAME COLUMN reviewed_us TO reviewed_at;
-ALTER TABLE review ALTER COLUMN reviewed_at SET NOT NULL;
-CREATE INDEX ix_review_card ON review (card);
-CREATE INDEX ix_card_last_review ON card (last_review);
-CREATE UNIQUE INDEX ix_card_rowid ON card (rowid);
-CREATE TABLE anki_export (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
-"""
-
 
 Migration = Callable[[sqlite3.Connection], None]
 
 # Append only. The position in this list is the schema version the migration leads to.
 MIGRATIONS: list[Migration] = [
-    m001_initial,
-    m002_card_retired_from,
-    m003_deck_setting,
-    m004_review_before_as_fsrs_card,
-    m005_card_queue_indexes_by_deck,
-    m006_anki_guid,
-    m007_note_stat,
-    m008_card_leech,
-    m009_folders_per_machine,
-    m010_review_typed,
+    steps.m001_initial,
+    steps.m002_card_retired_from,
+    steps.m003_deck_setting,
+    steps.m004_review_before_as_fsrs_card,
+    steps.m005_card_queue_indexes_by_deck,
+    steps.m006_anki_guid,
+    steps.m007_note_stat,
+    steps.m008_card_leech,
+    steps.m009_folders_per_machine,
+    steps.m010_review_typed,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -387,13 +90,3 @@ def migrate(db: sqlite3.Connection) -> list[str]:
         db.execute("ROLLBACK")
         raise
     return applied
-
-
-def _script(db: Connection, script: str) -> None:
-    """Run several statements inside the caller's transaction (executescript() would COMMIT)."""
-    current = ""
-    for line in script.splitlines(keepends=True):
-        current += line
-        if sqlite3.complete_statement(current):  # ends with `;` outside any quotes (either SQL)
-            db.execute(current)
-            current = ""

@@ -23,7 +23,6 @@ is imported here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
@@ -213,6 +212,14 @@ class _Taken:
         self.held = 0
 
 
+def tagged(tags: str, wanted: frozenset[str]) -> bool:
+    """Whether a card's tags (its column: a JSON list) hold one of `wanted` (`tag_wanted`).
+    json is imported here: `study due` without --tag never reads a card's tags."""
+    import json
+
+    return has_tag(json.loads(tags), wanted)
+
+
 def _take(
     execute: Execute,
     params: dict[str, str],
@@ -227,7 +234,7 @@ def _take(
     sql = f"SELECT c.id, c.note, c.tags, {_SORT[part]}, c.last_review FROM card c WHERE {_ELIGIBLE}"
     held: set[str] = set()
     for card_id, note, tags, key, version in execute(f"{sql} AND {_WHERE[part]}", params):
-        if note in notes or (wanted and not has_tag(json.loads(tags), wanted)):
+        if note in notes or (wanted and not tagged(tags, wanted)):
             continue
         if limit is not None and len(taken.picks) >= limit:
             if not count_held:
