@@ -683,6 +683,36 @@ def test_a_first_sync_writes_what_the_general_path_writes(
         ).fetchone() == (6,)
 
 
+def test_a_first_sync_rebuilds_only_the_indexes_its_cards_enter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New cards have no review: the indexes of reviewed cards stay, empty, never rebuilt."""
+    statements: list[str] = []
+    connect = study.schedule.sync.connect_to
+
+    def traced(path: Path) -> sqlite3.Connection:
+        db = connect(path)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(study.schedule.sync, "connect_to", traced)
+    sync_paths(tmp_path / "study.db", [git_notes(tmp_path / "notes")], NOW)
+    dropped = sorted(s.split('"')[1] for s in statements if s.startswith("DROP INDEX"))
+    assert dropped == [
+        "ix_card_deck",
+        "ix_card_last_review",
+        "ix_card_new",
+        "ix_card_note",
+        "ix_card_note_path",
+        "ix_card_status_due",
+    ]
+    assert len([s for s in statements if s.startswith("CREATE INDEX")]) == 6
+    with sqlite3.connect(tmp_path / "study.db") as raw:
+        kept = "SELECT count(*) FROM card INDEXED BY ix_card_new WHERE last_review IS NULL"
+        assert raw.execute(kept).fetchone() == (6,)
+        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
 def test_syncing_makes_no_reference_cycles(tmp_path: Path) -> None:
     """A sync pauses the cycle collector: it must leave nothing only the collector could free."""
     notes = tmp_path / "notes"

@@ -87,14 +87,30 @@ _NOTE = (
     "INSERT INTO note (machine, path, note_key, deck, content_hash, synced_at, size, mtime_ns,"
     " stamped_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-# Positional, in `Incoming`'s order then due and added: binding a tuple costs half a dict.
+# Positional, in `Incoming`'s order: binding a tuple costs half a dict.
 _INSERT = (
     "INSERT INTO card (id, "
     + ", ".join(CONTENT)
     + ", due, added, status, state, step, leech) VALUES ("
-    + ", ".join("?" * (len(CONTENT) + 3))
+    + ", ".join("?" * (len(CONTENT) + 1))
+    + ", {stamp}, {stamp}"
     + f", '{Status.ACTIVE}', {State.LEARNING}, 0, FALSE)"  # FALSE: 0 to SQLite, a bool to a server
 )
+
+
+def _insert(stamp: str) -> str:
+    """The statement adding new cards as the workers send them, due and added at `stamp`.
+
+    The stamp is written into the statement once rather than bound on every row: each row
+    is then the worker's tuple itself, not a copy with two more values (a first sync inserts
+    100,000; ~7% of the inserting).
+    """
+    return _INSERT.format(stamp="'" + stamp.replace("'", "''") + "'")
+
+
+def reviewed_only(index_sql: str) -> bool:
+    """Whether an index (SQLite's or the server's statement) holds only reviewed cards."""
+    return "last_review IS NOT NULL" in index_sql
 
 
 def _known_ids(db: Connection, ids: Sequence[str]) -> list[str]:
@@ -226,7 +242,7 @@ class Changes:
         )
         # New cards are added in note and line order: their rowid is the order they are studied.
         inserts = sorted(self.inserts, key=lambda pair: (pair[0], pair[1].line))
-        db.executemany(_INSERT, [(*card, stamp, stamp) for _, card in inserts])
+        db.executemany(_insert(stamp), [card for _, card in inserts])
         _write_notes(db, notes, todo, stamp, machine)
         db.execute("PRAGMA cache_size = -2000")  # SQLite's default
 
@@ -305,6 +321,7 @@ class FirstSync:
 
     def __init__(self, db: Connection, todo: Plan, stamp: str, keys: dict[str, str], machine: str):
         self.db, self.stamp, self.machine = db, stamp, machine
+        self.insert = _insert(stamp)
         self.indexes: list[tuple[str, str]] = []
         self.taken: Taken = {}
         self.order = sorted(todo.changed, key=keys.__getitem__)  # the order cards are added in
@@ -320,16 +337,21 @@ class FirstSync:
         The card table's indexes are dropped, to be built in one go once most cards are in
         (INDEX_AT): keeping six of them up to date row by row costs ~40% of inserting 100,000
         cards. All of it inside the sync's transaction: a failure or a reader never sees the
-        table without them.
+        table without them. The indexes of reviewed cards stay: no new card enters them, and
+        building one again would read the whole table for nothing.
         """
         if db.execute("SELECT 1 FROM card LIMIT 1").fetchone():
             return None
         if not db.in_transaction:
             db.execute("BEGIN")  # DDL outside a transaction would commit on its own
-        indexes = db.execute(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = 'card' AND sql IS NOT NULL"
-        ).fetchall()
+        indexes = [
+            (name, sql)
+            for name, sql in db.execute(
+                "SELECT name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND tbl_name = 'card' AND sql IS NOT NULL"
+            )
+            if not reviewed_only(sql)
+        ]
         for name, _ in indexes:
             db.execute(f'DROP INDEX "{name}"')
         db.execute(f"PRAGMA cache_size = {-64 * 1024}")  # see Changes.write
@@ -344,7 +366,7 @@ class FirstSync:
         self.waiting[path] = sorted(cards, key=itemgetter(_LINE))
         while self.written < len(self.order) and self.order[self.written] in self.waiting:
             cards = self.waiting.pop(self.order[self.written])
-            self.db.executemany(_INSERT, [(*card, self.stamp, self.stamp) for card in cards])
+            self.db.executemany(self.insert, cards)
             self.written += 1
             if self.written >= len(self.order) * self.INDEX_AT:
                 self._build_indexes()
