@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -250,3 +250,24 @@ def synced_notes(tmp_path: Path, notes: dict[str, str], now: Any, name: str = "s
     with open_store(db) as store:
         sync(store, [folder], now)
     return db
+
+
+def run_together(work: Callable[[], object], threads: int = 2) -> list[BaseException]:
+    """Run `work` in `threads` threads started together; the errors they raised."""
+    import threading
+
+    start, failures = threading.Barrier(threads), []
+
+    def run() -> None:
+        try:
+            start.wait()
+            work()
+        except BaseException as error:  # returned to the test, which asserts there are none
+            failures.append(error)
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return failures

@@ -14,7 +14,7 @@ from study.cli import app
 from study.errors import StudyError
 from study.schedule.backup import daily_backup, list_backups, restore
 from study.schedule.store import open_store
-from tests.support import damage_card_table, reviews
+from tests.support import damage_card_table, reviews, run_together
 
 NOTE = "# Shell\n\n## Files\n\n- `ls -la` — lists every file\n- `pwd` — prints the folder\n"
 runner = CliRunner()
@@ -166,28 +166,16 @@ def test_restore_when_the_database_file_is_gone(db: Path) -> None:
 def test_two_copies_to_one_backup_at_once_both_finish_whole(db: Path, tmp_path: Path) -> None:
     # Two processes opening the file to write on a new day both make its first backup: each
     # writes a file of its own and renames it, so neither breaks the other's copy.
-    import threading
-
     from study.schedule.backup import copy
 
     target = tmp_path / "backup.db"
-    failures: list[BaseException] = []
 
     def make() -> None:
-        try:
-            for _ in range(20):
-                copy(db, target)
-        except BaseException as error:  # reported by the assertion below
-            failures.append(error)
+        for _ in range(20):
+            copy(db, target)
 
-    workers = [threading.Thread(target=make) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert failures == []
+    assert run_together(make) == []
     with closing(sqlite3.connect(target)) as conn:
-        assert conn.execute("SELECT count(*) FROM card").fetchone() == (
-            4,
-        )  # the note's 2 commands, each both ways
+        counted = conn.execute("SELECT count(*) FROM card").fetchone()
+    assert counted == (4,)  # the note's 2 commands, each both ways
     assert sorted(path.name for path in tmp_path.glob("backup.db*")) == ["backup.db"]

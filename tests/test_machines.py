@@ -20,6 +20,7 @@ from study.schedule.machine import machine_id, note_file, note_key, vault_name
 from study.schedule.migrations import MIGRATIONS
 from study.schedule.store import CardRow, open_store
 from study.schedule.sync import SyncReport, sync_paths
+from tests.support import run_together
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)
@@ -271,29 +272,14 @@ def test_a_server_made_before_m009_is_upgraded_when_opened(tmp_path: Path, pg_ur
 def test_two_syncs_at_once_take_turns(shared: Path, tmp_path: Path) -> None:
     """Two syncs of the same notes into an empty database at the same moment: one adds the
     cards, the other finds them (the file's write lock, the server's advisory lock)."""
-    import threading
-
     folder = tmp_path / "notes"
     folder.mkdir()
     for n in range(40):  # long enough for the two to overlap
         (folder / f"n{n}.md").write_text(f"# Deck {n}\n\nQuestion {n}?::{n}\nAnd {n}?::{n}\n")
     for _ in range(2):  # made, then backed up (the day's first write) before the race
         open_store(shared, now=NOW).close()
-    start, reports, failures = threading.Barrier(2), [], []
-
-    def run() -> None:
-        try:
-            start.wait()
-            reports.append(sync_paths(shared, [folder], NOW))
-        except Exception as error:  # the assertion below names it
-            failures.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    reports: list[SyncReport] = []
+    assert run_together(lambda: reports.append(sync_paths(shared, [folder], NOW))) == []
     assert sorted(report.added for report in reports) == [0, 80]
     assert len(_cards(shared)) == 80
 
