@@ -167,6 +167,29 @@ def test_siblings_buried_and_suspended_cards_wait(db: Path) -> None:
     assert due_counts(db, NOW) == [DeckDue("alpha", 0, 0, 1, 0, 0)]
 
 
+def test_a_card_answered_today_is_not_held_back_by_its_own_answer(db: Path) -> None:
+    # "pair": the learning card answered an hour ago is due again; its new reverse waits.
+    add_card(db, "learning", "alpha", note="pair", **reviewed(NOW - timedelta(minutes=5), 1))
+    add_card(db, "reverse", "alpha", note="pair", last_review=None)
+    # "both": two relearning cards of one note, both answered today: each holds the other.
+    add_card(db, "both-1", "alpha", note="both", **reviewed(NOW - timedelta(minutes=5), 3))
+    add_card(db, "both-2", "alpha", note="both", **reviewed(NOW - timedelta(minutes=5), 3))
+    # A sibling answered yesterday (before the 04:00 rollover) holds nothing back.
+    add_card(db, "old", "beta", note="old", **reviewed(NOW + timedelta(days=5)))
+    add_card(db, "old-reverse", "beta", note="old", last_review=None)
+    with sqlite3.connect(db) as conn:
+        today = at(NOW - timedelta(hours=1))
+        for card in ("learning", "both-1", "both-2"):
+            conn.execute("update card set last_review = ? where id = ?", (today, card))
+        yesterday = at(datetime(2026, 3, 10, 3, 59, tzinfo=UTC))
+        conn.execute("update card set last_review = ? where id = 'old'", (yesterday,))
+
+    assert due_counts(db, NOW) == [
+        DeckDue("alpha", 1, 0, 0, 0, 0),
+        DeckDue("beta", 0, 0, 1, 0, 0),
+    ]
+
+
 def test_due_agrees_with_the_drill_queue(db: Path) -> None:
     from study.schedule.queue import build_queue
 

@@ -19,7 +19,16 @@ from study.notes.lookup import tag_wanted
 from study.paths import db_path as resolve_db_path
 from study.schedule.database import connect_read_only, diagnose, has_json_log
 from study.schedule.dburl import server_url
-from study.schedule.rules import DONE_TODAY, LEARNING, NEW, REVIEW, known_decks, select, tagged
+from study.schedule.rules import (
+    DONE_TODAY,
+    LEARNING,
+    NEW,
+    REVIEW,
+    indexed,
+    known_decks,
+    select,
+    tagged,
+)
 from study.schedule.schema import State, Status, stamp
 
 TYPE_CHECKING = False  # not typing's: see study.schedule.settings
@@ -158,17 +167,38 @@ from card c where c.status = '{Status.ACTIVE}' and c.last_review is not null
 _TODAY, _TOMORROW = f"c.due < :end and c.state != {State.REVIEW}", "c.due >= :end"
 
 
-def _later(
-    execute: Execute, params: dict[str, str], tags: Sequence[str]
+def _later_counted(
+    execute: Execute, params: dict[str, str], decks: Sequence[str]
 ) -> dict[str, tuple[int, int]]:
-    """Per deck: (learning cards due later this study day, cards due tomorrow)."""
-    if not tags:  # summed in SQL: the window may hold thousands of cards
-        # CASE, not sum() of a comparison: PostgreSQL does not add up booleans.
-        today, tomorrow = (
-            f"sum(case when {term} then 1 else 0 end)" for term in (_TODAY, _TOMORROW)
-        )
-        sql = f"select c.deck, {today}, {tomorrow} {_LATER_WHERE} group by c.deck"
-        return {deck: (int(a or 0), int(b or 0)) for deck, a, b in execute(sql, params)}
+    """`_later` without tags, summed in SQL (the window may hold thousands of cards) from the
+    learning and review indexes alone, one seek per deck in each: reading the cards' rows
+    instead (`_LATER_WHERE`) costs `study due` ~1.5 ms at 100,000 cards. A card answered at
+    least once is in one of the two (its state is learning, relearning or review)."""
+    if not decks:
+        return {}
+    names = {f"deck{n}": deck for n, deck in enumerate(decks)}
+    among = f"c.status = '{Status.ACTIVE}' AND c.deck IN ({', '.join(':' + n for n in names)})"
+    # CASE, not a comparison: PostgreSQL does not add up booleans.
+    learning = (
+        f"SELECT c.deck, CASE WHEN c.due < :end THEN 1 ELSE 0 END AS today,"
+        f" CASE WHEN c.due >= :end THEN 1 ELSE 0 END AS tomorrow FROM card c"
+        f" WHERE {indexed(LEARNING)} AND {among} AND c.due > :now AND c.due < :after"
+    )
+    review = (
+        f"SELECT c.deck, 0, 1 FROM card c"
+        f" WHERE {indexed(REVIEW)} AND {among} AND c.due >= :end AND c.due < :after"
+    )
+    sql = f"SELECT deck, sum(today), sum(tomorrow) FROM ({learning} UNION ALL {review}) w"
+    rows = execute(f"{sql} GROUP BY deck", params | names)
+    return {deck: (int(a or 0), int(b or 0)) for deck, a, b in rows}
+
+
+def _later(
+    execute: Execute, params: dict[str, str], tags: Sequence[str], decks: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """Per deck of `decks`: (learning cards due later this study day, cards due tomorrow)."""
+    if not tags:
+        return _later_counted(execute, params, decks)
     wanted = tag_wanted(tags)
     later: dict[str, tuple[int, int]] = {}
     sql = f"select c.deck, c.tags, {_TODAY}, {_TOMORROW} {_LATER_WHERE}"
@@ -209,7 +239,7 @@ def counts(
     tallies = selection.counts()
     start = selection.start
     params = {"now": stamp(now), "end": stamp(start + timedelta(1))}
-    later = _later(execute, params | {"after": stamp(start + timedelta(2))}, tags)
+    later = _later(execute, params | {"after": stamp(start + timedelta(2))}, tags, names)
     result = []
     for deck in names:
         tally = tallies.get(deck, dict.fromkeys((LEARNING, REVIEW, NEW), 0))
