@@ -37,7 +37,7 @@ from study.paths import db_path as resolve_db_path
 from study.paths import server_url
 from study.schedule.backup import open_for_writing
 from study.schedule.database import connect as connect_to
-from study.schedule.database import translated
+from study.schedule.database import rollback_journal, translated, write_ahead
 from study.schedule.incoming import NoteRows, parsing
 from study.schedule.machine import UNCLAIMED, machine_id, note_key, vault_name
 from study.schedule.scan import (
@@ -51,7 +51,7 @@ from study.schedule.scan import (
     uncovered,
 )
 from study.schedule.serverdb import Connection, ServerConnection, lock_for_sync
-from study.schedule.syncwrite import Changes, FirstSync, SyncReport
+from study.schedule.syncwrite import Changes, FirstSync, SyncReport, holds_cards
 
 if TYPE_CHECKING:
     from study.schedule.store import Store
@@ -96,6 +96,8 @@ def sync_paths(
         def connect() -> sqlite3.Connection:
             if not held:
                 held.append(connect_to(db_path))
+                if not holds_cards(held[0]):  # a first sync: see rollback_journal
+                    rollback_journal(held[0])
             return held[0]
 
         def release() -> None:
@@ -109,7 +111,19 @@ def sync_paths(
             return report
         finally:
             if held:
-                release()  # without a commit: rolled back
+                _close(held.pop())
+
+
+def _close(db: sqlite3.Connection) -> None:
+    """Close the sync's connection: what it did not commit is rolled back, and a file it put
+    in the rollback journal for a first sync goes back to the write-ahead log."""
+    try:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        write_ahead(db)
+    except sqlite3.Error:
+        pass  # the error that ended the sync is the one to report; close() rolls back
+    db.close()
 
 
 def _restamp(db_path: Path, scanned: Plan, machine: str) -> None:
@@ -190,11 +204,11 @@ def _sync(
     report.forgotten = forgotten
     keys = folders.keys(db, [*todo.changed, *todo.gone])
     # Forking is safe on Linux only (macOS system libraries may not survive it).
-    parallel = len(todo.changed) >= PARALLEL_FROM and _workers() > 1 and sys.platform == "linux"
+    parallel = len(todo.changed) >= PARALLEL_FROM and _workers() > 0 and sys.platform == "linux"
     if parallel:
         release()  # a SQLite connection must never cross a fork
     changed_keys = [keys[path] for path in todo.changed]
-    with parsing(todo.changed, changed_keys, _workers() if parallel else 1) as results:
+    with parsing(todo.changed, changed_keys, _workers() if parallel else 0) as results:
         db = _as_writer(connect(), machine)  # after the workers were forked
         if parallel:
             _unchanged_since(db, known, [*registered, *forgotten], machine)
@@ -342,4 +356,6 @@ def _collect(
 
 
 def _workers() -> int:
-    return min(os.cpu_count() or 1, 4)
+    """Parse workers to fork besides this process, which parses too: one per other core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(cores or 1, 4) - 1
