@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -17,7 +18,6 @@ import pytest
 from study.collector import collector_paused
 from study.notes.parser import parse_text
 from study.schedule.incoming import Incoming, NoteRows, _in_order, parsing, read_and_parse
-from study.schedule.sync import _workers
 from study.schedule.syncwrite import CONTENT
 from tests.support import DECKS, FIXTURES, REPO
 
@@ -145,25 +145,35 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; it only waits for init to collect it
 
 
+# `study sync` with two parse workers, whatever the cores (below PARALLEL_CORES it forks none).
+SYNC_WITH_TWO_WORKERS = """
+import sys
+import study.schedule.sync
+from study.launch import entry
+study.schedule.sync._workers = lambda: 2
+sys.argv = ["study", "sync", sys.argv[1], "--db", sys.argv[2]]
+entry()
+"""
+
+
 def test_a_killed_sync_leaves_no_parse_worker_behind(tmp_path: Path) -> None:
     """Issue 16, finding 7: SIGKILL the sync while its workers parse; none may outlive it."""
-    forks = _workers()
-    if sys.platform != "linux" or forks < 1:
-        pytest.skip("parse workers are forked on Linux with two cores or more")
+    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        pytest.skip("parse workers are forked on Linux, here with two cores or more")
     notes = tmp_path / "notes"
     notes.mkdir()
     body = "".join(f"## Part {i}\n\nWhat is part {i}?\n\nIt is part {i}.\n\n" for i in range(150))
     for n in range(400):
         (notes / f"n{n}.md").write_text(f"# Note {n}\n\n{body}")
     sync = subprocess.Popen(
-        [sys.executable, "-m", "study", "sync", str(notes), "--db", str(tmp_path / "s.db")],
+        [sys.executable, "-c", SYNC_WITH_TWO_WORKERS, str(notes), str(tmp_path / "s.db")],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=REPO,
     )
     deadline = time.monotonic() + 60
     workers: list[int] = []
-    while len(workers) < forks:
+    while len(workers) < 2:
         assert sync.poll() is None, "the sync ended before its workers were seen"
         assert time.monotonic() < deadline
         workers = _children(sync.pid)

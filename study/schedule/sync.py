@@ -332,6 +332,12 @@ def _unchanged_since(
 
 
 PARALLEL_FROM = 100  # changed notes from which parsing is spread over the CPU cores
+# Cores from which parsing is spread at all. Two processes parsing at once on two cores cost
+# ~10-15% more CPU than one parsing alone (measured: the same notes in two halves, together
+# and one after the other), and the writing needs a core as well: on two cores, a first sync
+# of 1,000 notes cost ~3.6 s of CPU parsed here alone against ~3.9-4.1 s beside a worker, for
+# ~1.5 s less wait on an idle machine and none on a busy one. The goal is CPU (issue 15).
+PARALLEL_CORES = 3
 
 
 def _collect(
@@ -356,6 +362,8 @@ def _collect(
 
 
 def _workers() -> int:
-    """Parse workers to fork besides this process, which parses too: one per other core."""
+    """Parse workers to fork besides this process, which parses too: one per other core,
+    none below PARALLEL_CORES."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return min(cores or 1, 4) - 1
+    cores = min(cores or 1, 4)
+    return cores - 1 if cores >= PARALLEL_CORES else 0
