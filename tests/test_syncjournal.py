@@ -105,6 +105,8 @@ def test_a_failed_first_sync_leaves_no_card_and_the_log(
     assert not Path(f"{db}-journal").exists()
 
 
+# Killed after 25 notes written, uncommitted; from the third note on, the page cache holds 5
+# pages, so written pages spill into the file and the journal is hot.
 KILLED_MID_WRITE = """
 import os, signal, sys
 from datetime import UTC, datetime
@@ -115,7 +117,9 @@ from study.schedule.sync import sync_paths
 add = FirstSync.add
 def add_then_die(self, *args):
     add(self, *args)
-    if self.written == 2:  # two notes' cards written, uncommitted
+    if self.written == 2:
+        self.db.execute("PRAGMA cache_size = 5")
+    if self.written == 25:
         os.kill(os.getpid(), signal.SIGKILL)
 FirstSync.add = add_then_die
 sync_paths(Path(sys.argv[1]), [Path(sys.argv[2])], datetime(2026, 3, 2, tzinfo=UTC))
@@ -125,14 +129,27 @@ sync_paths(Path(sys.argv[1]), [Path(sys.argv[2])], datetime(2026, 3, 2, tzinfo=U
 def test_a_first_sync_killed_mid_write_leaves_a_whole_file_and_the_next_one_syncs(
     tmp_path: Path,
 ) -> None:
-    db, notes = tmp_path / "s.db", _notes(tmp_path / "notes")
+    db, notes = tmp_path / "s.db", tmp_path / "notes"
+    notes.mkdir()
+    for i in range(30):
+        cards = "".join(f"Question {i}.{j} {'x' * 200}?::Answer {j}\n" for j in range(100))
+        (notes / f"n{i:02d}.md").write_text(f"# Deck {i}\n\n{cards}")
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_MID_WRITE, str(db), str(notes)], cwd=REPO, check=False
     )
     assert killed.returncode == -signal.SIGKILL
-    assert Path(f"{db}-journal").exists()  # hot: the next opening rolls it back
+    assert Path(f"{db}-journal").stat().st_size > 0  # hot: only a writer may roll it back
+    due = subprocess.run(  # read-only, yet not refused as a read-only file
+        [sys.executable, "-m", "study", "due", "--db", str(db)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (due.returncode, due.stderr) == (0, "")
+    assert due.stdout.startswith("No cards yet")
+    assert not Path(f"{db}-journal").exists()
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert conn.execute("SELECT count(*) FROM card").fetchone() == (0,)
-    assert sync_paths(db, [notes], NOW).added == 3
-    assert _mode_and_cards(db) == ("wal", 3)
+    assert sync_paths(db, [notes], NOW).added == 3000
+    assert _mode_and_cards(db) == ("wal", 3000)

@@ -298,6 +298,7 @@ def inspect(path: Path) -> int:
     """
     if header_version(path) > len(migrations.MIGRATIONS):
         raise _newer(path, header_version(path))
+    _roll_back_interrupted_write(path)
     with nothing_left_beside(path), translated(path), closing(connect(path, read_only=True)) as db:
         try:
             version = migrations.schema_version(db)
@@ -306,6 +307,22 @@ def inspect(path: Path) -> int:
         if version > len(migrations.MIGRATIONS):
             raise _newer(path, version)
         return version
+
+
+def _roll_back_interrupted_write(path: Path) -> None:
+    """Roll back a write killed in the rollback journal (a first sync, see rollback_journal).
+
+    Its `-journal` is then hot, and a read-only connection cannot roll it back: it would
+    refuse the file as read-only. Any writer's first read rolls it back; this opens one, for
+    a study file only (its header holds a schema version) and if it may be written at all.
+    """
+    if not os.path.exists(f"{path}-journal") or header_version(path) < 1:
+        return
+    try:
+        with closing(connect(path)) as db:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass  # not writable, say: the read-only opening says why
 
 
 def refuse_if_damaged(path: Path) -> None:
