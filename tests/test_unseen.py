@@ -448,3 +448,104 @@ def test_a_long_paragraph_is_cut_into_even_parts(
     assert first.endswith(first_end)
     assert second.startswith(second_start)
     assert second.endswith(("Long Island is a terminal moraine.", "es una morrena terminal."))
+
+
+# A note with no heading but its title is all body (before, only an opening paragraph was
+# taken and an outline under the title made no card at all). An outline's node typed with
+# its facts on the lines under it, no bullets, is named by its first line.
+OUTLINE_EN = """\
+# Revision for the geology quiz
+* **Volcanoes**
+Magma rises through the crust
+Most stand on plate boundaries
+\t* Stromboli
+\tSmall explosions every few minutes
+\tAn island north of Sicily
+\t* Mount St. Helens
+\tErupted in 1980
+\tA lateral blast flattened the forest
+"""
+
+OUTLINE_ES = """\
+# Repaso para el examen de geología
+* **Volcanes**
+El magma sube por la corteza
+La mayoría están en bordes de placas
+\t* Estrómboli
+\tPequeñas explosiones cada pocos minutos
+\tUna isla al norte de Sicilia
+\t* Monte Santa Helena
+\tEntró en erupción en 1980
+\tUna explosión lateral arrasó el bosque
+"""
+
+
+def test_an_outline_under_a_title_alone_gives_a_card_per_node() -> None:
+    assert triples(parse_text(OUTLINE_EN, "geology.md")) == [
+        (
+            "concept",
+            "Revision for the geology quiz — Volcanoes",
+            "Magma rises through the crust\nMost stand on plate boundaries",
+        ),
+        (
+            "concept",
+            "Volcanoes — Stromboli",
+            "Small explosions every few minutes\nAn island north of Sicily",
+        ),
+        (
+            "concept",
+            "Volcanoes — Mount St. Helens",
+            "Erupted in 1980\nA lateral blast flattened the forest",
+        ),
+    ]
+    assert triples(parse_text(OUTLINE_ES, "geologia.md")) == [
+        (
+            "concept",
+            "Repaso para el examen de geología — Volcanes",
+            "El magma sube por la corteza\nLa mayoría están en bordes de placas",
+        ),
+        (
+            "concept",
+            "Volcanes — Estrómboli",
+            "Pequeñas explosiones cada pocos minutos\nUna isla al norte de Sicilia",
+        ),
+        (
+            "concept",
+            "Volcanes — Monte Santa Helena",
+            "Entró en erupción en 1980\nUna explosión lateral arrasó el bosque",
+        ),
+    ]
+
+
+def test_a_titled_note_keeps_its_quoted_summary_out_and_an_untitled_scrap_stays_out() -> None:
+    # A quote opening a note with only a title (a tldr page's summary) is a preface.
+    quoted = "# Lichens\n\n> Notes from the field trip.\n\n- **Crustose**: flat, like paint\n"
+    assert triples(parse_text(quoted, "lichens.md")) == [
+        ("summary", "Crustose", "flat, like paint")
+    ]
+    # With no title either, the text is a scrap: only an opening definition is asked.
+    assert parse_text("Draft, v2 :)\n\n- ferns\n- mosses\n", "scrap.md").cards == []
+
+
+# Facts typed one a line with no full stop, too many for one card: cut between lines, never
+# dropped as one over-long answer.
+LINES_EN = "# Birds of the marsh\n* Grey heron\n" + "".join(
+    f"\tFact {n}: wades in shallow water and waits for fish to pass\n" for n in range(1, 9)
+)
+LINES_DE = "# Vögel im Moor\n* Graureiher\n" + "".join(
+    f"\tFakt {n}: watet im flachen Wasser und wartet auf Fische\n" for n in range(1, 9)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"), [(LINES_EN, "Fact 1", "Fact 8"), (LINES_DE, "Fakt 1", "Fakt 8")]
+)
+def test_lines_with_no_full_stop_are_cut_between_lines(text: str, first: str, last: str) -> None:
+    note = parse_text(text, "birds.md")
+    backs = [card.back for card in note.cards]
+    assert [card.front.rsplit(" (", 1)[1] for card in note.cards] == ["1/2)", "2/2)"]
+    assert backs[0].startswith(first) and backs[1].endswith(
+        "wartet auf Fische" if "Fakt" in first else "for fish to pass"
+    )
+    assert all(line.startswith(("Fact", "Fakt")) for back in backs for line in back.split("\n"))
+    assert last in backs[1] and note.dropped == []

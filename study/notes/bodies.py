@@ -42,6 +42,9 @@ _BOLD_SUBJECT = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\
 # An outline's node: a name of a few words, with nothing that makes it a sentence or code.
 _OUTLINE_WORDS = 4
 _NOT_A_NAME = re.compile(r"[.,;:!?`\[\]<>=]")
+# An outline's node with its facts on the lines under it: a title, not a sentence that wraps.
+_MAX_NODE_WORDS = 8
+_SENTENCE_TAIL = re.compile(r"[.,;:!?]\s*$|^\W*$")
 
 
 class Piece(NamedTuple):
@@ -68,6 +71,19 @@ def term_of(raw: str) -> tuple[str, str] | None:
     return None
 
 
+def line_term(raw: str) -> tuple[str, str] | None:
+    """(term, definition) of an item's first paragraph: a term defined on its line, or an
+    outline's node typed with its facts on the lines under it, with no bullets ("**Bernini**"
+    or "La crocifissione di S. Pietro", then "Chiesa di Santa Maria del Popolo", ...)."""
+    pair = term_of(raw)
+    if pair is not None:
+        return pair
+    head, _, rest = raw.strip().partition("\n")
+    name = bold_label(head) or nt.clean_title(head)
+    short = 0 < len(name.split()) <= _MAX_NODE_WORDS and not _SENTENCE_TAIL.search(head)
+    return (name, nt.tidy(rest)) if rest.strip() and short else None
+
+
 def label_of(raw: str) -> str:
     """The label of a line that is only a label (`**Term**`, `Term:`, or a name of a few
     words with no sentence in it, as an outline's node is), else ""."""
@@ -88,7 +104,7 @@ def item_term(item: Node, b: Builder) -> tuple[str, str] | None:
     label = label_of(raw) if more else ""
     if label:
         return label, "\n\n".join(b.source_of(node) for node in more)
-    pair = term_of(raw)
+    pair = line_term(raw)
     if pair is None:
         return None
     parts = [pair[1], *(b.source_of(node) for node in more)]
@@ -160,7 +176,7 @@ def _list_pieces(
         if pair and not big:
             pieces.extend(definition_pieces(term, sub, pair[1], line_of(item)))
             continue
-        own = term_of(raw_text(item.children[0])) if pair else None
+        own = line_term(raw_text(item.children[0])) if pair else None
         intro = (own[1], line_of(item)) if own and own[1] else None
         if not pair:  # the lead-in line is a fact too; it stays with the list
             plain.append((f"- {nt.tidy(raw_text(item.children[0]))}", line_of(item)))
@@ -315,17 +331,20 @@ def _sentences(text: str, line: int) -> list[tuple[str, int]]:
     instance, ..."), a fragment cut from what it illustrates."""
     if len(text) <= MAX_ANSWER_CHARS:
         return [(text, line)]
-    sentences = _SENTENCE_END.split(text)
-    parts = _filled(sentences, MAX_ANSWER_CHARS)
-    even = _filled(sentences, min(MAX_ANSWER_CHARS, len(text) // len(parts) + _SLACK))
+    sentences, sep = _SENTENCE_END.split(text), " "
+    if "\n" in text and any(len(sentence) > MAX_ANSWER_CHARS for sentence in sentences):
+        # Facts typed one a line with no full stop (an outline's notes): cut between lines.
+        sentences, sep = text.split("\n"), "\n"
+    parts = _filled(sentences, MAX_ANSWER_CHARS, sep)
+    even = _filled(sentences, min(MAX_ANSWER_CHARS, len(text) // len(parts) + _SLACK), sep)
     return [(part, line) for part in (even if len(even) == len(parts) else parts)]
 
 
-def _filled(sentences: list[str], limit: int) -> list[str]:
+def _filled(sentences: list[str], limit: int, sep: str = " ") -> list[str]:
     parts: list[str] = []
     for sentence in sentences:
-        if parts and len(parts[-1]) + 1 + len(sentence) <= limit:
-            parts[-1] = f"{parts[-1]} {sentence}"
+        if parts and len(parts[-1]) + len(sep) + len(sentence) <= limit:
+            parts[-1] = f"{parts[-1]}{sep}{sentence}"
         else:
             parts.append(sentence)
     return parts

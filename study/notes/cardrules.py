@@ -38,7 +38,11 @@ def section_cards(section: Section, b: Builder) -> None:
     given = blocks
     for rule in (explicit_cards, table_cards, command_cards):
         blocks = rule(blocks, section, b)
-    if not section.path:
+    if section.whole:
+        # A note with no heading but its title is all body, but for a quote opening it (a
+        # tldr page's summary, an epigraph): that introduces, as a preface does.
+        blocks = list(itertools.dropwhile(lambda node: node.type == "blockquote", blocks))
+    elif not section.path:
         # Before the first heading only the note's opening definition ("A nebula is ...")
         # is asked about: the rest is a preface, a table of contents, a tldr summary.
         opening = blocks and not section.chat and _opening(blocks[0], b.deck)
