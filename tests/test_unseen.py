@@ -549,3 +549,42 @@ def test_lines_with_no_full_stop_are_cut_between_lines(text: str, first: str, la
     )
     assert all(line.startswith(("Fact", "Fakt")) for back in backs for line in back.split("\n"))
     assert last in backs[1] and note.dropped == []
+
+
+# A glossary written as paragraphs, one `**Term**: definition` line each with a blank line
+# between: each term is a card of its own, as it is in a list (before, the entries were
+# packed together into the heading's card or its parts, cut across two terms).
+GLOSSARY_EN = """\
+# Astronomy
+
+## Key terms
+
+**Nebula**: A cloud of gas and dust in space.
+
+**Pulsar**: A rotating neutron star that emits beams of radiation.
+"""
+
+GLOSSARY_DE = """\
+# Astronomie
+
+## Grundbegriffe
+
+**Nebel**: Eine Wolke aus Gas und Staub im All.
+
+**Pulsar**: Ein rotierender Neutronenstern, der Strahlung aussendet.
+"""
+
+
+def test_a_glossary_of_bold_term_paragraphs_gives_a_card_per_term() -> None:
+    assert triples(parse_text(GLOSSARY_EN, "astronomy.md")) == [
+        ("concept", "Key terms — Nebula", "A cloud of gas and dust in space."),
+        ("concept", "Key terms — Pulsar", "A rotating neutron star that emits beams of radiation."),
+    ]
+    assert triples(parse_text(GLOSSARY_DE, "astronomie.md")) == [
+        ("concept", "Grundbegriffe — Nebel", "Eine Wolke aus Gas und Staub im All."),
+        (
+            "concept",
+            "Grundbegriffe — Pulsar",
+            "Ein rotierender Neutronenstern, der Strahlung aussendet.",
+        ),
+    ]

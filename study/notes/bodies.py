@@ -138,6 +138,9 @@ def split_body(
                 )
             elif node.type != "paragraph":
                 flow.append((b.source_of(node), line_of(node)))
+            elif glossed := bold_term_line(node):
+                term, text = glossed
+                pieces.extend(definition_pieces(term, f"{topic} — {term}", text, line_of(node)))
             elif subject := bold_subject(node):
                 text, at = b.source_of(node), line_of(node)
                 pieces.extend(definition_pieces(subject, f"{topic} — {subject}", text, at))
@@ -240,6 +243,15 @@ def _trailing_label(item: Node) -> str:
     return bold_label(lines[-1]) if len(lines) > 1 else ""
 
 
+def bold_term_line(node: Node) -> tuple[str, str] | None:
+    """(term, definition) of a paragraph that is one `**Term**: definition` line: a glossary
+    written as paragraphs, a blank line between its entries."""
+    raw = raw_text(node).strip() if node.type == "paragraph" else ""
+    if not raw.startswith(("**", "__")) or "\n" in raw:
+        return None
+    return term_of(raw)
+
+
 def bold_subject(node: Node) -> str:
     """The term a paragraph opens by defining: "**Endosymbiotic theory** is ...", "A **hub**
     is ..." (a bold term first, or after one word), else ""."""
@@ -288,6 +300,8 @@ def _labelled_list(blocks: Blocks, b: Builder) -> bool:
     A list of names with a gloss on one or two is one list ("Growth, Response, Homeostasis
     (regulates its internal state), ..."), not a glossary.
     """
+    if sum(1 for node in blocks if bold_term_line(node)) > 1:
+        return True
     for node in blocks:
         if labelled_lines(node):
             return True
