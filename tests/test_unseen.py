@@ -588,3 +588,58 @@ def test_a_glossary_of_bold_term_paragraphs_gives_a_card_per_term() -> None:
             "Ein rotierender Neutronenstern, der Strahlung aussendet.",
         ),
     ]
+
+
+# A term split from its definition at a colon or dash inside its bold ("1903 - **Wright
+# Flyer**: ...", "The **law of thrust** - ...") loses its marks, not just the closing ones
+# (the front read "1903 - **Wright Flyer"); a bold term may run to six words.
+FLIGHT_EN = """\
+# History of flight
+
+## Milestones
+
+1903 - **Wright Flyer**: The first powered flight.
+1927 - **Spirit of St. Louis**: The first solo flight across the Atlantic.
+
+## Laws
+
+- The **law of lift and drag** - lift grows with the square of the airspeed
+- The **law of thrust** - thrust must match drag in level flight
+"""
+
+FLIGHT_FR = """\
+# Histoire de l'aviation
+
+## Jalons
+
+1903 - **Wright Flyer** : le premier vol motorisé.
+1927 - **Spirit of St. Louis** : la première traversée de l'Atlantique en solitaire.
+
+## Lois
+
+- La **loi de la portance** - la portance croît avec le carré de la vitesse
+- La **loi de la poussée** - la poussée égale la traînée en vol horizontal
+"""
+
+
+def test_a_term_split_inside_its_bold_loses_its_marks() -> None:
+    assert triples(parse_text(FLIGHT_EN, "flight.md")) == [
+        ("concept", "Milestones — 1903 - Wright Flyer", "The first powered flight."),
+        (
+            "concept",
+            "Milestones — 1927 - Spirit of St. Louis",
+            "The first solo flight across the Atlantic.",
+        ),
+        ("summary", "The law of lift and drag", "lift grows with the square of the airspeed"),
+        ("summary", "The law of thrust", "thrust must match drag in level flight"),
+    ]
+    assert triples(parse_text(FLIGHT_FR, "aviation.md")) == [
+        ("concept", "Jalons — 1903 - Wright Flyer", "le premier vol motorisé."),
+        (
+            "concept",
+            "Jalons — 1927 - Spirit of St. Louis",
+            "la première traversée de l'Atlantique en solitaire.",
+        ),
+        ("summary", "La loi de la portance", "la portance croît avec le carré de la vitesse"),
+        ("summary", "La loi de la poussée", "la poussée égale la traînée en vol horizontal"),
+    ]

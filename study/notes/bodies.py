@@ -62,13 +62,23 @@ def term_of(raw: str) -> tuple[str, str] | None:
     for pattern in (*TERM_PATTERNS, *_SHORT_TERMS):
         match = pattern.fullmatch(text)
         if match:
-            term = nt.one_line(nt.plain_links(match.group(2))).strip("*_ ")
+            term = _unmarked(nt.one_line(nt.plain_links(match.group(2))).strip("*_ "))
             words = len(term.split())
             # A term never holds half of a formula or a parenthesis ("Graph $G = (V, E)$").
             balanced = term.count("$") % 2 == 0 and term.count("(") == term.count(")")
-            if balanced and term and words <= (4 if pattern in _SHORT_TERMS else _MAX_TERM_WORDS):
+            # A plain term is a short name; one the note sets in bold may run longer.
+            short = pattern in _SHORT_TERMS and "**" not in match.group(2)
+            if balanced and term and words <= (4 if short else _MAX_TERM_WORDS):
                 return term, nt.tidy(match.group(3))
     return None
+
+
+def _unmarked(term: str) -> str:
+    """A term whose bold was cut in half where it was split from its definition ("1906 -
+    **Radio**: ..." -> "1906 - **Radio") without its marks; a whole bold span is kept."""
+    if term.count("**") % 2 or term.count("__") % 2:
+        return " ".join(term.replace("**", "").replace("__", "").split())
+    return term
 
 
 def line_term(raw: str) -> tuple[str, str] | None:
