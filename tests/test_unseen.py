@@ -643,3 +643,36 @@ def test_a_term_split_inside_its_bold_loses_its_marks() -> None:
         ("summary", "La loi de la portance", "la portance croît avec le carré de la vitesse"),
         ("summary", "La loi de la poussée", "la poussée égale la traînée en vol horizontal"),
     ]
+
+
+# A line naming where the text came from ("Source: the course book") has nothing to learn:
+# under a glossary whose terms became cards of their own it was the heading's whole answer.
+SOURCED_EN = GLOSSARY_EN + "\nSource: the course book\n"
+SOURCED_ES = """\
+# Astronomía
+
+## Términos
+
+**Nebulosa**: Una nube de gas y polvo en el espacio.
+
+**Púlsar**: Una estrella de neutrones que gira y emite radiación.
+
+Fuente: Wikipedia
+"""
+
+
+def test_a_line_naming_the_source_is_no_card() -> None:
+    assert [front for _, front, _ in triples(parse_text(SOURCED_EN, "astronomy.md"))] == [
+        "Key terms — Nebula",
+        "Key terms — Pulsar",
+    ]
+    note = parse_text(SOURCED_ES, "astronomia.md")
+    assert [front for _, front, _ in triples(note)] == ["Términos — Nebulosa", "Términos — Púlsar"]
+    assert [(drop.line, drop.text) for drop in note.dropped] == [(9, "Fuente: Wikipedia")]
+    # A definition of a term named "Source" is a sentence, and stays.
+    pin = parse_text(
+        "# Transistors\n\n## Pins\n\nSource: the pin that feeds the current.\n", "t.md"
+    )
+    assert triples(pin) == [
+        ("concept", "Transistors — Pins", "Source: the pin that feeds the current.")
+    ]

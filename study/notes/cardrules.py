@@ -58,7 +58,28 @@ def section_cards(section: Section, b: Builder) -> None:
         if enumeration and rest == blocks[:1]:  # the list became summaries
             _whole(blocks, section, b)
         blocks = rest
-    _concept(_without_orphan_lead_ins(blocks, given, b), section, b)
+    _concept(_without_sources(_without_orphan_lead_ins(blocks, given, b), b), section, b)
+
+
+# "Source: Wikipedia", "Font: Viquipèdia", "Quelle: Skript": where the text came from, a
+# name or a title of a few words, not a sentence ("Source: the pin that feeds the current.").
+_SOURCE = re.compile(
+    r"(?:sources?|fonts?|fontes?|fuentes?|quellen?|bron(?:nen)?)\s*:(?:\s+[^\s]+){1,6}(?<!\.)",
+    re.IGNORECASE,
+)
+
+
+def _without_sources(blocks: Blocks, b: Builder) -> Blocks:
+    """The blocks less a line naming the text's source: an attribution has nothing to learn,
+    and alone under a glossary it would be the heading's answer."""
+    kept_blocks = []
+    for node in blocks:
+        text = nt.one_line(raw_text(node)).strip() if node.type == "paragraph" else ""
+        if text and _SOURCE.fullmatch(text):
+            b.dropped.append(Dropped(line_of(node), text, "names where the text came from"))
+        else:
+            kept_blocks.append(node)
+    return kept_blocks
 
 
 def _without_orphan_lead_ins(blocks: Blocks, given: Blocks, b: Builder) -> Blocks:
