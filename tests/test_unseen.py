@@ -676,3 +676,41 @@ def test_a_line_naming_the_source_is_no_card() -> None:
     assert triples(pin) == [
         ("concept", "Transistors — Pins", "Source: the pin that feeds the current.")
     ]
+
+
+# What is under an outline's node is about that node: the aspects of "Oak" ask "Oak —
+# Leaves", not "Trees — Leaves" (the node two levels up).
+NESTED_EN = """\
+# Revision for the botany quiz
+* **Trees**
+Woody plants with one trunk
+\t* Oak
+\t\t* Leaves
+\t\tLobed and deciduous
+\t\t* Fruit
+\t\tThe acorn, a nut in a cup
+"""
+
+NESTED_PT = """\
+# Revisão para a prova de botânica
+* **Árvores**
+Plantas lenhosas com um tronco
+\t* Carvalho
+\t\t* Folhas
+\t\tLobadas e caducas
+\t\t* Fruto
+\t\tA bolota, uma noz numa cúpula
+"""
+
+
+def test_the_aspects_under_an_outline_node_ask_about_that_node() -> None:
+    assert triples(parse_text(NESTED_EN, "botany.md")) == [
+        ("concept", "Revision for the botany quiz — Trees", "Woody plants with one trunk"),
+        ("concept", "Oak — Leaves", "Lobed and deciduous"),
+        ("concept", "Oak — Fruit", "The acorn, a nut in a cup"),
+    ]
+    assert triples(parse_text(NESTED_PT, "botanica.md")) == [
+        ("concept", "Revisão para a prova de botânica — Árvores", "Plantas lenhosas com um tronco"),
+        ("concept", "Carvalho — Folhas", "Lobadas e caducas"),
+        ("concept", "Carvalho — Fruto", "A bolota, uma noz numa cúpula"),
+    ]

@@ -17,34 +17,19 @@ from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.builder import LISTS, TERM_PATTERNS, Blocks, Builder, line_of, raw_text
+from study.notes.builder import LISTS, Blocks, Builder, line_of, raw_text
 from study.notes.card import MAX_ANSWER_CHARS
 from study.notes.labels import bold_label, lead_in
+from study.notes.terms import MAX_TERM_WORDS, label_of, line_term, node_name, term_of
 
-# `Term - definition` and `Term (definition)` with a plain term: only a short term (a name,
-# not a clause) counts.
-_DASH_TERM = re.compile(r"()([^-`\n]{1,60}?)\s+-\s+(.+)", re.DOTALL)
-_GLOSS_TERM = re.compile(
-    r"()([^()`\n]{1,40}?)\s+\(([^()]*(?:\([^()]*\)[^()]*)*\s[^()]*)\)", re.DOTALL
-)
-_SHORT_TERMS = (_DASH_TERM, _GLOSS_TERM)
-# A plain label standing alone on its line: `Term:`.
-_PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
-_MAX_TERM_WORDS = 6
 # How far past an even share of the paragraph a part may run to end at a sentence.
 _SLACK = 60
 # A lead-in sentence longer than this says more than a question: it stays with the flow.
 _MAX_LEAD_QUESTION = 120
 # A paragraph opening with a bold term, first or after one word (an article): its subject.
 _BOLD_SUBJECT = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\d_]")
-# An outline's node: a name of a few words, with nothing that makes it a sentence or code.
-_OUTLINE_WORDS = 4
-_NOT_A_NAME = re.compile(r"[.,;:!?`\[\]<>=]")
-# An outline's node with its facts on the lines under it: a title, not a sentence that wraps.
-_MAX_NODE_WORDS = 8
-_SENTENCE_TAIL = re.compile(r"[.,;:!?]\s*$|^\W*$")
 
 
 class Piece(NamedTuple):
@@ -54,55 +39,6 @@ class Piece(NamedTuple):
     front: str
     back: str
     line: int
-
-
-def term_of(raw: str) -> tuple[str, str] | None:
-    """(term, definition) of a line that defines a term, in any of the label shapes."""
-    text = raw.strip()
-    for pattern in (*TERM_PATTERNS, *_SHORT_TERMS):
-        match = pattern.fullmatch(text)
-        if match:
-            term = _unmarked(nt.one_line(nt.plain_links(match.group(2))).strip("*_ "))
-            words = len(term.split())
-            # A term never holds half of a formula or a parenthesis ("Graph $G = (V, E)$").
-            balanced = term.count("$") % 2 == 0 and term.count("(") == term.count(")")
-            # A plain term is a short name; one the note sets in bold may run longer.
-            short = pattern in _SHORT_TERMS and "**" not in match.group(2)
-            if balanced and term and words <= (4 if short else _MAX_TERM_WORDS):
-                return term, nt.tidy(match.group(3))
-    return None
-
-
-def _unmarked(term: str) -> str:
-    """A term whose bold was cut in half where it was split from its definition ("1906 -
-    **Radio**: ..." -> "1906 - **Radio") without its marks; a whole bold span is kept."""
-    if term.count("**") % 2 or term.count("__") % 2:
-        return " ".join(term.replace("**", "").replace("__", "").split())
-    return term
-
-
-def line_term(raw: str) -> tuple[str, str] | None:
-    """(term, definition) of an item's first paragraph: a term defined on its line, or an
-    outline's node typed with its facts on the lines under it, with no bullets ("**Bernini**"
-    or "La crocifissione di S. Pietro", then "Chiesa di Santa Maria del Popolo", ...)."""
-    pair = term_of(raw)
-    if pair is not None:
-        return pair
-    head, _, rest = raw.strip().partition("\n")
-    name = bold_label(head) or nt.clean_title(head)
-    short = 0 < len(name.split()) <= _MAX_NODE_WORDS and not _SENTENCE_TAIL.search(head)
-    return (name, nt.tidy(rest)) if rest.strip() and short else None
-
-
-def label_of(raw: str) -> str:
-    """The label of a line that is only a label (`**Term**`, `Term:`, or a name of a few
-    words with no sentence in it, as an outline's node is), else ""."""
-    text = raw.strip()
-    match = _PLAIN_LABEL.fullmatch(text)
-    label = bold_label(text) or (nt.clean_title(match.group(1)) if match else "")
-    if not label and len(text.split()) <= _OUTLINE_WORDS and not _NOT_A_NAME.search(text):
-        label = nt.clean_title(text)
-    return label if 0 < len(label.split()) <= _MAX_TERM_WORDS else ""
 
 
 def item_term(item: Node, b: Builder) -> tuple[str, str] | None:
@@ -193,7 +129,10 @@ def _list_pieces(
         intro = (own[1], line_of(item)) if own and own[1] else None
         if not pair:  # the lead-in line is a fact too; it stays with the list
             plain.append((f"- {nt.tidy(raw_text(item.children[0]))}", line_of(item)))
-        for piece in split_body(under, sub, term if pair else topic, b, apart, intro):
+        # What is under an outline's node is about the node ("La canestra di frutta" ->
+        # "Significati"); what is under a lead-in line is still about the heading.
+        about = term if pair or node_name(raw_text(item.children[0])) else topic
+        for piece in split_body(under, sub, about, b, apart, intro):
             pieces.append(piece._replace(key=f"{term}\x1f{piece.key}"))
     if not plain:
         return []
@@ -269,7 +208,7 @@ def bold_subject(node: Node) -> str:
     if match is None or lead_in(node):
         return ""
     term = nt.one_line(match.group(2)).strip()
-    return term if 0 < len(term.split()) <= _MAX_TERM_WORDS else ""
+    return term if 0 < len(term.split()) <= MAX_TERM_WORDS else ""
 
 
 def _lead_question(lead: Node, topic: str) -> tuple[str, bool]:

@@ -12,7 +12,7 @@ import re
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.bodies import definition_pieces, split_body, term_of
+from study.notes.bodies import definition_pieces, split_body
 from study.notes.builder import (
     LISTS,
     Blocks,
@@ -29,6 +29,7 @@ from study.notes.examples import example_cards, unfenced_code
 from study.notes.explicit import explicit_cards
 from study.notes.labels import lead_in
 from study.notes.tables import table_cards
+from study.notes.terms import term_of
 
 
 def section_cards(section: Section, b: Builder) -> None:
