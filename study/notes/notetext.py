@@ -344,6 +344,8 @@ def dedent_lines(lines: list[str]) -> list[str]:
 
 def tidy(markdown: str) -> str:
     """Markdown source made presentable: dedented, trailing spaces and blank runs removed."""
+    if "\n" not in markdown:  # one line (most descriptions and cells): only its ends go
+        return plain_links(markdown.lstrip(" \t").rstrip())
     lines = [line.rstrip() for line in dedent_lines(markdown.split("\n"))]
     out: list[str] = []
     for line in lines:
