@@ -203,6 +203,8 @@ def _block(note: _Note, rs: RsNode, name: str, indent: int) -> Node:
         return _list_item(note, rs)
     if name in ("heading", "lheading"):
         return _heading(note, rs, name, indent)
+    if name == "hr":
+        return Node(name, "hr", note.span(rs))  # its meta (the marker) is never read
     if name in _LEAVES:
         meta = rs.meta
         node = Node(name, _LEAVES[name], note.span(rs), meta.get("content", ""))
