@@ -274,6 +274,8 @@ def copy_buttons(text: str) -> tuple[str, str] | None:
     Outside a code fence a pasted answer's code reads "bash", "CopiarEditar", then the
     command, on lines or paragraphs of their own; None if `text` does not start that way.
     """
+    if not any(_may_fold_to_label(line) for line in text.strip().split("\n", 2)[:2]):
+        return None  # most paragraphs: neither of the lines a label can be on starts like one
     lines = text.strip().split("\n")
     head = [line.strip() for line in lines[:4]]
     start = 1 if head and is_language_line(head[0]) else 0
@@ -284,6 +286,16 @@ def copy_buttons(text: str) -> tuple[str, str] | None:
         return None
     rest = "\n".join(lines[start + labels :]).strip("\n")
     return dedent(rest), head[0].lower() if start else ""
+
+
+# The first letters of the copy labels; a line can fold to one only if it starts with one
+# of these in either case, or with a character outside ASCII (`fold` maps "É" to "e").
+_LABEL_INITIALS = frozenset(ch for label in COPY_LABELS for ch in (label[0], label[0].upper()))
+
+
+def _may_fold_to_label(line: str) -> bool:
+    first = line.lstrip()[:1]
+    return first in _LABEL_INITIALS or not first.isascii()
 
 
 def only_copy_buttons(text: str) -> bool:
