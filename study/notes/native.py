@@ -203,6 +203,8 @@ def _block(note: _Note, rs: RsNode, name: str, indent: int) -> Node:
         return _list_item(note, rs)
     if name in ("heading", "lheading"):
         return _heading(note, rs, name, indent)
+    if name == "hr":
+        return Node(name, "hr", note.span(rs))  # its meta (the marker) is never read
     if name in _LEAVES:
         meta = rs.meta
         node = Node(name, _LEAVES[name], note.span(rs), meta.get("content", ""))
@@ -265,7 +267,12 @@ def _list_item(note: _Note, rs: RsNode) -> Node:
     indent = marker_end + 1 if spaces > 4 or not text.strip() else marker_end + spaces
     info = line[column : marker_end - 1] if ordered else ""
     node = Node("list_item", "li", [first, after], "", info)
-    _convert(note, rs.children, node.children, indent)
+    children = rs.children
+    if len(children) == 1 and children[0].name not in _BLOCKS and note.depth < _MAX_DEPTH:
+        # Most items: one line of text, the paragraph of a tight item and nothing else.
+        node.children.append(_tight_paragraph(note, children, indent))
+    else:
+        _convert(note, children, node.children, indent)
     return node
 
 

@@ -164,7 +164,10 @@ def _repeats_question(card: Card, folded: _Folded) -> bool:
         return False
     if "[[" not in card.back:  # no link alias can put other words first: compare those first
         first = _WORD.search(card.back)
-        if first is None or not folded[card.front].startswith(nt.fold(first.group())):
+        if first is None:
+            return False
+        word = first.group()  # letters and digits: ASCII ones fold to their lower case
+        if not folded[card.front].startswith(word.lower() if word.isascii() else nt.fold(word)):
             return False
     return signals.plain_fold(card.back) == folded[card.front]
 
