@@ -216,12 +216,25 @@ def _block(note: _Note, rs: RsNode, name: str, indent: int) -> Node:
             raise Untrusted(name)  # fences the plugins read differently (indented, longer)
         return Node(name, "", [start, end], "\n".join(note.lines[start + 1 : end - 1]))
     if name in _CONTAINERS:
-        node = Node(name, _CONTAINERS[name], note.span(rs))
-        _convert(note, rs.children, node.children, indent)
-        return node
+        return _list(note, rs, name)
     if name == "table":
         return _table(note, rs)
     raise Untrusted(name)  # a block quote or definition the text check missed
+
+
+def _list(note: _Note, rs: RsNode, name: str) -> Node:
+    """A list: its items, each converted straight away (a list holds nothing else)."""
+    node = Node(name, _CONTAINERS[name], note.span(rs))
+    note.depth += 1
+    if note.depth > _MAX_DEPTH:
+        raise Untrusted("nesting")
+    items = node.children
+    for item in rs.children:
+        if item.name != "list_item":
+            raise Untrusted(item.name)
+        items.append(_list_item(note, item))
+    note.depth -= 1
+    return node
 
 
 def _paragraph(note: _Note, rs: RsNode, indent: int) -> Node:
