@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import cache
 from itertools import accumulate
 from typing import Any
@@ -187,7 +188,7 @@ def _convert(note: _Note, children: Any, out: list[Node], indent: int) -> None:
     note.depth -= 1
 
 
-def _tight_paragraph(note: _Note, run: list[RsNode], indent: int) -> Node:
+def _tight_paragraph(note: _Note, run: Sequence[RsNode], indent: int) -> Node:
     start, first, after = note.locate(run[0])
     line_map = [first, note.locate(run[-1])[2] if len(run) > 1 else after]
     node = Node("paragraph", "p", line_map)
