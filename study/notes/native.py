@@ -141,6 +141,10 @@ class _Note:
             parts.append(line[min(spaces, indent) :])
         return "\n".join(parts).strip(MD_TRIM_CHARS)
 
+    def blank(self, first: int, end: int) -> bool:
+        """Whether lines [first, end) are empty or only spaces (none: True)."""
+        return all(not line.strip(" ") for line in self.lines[first:end])
+
     def inline(self, node: Node, content: str, line_map: list[int], heading: bool) -> None:
         node.inline = inline = Inline(content, line_map, self.env)
         self.texts.append((inline, heading))
@@ -194,6 +198,13 @@ def _tight_paragraph(note: _Note, run: Sequence[RsNode], indent: int) -> Node:
     node = Node("paragraph", "p", line_map)
     content = note.lines_text(first, line_map[1], note.column(start, first), indent)
     note.inline(node, content, line_map, False)
+    return node
+
+
+def _one_line_paragraph(note: _Note, line: int, column: int) -> Node:
+    line_map = [line, line + 1]
+    node = Node("paragraph", "p", line_map)
+    note.inline(node, note.lines[line][column:].strip(MD_TRIM_CHARS), line_map, False)
     return node
 
 
@@ -284,7 +295,12 @@ def _list_item(note: _Note, rs: RsNode) -> Node:
     children = rs.children
     if len(children) == 1 and children[0].name not in _BLOCKS and note.depth < _MAX_DEPTH:
         # Most items: one line of text, the paragraph of a tight item and nothing else.
-        node.children.append(_tight_paragraph(note, children, indent))
+        if spaces <= 4 and text.strip() and note.blank(first + 1, after):
+            # ... on the marker's line, the item's other lines blank: the text is the rest
+            # of that line, and the tree's span of it need not be asked for.
+            node.children.append(_one_line_paragraph(note, first, marker_end))
+        else:
+            node.children.append(_tight_paragraph(note, children, indent))
     else:
         _convert(note, children, node.children, indent)
     return node
