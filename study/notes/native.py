@@ -141,6 +141,10 @@ class _Note:
             parts.append(line[min(spaces, indent) :])
         return "\n".join(parts).strip(MD_TRIM_CHARS)
 
+    def blank(self, first: int, end: int) -> bool:
+        """Whether lines [first, end) are empty or only spaces (none: True)."""
+        return all(not line.strip(" ") for line in self.lines[first:end])
+
     def inline(self, node: Node, content: str, line_map: list[int], heading: bool) -> None:
         node.inline = inline = Inline(content, line_map, self.env)
         self.texts.append((inline, heading))
@@ -197,6 +201,13 @@ def _tight_paragraph(note: _Note, run: Sequence[RsNode], indent: int) -> Node:
     return node
 
 
+def _one_line_paragraph(note: _Note, line: int, column: int) -> Node:
+    line_map = [line, line + 1]
+    node = Node("paragraph", "p", line_map)
+    note.inline(node, note.lines[line][column:].strip(MD_TRIM_CHARS), line_map, False)
+    return node
+
+
 def _block(note: _Note, rs: RsNode, name: str, indent: int) -> Node:
     if name == "paragraph":
         return _paragraph(note, rs, indent)
@@ -217,12 +228,25 @@ def _block(note: _Note, rs: RsNode, name: str, indent: int) -> Node:
             raise Untrusted(name)  # fences the plugins read differently (indented, longer)
         return Node(name, "", [start, end], "\n".join(note.lines[start + 1 : end - 1]))
     if name in _CONTAINERS:
-        node = Node(name, _CONTAINERS[name], note.span(rs))
-        _convert(note, rs.children, node.children, indent)
-        return node
+        return _list(note, rs, name)
     if name == "table":
         return _table(note, rs)
     raise Untrusted(name)  # a block quote or definition the text check missed
+
+
+def _list(note: _Note, rs: RsNode, name: str) -> Node:
+    """A list: its items, each converted straight away (a list holds nothing else)."""
+    node = Node(name, _CONTAINERS[name], note.span(rs))
+    note.depth += 1
+    if note.depth > _MAX_DEPTH:
+        raise Untrusted("nesting")
+    items = node.children
+    for item in rs.children:
+        if item.name != "list_item":
+            raise Untrusted(item.name)
+        items.append(_list_item(note, item))
+    note.depth -= 1
+    return node
 
 
 def _paragraph(note: _Note, rs: RsNode, indent: int) -> Node:
@@ -271,7 +295,12 @@ def _list_item(note: _Note, rs: RsNode) -> Node:
     children = rs.children
     if len(children) == 1 and children[0].name not in _BLOCKS and note.depth < _MAX_DEPTH:
         # Most items: one line of text, the paragraph of a tight item and nothing else.
-        node.children.append(_tight_paragraph(note, children, indent))
+        if spaces <= 4 and text.strip() and note.blank(first + 1, after):
+            # ... on the marker's line, the item's other lines blank: the text is the rest
+            # of that line, and the tree's span of it need not be asked for.
+            node.children.append(_one_line_paragraph(note, first, marker_end))
+        else:
+            node.children.append(_tight_paragraph(note, children, indent))
     else:
         _convert(note, children, node.children, indent)
     return node

@@ -111,27 +111,21 @@ def fold(text: str) -> str:
     return " ".join(folded.split())
 
 
-# Non-ASCII runs repeat (a note's emoji, its dashes, its accented words): each run's answer
-# is worked out once, character by character, and then looked up. Bounded, so that hostile
-# text of endless distinct runs cannot grow it without limit.
-_RUNS_REMEMBERED = 4096
-_marks_dropped: dict[str, str] = {}
-_symbols_dropped: dict[str, str] = {}
-
-
-def _remember(memo: dict[str, str], run: str, answer: str) -> str:
-    if len(memo) < _RUNS_REMEMBERED:
-        memo[run] = answer
-    return answer
-
-
 def _without_marks(match: re.Match[str]) -> str:
-    run = match.group()
-    done = _marks_dropped.get(run)
-    if done is None:
-        done = "".join(ch for ch in run if unicodedata.category(ch) != "Mn")
-        _remember(_marks_dropped, run, done)
-    return done
+    return _run_without(match.group(), False)  # combining marks
+
+
+# Non-ASCII runs repeat (a note's emoji and dashes, its accented words): each run's answer
+# is worked out once, character by character, then looked up.
+@lru_cache(maxsize=8192)
+def _run_without(run: str, symbols: bool) -> str:
+    if symbols:
+        return "".join(
+            ch
+            for ch in run
+            if unicodedata.category(ch) not in _SYMBOLS and ch not in "\ufe0e\ufe0f"
+        )
+    return "".join(ch for ch in run if unicodedata.category(ch) != "Mn")
 
 
 def strip_symbols(text: str) -> str:
@@ -145,15 +139,7 @@ def strip_symbols(text: str) -> str:
 
 
 def _without_symbols(match: re.Match[str]) -> str:
-    run = match.group()
-    done = _symbols_dropped.get(run)
-    if done is None:
-        done = "".join(
-            ch for ch in run
-            if unicodedata.category(ch) not in _SYMBOLS and ch not in "\ufe0e\ufe0f"
-        )  # fmt: skip
-        _remember(_symbols_dropped, run, done)
-    return done
+    return _run_without(match.group(), True)  # emoji and symbols
 
 
 # Headings repeat across a vault's notes ("📌 What It Is:" under every concept): a title is
@@ -275,8 +261,6 @@ def copy_buttons(text: str) -> tuple[str, str] | None:
     Outside a code fence a pasted answer's code reads "bash", "CopiarEditar", then the
     command, on lines or paragraphs of their own; None if `text` does not start that way.
     """
-    if not any(_may_fold_to_label(line) for line in text.strip().split("\n", 2)[:2]):
-        return None  # most paragraphs: neither of the lines a label can be on starts like one
     lines = text.strip().split("\n")
     head = [line.strip() for line in lines[:4]]
     start = 1 if head and is_language_line(head[0]) else 0
@@ -287,16 +271,6 @@ def copy_buttons(text: str) -> tuple[str, str] | None:
         return None
     rest = "\n".join(lines[start + labels :]).strip("\n")
     return dedent(rest), head[0].lower() if start else ""
-
-
-# The first letters of the copy labels; a line can fold to one only if it starts with one
-# of these in either case, or with a character outside ASCII (`fold` maps "É" to "e").
-_LABEL_INITIALS = frozenset(ch for label in COPY_LABELS for ch in (label[0], label[0].upper()))
-
-
-def _may_fold_to_label(line: str) -> bool:
-    first = line.lstrip()[:1]
-    return first in _LABEL_INITIALS or not first.isascii()
 
 
 def only_copy_buttons(text: str) -> bool:

@@ -239,8 +239,16 @@ def _letter_runs(attribute: str) -> frozenset[str]:
 
 def gives_away(question: str, answer: str) -> bool:
     """True when a word of the answer (three letters or more) is already in the question."""
-    asked = {_stem(word) for word in _WORD.findall(nt.fold(question))}
-    return any(_stem(word) in asked for word in _WORD.findall(nt.fold(answer)) if len(word) >= 3)
+    answered = _answer_stems(answer)
+    return bool(answered) and any(
+        _stem(word) in answered for word in _WORD.findall(nt.fold(question))
+    )
+
+
+@lru_cache(maxsize=1024)
+def _answer_stems(answer: str) -> frozenset[str]:
+    # The answer is a row's or column's name, asked about once per cell: found once.
+    return frozenset(_stem(word) for word in _WORD.findall(nt.fold(answer)) if len(word) >= 3)
 
 
 def _stem(word: str) -> str:
