@@ -262,16 +262,27 @@ def inspect(path: Path) -> int:
     Refused from its header bytes when that is enough (not SQLite, newer), else read-only
     through SQLite, taking away any empty `-wal`/`-shm` that opening it made.
     """
-    if header_version(path) > len(migrations.MIGRATIONS):
-        raise _newer(path, header_version(path))
+    _refuse_newer_header(path)
     with nothing_left_beside(path), translated(path), closing(connect(path, read_only=True)) as db:
-        try:
-            version = migrations.schema_version(db)
-        except StudyError as error:
-            raise StudyError(f"{path} {error}") from None
-        if version > len(migrations.MIGRATIONS):
-            raise _newer(path, version)
-        return version
+        return _readable_version(path, db)
+
+
+def _refuse_newer_header(path: Path) -> None:
+    """Refuse a file a newer study wrote, from its header bytes alone (no SQLite)."""
+    version = header_version(path)
+    if version > len(migrations.MIGRATIONS):
+        raise _newer(path, version)
+
+
+def _readable_version(path: Path, db: sqlite3.Connection) -> int:
+    """The schema version of the open `db`; StudyError unless this release can read it."""
+    try:
+        version = migrations.schema_version(db)
+    except StudyError as error:
+        raise StudyError(f"{path} {error}") from None
+    if version > len(migrations.MIGRATIONS):
+        raise _newer(path, version)
+    return version
 
 
 def refuse_if_damaged(path: Path) -> None:
@@ -320,13 +331,21 @@ def connect_read_only(db_path: Path) -> sqlite3.Connection:
             f"no study database at {db_path}: run `study drill` to start with the bundled "
             "decks, or `study sync PATH` to add your notes"
         )
-    inspect(db_path)  # the one check of "is this a study database this release can read"
-    with translated(db_path):
+    _refuse_newer_header(db_path)
+    # One connection both checks the file (as `inspect` does) and reads it: a second one
+    # would parse the schema again.
+    with nothing_left_beside(db_path), translated(db_path):
         conn = connect(db_path, read_only=True)
-        tables = {row[0] for row in conn.execute("select name from sqlite_master")}
-    if not {"card", "review", "setting"} <= tables:
-        conn.close()
-        raise StudyError(f"{db_path} is not a study database (no card, review, setting tables)")
+        try:
+            _readable_version(db_path, conn)
+            tables = {row[0] for row in conn.execute("select name from sqlite_master")}
+            if not {"card", "review", "setting"} <= tables:
+                raise StudyError(
+                    f"{db_path} is not a study database (no card, review, setting tables)"
+                )
+        except BaseException:
+            conn.close()
+            raise
     return conn
 
 
