@@ -56,9 +56,12 @@ def _fast_args(
 
 
 def _due(words: list[str], flags: Given, db: str | None) -> int:
-    from study.schedule.duereport import run
+    from study.collector import collector_off_to_the_end
 
-    text = run(words, "--json" in flags, db, "--brief" in flags)
+    with collector_off_to_the_end():
+        from study.schedule.duereport import run
+
+        text = run(words, "--json" in flags, db, "--brief" in flags)
     if text:
         print(text)
     return 0
@@ -94,9 +97,13 @@ def _reader_gone() -> None:
 
 
 def _overview(words: list[str], flags: Given, db: str | None) -> int:
-    from study.schedule.duereport import overview_text
+    from study.collector import collector_off_to_the_end
 
-    print(overview_text(db))
+    with collector_off_to_the_end():
+        from study.schedule.duereport import overview_text
+
+        text = overview_text(db)
+    print(text)
     return 0
 
 
