@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
     from study.schedule.settings import Execute
 
+    Found = tuple[object, str, str, str | None]  # a card taken: sort key, id, deck, version
+
 LEARNING, REVIEW, NEW = "learning", "review", "new"
 PARTS = (LEARNING, REVIEW, NEW)
 
@@ -137,17 +139,24 @@ class Selection:
     only when asked for: `study due` wants the counts alone, which cost no sort.
     """
 
-    __slots__ = ("_found", "_new_cap", "_picks", "held", "start")
+    __slots__ = ("_found", "_new_cap", "_picks", "_tally", "held", "start")
 
     def __init__(self, start: datetime, new_cap: int | None = None) -> None:
         self.start = start
         self.held: dict[str, dict[str, int]] = {}
         # Per part, the cards taken, deck by deck: (sort key, card id, deck, version).
-        self._found: dict[str, list[tuple[object, str, str, str | None]]] = {p: [] for p in PARTS}
+        self._found: dict[str, list[Found]] = {part: [] for part in PARTS}
+        self._tally: dict[str, dict[str, int]] = {}  # per deck, how many of each part
         self._new_cap = new_cap  # `study drill --new N`: at most N new cards in all
         self._picks: list[Pick] | None = None
 
-    def _ordered(self, part: str) -> list[tuple[object, str, str, str | None]]:
+    def add(self, deck: str, part: str, found: list[Found]) -> None:
+        """One deck's cards of one part, in that deck's queue order."""
+        self._found[part] += found
+        if found:
+            self._tally.setdefault(deck, dict.fromkeys(PARTS, 0))[part] = len(found)
+
+    def _ordered(self, part: str) -> list[Found]:
         """One part's cards in queue order: by due (new cards: as added), deck order kept
         between equals (the sort is stable); new cards cut to the session's cap."""
         found = sorted(self._found[part], key=_sort_key)
@@ -166,16 +175,17 @@ class Selection:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per deck, how many of each part it has to study now (decks with none left out)."""
-        tally: dict[str, dict[str, int]] = {}
-        for part in PARTS:
-            capped = part == NEW and self._new_cap is not None
-            for _, _, deck, _ in self._ordered(part) if capped else self._found[part]:
-                parts = tally.setdefault(deck, dict.fromkeys(PARTS, 0))
-                parts[part] += 1
-        return tally
+        tally = {deck: dict(parts) for deck, parts in self._tally.items()}
+        if self._new_cap is None:
+            return tally
+        for parts in tally.values():
+            parts[NEW] = 0
+        for _, _, deck, _ in self._ordered(NEW):  # the session's cap takes the first in order
+            tally[deck][NEW] += 1
+        return {deck: parts for deck, parts in tally.items() if any(parts.values())}
 
 
-def _sort_key(found: tuple[object, str, str, str | None]) -> Any:
+def _sort_key(found: Found) -> Any:
     return found[0]
 
 
@@ -211,9 +221,7 @@ def select(
         for part in PARTS:
             limit = limits[part]
             taken = _take(execute, params | {"deck": deck}, part, limit, wanted, notes, count_held)
-            selection._found[part] += [
-                (key, card_id, deck, version) for key, card_id, version in taken.picks
-            ]
+            selection.add(deck, part, taken.picks)
             if taken.held:
                 selection.held.setdefault(deck, {})[part] = taken.held
     return selection
@@ -234,7 +242,7 @@ class _Taken:
     __slots__ = ("held", "picks")
 
     def __init__(self) -> None:
-        self.picks: list[tuple[object, str, str | None]] = []  # (sort key, id, version)
+        self.picks: list[Found] = []
         self.held = 0
 
 
@@ -274,7 +282,7 @@ def _take(
     count_held: bool,
 ) -> _Taken:
     """One deck's cards of one part, up to `limit`, one per sibling group not in `notes`."""
-    taken = _Taken()
+    taken, deck = _Taken(), params["deck"]
     # The tags only when asked for: then a learning or review card is read from its index
     # alone (m011), which holds every other column named here.
     column = "c.tags" if wanted else "NULL"
@@ -294,7 +302,8 @@ def _take(
             held.add(note)
             continue
         notes.picked.add(note)
-        taken.picks.append((key, card_id, version))  # one part's keys: all due, or all rowid
+        # One part's keys are all dues, or all rowids: sorted across decks as they are.
+        taken.picks.append((key, card_id, deck, version))
     taken.held = len(held)
     return taken
 
