@@ -30,7 +30,6 @@ SHIPPED = {
     "m008_card_leech": "9d1fff2928e5b63c",
     "m009_folders_per_machine": "e9caea27a47adfe0",
     "m010_review_typed": "c13b5e789b97be6c",
-    "m011_card_queue_indexes_covering": "5991aa99266fe62a",
 }
 
 

@@ -358,30 +358,3 @@ def test_due_counts_are_what_the_drill_serves(
             if getattr(row, part)
         }
         assert _served(db, now, decks) == counted
-
-
-def test_learning_and_review_cards_are_read_from_their_indexes_alone(tmp_path: Path) -> None:
-    """m011: the rules' statements for learning and review cards name no column their partial
-    index lacks (the tags only when a tag is asked for), so SQLite reads no card's row."""
-    from study.schedule.rules import select
-
-    db = tmp_path / "study.db"
-    open_store(db).close()
-    conn = sqlite3.connect(db)
-    seen: list[tuple[str, Any]] = []
-
-    def execute(sql: str, params: Any) -> sqlite3.Cursor:
-        seen.append((sql, params))
-        return conn.execute(sql, params)
-
-    for tags in ((), ("shell",)):
-        seen.clear()
-        select(execute, NOW, ["Shell"], tags)
-        plans = [
-            conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall() for sql, params in seen
-        ]
-        steps = {row[3] for plan in plans for row in plan}
-        how = "COVERING INDEX" if not tags else "INDEX"
-        assert f"SEARCH c USING {how} ix_card_learning (deck=? AND status=? AND due<?)" in steps
-        assert f"SEARCH c USING {how} ix_card_review (deck=? AND status=? AND due<?)" in steps
-    conn.close()

@@ -2,7 +2,7 @@
 keeps a fingerprint of the schema each leads to). `study.schedule.migrations` lists them in order
 and applies them.
 
-Plain SQL on a `sqlite3` connection (m009 to m011 on a server's too), not the SQLModel
+Plain SQL on a `sqlite3` connection (m009 and m010 on a server's too), not the SQLModel
 classes: the classes describe today's schema, a migration must keep describing the schema of
 its day. Nothing heavy at module level: `study due` and `study sync` load this to know the
 latest version; the server's connection type is looked up only inside the two steps that
@@ -292,28 +292,6 @@ def m010_review_typed(db: Connection) -> None:
     )
     if used is not None:
         db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'review'", used)
-
-
-def m011_card_queue_indexes_covering(db: Connection) -> None:
-    """The learning and review indexes hold every column the scheduling rules read of those
-    cards (note, id, buried, state, last review), so `study due` and the drill's queue read
-    them from the index alone: reading each due card's row was ~3.5 ms of `study due`'s ~30
-    at 100,000 cards (2,000 due). The same SQL on a file and on a server."""
-    _script(db, "DROP INDEX ix_card_learning;\nDROP INDEX ix_card_review;\n")
-    db.execute(M011_LEARNING_INDEX)
-    db.execute(M011_REVIEW_INDEX)
-
-
-# m011's indexes, which a new server database also makes (`study.schedule.server`).
-# Equal dues are in note, then card, order (`rules`: the order the queue is asked in).
-_COVERING = "card (deck, status, due, note, id, buried_until, state, last_review)"
-M011_LEARNING_INDEX = (
-    f"CREATE INDEX ix_card_learning ON {_COVERING}"
-    " WHERE state IN (1, 3) AND last_review IS NOT NULL"
-)
-M011_REVIEW_INDEX = (
-    f"CREATE INDEX ix_card_review ON {_COVERING} WHERE state = 2 AND last_review IS NOT NULL"
-)
 
 
 # A moment as a server holds it (UTC wall time, or fsrs' ISO text) -> epoch microseconds.

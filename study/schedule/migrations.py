@@ -34,7 +34,6 @@ MIGRATIONS: list[Migration] = [
     steps.m008_card_leech,
     steps.m009_folders_per_machine,
     steps.m010_review_typed,
-    steps.m011_card_queue_indexes_covering,
 ]
 LATEST = len(MIGRATIONS)
 

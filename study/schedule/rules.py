@@ -8,8 +8,7 @@ The rules, in Anki's order:
   and no card whose sibling (same `note`, e.g. a card and its reverse) was answered this study
   day; of the siblings left, one per note is picked.
 - Learning and relearning cards due now come first, with no limit.
-- Then reviews due before the study day ends, oldest due first (equal dues in note, then
-  card, order: the index's, m011), at most each deck's
+- Then reviews due before the study day ends, oldest due first, at most each deck's
   `reviews_per_day` less the reviews already done in that deck this study day.
 - Then new cards in the order they were added, at most each deck's `new_per_day` less the new
   cards already introduced in it this study day. Limits are per deck, as Anki's presets are, so
@@ -51,13 +50,11 @@ _ANSWERED = "SELECT note, id FROM card WHERE last_review >= :start"
 # These terms repeat the WHERE of the partial indexes ix_card_learning, ix_card_review and
 # ix_card_new (deck first: limits are per deck) word for
 # word: that is how SQLite knows it may use them.
-# Equal dues come in note, then card, order: the order of those indexes (m011), which hold
-# every column read here, so no card's row is read and nothing is sorted.
 _WHERE = {
     LEARNING: f"c.last_review IS NOT NULL AND c.state IN ({State.LEARNING}, {State.RELEARNING})"
-    " AND c.due <= :now ORDER BY c.due, c.note, c.id",
+    " AND c.due <= :now ORDER BY c.due",
     REVIEW: f"c.last_review IS NOT NULL AND c.state = {State.REVIEW} AND c.due < :end"
-    " ORDER BY c.due, c.note, c.id",
+    " ORDER BY c.due",
     NEW: "c.last_review IS NULL ORDER BY c.rowid",
 }
 _SORT = {LEARNING: "c.due", REVIEW: "c.due", NEW: "c.rowid"}
@@ -283,12 +280,7 @@ def _take(
 ) -> _Taken:
     """One deck's cards of one part, up to `limit`, one per sibling group not in `notes`."""
     taken, deck = _Taken(), params["deck"]
-    # The tags only when asked for: then a learning or review card is read from its index
-    # alone (m011), which holds every other column named here.
-    column = "c.tags" if wanted else "NULL"
-    sql = (
-        f"SELECT c.id, c.note, {column}, {_SORT[part]}, c.last_review FROM card c WHERE {_ELIGIBLE}"
-    )
+    sql = f"SELECT c.id, c.note, c.tags, {_SORT[part]}, c.last_review FROM card c WHERE {_ELIGIBLE}"
     held: set[str] = set()
     for card_id, note, tags, key, version in execute(f"{sql} AND {_WHERE[part]}", params):
         if notes.waiting(note, card_id) or (wanted and not tagged(tags, wanted)):

@@ -25,20 +25,20 @@ from sqlmodel import SQLModel
 from study.errors import NoCollectionYet, StudyError
 from study.schedule import migrations
 from study.schedule.dburl import is_server_error, refuse_password, server_error, where
-from study.schedule.migration_steps import M011_LEARNING_INDEX, M011_REVIEW_INDEX
 from study.schedule.serverdb import ServerConnection
 from study.schedule.serverread import CONNECT_TIMEOUT_S, SESSION_OPTIONS, need_psycopg
 
-# The indexes of m001, m005, m010 and m011 as they stand today (the partial ones lead with the
-# deck; the learning and review ones hold what the rules read of those cards).
+# The indexes of m001, m005 and m010 as they stand today (the partial ones lead with the deck).
 _INDEXES = (
     "CREATE INDEX ix_card_status_due ON card (status, due)",
     "CREATE INDEX ix_card_deck ON card (deck)",
     "CREATE INDEX ix_card_note ON card (note)",
     "CREATE INDEX ix_card_note_path ON card (note_path)",
     "CREATE INDEX ix_card_new ON card (deck, status) WHERE last_review IS NULL",
-    M011_LEARNING_INDEX,
-    M011_REVIEW_INDEX,
+    "CREATE INDEX ix_card_learning ON card (deck, status, due)"
+    " WHERE state IN (1, 3) AND last_review IS NOT NULL",
+    "CREATE INDEX ix_card_review ON card (deck, status, due)"
+    " WHERE state = 2 AND last_review IS NOT NULL",
     # m010's: the review log by card, each card's last review; the log names a card by its
     # rowid (as on a file), so a review finds its card.
     "CREATE INDEX ix_review_card ON review (card)",
