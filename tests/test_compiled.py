@@ -89,9 +89,7 @@ def test_every_corpus_note_gives_the_same_cards(compiled: CompiledParser, note: 
     assert_same(compiled, note.read_text(encoding="utf-8"), str(note))
 
 
-def test_the_benchmark_vault_gives_the_same_cards(
-    compiled: CompiledParser, tmp_path: Path
-) -> None:
+def test_the_benchmark_vault_gives_the_same_cards(compiled: CompiledParser, tmp_path: Path) -> None:
     make_vault(tmp_path, 150, seed=3)  # ~100 cards a note
     cards = 0
     for note in sorted(tmp_path.rglob("*.md")):
@@ -105,12 +103,26 @@ def test_a_note_on_a_windows_line_ending_and_without_a_title(compiled: CompiledP
     assert_same(compiled, "- `ls` — lists files\r\n- `pwd` — prints the folder\r\n", "x_y.md")
 
 
+# Front matter of every YAML type where the parser reads a deck, tags and the opt-out.
+_YAML_VALUE = st.sampled_from(
+    ["x", "12", "1.5", "null", "~", "true", "no", "2024-02-30", "2024-01-01", "[a, 2, null]",
+     "[[a]]", "{a: 1}", "'#t, u v'", "[]", "", "&a x", "*a", "!!binary aGk=", "[a, {b: c}]"]
+)  # fmt: skip
+_YAML_KEY = st.sampled_from(["deck", "tags", "tag", "study", "title", "1", "aliases"])
+FRONT_MATTER = st.builds(
+    lambda pairs, body: "---\n" + "".join(f"{k}: {v}\n" for k, v in pairs) + "---\n" + body,
+    st.lists(st.tuples(_YAML_KEY, _YAML_VALUE), max_size=4),
+    NOTELIKE,
+)
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.one_of(
         st.text(max_size=300),
         MARKDOWNISH,
         NOTELIKE,
+        FRONT_MATTER,
         st.lists(st.sampled_from(SHAPES), max_size=40).map("\n".join),
     )
 )
