@@ -89,8 +89,15 @@ class _Note:
         self.text = text
         self.data = text.encode()
         self.ascii = len(self.data) == len(text)
-        self.lines = text.split("\n")
-        lengths = [len(line) + 1 for line in self.data.split(b"\n")]
+        self.lines = lines = text.split("\n")
+        if self.ascii:
+            lengths = [len(line) + 1 for line in lines]
+            self.wide: list[bool] = []
+        else:
+            lengths = [len(line) + 1 for line in self.data.split(b"\n")]
+            # Lines whose bytes are not their characters (an emoji in a heading): only on
+            # those does a column need the bytes before it decoded.
+            self.wide = [not line.isascii() for line in lines]
         self.starts = list(accumulate(lengths[:-1], initial=0))  # each line's first byte
         self.env: dict[str, Any] = {}
         self.texts: list[tuple[Inline, bool]] = []
@@ -115,7 +122,7 @@ class _Note:
     def column(self, offset: int, line: int) -> int:
         """The character column of a byte offset in its line."""
         start = self.starts[line]
-        if self.ascii:
+        if self.ascii or not self.wide[line]:
             return offset - start
         prefix = self.data[start:offset]  # mostly indentation and list markers
         return len(prefix) if prefix.isascii() else len(prefix.decode())
@@ -181,8 +188,8 @@ def _convert(note: _Note, children: Any, out: list[Node], indent: int) -> None:
 
 
 def _tight_paragraph(note: _Note, run: list[RsNode], indent: int) -> Node:
-    start, first, _ = note.locate(run[0])
-    line_map = [first, note.locate(run[-1])[2]]
+    start, first, after = note.locate(run[0])
+    line_map = [first, note.locate(run[-1])[2] if len(run) > 1 else after]
     node = Node("paragraph", "p", line_map)
     content = note.lines_text(first, line_map[1], note.column(start, first), indent)
     note.inline(node, content, line_map, False)
@@ -192,6 +199,8 @@ def _tight_paragraph(note: _Note, run: list[RsNode], indent: int) -> Node:
 def _block(note: _Note, rs: RsNode, name: str, indent: int) -> Node:
     if name == "paragraph":
         return _paragraph(note, rs, indent)
+    if name == "list_item":
+        return _list_item(note, rs)
     if name in ("heading", "lheading"):
         return _heading(note, rs, name, indent)
     if name in _LEAVES:
@@ -199,8 +208,6 @@ def _block(note: _Note, rs: RsNode, name: str, indent: int) -> Node:
         node = Node(name, _LEAVES[name], note.span(rs), meta.get("content", ""))
         node.info = meta.get("info", "") if name == "fence" else ""
         return node
-    if name == "list_item":
-        return _list_item(note, rs)
     if name == "front_matter":
         start, end = note.span(rs)
         if start != 0 or note.lines[0] != "---" or note.lines[end - 1] != "---":
@@ -252,9 +259,10 @@ def _list_item(note: _Note, rs: RsNode) -> Node:
     column = note.column(start, first)
     ordered = _ORDERED_MARKER.match(line, column)
     marker_end = ordered.end() if ordered else column + 1
-    spaces = len(line) - marker_end - len(line[marker_end:].lstrip(" "))
-    blank = not line[marker_end:].strip()
-    indent = marker_end + 1 if blank or spaces > 4 else marker_end + spaces
+    after_marker = line[marker_end:]
+    text = after_marker.lstrip(" ")
+    spaces = len(after_marker) - len(text)
+    indent = marker_end + 1 if spaces > 4 or not text.strip() else marker_end + spaces
     info = line[column : marker_end - 1] if ordered else ""
     node = Node("list_item", "li", [first, after], "", info)
     _convert(note, rs.children, node.children, indent)

@@ -110,8 +110,27 @@ def fold(text: str) -> str:
     return " ".join(folded.split())
 
 
+# Non-ASCII runs repeat (a note's emoji, its dashes, its accented words): each run's answer
+# is worked out once, character by character, and then looked up. Bounded, so that hostile
+# text of endless distinct runs cannot grow it without limit.
+_RUNS_REMEMBERED = 4096
+_marks_dropped: dict[str, str] = {}
+_symbols_dropped: dict[str, str] = {}
+
+
+def _remember(memo: dict[str, str], run: str, answer: str) -> str:
+    if len(memo) < _RUNS_REMEMBERED:
+        memo[run] = answer
+    return answer
+
+
 def _without_marks(match: re.Match[str]) -> str:
-    return "".join(ch for ch in match.group() if unicodedata.category(ch) != "Mn")
+    run = match.group()
+    done = _marks_dropped.get(run)
+    if done is None:
+        done = "".join(ch for ch in run if unicodedata.category(ch) != "Mn")
+        _remember(_marks_dropped, run, done)
+    return done
 
 
 def strip_symbols(text: str) -> str:
@@ -125,10 +144,15 @@ def strip_symbols(text: str) -> str:
 
 
 def _without_symbols(match: re.Match[str]) -> str:
-    return "".join(
-        ch for ch in match.group()
-        if unicodedata.category(ch) not in _SYMBOLS and ch not in "\ufe0e\ufe0f"
-    )  # fmt: skip
+    run = match.group()
+    done = _symbols_dropped.get(run)
+    if done is None:
+        done = "".join(
+            ch for ch in run
+            if unicodedata.category(ch) not in _SYMBOLS and ch not in "\ufe0e\ufe0f"
+        )  # fmt: skip
+        _remember(_symbols_dropped, run, done)
+    return done
 
 
 # Headings repeat across a vault's notes ("📌 What It Is:" under every concept): a title is
