@@ -21,6 +21,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,11 @@ def compile_into(root: Path, scratch: Path) -> list[Path]:
     shutil.copytree(
         root / PACKAGE, copy / PACKAGE, ignore=shutil.ignore_patterns("__pycache__", "*.so")
     )
-    shutil.copy(root / "pyproject.toml", copy)  # mypy's settings, as `mypy study` checks
+    # mypy's settings, as `mypy study` checks; not the pyproject.toml itself, whose [project]
+    # the compiling setup() would take for its own
+    settings = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["mypy"]
+    ini = [f"{key} = {value}" for key, value in settings.items()]
+    (copy / "mypy.ini").write_text("\n".join(["[mypy]", *ini, ""]), encoding="utf-8")
     built = scratch / "lib"
     command = [sys.executable, "-c", _COMPILE, str(built), str(scratch / "tmp")]
     subprocess.run(
