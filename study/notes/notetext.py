@@ -110,27 +110,21 @@ def fold(text: str) -> str:
     return " ".join(folded.split())
 
 
-# Non-ASCII runs repeat (a note's emoji, its dashes, its accented words): each run's answer
-# is worked out once, character by character, and then looked up. Bounded, so that hostile
-# text of endless distinct runs cannot grow it without limit.
-_RUNS_REMEMBERED = 4096
-_marks_dropped: dict[str, str] = {}
-_symbols_dropped: dict[str, str] = {}
-
-
-def _remember(memo: dict[str, str], run: str, answer: str) -> str:
-    if len(memo) < _RUNS_REMEMBERED:
-        memo[run] = answer
-    return answer
-
-
 def _without_marks(match: re.Match[str]) -> str:
-    run = match.group()
-    done = _marks_dropped.get(run)
-    if done is None:
-        done = "".join(ch for ch in run if unicodedata.category(ch) != "Mn")
-        _remember(_marks_dropped, run, done)
-    return done
+    return _run_without(match.group(), False)  # combining marks
+
+
+# Non-ASCII runs repeat (a note's emoji and dashes, its accented words): each run's answer
+# is worked out once, character by character, then looked up.
+@lru_cache(maxsize=8192)
+def _run_without(run: str, symbols: bool) -> str:
+    if symbols:
+        return "".join(
+            ch
+            for ch in run
+            if unicodedata.category(ch) not in _SYMBOLS and ch not in "\ufe0e\ufe0f"
+        )
+    return "".join(ch for ch in run if unicodedata.category(ch) != "Mn")
 
 
 def strip_symbols(text: str) -> str:
@@ -144,15 +138,7 @@ def strip_symbols(text: str) -> str:
 
 
 def _without_symbols(match: re.Match[str]) -> str:
-    run = match.group()
-    done = _symbols_dropped.get(run)
-    if done is None:
-        done = "".join(
-            ch for ch in run
-            if unicodedata.category(ch) not in _SYMBOLS and ch not in "\ufe0e\ufe0f"
-        )  # fmt: skip
-        _remember(_symbols_dropped, run, done)
-    return done
+    return _run_without(match.group(), True)  # emoji and symbols
 
 
 # Headings repeat across a vault's notes ("📌 What It Is:" under every concept): a title is
@@ -344,6 +330,8 @@ def dedent_lines(lines: list[str]) -> list[str]:
 
 def tidy(markdown: str) -> str:
     """Markdown source made presentable: dedented, trailing spaces and blank runs removed."""
+    if "\n" not in markdown:  # one line (most descriptions and cells): only its ends go
+        return plain_links(markdown.lstrip(" \t").rstrip())
     lines = [line.rstrip() for line in dedent_lines(markdown.split("\n"))]
     out: list[str] = []
     for line in lines:

@@ -186,7 +186,7 @@ def _prose(texts: list[tuple[Inline, bool]]) -> list[str]:
     for inline, heading in texts:
         if heading or not _PROSE_MARKS.search(inline.content):
             continue
-        runs.extend(child.content for child in inline.tokens() if child.type == "text")
+        runs.extend(inline.text_runs())
     return runs
 
 
