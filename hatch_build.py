@@ -70,7 +70,9 @@ def compile_into(root: Path, scratch: Path) -> list[Path]:
     """
     copy = scratch / "src"
     shutil.copytree(
-        root / PACKAGE, copy / PACKAGE, ignore=shutil.ignore_patterns("__pycache__", "*.so")
+        root / PACKAGE,
+        copy / PACKAGE,
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd"),
     )
     # mypy's settings, as `mypy study` checks; not the pyproject.toml itself, whose [project]
     # the compiling setup() would take for its own
@@ -91,7 +93,7 @@ def compile_into(root: Path, scratch: Path) -> list[Path]:
     return sorted(built.rglob(f"*{suffix}"))
 
 
-class CompileParser(BuildHookInterface):  # type: ignore[type-arg]
+class CompileParser(BuildHookInterface):
     """Adds the compiled parser to a standard wheel, or leaves the wheel pure if it can't."""
 
     PLUGIN_NAME = "custom"
