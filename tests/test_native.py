@@ -98,6 +98,19 @@ def test_cells_lines_and_texts_match_by_hand() -> None:
     assert [part.map for part in top[2].children] == [[5, 6], [7, 8]]
 
 
+def test_an_items_text_is_read_off_its_line_or_its_span_by_hand() -> None:
+    # One line, blank lines after it in the item (the list's last): read off the line.
+    # Two lines (a lazy continuation) and a text under a blank marker line: the tree's span.
+    text = "-   🐳 one  \n\n\n- two\nmore\n-\n  three\n\nafter\n"
+    assert native_blocks(text) is not None
+    assert_same_blocks(text)
+    top, texts = parse_blocks(text)
+    items = top[0].children
+    assert [item.map for item in items] == [[0, 3], [3, 5], [5, 8]]
+    assert [item.children[0].map for item in items] == [[0, 1], [3, 5], [6, 7]]
+    assert [inline.content for inline, _ in texts] == ["🐳 one", "two\nmore", "three", "after"]
+
+
 # Block-level pieces: lists nested and loose, fences, tables, headings of both kinds, HTML,
 # front matter, trailing blank lines, non-ASCII text (byte offsets), and the junk in between.
 BLOCK_PIECES = [
