@@ -84,6 +84,8 @@ def test_what_the_adapter_does_not_reproduce_falls_back() -> None:
     # markdown-it-py ends a table at any ordered item, markdown-it.rs only at one numbered 1
     assert native_blocks("| a | b |\n|---|---|\n2) second\n") is None
     assert_same_blocks("| a | b |\n|---|---|\n2) second\n")
+    assert native_blocks("<b>\x1f") is None  # Python's `\s` takes \x1f for a space: HTML
+    assert_same_blocks("<b>\x1f")
     deep = "- " * 40 + "x\n"  # markdown-it-py stops nesting at 20 levels
     assert native_blocks(deep) is None
 
@@ -135,11 +137,11 @@ def test_generated_notes_give_the_same_blocks_and_cards(text: str) -> None:
 
 # What the adapter does not reproduce, said as one pattern: `_untrusted` checks it in parts.
 UNTRUSTED = re.compile(
-    r"[\t\x00]|^ {0,3}>|\]:|\|.*\n(?: *:?-+:? *$| {0,3}\d{1,9}[.)])", re.MULTILINE
+    r"[\t\x00\x1c-\x1f]|^ {0,3}>|\]:|\|.*\n(?: *:?-+:? *$| {0,3}\d{1,9}[.)])", re.MULTILINE
 )
 TEXT_PIECES = [
     "|", "a", " ", "   ", "\n", "-", ":", ">", "]", "\t", "---", "| x |", ":-:", "\x00", "1", "2.",
-    "3)", "0",
+    "3)", "0", "\x1f",
 ]  # fmt: skip
 
 
