@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from study.errors import StudyError
-from study.schedule.database import prepare, rollback_journal
+from study.schedule.database import prepare
+from study.schedule.journal import rollback_journal
 from study.schedule.sync import sync_paths
 from study.schedule.syncwrite import FirstSync
 from tests.support import REPO

@@ -37,8 +37,9 @@ from study.paths import db_path as resolve_db_path
 from study.paths import server_url
 from study.schedule.backup import open_for_writing
 from study.schedule.database import connect as connect_to
-from study.schedule.database import rollback_journal, translated, write_ahead
+from study.schedule.database import translated
 from study.schedule.incoming import NoteRows, parsing
+from study.schedule.journal import rollback_journal, write_ahead
 from study.schedule.machine import UNCLAIMED, machine_id, note_key, vault_name
 from study.schedule.scan import (
     Known,
