@@ -337,8 +337,8 @@ PARALLEL_FROM = 100  # changed notes from which parsing is spread over the CPU c
 # ~10-15% more CPU than one parsing alone (measured: the same notes in two halves, together
 # and one after the other), and the writing needs a core as well: on two cores, a first sync
 # of 1,000 notes cost ~3.6 s of CPU parsed here alone against ~4.1-4.2 s beside two workers,
-# for ~1.3-1.5 s less wait on an idle machine (half the parse) and none on a busy one. The
-# goal is CPU (issue 15).
+# for 0.65 s less wait on a quiet machine (at most half the parse) and none on a busy one.
+# The goal is CPU (issue 15).
 PARALLEL_CORES = 3
 
 
