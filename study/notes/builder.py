@@ -49,6 +49,8 @@ class Section:
     aspect: bool = False  # an aspect sub-heading ("What it is") whose whole body is one card
     label: bool = False  # a bold label or numbered title line standing for a sub-heading
     chat: bool = False  # text after a pasted chat answer's closing offer, before a heading
+    # The text of a note with no heading but its title: the note itself, not a preface.
+    whole: bool = False
     blocks: Blocks = field(default_factory=list)
 
 
