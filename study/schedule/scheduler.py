@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from study.errors import StudyError
 from study.schedule.schema import epoch_us, from_epoch_us, from_stamp
@@ -19,7 +19,27 @@ from study.schedule.settings import Stored, parse_parameters, parse_steps, read_
 if TYPE_CHECKING:
     import fsrs
 
-    from study.schedule.store import CardRow, ReviewRow, Store
+    from study.schedule.store import ReviewRow, Store
+
+
+class Scheduled(Protocol):
+    """A card as fsrs needs it: a store row (`CardRow`) or the drill's plain read (`Shown`);
+    moments as stamp text or datetimes."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def state(self) -> int: ...
+    @property
+    def step(self) -> int | None: ...
+    @property
+    def stability(self) -> float | None: ...
+    @property
+    def difficulty(self) -> float | None: ...
+    @property
+    def due(self) -> Any: ...
+    @property
+    def last_review(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -100,7 +120,7 @@ def _fsrs_card(
     )
 
 
-def to_fsrs(row: CardRow) -> fsrs.Card:
+def to_fsrs(row: Scheduled) -> fsrs.Card:
     """The fsrs view of a card row."""
     last = from_stamp(row.last_review) if row.last_review else None
     return _fsrs_card(row.state, row.step, row.stability, row.difficulty, from_stamp(row.due), last)
@@ -161,7 +181,7 @@ def card_before(review: ReviewRow) -> fsrs.Card:
 
 
 def review(
-    scheduler: fsrs.Scheduler, row: CardRow, rating: int, now: datetime, duration_ms: int | None
+    scheduler: fsrs.Scheduler, row: Scheduled, rating: int, now: datetime, duration_ms: int | None
 ) -> tuple[fsrs.Card, fsrs.ReviewLog]:
     """The card after answering `row` with `rating` (1 Again .. 4 Easy) at `now`, and fsrs'
     log of that review."""
@@ -190,7 +210,7 @@ def _fuzz_seeded(key: str) -> Iterator[None]:
 
 
 def preview_intervals(
-    scheduler: fsrs.Scheduler, row: CardRow, now: datetime
+    scheduler: fsrs.Scheduler, row: Scheduled, now: datetime
 ) -> dict[int, timedelta]:
     """The wait each rating would give, as Anki labels its buttons."""
     moment = now.astimezone(UTC)
