@@ -1,9 +1,11 @@
 """The drill: the daily loop that shows a card, reveals it, and records the grade.
 
-Everything the drill changes goes through `study.schedule.queue`, which commits each grade at
-once, so a drill killed at any moment loses no answer. The drill itself only decides what to
-show next and how: the keys are read by `study.drill.terminal`, the time comes from an
-injected clock (tests fix it), and the screen is drawn by `study.drill.screen`.
+Each grade is one durable transaction (`study.schedule.answering.answer`), committed before
+the next card is shown, so a drill killed at any moment loses no answer. The drill itself only
+decides what to show next and how: the keys are read by `study.drill.terminal`, the time comes
+from an injected clock (tests fix it), and the screen is drawn by `study.drill.screen`. While
+the user reads a back, the next card is made ready (`study.drill.ahead`): after the key only
+the answer is written and, when the queue takes that card as it was read, its front.
 
 A card in (re)learning is never shown before it is due (unless `learn_ahead` allows it): when
 only such cards are left, the drill counts down to the next one on a terminal (any key ends
@@ -44,7 +46,7 @@ from study.schedule.answering import Answers, Shown, answer, open_answers, read_
 from study.schedule.database import until_written
 from study.schedule.due import no_card_tagged, tagged_decks
 from study.schedule.rules import day_start, known_decks, select
-from study.schedule.scheduler import Settings, make_scheduler, preview_intervals
+from study.schedule.scheduler import Foreseen, Settings, make_scheduler
 from study.schedule.schema import State, Status, from_stamp
 from study.schedule.settings import read_stored
 
@@ -273,13 +275,13 @@ class Drill(OtherKeys):
             key = self._wait(" " + ENTER)
             if key not in (" ", ENTER):
                 return self._act(key, row)
-        previews = preview_intervals(make_scheduler(settings), row, self.clock())
-        self._back(row, previews, proposed)
+        foreseen = Foreseen(make_scheduler(settings), row, self.clock())
+        self._back(row, foreseen.intervals(), proposed)
         self.ahead = self._make_ready()
         key = self._wait("1234 " + ENTER)
         if key in "1234 " + ENTER:
             rating = int(key) if key.isdigit() else proposed or GOOD
-            return self._grade(row, rating, shown, settings)
+            return self._grade(row, rating, shown, settings, foreseen)
         self.ahead = None
         return self._act(key, row)
 
@@ -308,14 +310,16 @@ class Drill(OtherKeys):
         side = back_markdown(row.kind, row.back) if proposed is None else None
         print_back(self.console, side, previews, proposed, proposed or GOOD)
 
-    def _grade(self, row: Shown, rating: int, shown: datetime, settings: Settings) -> str:
+    def _grade(
+        self, row: Shown, rating: int, shown: datetime, settings: Settings, foreseen: Foreseen
+    ) -> str:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
         was_new = row.last_review is None
         ahead, self.ahead = self.ahead, None
         following = None if ahead is None else ahead.card.id
         answered = until_written(  # busy: the answer waits in memory, the user is told why
-            lambda: answer(self._db, row, rating, now, duration, settings, following),
+            lambda: answer(self._db, row, rating, now, duration, settings, following, foreseen),
             lambda: self.console.print(BUSY),
             f"the answer to card {row.id[:8]}",
         )

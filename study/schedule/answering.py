@@ -26,6 +26,7 @@ from study.errors import StudyError
 from study.schedule.database import connect
 from study.schedule.scheduler import (
     BEFORE,
+    Foreseen,
     Settings,
     make_scheduler,
     review,
@@ -106,20 +107,23 @@ def record(
     duration_ms: int | None,
     settings: Settings,
     fuzz: bool | None = None,
+    foreseen: Foreseen | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Answers `card` (a row as stored now, inside the caller's write) with `rating`: fsrs's new
     schedule written to it, the review logged with the card before it (for an exact undo),
     and a lapse that makes `leech_lapses` of them marks it a leech and suspends it, as Anki
-    does. Returns the new schedule (aware datetimes) and whether it just became a leech."""
+    does. fsrs runs only if the outcome `foreseen` when the back was shown does not hold.
+    Returns the new schedule (aware datetimes) and whether it just became a leech."""
     before = snapshot(to_fsrs(card))
-    after, log = review(make_scheduler(settings, fuzz), card, rating, now, duration_ms)
+    after = None if foreseen is None else foreseen.after(card, rating, now)
+    if after is None:
+        after = review(make_scheduler(settings, fuzz), card, rating, now, duration_ms)[0]
     schedule = schedule_of(after)
     columns = {name: stamp(v) if isinstance(v, datetime) else v for name, v in schedule.items()}
     execute(WRITE_CARD, columns | {"id": card.id})
-    logged = {"rating": int(log.rating), "reviewed_at": epoch_us(log.review_datetime)}
-    execute(
-        WRITE_REVIEW, logged | {"card_id": card.id, "duration_ms": log.review_duration} | before
-    )
+    # What fsrs's ReviewLog holds: the rating, the answer's moment and its duration.
+    logged = {"card_id": card.id, "rating": rating, "reviewed_at": epoch_us(now)}
+    execute(WRITE_REVIEW, logged | {"duration_ms": duration_ms} | before)
     leech = _new_leech(execute, card, rating, before["before_state"], settings.leech_lapses)
     if leech:
         execute(MARK_LEECH, {"id": card.id, "status": Status.SUSPENDED, "leech": True})
@@ -218,6 +222,7 @@ def answer(
     duration_ms: int | None,
     settings: Settings,
     following: str | None = None,
+    foreseen: Foreseen | None = None,
 ) -> Answered:
     """One answer in one durable transaction: `shown` read again (answered as it stands now if
     anything changed since it was shown), the answer `record`ed, the card `following` read.
@@ -226,7 +231,9 @@ def answer(
         card = read_card(answers.execute, shown.id, lock=answers.lock)
         if card is None:
             raise StudyError(f"no card with id {shown.id}")
-        schedule, leech = record(answers.execute, card, rating, now, duration_ms, settings)
+        schedule, leech = record(
+            answers.execute, card, rating, now, duration_ms, settings, foreseen=foreseen
+        )
         after = card._replace(**schedule)
         if leech:
             after = after._replace(leech=True, status=Status.SUSPENDED)

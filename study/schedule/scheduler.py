@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from study.errors import StudyError
-from study.schedule.schema import epoch_us, from_epoch_us, from_stamp
+from study.schedule.schema import epoch_us, from_epoch_us, from_stamp, stamp
 from study.schedule.settings import Stored, parse_parameters, parse_steps, read_stored
 
 if TYPE_CHECKING:
@@ -189,7 +190,8 @@ def review(
 
     if rating not in (1, 2, 3, 4):
         raise StudyError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
-    with _fuzz_seeded(f"{row.id} {row.last_review} {rating}"):
+    last = "None" if row.last_review is None else stamp(from_stamp(row.last_review))
+    with _fuzz_seeded(f"{row.id} {last} {rating}"):
         return scheduler.review_card(
             to_fsrs(row), fsrs.Rating(rating), now.astimezone(UTC), duration_ms
         )
@@ -213,8 +215,40 @@ def preview_intervals(
     scheduler: fsrs.Scheduler, row: Scheduled, now: datetime
 ) -> dict[int, timedelta]:
     """The wait each rating would give, as Anki labels its buttons."""
-    moment = now.astimezone(UTC)
-    return {
-        rating: review(scheduler, row, rating, moment, None)[0].due - moment
-        for rating in range(1, 5)
-    }
+    return Foreseen(scheduler, row, now).intervals()
+
+
+class Foreseen:
+    """The card after each rating, worked out at `now` (the back is shown), so the grade a
+    moment later need not run fsrs again (`after`)."""
+
+    def __init__(self, scheduler: fsrs.Scheduler, row: Scheduled, now: datetime) -> None:
+        self.row, self.now = row, now.astimezone(UTC)
+        self.cards = {
+            rating: review(scheduler, row, rating, self.now, None)[0] for rating in RATINGS
+        }
+
+    def intervals(self) -> dict[int, timedelta]:
+        return {rating: card.due - self.now for rating, card in self.cards.items()}
+
+    def after(self, row: Scheduled, rating: int, now: datetime) -> fsrs.Card | None:
+        """The card `rating` gives `row` at `now`, from the one foreseen: the same card moved on
+        by the time between, when it is the same card and fsrs sees the same whole days since
+        its last review (the only way fsrs reads an answer's time, besides setting the due and
+        last review from it); None when it must be worked out anew."""
+        last = self.row.last_review
+        if row != self.row or rating not in self.cards:
+            return None
+        moment = now.astimezone(UTC)
+        if (
+            last is not None
+            and (moment - from_stamp(last)).days != (self.now - from_stamp(last)).days
+        ):
+            return None
+        card = copy(self.cards[rating])
+        card.due += moment - self.now
+        card.last_review = moment
+        return card
+
+
+RATINGS = (1, 2, 3, 4)
