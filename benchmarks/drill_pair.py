@@ -1,9 +1,10 @@
 """Grade -> next card alone, study's drill against Anki's, many drills interleaved: more
 answers than bench_anki.py's three drills a side, where one fsync on a busy disk moves a median.
 
-Works on what `bench_anki.py --keep DIR` left (DIR/bench.db, DIR/c/collection.anki2), on fresh
-copies every three drills (Anki's side studies one deck, whose cards run out), each drill driven
-through the same pipes (`bench_schedule.scripted_drill`). Prints each drill's medians, then all.
+Works on what `bench_anki.py --keep DIR` left (DIR/bench.db, DIR/c/collection.anki2), each pair
+of drills on fresh copies (Anki's side studies one deck, whose cards due today run out), each
+drill driven through the same pipes (`bench_schedule.scripted_drill`). Prints each pair's
+medians, then all.
 
     .venv/bin/python benchmarks/drill_pair.py DIR [--runs 12] [--grades 10]
 """
@@ -31,6 +32,7 @@ def _fresh(kept: Path, work: Path) -> None:
     work.mkdir()
     shutil.copyfile(kept / "bench.db", work / "bench.db")
     shutil.copytree(kept / "c", work / "c")
+    os.sync()  # the copies on disk first: no drill's fsync waits for their writeback
 
 
 def _ms(values: list[float]) -> str:
@@ -49,8 +51,7 @@ def main() -> None:
         work = Path(temp) / "work"
         env = {**os.environ, "STUDY_HOME": str(Path(temp) / "home")}
         for run in range(args.runs):
-            if run % 3 == 0:
-                _fresh(args.kept, work)
+            _fresh(args.kept, work)
             study = [*STUDY, "drill", "--db", str(work / "bench.db")]
             _, steps, _, _ = scripted_drill(study, env, args.grades)
             anki = [*ANKI_DRILL, str(work / "c" / "collection.anki2")]

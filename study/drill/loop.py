@@ -157,7 +157,7 @@ class Drill(OtherKeys):
         return self.summary
 
     def _loop(self) -> None:
-        while self.options.limit is None or self.summary.seen < self.options.limit:
+        while self._limit_left():
             card_id, drawn = self.early or (self._next(), None)
             self.early = None
             if card_id is None:
