@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -128,4 +129,57 @@ def test_a_learning_card_due_again_comes_first_not_the_card_made_ready(
     assert [(front, rating) for front, rating, *_ in logged] == [
         ("What shows the status?", 1),
         ("What shows the status?", 3),
+    ]
+
+
+class GradeElsewhere(TimedKeys):
+    """As TimedKeys; as a grade key is read, another drill answers `card` (when one is set)."""
+
+    def __init__(self, keys: list[tuple[str, int]], moment: list[datetime], db: Path) -> None:
+        super().__init__(keys, moment)
+        self.db, self.card = db, ""
+
+    def key(self, timeout: float | None = None) -> str:
+        key = super().key(timeout)
+        if key == "3" and self.card:
+            from study.schedule.answers import grade
+
+            with open_store(self.db) as other:
+                grade(other, self.card, 4, self.moment[0], fuzz=False)
+            self.card = ""
+        return key
+
+
+def test_a_card_made_ready_then_answered_by_another_drill_is_passed_over(tmp_path: Path) -> None:
+    """Each card made ready while a back is read is answered by another drill before the key:
+    the answer's transaction finds it changed, so its front is not written, and the drill
+    passes over it to the card after it."""
+    db = synced_notes(tmp_path, NOTES, NOW, "other.db")
+    moment = [NOW]
+    out = io.StringIO()
+    reader = GradeElsewhere([(" ", 5), ("3", 5), (" ", 5), ("3", 5)], moment, db)
+    with open_store(db) as store:
+        drill = Drill(store, reader, make_console(out), lambda: moment[0])
+        made = drill._make_ready
+
+        def noted() -> Any:
+            ready = made()
+            if ready is not None and not reader.card:
+                reader.card = ready.card.id  # the other drill answers the card made ready
+            return ready
+
+        drill._make_ready = noted  # type: ignore[method-assign]
+        drill.run()
+    fronts = [line.rstrip() for line in out.getvalue().splitlines()]
+    shown = [fronts[n - 1] for n, line in enumerate(fronts) if line.startswith("space show")]
+    # Each card made ready was answered elsewhere: passed over, the next one read and shown.
+    assert shown == ["What shows the status?", "What makes a branch?", "Copy a file"]
+    with sqlite3.connect(db) as conn:
+        logged = conn.execute(LOG).fetchall()
+    conn.close()
+    assert [(front, rating) for front, rating, *_ in logged] == [
+        ("What lists commits?", 4),  # the other drill's
+        ("What shows the status?", 3),
+        ("What lists files?", 4),  # the other drill's
+        ("What makes a branch?", 3),
     ]
