@@ -123,11 +123,19 @@ def test_image_only_at_the_top_level_counts() -> None:
 def test_shortcuts_agree_with_markdown_it(text: str) -> None:
     for inline in check_texts(text):
         runs = [t.content for t in inline.tokens() if t.type == "text"]
+        assert inline.text_runs() == runs  # read off the source when it has no syntax
         if not _PROSE_MARKS.search(inline.content):  # skipped when looking for tags, links
             assert not [tag for run in runs for tag in nt.tags_in(run)]
             assert not nt.wikilinks("\n".join(runs))
         if nt.is_junk(inline.plain()):
             assert inline.maybe_junk()
+
+
+def test_a_line_without_inline_syntax_is_its_own_text_run() -> None:
+    assert Inline("#docker #linux 100%", None, {}).text_runs() == ["#docker #linux 100%"]
+    assert Inline("#a `#b`", None, {}).text_runs() == ["#a "]  # parsed: a code span
+    assert Inline("#a\n#b", None, {}).text_runs() == ["#a", "#b"]  # parsed: a line break
+    assert Inline("", None, {}).text_runs() == []
 
 
 def test_tags_and_links_that_only_decoding_reveals_are_looked_for() -> None:

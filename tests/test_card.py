@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from study.notes.card import card_id
+from study.notes.card import card_id, id_key, keyed_id
 
 
 def test_ids_are_what_every_release_made() -> None:
@@ -28,3 +28,12 @@ def test_the_kind_and_the_path_count() -> None:
         card_id("Docker", "command", ("docker ps",), ""),
     }
     assert len(ids) == 4
+
+
+def test_a_key_made_once_gives_the_ids_of_a_card_and_its_reverse() -> None:
+    # The Builder hashes a command's key once for the card and its reverse sibling.
+    key = id_key("DOCKER   ps")
+    assert keyed_id("Docker", "command", (), key) == "103c5079c94a2d91"
+    assert keyed_id("Docker", "command-reverse", (), key) == "9b2f4a3eb5841889"
+    # Case, spacing (the key separator among it) and Unicode form do not count.
+    assert id_key("Cre\u0300me\x1fPrix") == b"cr\xc3\xa8me prix"

@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from study.notes.frontmatter import load_front_matter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from study.notes.frontmatter import _word_pairs, load_front_matter
 from study.notes.parser import parse_text
 from tests.support import REPO
 
@@ -60,3 +63,35 @@ def test_study_cards_on_the_bomb_finishes(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert '"front": "Bomb — Q"' in done.stdout
+
+
+def test_word_pairs_are_read_as_yaml_reads_them() -> None:
+    assert load_front_matter("deck: docker") == {"deck": "docker"}
+    assert load_front_matter("deck: deck00\n\nlang: pt-BR\n") == {"deck": "deck00", "lang": "pt-BR"}
+    # Words YAML reads as something else than a string go to the YAML loader.
+    assert load_front_matter("deck: Yes") == {"deck": True}
+    assert load_front_matter("deck: NULL") == {"deck": None}
+    assert load_front_matter("study: off") == {"study": False}
+    assert load_front_matter("deck: a # note") == {"deck": "a"}
+    assert load_front_matter("deck: a\ndeck: b") == {"deck": "b"}
+
+
+_WORDS = st.sampled_from(
+    ["deck", "tags", "yes", "No", "ON", "off", "null", "True", "x1", "a-b", "pt_BR", "1a", "-a"]
+)
+_LINES = st.one_of(
+    st.builds(lambda k, gap, v, end: f"{k}:{gap}{v}{end}", _WORDS, st.sampled_from(["", " ", "  "]),
+              _WORDS, st.sampled_from(["", " ", " #c", "\t"])),
+    st.text(alphabet=" :#-ab\t'\"[]{}&*!|>", max_size=8),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=4))
+def test_word_pairs_read_without_yaml_are_what_yaml_reads(lines: list[str]) -> None:
+    import yaml
+
+    text = "\n".join(lines)
+    simple = _word_pairs(text)
+    if simple is not None:
+        assert simple == yaml.safe_load(text)

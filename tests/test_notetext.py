@@ -20,6 +20,7 @@ from study.notes.notetext import (
     is_language_line,
     is_question,
     only_copy_buttons,
+    tidy,
 )
 
 
@@ -136,3 +137,16 @@ def test_dedent_takes_the_common_margin_off() -> None:
 def test_dedent_is_textwraps(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert dedent(text) == textwrap.dedent(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\x0bab[]|\\*", max_size=12))
+def test_one_line_is_tidied_as_the_same_line_in_a_text_is(line: str) -> None:
+    # A line with a newline after it goes the long way (dedent, blank runs): the same answer.
+    assert tidy(line) == tidy(line + "\n")
+
+
+def test_one_line_loses_its_margin_and_trailing_spaces() -> None:
+    assert tidy("    Lists the running containers.  ") == "Lists the running containers."
+    assert tidy("\t[[Docker|the engine]] runs it ") == "the engine runs it"
+    assert tidy(" \t ") == ""

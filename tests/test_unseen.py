@@ -448,3 +448,269 @@ def test_a_long_paragraph_is_cut_into_even_parts(
     assert first.endswith(first_end)
     assert second.startswith(second_start)
     assert second.endswith(("Long Island is a terminal moraine.", "es una morrena terminal."))
+
+
+# A note with no heading but its title is all body (before, only an opening paragraph was
+# taken and an outline under the title made no card at all). An outline's node typed with
+# its facts on the lines under it, no bullets, is named by its first line.
+OUTLINE_EN = """\
+# Revision for the geology quiz
+* **Volcanoes**
+Magma rises through the crust
+Most stand on plate boundaries
+\t* Stromboli
+\tSmall explosions every few minutes
+\tAn island north of Sicily
+\t* Mount St. Helens
+\tErupted in 1980
+\tA lateral blast flattened the forest
+"""
+
+OUTLINE_ES = """\
+# Repaso para el examen de geología
+* **Volcanes**
+El magma sube por la corteza
+La mayoría están en bordes de placas
+\t* Estrómboli
+\tPequeñas explosiones cada pocos minutos
+\tUna isla al norte de Sicilia
+\t* Monte Santa Helena
+\tEntró en erupción en 1980
+\tUna explosión lateral arrasó el bosque
+"""
+
+
+def test_an_outline_under_a_title_alone_gives_a_card_per_node() -> None:
+    assert triples(parse_text(OUTLINE_EN, "geology.md")) == [
+        (
+            "concept",
+            "Revision for the geology quiz — Volcanoes",
+            "Magma rises through the crust\nMost stand on plate boundaries",
+        ),
+        (
+            "concept",
+            "Volcanoes — Stromboli",
+            "Small explosions every few minutes\nAn island north of Sicily",
+        ),
+        (
+            "concept",
+            "Volcanoes — Mount St. Helens",
+            "Erupted in 1980\nA lateral blast flattened the forest",
+        ),
+    ]
+    assert triples(parse_text(OUTLINE_ES, "geologia.md")) == [
+        (
+            "concept",
+            "Repaso para el examen de geología — Volcanes",
+            "El magma sube por la corteza\nLa mayoría están en bordes de placas",
+        ),
+        (
+            "concept",
+            "Volcanes — Estrómboli",
+            "Pequeñas explosiones cada pocos minutos\nUna isla al norte de Sicilia",
+        ),
+        (
+            "concept",
+            "Volcanes — Monte Santa Helena",
+            "Entró en erupción en 1980\nUna explosión lateral arrasó el bosque",
+        ),
+    ]
+
+
+def test_a_titled_note_keeps_its_quoted_summary_out_and_an_untitled_scrap_stays_out() -> None:
+    # A quote opening a note with only a title (a tldr page's summary) is a preface.
+    quoted = "# Lichens\n\n> Notes from the field trip.\n\n- **Crustose**: flat, like paint\n"
+    assert triples(parse_text(quoted, "lichens.md")) == [
+        ("summary", "Crustose", "flat, like paint")
+    ]
+    # With no title either, the text is a scrap: only an opening definition is asked.
+    assert parse_text("Draft, v2 :)\n\n- ferns\n- mosses\n", "scrap.md").cards == []
+
+
+# Facts typed one a line with no full stop, too many for one card: cut between lines, never
+# dropped as one over-long answer.
+LINES_EN = "# Birds of the marsh\n* Grey heron\n" + "".join(
+    f"\tFact {n}: wades in shallow water and waits for fish to pass\n" for n in range(1, 9)
+)
+LINES_DE = "# Vögel im Moor\n* Graureiher\n" + "".join(
+    f"\tFakt {n}: watet im flachen Wasser und wartet auf Fische\n" for n in range(1, 9)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"), [(LINES_EN, "Fact 1", "Fact 8"), (LINES_DE, "Fakt 1", "Fakt 8")]
+)
+def test_lines_with_no_full_stop_are_cut_between_lines(text: str, first: str, last: str) -> None:
+    note = parse_text(text, "birds.md")
+    backs = [card.back for card in note.cards]
+    assert [card.front.rsplit(" (", 1)[1] for card in note.cards] == ["1/2)", "2/2)"]
+    assert backs[0].startswith(first) and backs[1].endswith(
+        "wartet auf Fische" if "Fakt" in first else "for fish to pass"
+    )
+    assert all(line.startswith(("Fact", "Fakt")) for back in backs for line in back.split("\n"))
+    assert last in backs[1] and note.dropped == []
+
+
+# A glossary written as paragraphs, one `**Term**: definition` line each with a blank line
+# between: each term is a card of its own, as it is in a list (before, the entries were
+# packed together into the heading's card or its parts, cut across two terms).
+GLOSSARY_EN = """\
+# Astronomy
+
+## Key terms
+
+**Nebula**: A cloud of gas and dust in space.
+
+**Pulsar**: A rotating neutron star that emits beams of radiation.
+"""
+
+GLOSSARY_DE = """\
+# Astronomie
+
+## Grundbegriffe
+
+**Nebel**: Eine Wolke aus Gas und Staub im All.
+
+**Pulsar**: Ein rotierender Neutronenstern, der Strahlung aussendet.
+"""
+
+
+def test_a_glossary_of_bold_term_paragraphs_gives_a_card_per_term() -> None:
+    assert triples(parse_text(GLOSSARY_EN, "astronomy.md")) == [
+        ("concept", "Key terms — Nebula", "A cloud of gas and dust in space."),
+        ("concept", "Key terms — Pulsar", "A rotating neutron star that emits beams of radiation."),
+    ]
+    assert triples(parse_text(GLOSSARY_DE, "astronomie.md")) == [
+        ("concept", "Grundbegriffe — Nebel", "Eine Wolke aus Gas und Staub im All."),
+        (
+            "concept",
+            "Grundbegriffe — Pulsar",
+            "Ein rotierender Neutronenstern, der Strahlung aussendet.",
+        ),
+    ]
+
+
+# A term split from its definition at a colon or dash inside its bold ("1903 - **Wright
+# Flyer**: ...", "The **law of thrust** - ...") loses its marks, not just the closing ones
+# (the front read "1903 - **Wright Flyer"); a bold term may run to six words.
+FLIGHT_EN = """\
+# History of flight
+
+## Milestones
+
+1903 - **Wright Flyer**: The first powered flight.
+1927 - **Spirit of St. Louis**: The first solo flight across the Atlantic.
+
+## Laws
+
+- The **law of lift and drag** - lift grows with the square of the airspeed
+- The **law of thrust** - thrust must match drag in level flight
+"""
+
+FLIGHT_FR = """\
+# Histoire de l'aviation
+
+## Jalons
+
+1903 - **Wright Flyer** : le premier vol motorisé.
+1927 - **Spirit of St. Louis** : la première traversée de l'Atlantique en solitaire.
+
+## Lois
+
+- La **loi de la portance** - la portance croît avec le carré de la vitesse
+- La **loi de la poussée** - la poussée égale la traînée en vol horizontal
+"""
+
+
+def test_a_term_split_inside_its_bold_loses_its_marks() -> None:
+    assert triples(parse_text(FLIGHT_EN, "flight.md")) == [
+        ("concept", "Milestones — 1903 - Wright Flyer", "The first powered flight."),
+        (
+            "concept",
+            "Milestones — 1927 - Spirit of St. Louis",
+            "The first solo flight across the Atlantic.",
+        ),
+        ("summary", "The law of lift and drag", "lift grows with the square of the airspeed"),
+        ("summary", "The law of thrust", "thrust must match drag in level flight"),
+    ]
+    assert triples(parse_text(FLIGHT_FR, "aviation.md")) == [
+        ("concept", "Jalons — 1903 - Wright Flyer", "le premier vol motorisé."),
+        (
+            "concept",
+            "Jalons — 1927 - Spirit of St. Louis",
+            "la première traversée de l'Atlantique en solitaire.",
+        ),
+        ("summary", "La loi de la portance", "la portance croît avec le carré de la vitesse"),
+        ("summary", "La loi de la poussée", "la poussée égale la traînée en vol horizontal"),
+    ]
+
+
+# A line naming where the text came from ("Source: the course book") has nothing to learn:
+# under a glossary whose terms became cards of their own it was the heading's whole answer.
+SOURCED_EN = GLOSSARY_EN + "\nSource: the course book\n"
+SOURCED_ES = """\
+# Astronomía
+
+## Términos
+
+**Nebulosa**: Una nube de gas y polvo en el espacio.
+
+**Púlsar**: Una estrella de neutrones que gira y emite radiación.
+
+Fuente: Wikipedia
+"""
+
+
+def test_a_line_naming_the_source_is_no_card() -> None:
+    assert [front for _, front, _ in triples(parse_text(SOURCED_EN, "astronomy.md"))] == [
+        "Key terms — Nebula",
+        "Key terms — Pulsar",
+    ]
+    note = parse_text(SOURCED_ES, "astronomia.md")
+    assert [front for _, front, _ in triples(note)] == ["Términos — Nebulosa", "Términos — Púlsar"]
+    assert [(drop.line, drop.text) for drop in note.dropped] == [(9, "Fuente: Wikipedia")]
+    # A definition of a term named "Source" is a sentence, and stays.
+    pin = parse_text(
+        "# Transistors\n\n## Pins\n\nSource: the pin that feeds the current.\n", "t.md"
+    )
+    assert triples(pin) == [
+        ("concept", "Transistors — Pins", "Source: the pin that feeds the current.")
+    ]
+
+
+# What is under an outline's node is about that node: the aspects of "Oak" ask "Oak —
+# Leaves", not "Trees — Leaves" (the node two levels up).
+NESTED_EN = """\
+# Revision for the botany quiz
+* **Trees**
+Woody plants with one trunk
+\t* Oak
+\t\t* Leaves
+\t\tLobed and deciduous
+\t\t* Fruit
+\t\tThe acorn, a nut in a cup
+"""
+
+NESTED_PT = """\
+# Revisão para a prova de botânica
+* **Árvores**
+Plantas lenhosas com um tronco
+\t* Carvalho
+\t\t* Folhas
+\t\tLobadas e caducas
+\t\t* Fruto
+\t\tA bolota, uma noz numa cúpula
+"""
+
+
+def test_the_aspects_under_an_outline_node_ask_about_that_node() -> None:
+    assert triples(parse_text(NESTED_EN, "botany.md")) == [
+        ("concept", "Revision for the botany quiz — Trees", "Woody plants with one trunk"),
+        ("concept", "Oak — Leaves", "Lobed and deciduous"),
+        ("concept", "Oak — Fruit", "The acorn, a nut in a cup"),
+    ]
+    assert triples(parse_text(NESTED_PT, "botanica.md")) == [
+        ("concept", "Revisão para a prova de botânica — Árvores", "Plantas lenhosas com um tronco"),
+        ("concept", "Carvalho — Folhas", "Lobadas e caducas"),
+        ("concept", "Carvalho — Fruto", "A bolota, uma noz numa cúpula"),
+    ]

@@ -124,6 +124,15 @@ class Inline:
                 self._plain = " ".join("".join(parts).split())
         return self._plain
 
+    def text_runs(self) -> list[str]:
+        """The contents of the text's `text` tokens: its words outside code spans and tags.
+
+        One line with no inline syntax is one text token, the line itself: not parsed.
+        """
+        if "\n" not in self.content and self.plain_source:
+            return [self.content] if self.content else []
+        return [child.content for child in self.tokens() if child.type == "text"]
+
     def has_image(self) -> bool:
         """An image outside any link or emphasis (a picture is the paragraph's content)."""
         if "![" not in self.content:

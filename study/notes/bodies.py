@@ -17,31 +17,19 @@ from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.builder import LISTS, TERM_PATTERNS, Blocks, Builder, line_of, raw_text
+from study.notes.builder import LISTS, Blocks, Builder, line_of, raw_text
 from study.notes.card import MAX_ANSWER_CHARS
 from study.notes.labels import bold_label, lead_in
+from study.notes.terms import MAX_TERM_WORDS, label_of, line_term, node_name, term_of
 
-# `Term - definition` and `Term (definition)` with a plain term: only a short term (a name,
-# not a clause) counts.
-_DASH_TERM = re.compile(r"()([^-`\n]{1,60}?)\s+-\s+(.+)", re.DOTALL)
-_GLOSS_TERM = re.compile(
-    r"()([^()`\n]{1,40}?)\s+\(([^()]*(?:\([^()]*\)[^()]*)*\s[^()]*)\)", re.DOTALL
-)
-_SHORT_TERMS = (_DASH_TERM, _GLOSS_TERM)
-# A plain label standing alone on its line: `Term:`.
-_PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
-_MAX_TERM_WORDS = 6
 # How far past an even share of the paragraph a part may run to end at a sentence.
 _SLACK = 60
 # A lead-in sentence longer than this says more than a question: it stays with the flow.
 _MAX_LEAD_QUESTION = 120
 # A paragraph opening with a bold term, first or after one word (an article): its subject.
 _BOLD_SUBJECT = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\d_]")
-# An outline's node: a name of a few words, with nothing that makes it a sentence or code.
-_OUTLINE_WORDS = 4
-_NOT_A_NAME = re.compile(r"[.,;:!?`\[\]<>=]")
 
 
 class Piece(NamedTuple):
@@ -53,32 +41,6 @@ class Piece(NamedTuple):
     line: int
 
 
-def term_of(raw: str) -> tuple[str, str] | None:
-    """(term, definition) of a line that defines a term, in any of the label shapes."""
-    text = raw.strip()
-    for pattern in (*TERM_PATTERNS, *_SHORT_TERMS):
-        match = pattern.fullmatch(text)
-        if match:
-            term = nt.one_line(nt.plain_links(match.group(2))).strip("*_ ")
-            words = len(term.split())
-            # A term never holds half of a formula or a parenthesis ("Graph $G = (V, E)$").
-            balanced = term.count("$") % 2 == 0 and term.count("(") == term.count(")")
-            if balanced and term and words <= (4 if pattern in _SHORT_TERMS else _MAX_TERM_WORDS):
-                return term, nt.tidy(match.group(3))
-    return None
-
-
-def label_of(raw: str) -> str:
-    """The label of a line that is only a label (`**Term**`, `Term:`, or a name of a few
-    words with no sentence in it, as an outline's node is), else ""."""
-    text = raw.strip()
-    match = _PLAIN_LABEL.fullmatch(text)
-    label = bold_label(text) or (nt.clean_title(match.group(1)) if match else "")
-    if not label and len(text.split()) <= _OUTLINE_WORDS and not _NOT_A_NAME.search(text):
-        label = nt.clean_title(text)
-    return label if 0 < len(label.split()) <= _MAX_TERM_WORDS else ""
-
-
 def item_term(item: Node, b: Builder) -> tuple[str, str] | None:
     """(term, definition) of a list item that defines a term, on its line or indented under it."""
     if not item.children or item.children[0].type != "paragraph":
@@ -88,7 +50,7 @@ def item_term(item: Node, b: Builder) -> tuple[str, str] | None:
     label = label_of(raw) if more else ""
     if label:
         return label, "\n\n".join(b.source_of(node) for node in more)
-    pair = term_of(raw)
+    pair = line_term(raw)
     if pair is None:
         return None
     parts = [pair[1], *(b.source_of(node) for node in more)]
@@ -122,6 +84,9 @@ def split_body(
                 )
             elif node.type != "paragraph":
                 flow.append((b.source_of(node), line_of(node)))
+            elif glossed := bold_term_line(node):
+                term, text = glossed
+                pieces.extend(definition_pieces(term, f"{topic} — {term}", text, line_of(node)))
             elif subject := bold_subject(node):
                 text, at = b.source_of(node), line_of(node)
                 pieces.extend(definition_pieces(subject, f"{topic} — {subject}", text, at))
@@ -160,11 +125,14 @@ def _list_pieces(
         if pair and not big:
             pieces.extend(definition_pieces(term, sub, pair[1], line_of(item)))
             continue
-        own = term_of(raw_text(item.children[0])) if pair else None
+        own = line_term(raw_text(item.children[0])) if pair else None
         intro = (own[1], line_of(item)) if own and own[1] else None
         if not pair:  # the lead-in line is a fact too; it stays with the list
             plain.append((f"- {nt.tidy(raw_text(item.children[0]))}", line_of(item)))
-        for piece in split_body(under, sub, term if pair else topic, b, apart, intro):
+        # What is under an outline's node is about the node ("La canestra di frutta" ->
+        # "Significati"); what is under a lead-in line is still about the heading.
+        about = term if pair or node_name(raw_text(item.children[0])) else topic
+        for piece in split_body(under, sub, about, b, apart, intro):
             pieces.append(piece._replace(key=f"{term}\x1f{piece.key}"))
     if not plain:
         return []
@@ -224,6 +192,15 @@ def _trailing_label(item: Node) -> str:
     return bold_label(lines[-1]) if len(lines) > 1 else ""
 
 
+def bold_term_line(node: Node) -> tuple[str, str] | None:
+    """(term, definition) of a paragraph that is one `**Term**: definition` line: a glossary
+    written as paragraphs, a blank line between its entries."""
+    raw = raw_text(node).strip() if node.type == "paragraph" else ""
+    if not raw.startswith(("**", "__")) or "\n" in raw:
+        return None
+    return term_of(raw)
+
+
 def bold_subject(node: Node) -> str:
     """The term a paragraph opens by defining: "**Endosymbiotic theory** is ...", "A **hub**
     is ..." (a bold term first, or after one word), else ""."""
@@ -231,7 +208,7 @@ def bold_subject(node: Node) -> str:
     if match is None or lead_in(node):
         return ""
     term = nt.one_line(match.group(2)).strip()
-    return term if 0 < len(term.split()) <= _MAX_TERM_WORDS else ""
+    return term if 0 < len(term.split()) <= MAX_TERM_WORDS else ""
 
 
 def _lead_question(lead: Node, topic: str) -> tuple[str, bool]:
@@ -272,6 +249,8 @@ def _labelled_list(blocks: Blocks, b: Builder) -> bool:
     A list of names with a gloss on one or two is one list ("Growth, Response, Homeostasis
     (regulates its internal state), ..."), not a glossary.
     """
+    if sum(1 for node in blocks if bold_term_line(node)) > 1:
+        return True
     for node in blocks:
         if labelled_lines(node):
             return True
@@ -315,17 +294,20 @@ def _sentences(text: str, line: int) -> list[tuple[str, int]]:
     instance, ..."), a fragment cut from what it illustrates."""
     if len(text) <= MAX_ANSWER_CHARS:
         return [(text, line)]
-    sentences = _SENTENCE_END.split(text)
-    parts = _filled(sentences, MAX_ANSWER_CHARS)
-    even = _filled(sentences, min(MAX_ANSWER_CHARS, len(text) // len(parts) + _SLACK))
+    sentences, sep = _SENTENCE_END.split(text), " "
+    if "\n" in text and any(len(sentence) > MAX_ANSWER_CHARS for sentence in sentences):
+        # Facts typed one a line with no full stop (an outline's notes): cut between lines.
+        sentences, sep = text.split("\n"), "\n"
+    parts = _filled(sentences, MAX_ANSWER_CHARS, sep)
+    even = _filled(sentences, min(MAX_ANSWER_CHARS, len(text) // len(parts) + _SLACK), sep)
     return [(part, line) for part in (even if len(even) == len(parts) else parts)]
 
 
-def _filled(sentences: list[str], limit: int) -> list[str]:
+def _filled(sentences: list[str], limit: int, sep: str = " ") -> list[str]:
     parts: list[str] = []
     for sentence in sentences:
-        if parts and len(parts[-1]) + 1 + len(sentence) <= limit:
-            parts[-1] = f"{parts[-1]} {sentence}"
+        if parts and len(parts[-1]) + len(sep) + len(sentence) <= limit:
+            parts[-1] = f"{parts[-1]}{sep}{sentence}"
         else:
             parts.append(sentence)
     return parts

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node
-from study.notes.card import Card, card_id
+from study.notes.card import Card, card_id, id_key, keyed_id
 
 Blocks = list[Node]
 LISTS = ("bullet_list", "ordered_list")
@@ -49,6 +49,8 @@ class Section:
     aspect: bool = False  # an aspect sub-heading ("What it is") whose whole body is one card
     label: bool = False  # a bold label or numbered title line standing for a sub-heading
     chat: bool = False  # text after a pasted chat answer's closing offer, before a heading
+    # The text of a note with no heading but its title: the note itself, not a preface.
+    whole: bool = False
     blocks: Blocks = field(default_factory=list)
 
 
@@ -93,18 +95,20 @@ class Builder:
             return None
         deck = deck or self.deck
         id_path = () if kind == "command" else path
-        cid = first = card_id(deck, kind, id_path, key)
+        hashed = id_key(key)
+        cid = first = keyed_id(deck, kind, id_path, hashed)
         if cid in self._at and kind == "command":
             self._merge_command(cid, back, line)
             return cid
         n = self._repeats.get(first, 1)  # a key repeated k times costs k ids, not k * k / 2
         while cid in self._at:
             n += 1
-            cid = card_id(deck, kind, id_path, f"{key}\x1f{n}")
+            hashed = id_key(f"{key}\x1f{n}")
+            cid = keyed_id(deck, kind, id_path, hashed)
         self._repeats[first] = n
         self._put(cid, note or cid, kind, front, back, line, path, deck)
         if reverse and reverse[0].strip() and reverse[1].strip():
-            rid = card_id(deck, f"{kind}-reverse", id_path, key if n == 1 else f"{key}\x1f{n}")
+            rid = keyed_id(deck, f"{kind}-reverse", id_path, hashed)  # the same key, once made
             self._put(rid, cid, f"{kind}-reverse", reverse[0], reverse[1], reverse[2], path, deck)
         return cid
 
@@ -145,8 +149,10 @@ def _inline(node: Node) -> Inline | None:
 
 
 def raw_text(node: Node) -> str:
-    inline = _inline(node)
-    return inline.content if inline is not None else ""
+    """A paragraph's text as written; "" for any other block. (The rules ask this of nearly
+    every block, several times over: one call, not two.)"""
+    inline = node.inline
+    return inline.content if inline is not None and node.type == "paragraph" else ""
 
 
 def kept(node: Node) -> bool:

@@ -100,5 +100,17 @@ def card_id(deck: str, kind: str, path: tuple[str, ...], key: str) -> str:
     the deck or rewording the question gives a new id (sync then matches it to the old card
     by similarity, so history survives the usual edits).
     """
-    text = _asked_in(deck, kind, path) + _normalise(key).encode("utf-8")
-    return hashlib.sha256(text).digest()[:8].hex()  # the first 16 hex digits
+    return keyed_id(deck, kind, path, id_key(key))
+
+
+def id_key(key: str) -> bytes:
+    """A question's key as `card_id` hashes it: a card and its reverse share one."""
+    return _normalise(key).encode("utf-8")
+
+
+def keyed_id(deck: str, kind: str, path: tuple[str, ...], key: bytes) -> str:
+    """`card_id` of a key already made `id_key`."""
+    return _sha256(_asked_in(deck, kind, path) + key).digest()[:8].hex()  # 16 hex digits
+
+
+_sha256 = hashlib.sha256

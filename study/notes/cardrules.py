@@ -12,7 +12,7 @@ import re
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
-from study.notes.bodies import definition_pieces, split_body, term_of
+from study.notes.bodies import definition_pieces, split_body
 from study.notes.builder import (
     LISTS,
     Blocks,
@@ -29,6 +29,7 @@ from study.notes.examples import example_cards, unfenced_code
 from study.notes.explicit import explicit_cards
 from study.notes.labels import lead_in
 from study.notes.tables import table_cards
+from study.notes.terms import term_of
 
 
 def section_cards(section: Section, b: Builder) -> None:
@@ -38,7 +39,11 @@ def section_cards(section: Section, b: Builder) -> None:
     given = blocks
     for rule in (explicit_cards, table_cards, command_cards):
         blocks = rule(blocks, section, b)
-    if not section.path:
+    if section.whole:
+        # A note with no heading but its title is all body, but for a quote opening it (a
+        # tldr page's summary, an epigraph): that introduces, as a preface does.
+        blocks = list(itertools.dropwhile(lambda node: node.type == "blockquote", blocks))
+    elif not section.path:
         # Before the first heading only the note's opening definition ("A nebula is ...")
         # is asked about: the rest is a preface, a table of contents, a tldr summary.
         opening = blocks and not section.chat and _opening(blocks[0], b.deck)
@@ -54,7 +59,28 @@ def section_cards(section: Section, b: Builder) -> None:
         if enumeration and rest == blocks[:1]:  # the list became summaries
             _whole(blocks, section, b)
         blocks = rest
-    _concept(_without_orphan_lead_ins(blocks, given, b), section, b)
+    _concept(_without_sources(_without_orphan_lead_ins(blocks, given, b), b), section, b)
+
+
+# "Source: Wikipedia", "Font: Viquipèdia", "Quelle: Skript": where the text came from, a
+# name or a title of a few words, not a sentence ("Source: the pin that feeds the current.").
+_SOURCE = re.compile(
+    r"(?:sources?|fonts?|fontes?|fuentes?|quellen?|bron(?:nen)?)\s*:(?:\s+[^\s]+){1,6}(?<!\.)",
+    re.IGNORECASE,
+)
+
+
+def _without_sources(blocks: Blocks, b: Builder) -> Blocks:
+    """The blocks less a line naming the text's source: an attribution has nothing to learn,
+    and alone under a glossary it would be the heading's answer."""
+    kept_blocks = []
+    for node in blocks:
+        text = nt.one_line(raw_text(node)).strip() if node.type == "paragraph" else ""
+        if text and _SOURCE.fullmatch(text):
+            b.dropped.append(Dropped(line_of(node), text, "names where the text came from"))
+        else:
+            kept_blocks.append(node)
+    return kept_blocks
 
 
 def _without_orphan_lead_ins(blocks: Blocks, given: Blocks, b: Builder) -> Blocks:

@@ -33,8 +33,37 @@ def _alias_refusing_loader() -> type[Any]:
     return NoAliasLoader
 
 
+# `deck: docker`, one a line: a word key and a word value, which YAML reads as two strings
+# (a plain scalar starting with a letter is a string unless it is one of these words).
+_WORD_PAIR = re.compile(r"([A-Za-z][\w-]*):[ ]+([A-Za-z][\w-]*)[ ]*", re.ASCII)
+_NOT_STRINGS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+
+
+def _word_pairs(text: str) -> dict[str, object] | None:
+    """What YAML reads in front matter of `key: word` lines only, or None for any other.
+
+    Most front matter is one such line (`deck: docker`): read without the YAML loader,
+    whose set-up costs more than the line.
+    """
+    data: dict[str, object] = {}
+    for line in text.split("\n"):
+        pair = _WORD_PAIR.fullmatch(line)
+        if pair is None:
+            if line.strip(" "):
+                return None
+            continue  # blank lines part nothing in a mapping
+        key, value = pair.groups()
+        if key in data or key.lower() in _NOT_STRINGS or value.lower() in _NOT_STRINGS:
+            return None
+        data[key] = value
+    return data or None
+
+
 def load_front_matter(text: str) -> dict[str, object]:
     """The front matter as a mapping; {} when it is not a mapping, is bad YAML or uses aliases."""
+    simple = _word_pairs(text)
+    if simple is not None:
+        return simple
     import yaml  # only notes with front matter pay for it
 
     if _MAYBE_ALIAS.search(text):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import cache
 from itertools import accumulate
 from typing import Any
@@ -89,8 +90,15 @@ class _Note:
         self.text = text
         self.data = text.encode()
         self.ascii = len(self.data) == len(text)
-        self.lines = text.split("\n")
-        lengths = [len(line) + 1 for line in self.data.split(b"\n")]
+        self.lines = lines = text.split("\n")
+        if self.ascii:
+            lengths = [len(line) + 1 for line in lines]
+            self.wide: list[bool] = []
+        else:
+            lengths = [len(line) + 1 for line in self.data.split(b"\n")]
+            # Lines whose bytes are not their characters (an emoji in a heading): only on
+            # those does a column need the bytes before it decoded.
+            self.wide = [not line.isascii() for line in lines]
         self.starts = list(accumulate(lengths[:-1], initial=0))  # each line's first byte
         self.env: dict[str, Any] = {}
         self.texts: list[tuple[Inline, bool]] = []
@@ -115,7 +123,7 @@ class _Note:
     def column(self, offset: int, line: int) -> int:
         """The character column of a byte offset in its line."""
         start = self.starts[line]
-        if self.ascii:
+        if self.ascii or not self.wide[line]:
             return offset - start
         prefix = self.data[start:offset]  # mostly indentation and list markers
         return len(prefix) if prefix.isascii() else len(prefix.decode())
@@ -132,6 +140,10 @@ class _Note:
             spaces = len(line) - len(line.lstrip(" "))
             parts.append(line[min(spaces, indent) :])
         return "\n".join(parts).strip(MD_TRIM_CHARS)
+
+    def blank(self, first: int, end: int) -> bool:
+        """Whether lines [first, end) are empty or only spaces (none: True)."""
+        return all(not line.strip(" ") for line in self.lines[first:end])
 
     def inline(self, node: Node, content: str, line_map: list[int], heading: bool) -> None:
         node.inline = inline = Inline(content, line_map, self.env)
@@ -180,39 +192,61 @@ def _convert(note: _Note, children: Any, out: list[Node], indent: int) -> None:
     note.depth -= 1
 
 
-def _tight_paragraph(note: _Note, run: list[RsNode], indent: int) -> Node:
-    start, first, _ = note.locate(run[0])
-    line_map = [first, note.locate(run[-1])[2]]
+def _tight_paragraph(note: _Note, run: Sequence[RsNode], indent: int) -> Node:
+    start, first, after = note.locate(run[0])
+    line_map = [first, note.locate(run[-1])[2] if len(run) > 1 else after]
     node = Node("paragraph", "p", line_map)
     content = note.lines_text(first, line_map[1], note.column(start, first), indent)
     note.inline(node, content, line_map, False)
     return node
 
 
+def _one_line_paragraph(note: _Note, line: int, column: int) -> Node:
+    line_map = [line, line + 1]
+    node = Node("paragraph", "p", line_map)
+    note.inline(node, note.lines[line][column:].strip(MD_TRIM_CHARS), line_map, False)
+    return node
+
+
 def _block(note: _Note, rs: RsNode, name: str, indent: int) -> Node:
     if name == "paragraph":
         return _paragraph(note, rs, indent)
+    if name == "list_item":
+        return _list_item(note, rs)
     if name in ("heading", "lheading"):
         return _heading(note, rs, name, indent)
+    if name == "hr":
+        return Node(name, "hr", note.span(rs))  # its meta (the marker) is never read
     if name in _LEAVES:
         meta = rs.meta
         node = Node(name, _LEAVES[name], note.span(rs), meta.get("content", ""))
         node.info = meta.get("info", "") if name == "fence" else ""
         return node
-    if name == "list_item":
-        return _list_item(note, rs)
     if name == "front_matter":
         start, end = note.span(rs)
         if start != 0 or note.lines[0] != "---" or note.lines[end - 1] != "---":
             raise Untrusted(name)  # fences the plugins read differently (indented, longer)
         return Node(name, "", [start, end], "\n".join(note.lines[start + 1 : end - 1]))
     if name in _CONTAINERS:
-        node = Node(name, _CONTAINERS[name], note.span(rs))
-        _convert(note, rs.children, node.children, indent)
-        return node
+        return _list(note, rs, name)
     if name == "table":
         return _table(note, rs)
     raise Untrusted(name)  # a block quote or definition the text check missed
+
+
+def _list(note: _Note, rs: RsNode, name: str) -> Node:
+    """A list: its items, each converted straight away (a list holds nothing else)."""
+    node = Node(name, _CONTAINERS[name], note.span(rs))
+    note.depth += 1
+    if note.depth > _MAX_DEPTH:
+        raise Untrusted("nesting")
+    items = node.children
+    for item in rs.children:
+        if item.name != "list_item":
+            raise Untrusted(item.name)
+        items.append(_list_item(note, item))
+    note.depth -= 1
+    return node
 
 
 def _paragraph(note: _Note, rs: RsNode, indent: int) -> Node:
@@ -252,12 +286,23 @@ def _list_item(note: _Note, rs: RsNode) -> Node:
     column = note.column(start, first)
     ordered = _ORDERED_MARKER.match(line, column)
     marker_end = ordered.end() if ordered else column + 1
-    spaces = len(line) - marker_end - len(line[marker_end:].lstrip(" "))
-    blank = not line[marker_end:].strip()
-    indent = marker_end + 1 if blank or spaces > 4 else marker_end + spaces
+    after_marker = line[marker_end:]
+    text = after_marker.lstrip(" ")
+    spaces = len(after_marker) - len(text)
+    indent = marker_end + 1 if spaces > 4 or not text.strip() else marker_end + spaces
     info = line[column : marker_end - 1] if ordered else ""
     node = Node("list_item", "li", [first, after], "", info)
-    _convert(note, rs.children, node.children, indent)
+    children = rs.children
+    if len(children) == 1 and children[0].name not in _BLOCKS and note.depth < _MAX_DEPTH:
+        # Most items: one line of text, the paragraph of a tight item and nothing else.
+        if spaces <= 4 and text.strip() and note.blank(first + 1, after):
+            # ... on the marker's line, the item's other lines blank: the text is the rest
+            # of that line, and the tree's span of it need not be asked for.
+            node.children.append(_one_line_paragraph(note, first, marker_end))
+        else:
+            node.children.append(_tight_paragraph(note, children, indent))
+    else:
+        _convert(note, children, node.children, indent)
     return node
 
 

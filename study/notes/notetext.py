@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+
+# Code spans live in their own module; notetext is where the rules look for text helpers.
+from study.notes.codespans import CodeSpan, code_span_at, code_spans  # noqa: F401
 
 # Sub-headings that name an aspect of the concept above them. Matched without case or
 # accents; shown in sentence case ("What It Is:" -> "What it is").
@@ -84,7 +86,6 @@ _OFFER_STATEMENTS = (
     "con esto ya", "con esto puedes", "con esto, ya", "con esto, puedes", "ahora ya puedes",
 )  # fmt: skip
 
-_TICKS = re.compile(r"`+")
 _TAG = re.compile(r"(?:^|(?<=\s))#([\w/\-]*[^\W\d][\w/\-]*)")
 # A link to another note; an embed (![[image.png]]) is content and stays as written.
 _WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]\n]+?)\]\]")
@@ -111,7 +112,20 @@ def fold(text: str) -> str:
 
 
 def _without_marks(match: re.Match[str]) -> str:
-    return "".join(ch for ch in match.group() if unicodedata.category(ch) != "Mn")
+    return _run_without(match.group(), False)  # combining marks
+
+
+# Non-ASCII runs repeat (a note's emoji and dashes, its accented words): each run's answer
+# is worked out once, character by character, then looked up.
+@lru_cache(maxsize=8192)
+def _run_without(run: str, symbols: bool) -> str:
+    if symbols:
+        return "".join(
+            ch
+            for ch in run
+            if unicodedata.category(ch) not in _SYMBOLS and ch not in "\ufe0e\ufe0f"
+        )
+    return "".join(ch for ch in run if unicodedata.category(ch) != "Mn")
 
 
 def strip_symbols(text: str) -> str:
@@ -125,10 +139,7 @@ def strip_symbols(text: str) -> str:
 
 
 def _without_symbols(match: re.Match[str]) -> str:
-    return "".join(
-        ch for ch in match.group()
-        if unicodedata.category(ch) not in _SYMBOLS and ch not in "\ufe0e\ufe0f"
-    )  # fmt: skip
+    return _run_without(match.group(), True)  # emoji and symbols
 
 
 # Headings repeat across a vault's notes ("📌 What It Is:" under every concept): a title is
@@ -320,6 +331,8 @@ def dedent_lines(lines: list[str]) -> list[str]:
 
 def tidy(markdown: str) -> str:
     """Markdown source made presentable: dedented, trailing spaces and blank runs removed."""
+    if "\n" not in markdown:  # one line (most descriptions and cells): only its ends go
+        return plain_links(markdown.lstrip(" \t").rstrip())
     lines = [line.rstrip() for line in dedent_lines(markdown.split("\n"))]
     out: list[str] = []
     for line in lines:
@@ -341,46 +354,3 @@ def toml_front_matter(lines: list[str]) -> range:
         if lines[n].strip() == "+++":
             return range(n + 1)
     return range(0)
-
-
-class CodeSpan(NamedTuple):
-    start: int
-    end: int
-    code: str  # what stands between the backtick strings, as written
-
-
-def code_spans(text: str) -> list[CodeSpan]:
-    """The text's code spans as CommonMark reads them, in one pass.
-
-    A backtick string opens a span that the next backtick string of the same length closes;
-    one with no such closer is literal. (A regex that backtracks over the string's length is
-    quadratic, and worse, on a long run of backticks.)
-    """
-    runs = [match.span() for match in _TICKS.finditer(text)]
-    closer: list[int | None] = [None] * len(runs)
-    last_of_length: dict[int, int] = {}
-    for n in range(len(runs) - 1, -1, -1):
-        length = runs[n][1] - runs[n][0]
-        closer[n] = last_of_length.get(length)
-        last_of_length[length] = n
-    spans, n = [], 0
-    while n < len(runs):
-        close = closer[n]
-        if close is None:
-            n += 1
-            continue
-        spans.append(CodeSpan(runs[n][0], runs[close][1], text[runs[n][1] : runs[close][0]]))
-        n = close + 1
-    return spans
-
-
-def code_span_at(text: str, pos: int) -> CodeSpan | None:
-    """The code span that opens exactly at `pos`, if one does."""
-    opener = _TICKS.match(text, pos)
-    if opener is None or (pos and text[pos - 1] == "`"):
-        return None
-    length = opener.end() - pos
-    for run in _TICKS.finditer(text, opener.end()):
-        if run.end() - run.start() == length:
-            return CodeSpan(pos, run.end(), text[opener.end() : run.start()])
-    return None

@@ -59,6 +59,7 @@ def parse_text(text: str, source: str, deck: str | None = None) -> ParsedNote:
     demote_command_headings(top)
     meta = _front_matter(top)
     title, sections = _sections(top)
+    _mark_headless(title, sections)
     prose = _prose(texts)
     tags = _unique([*_meta_tags(meta), *(tag for run in prose for tag in nt.tags_in(run))])
     related = _unique(nt.wikilinks("\n".join(prose)))
@@ -126,6 +127,16 @@ def _sections(top: list[Node]) -> tuple[str, list[Section]]:
     return title, sections
 
 
+def _mark_headless(title: str, sections: list[Section]) -> None:
+    """A note with no heading but its title (an outline, a log, an atomic note) is all body:
+    the text under the title is what the note says, not a preface to sections that never
+    come. (With no title either, only an opening definition is taken: a scrap of text.)"""
+    if not title or any(section.path and not section.label for section in sections):
+        return
+    for section in sections:
+        section.whole = not section.path
+
+
 def _chat_break(node: Node) -> bool:
     if node.type != "paragraph" or node.inline is None or not node.inline.maybe_junk():
         return False
@@ -186,7 +197,7 @@ def _prose(texts: list[tuple[Inline, bool]]) -> list[str]:
     for inline, heading in texts:
         if heading or not _PROSE_MARKS.search(inline.content):
             continue
-        runs.extend(child.content for child in inline.tokens() if child.type == "text")
+        runs.extend(inline.text_runs())
     return runs
 
 

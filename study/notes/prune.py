@@ -47,9 +47,13 @@ def prune(cards: list[Card]) -> Pruned:
     dropped: list[Dropped] = []
     kept = []
     carded = Counter(card.path for card in cards)
+    # Per section, not per card: which sections are named as a table of contents.
+    contents = {path for path in carded if path and _name_key(path[-1]) in _CONTENTS}
     folded = _Folded()
     for card in cards:
-        reason = nothing_to_learn(card, folded) or _left_over(card, cards, carded[card.path] > 1)
+        reason = nothing_to_learn(card, folded) or _left_over(
+            card, cards, carded[card.path] > 1, card.path in contents
+        )
         if reason:
             dropped.append(Dropped(card.line, _one_line(card.front), reason))
         else:
@@ -108,11 +112,13 @@ def nothing_to_learn(card: Card, folded: _Folded | None = None) -> str | None:
     return None
 
 
-def _left_over(card: Card, cards: list[Card], section_carded: bool) -> str | None:
+def _left_over(
+    card: Card, cards: list[Card], section_carded: bool, in_contents: bool
+) -> str | None:
     """What only makes sense beside the rest of the note: a table of contents (a section so
     named listing the note's own headings), a callout left alone after its section's table
-    or list was carded."""
-    if card.path and _name_key(card.path[-1]) in _CONTENTS:
+    or list was carded. `in_contents`: the card's section is named as a table of contents."""
+    if in_contents:
         items = [_LIST_ITEM.fullmatch(line) for line in card.back.splitlines() if line.strip()]
         names = [signals.plain_fold(item.group(1)) if item else "" for item in items]
         headings = {signals.plain_fold(name) for name in {n for c in cards for n in c.path}}
@@ -164,7 +170,10 @@ def _repeats_question(card: Card, folded: _Folded) -> bool:
         return False
     if "[[" not in card.back:  # no link alias can put other words first: compare those first
         first = _WORD.search(card.back)
-        if first is None or not folded[card.front].startswith(nt.fold(first.group())):
+        if first is None:
+            return False
+        word = first.group()  # letters and digits: ASCII ones fold to their lower case
+        if not folded[card.front].startswith(word.lower() if word.isascii() else nt.fold(word)):
             return False
     return signals.plain_fold(card.back) == folded[card.front]
 

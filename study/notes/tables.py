@@ -142,7 +142,7 @@ def _command_rows(table: Table, key: int, section: Section, b: Builder) -> None:
     others = [j for j in range(len(table.header)) if j != key]
     described = max(others, key=lambda j: sum(len(cell.text) for cell in table.column(j)))
     folded = [table.folded(j) for j in range(len(table.header))]
-    for line, cells in table.body:
+    for row, (line, cells) in enumerate(table.body):
         command = code_only(cells[key].raw)
         for j, cell in enumerate(cells):
             if j == key or not cell.raw:
@@ -152,7 +152,7 @@ def _command_rows(table: Table, key: int, section: Section, b: Builder) -> None:
                       (cell.raw, command, line))  # fmt: skip
                 continue
             column = table.header[j]
-            reverse = _reverse(column, cell, command, folded[j])
+            reverse = _reverse(column, cell, command, folded[j], _own(table, folded[j], row, cell))
             b.add("table", section.path, f"{command}\x1f{column}", f"{command} — {column}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
 
@@ -163,7 +163,7 @@ def _keyed_rows(table: Table, key: int, section: Section, b: Builder) -> None:
     numbered = all(_NUMBER.fullmatch(label) for label in labels)
     counters = {j for j in range(len(table.header)) if _counts_rows(table, j)}
     folded = [table.folded(j) for j in range(len(table.header))]
-    for (line, cells), label in zip(table.body, labels, strict=True):
+    for row, ((line, cells), label) in enumerate(zip(table.body, labels, strict=True)):
         # A row named by a number alone ("1", "7") asks with its column's name: "PIN 1".
         shown = f"{nt.one_line(table.names[key])} {label}" if numbered else label
         for j, cell in enumerate(cells):
@@ -171,7 +171,11 @@ def _keyed_rows(table: Table, key: int, section: Section, b: Builder) -> None:
                 continue
             column = table.header[j]
             many = len(table.body) > 1
-            reverse = _reverse(column, cell, shown, folded[j]) if many else None
+            reverse = (
+                _reverse(column, cell, shown, folded[j], _own(table, folded[j], row, cell))
+                if many
+                else None
+            )
             b.add("table", section.path, f"{label}\x1f{column}", f"{shown} — {column}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
 
@@ -186,19 +190,27 @@ def _compared_columns(table: Table, section: Section, b: Builder) -> None:
             if not cell.raw:
                 continue
             thing = table.header[j]
-            reverse = _reverse(attribute, cell, thing, peers) if many else None
+            reverse = _reverse(attribute, cell, thing, peers, peers[j - 1]) if many else None
             b.add("table", section.path, f"{attribute}\x1f{thing}", f"{thing} — {attribute}",
                   cell.raw, line, reverse and (*reverse, line))  # fmt: skip
 
 
-def _reverse(attribute: str, cell: Cell, thing: str, peers: list[str]) -> tuple[str, str] | None:
+def _own(table: Table, column: list[str], row: int, cell: Cell) -> str:
+    """A cell's entry in its folded column (`Table.folded`), already made: the column has a
+    cell in every row (rows are as wide as the header), else its own fold."""
+    return column[row] if len(column) == len(table.body) else nt.fold(cell.text)
+
+
+def _reverse(
+    attribute: str, cell: Cell, thing: str, peers: list[str], folded: str
+) -> tuple[str, str] | None:
     """The reverse card (front, back), or None when the cell would not name `thing`.
 
     A cell names its row only when it is unique among its peers (folded, itself included),
     says something (not a symbol, yes/no or a bare number), and does not already hold the
-    answer's words.
+    answer's words. `folded` is the cell's own text as its peers are (`nt.fold`).
     """
-    unique = peers.count(nt.fold(cell.text)) == 1
+    unique = peers.count(folded) == 1
     if not unique or not distinctive(cell.text, attribute):
         return None
     question = f"{attribute}: {cell.text}"
@@ -227,8 +239,16 @@ def _letter_runs(attribute: str) -> frozenset[str]:
 
 def gives_away(question: str, answer: str) -> bool:
     """True when a word of the answer (three letters or more) is already in the question."""
-    asked = {_stem(word) for word in _WORD.findall(nt.fold(question))}
-    return any(_stem(word) in asked for word in _WORD.findall(nt.fold(answer)) if len(word) >= 3)
+    answered = _answer_stems(answer)
+    return bool(answered) and any(
+        _stem(word) in answered for word in _WORD.findall(nt.fold(question))
+    )
+
+
+@lru_cache(maxsize=1024)
+def _answer_stems(answer: str) -> frozenset[str]:
+    # The answer is a row's or column's name, asked about once per cell: found once.
+    return frozenset(_stem(word) for word in _WORD.findall(nt.fold(answer)) if len(word) >= 3)
 
 
 def _stem(word: str) -> str:
