@@ -19,6 +19,7 @@ import pytest
 from study.errors import StudyError
 from study.schedule.database import prepare
 from study.schedule.journal import rollback_journal
+from study.schedule.store import open_store
 from study.schedule.sync import sync_paths
 from study.schedule.syncwrite import FirstSync
 from tests.support import REPO
@@ -112,6 +113,7 @@ KILLED_MID_WRITE = """
 import os, signal, sys
 from datetime import UTC, datetime
 from pathlib import Path
+from study.schedule.store import open_store
 from study.schedule.syncwrite import FirstSync
 from study.schedule.sync import sync_paths
 
@@ -154,3 +156,34 @@ def test_a_first_sync_killed_mid_write_leaves_a_whole_file_and_the_next_one_sync
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert sync_paths(db, [notes], NOW).added == 3000
     assert _mode_and_cards(db) == ("wal", 3000)
+
+
+def test_a_file_a_killed_first_sync_left_in_the_rollback_journal_goes_back_to_the_log(
+    tmp_path: Path,
+) -> None:
+    """Killed between `rollback_journal` and `write_ahead`, a first sync leaves the file in the
+    rollback journal; the drill that opens it next (the bundled decks' first run writes
+    through the store, not `sync_paths`) puts it back in the log."""
+    db = tmp_path / "s.db"
+    prepare(db, create=True)
+    with closing(sqlite3.connect(db)) as killed:
+        assert rollback_journal(killed) is True
+    assert db.read_bytes()[18:20] == b"\x01\x01"  # the header: the rollback journal
+    with open_store(db) as store:
+        assert store.execute("SELECT count(*) FROM card", {}).fetchone() == (0,)
+    assert db.read_bytes()[18:20] == b"\x02\x02"  # the write-ahead log
+    assert _mode_and_cards(db) == ("wal", 0)
+
+
+def test_a_file_in_the_rollback_journal_open_elsewhere_is_opened_as_it_is(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    prepare(db, create=True)
+    with closing(sqlite3.connect(db)) as killed:
+        rollback_journal(killed)
+    with closing(sqlite3.connect(db)) as other:
+        other.execute("BEGIN")
+        other.execute("SELECT count(*) FROM card").fetchone()  # a reader holds the file
+        with open_store(db) as store:  # no wait: the mode is left for the next opening
+            assert store.execute("SELECT count(*) FROM card", {}).fetchone() == (0,)
+        other.execute("COMMIT")
+    assert db.read_bytes()[18:20] == b"\x01\x01"
