@@ -13,6 +13,7 @@ import sys
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -187,3 +188,34 @@ def test_a_file_in_the_rollback_journal_open_elsewhere_is_opened_as_it_is(tmp_pa
             assert store.execute("SELECT count(*) FROM card", {}).fetchone() == (0,)
         other.execute("COMMIT")
     assert db.read_bytes()[18:20] == b"\x01\x01"
+
+
+def test_study_due_beside_a_first_sync_writing_waits_once_not_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sync writing in the rollback journal has a `-journal` that is not hot: the look
+    for a killed write waits on it only briefly (it waited the whole busy timeout before the
+    read-only opening waited its own: `study due` took 10 s to say "locked for 5 s")."""
+    from study.schedule import database
+
+    db = tmp_path / "s.db"
+    prepare(db, create=True)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.3)
+    waits: list[tuple[str, float]] = []  # each connection opened: how, how long it waits
+    plain = sqlite3.connect
+
+    def spied(target: str, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        waits.append(("read-only" if kwargs.get("uri") else "writable", kwargs["timeout"]))
+        return plain(target, *args, **kwargs)
+
+    with closing(sqlite3.connect(db, isolation_level=None)) as sync:
+        assert rollback_journal(sync) is True
+        sync.execute("BEGIN EXCLUSIVE")
+        sync.execute("CREATE TABLE written (x)")  # the sync's write, uncommitted
+        assert Path(f"{db}-journal").exists()
+        monkeypatch.setattr(database.sqlite3, "connect", spied)
+        with pytest.raises(StudyError, match="is locked by another study"):
+            database.connect_read_only(db)
+        monkeypatch.undo()
+        sync.execute("ROLLBACK")
+    assert waits == [("writable", 0.1), ("read-only", 0.3)]
