@@ -133,14 +133,20 @@ def add_history(work: Path, reviews: int, seed: int) -> tuple[int, int]:
 
 
 def dues(work: Path, env: dict[str, str], runs: int) -> dict[str, list[float]]:
-    """`study due` and Anki's open + deck_due_tree, both whole processes, in turns."""
-    found: dict[str, list[float]] = {"study": [], "anki": [], "anki_open": []}
+    """`study due` and Anki's open + deck_due_tree, both whole processes, in turns; also
+    Anki's process to its exit (closing the collection), and what each side counted."""
+    keys = ("study", "anki", "anki_open", "anki_exit", "study_cards", "anki_cards")
+    found: dict[str, list[float]] = {key: [] for key in keys}
     due = [*STUDY, "due", "--db", str(work / "bench.db")]
     for _ in range(runs):
         found["study"].append(timed(due, env))
         ran, counted = anki("due", str(work / "c" / "collection.anki2"))
-        found["anki"].append(counted["at"] - ran.began)  # the whole process, as study's
+        found["anki"].append(counted["at"] - ran.began)  # from its start, as study's
         found["anki_open"].append(counted["seconds"])  # from opening the collection
+        found["anki_exit"].append(ran.wall)  # to its exit, as study's
+        found["anki_cards"].append(counted["due"])
+    listed = json.loads(run([*due, "--json"], env).out)
+    found["study_cards"].append(sum(deck["total"] for deck in listed))
     return found
 
 
@@ -197,6 +203,12 @@ def report(args: argparse.Namespace, found: dict[str, dict[str, list[float]]], s
     ]
     for row in rows:
         print(_row(*row))
+    ours, to_exit = _med(due["study"]), _med(due["anki_exit"])
+    print(
+        f"\n`study due`: Anki's process to its exit (the collection closed) "
+        f"{to_exit * 1000:.1f} ms ({ours / to_exit:.2f}x); due now: study "
+        f"{_med(due['study_cards']):.0f} cards, Anki {_med(due['anki_cards']):.0f}"
+    )
     print(
         "\nAnki from opening the collection (its Python start-up and `import anki` left out): "
         f"due {_med(due['anki_open']) * 1000:.0f} ms, first card "

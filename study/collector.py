@@ -24,3 +24,20 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def collector_off_to_the_end() -> Iterator[None]:
+    """The collector off for a short command whose process ends when it does (`study due`),
+    and everything alive after it frozen (`gc.freeze`), so that Python's exit does not walk
+    every object the imports made: its last collection was ~3 ms of `study due`'s ~35, and
+    the passes over the imports as they load ~1 ms more. Back as it was after, for a caller
+    that goes on (a test calling the launcher in its process)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()

@@ -14,28 +14,29 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from study.errors import StudyError
 
 TYPE_CHECKING = False  # not typing's: importing typing costs `study due` a few milliseconds
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     Given = dict[str, list[Any]]  # each option given: its values (none for a flag)
     Valued = dict[str, Callable[[str], Any]]  # an option taking a value: its check (ValueError)
-    Fast = tuple[tuple[str, ...], Valued, Callable[[list[str], Given, Path | None], int]]
+    Fast = tuple[tuple[str, ...], Valued, Callable[[list[str], Given, str | None], int]]
 
 
 def _fast_args(
     args: list[str], flags: tuple[str, ...], valued: Valued | None = None
-) -> tuple[list[str], Given, Path | None]:
-    """Positional words, the `flags` and `valued` options given (values checked), and `--db`;
-    ValueError (or StopIteration, for a missing value) for anything else."""
+) -> tuple[list[str], Given, str | None]:
+    """Positional words, the `flags` and `valued` options given (values checked), and `--db`
+    (as given: `study due` finds its file without pathlib, see study.paths); ValueError (or
+    StopIteration, for a missing value) for anything else."""
     valued = valued or {}
     words: list[str] = []
     given: Given = {}
-    db: Path | None = None
+    db: str | None = None
     rest = iter(args)
     for arg in rest:
         name, equals, value = arg.partition("=")
@@ -44,7 +45,7 @@ def _fast_args(
         elif name in (*valued, "--db"):
             value = value if equals else next(rest)  # StopIteration: let Typer say so
             if name == "--db":
-                db = Path(value)
+                db = value
             else:
                 given.setdefault(name, []).append(valued[name](value))
         elif arg.startswith("-"):
@@ -54,20 +55,31 @@ def _fast_args(
     return words, given, db
 
 
-def _due(words: list[str], flags: Given, db: Path | None) -> int:
-    from study.schedule.duereport import run
+def _due(words: list[str], flags: Given, db: str | None) -> int:
+    from study.collector import collector_off_to_the_end
 
-    text = run(words, "--json" in flags, db, "--brief" in flags)
+    with collector_off_to_the_end():
+        from study.schedule.duereport import run
+
+        text = run(words, "--json" in flags, db, "--brief" in flags)
     if text:
         print(text)
     return 0
 
 
-def _sync(words: list[str], flags: Given, db: Path | None) -> int:
+def _as_path(db: str | None) -> Path | None:
+    from pathlib import Path
+
+    return None if db is None else Path(db)
+
+
+def _sync(words: list[str], flags: Given, db: str | None) -> int:
+    from pathlib import Path
+
     from study.clock import current_time
     from study.schedule.sync import sync_paths
 
-    report = sync_paths(db, [Path(p) for p in words], current_time())
+    report = sync_paths(_as_path(db), [Path(p) for p in words], current_time())
     print(report.render())
     for line in [*report.skipped, *report.failures]:
         print(f"study: {line}", file=sys.stderr)
@@ -84,10 +96,14 @@ def _reader_gone() -> None:
     sys.exit(1)
 
 
-def _overview(words: list[str], flags: Given, db: Path | None) -> int:
-    from study.schedule.duereport import overview_text
+def _overview(words: list[str], flags: Given, db: str | None) -> int:
+    from study.collector import collector_off_to_the_end
 
-    print(overview_text(db))
+    with collector_off_to_the_end():
+        from study.schedule.duereport import overview_text
+
+        text = overview_text(db)
+    print(text)
     return 0
 
 
@@ -102,14 +118,14 @@ def _at_least(least: int) -> Callable[[str], int]:
     return check
 
 
-def _drill(words: list[str], given: Given, db: Path | None) -> int:
+def _drill(words: list[str], given: Given, db: str | None) -> int:
     from study.drill.options import Options
     from study.drill.start import run_drill
 
     new, limit = (given[name][-1] if name in given else None for name in ("--new", "--limit"))
     tags = tuple(given.get("--tag", ()))
     options = Options(tuple(words), tags, new, limit, "--typed" in given, "--no-wait" not in given)
-    return 130 if run_drill(db, options).interrupted else 0
+    return 130 if run_drill(_as_path(db), options).interrupted else 0
 
 
 # Each fast command: its flags, its options taking a value (with their checks), its body.

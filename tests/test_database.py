@@ -254,3 +254,23 @@ def test_every_connection_waits_for_each_commit_to_reach_the_disk(tmp_path: Path
     plain = connect(path)
     assert plain.execute("PRAGMA synchronous").fetchone() == (2,)
     plain.close()
+
+
+def test_a_read_only_connection_opens_any_file_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`study due` opens its file by a `file:` URI made without pathlib: the bytes SQLite would
+    read as a query, a fragment or an escape are percent-encoded, as `Path.as_uri` does."""
+    from study.errors import StudyError
+    from study.schedule.database import connect_read_only, file_uri
+
+    assert file_uri("/srv/a b/x?y#z%.db") == "file:///srv/a%20b/x%3Fy%23z%25.db"
+    assert file_uri("/é/ok-._~.db") == "file:///%C3%A9/ok-._~.db"
+    monkeypatch.chdir(tmp_path)
+    for name in ("plain.db", "a b?c#d%41.db", "naïve.db"):
+        assert file_uri(name) == (tmp_path / name).as_uri()
+        with sqlite3.connect(tmp_path / name) as made:
+            made.execute("CREATE TABLE t (x)")
+        made.close()
+        with pytest.raises(StudyError, match="it holds other tables"):
+            connect_read_only(name)  # read through SQLite (its tables), then refused

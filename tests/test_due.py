@@ -356,3 +356,26 @@ def test_the_due_summary_wraps_between_words_at_40_columns(monkeypatch: pytest.M
         "(`study drill --new N` studies N more",
         "today).",
     ]
+
+
+def test_the_summary_wraps_as_textwrap_would_without_importing_it() -> None:
+    """`wrap` stands in for `textwrap.wrap` on `study due`'s sentences: the same lines on every
+    sentence it writes, at every width (a word longer than the line goes to textwrap)."""
+    import textwrap
+
+    from study.schedule.duereport import held_text, summary_line, wrap
+
+    assert wrap("19 cards to study now (1 more later today, 0 tomorrow).", 24) == [
+        "19 cards to study now (1",
+        "more later today, 0",
+        "tomorrow).",
+    ]
+    # A word longer than the line: textwrap's cut, which fills the line before it too.
+    assert wrap("raise `reviews_per_day`", 8) == ["raise `r", "eviews_p", "er_day`"]
+    sentences = [held_text(new, reviews) for new in (0, 1, 95) for reviews in (0, 1, 12_345)]
+    counts = [[DeckDue("d", 0, 0, due, 1, 7)] for due in (0, 1, 2235)]
+    sentences += [summary_line(deck) for deck in counts]
+    assert len([s for s in sentences if s]) == 11
+    for sentence in filter(None, sentences):
+        for width in range(1, 130):
+            assert wrap(sentence, width) == textwrap.wrap(sentence, width), (sentence, width)

@@ -84,6 +84,8 @@ def test_what_the_adapter_does_not_reproduce_falls_back() -> None:
     # markdown-it-py ends a table at any ordered item, markdown-it.rs only at one numbered 1
     assert native_blocks("| a | b |\n|---|---|\n2) second\n") is None
     assert_same_blocks("| a | b |\n|---|---|\n2) second\n")
+    assert native_blocks("<b>\x1f") is None  # Python's `\s` takes \x1f for a space: HTML
+    assert_same_blocks("<b>\x1f")
     deep = "- " * 40 + "x\n"  # markdown-it-py stops nesting at 20 levels
     assert native_blocks(deep) is None
 
@@ -96,6 +98,19 @@ def test_cells_lines_and_texts_match_by_hand() -> None:
     assert [inline.content for inline, _ in texts] == ["A", "one\ntwo", "x", "y | z", "1", ""]
     assert top[1].children[0].info == "1"
     assert [part.map for part in top[2].children] == [[5, 6], [7, 8]]
+
+
+def test_an_items_text_is_read_off_its_line_or_its_span_by_hand() -> None:
+    # One line, blank lines after it in the item (the list's last): read off the line.
+    # Two lines (a lazy continuation) and a text under a blank marker line: the tree's span.
+    text = "-   🐳 one  \n\n\n- two\nmore\n-\n  three\n\nafter\n"
+    assert native_blocks(text) is not None
+    assert_same_blocks(text)
+    top, texts = parse_blocks(text)
+    items = top[0].children
+    assert [item.map for item in items] == [[0, 3], [3, 5], [5, 8]]
+    assert [item.children[0].map for item in items] == [[0, 1], [3, 5], [6, 7]]
+    assert [inline.content for inline, _ in texts] == ["🐳 one", "two\nmore", "three", "after"]
 
 
 # Block-level pieces: lists nested and loose, fences, tables, headings of both kinds, HTML,
@@ -122,11 +137,11 @@ def test_generated_notes_give_the_same_blocks_and_cards(text: str) -> None:
 
 # What the adapter does not reproduce, said as one pattern: `_untrusted` checks it in parts.
 UNTRUSTED = re.compile(
-    r"[\t\x00]|^ {0,3}>|\]:|\|.*\n(?: *:?-+:? *$| {0,3}\d{1,9}[.)])", re.MULTILINE
+    r"[\t\x00\x1c-\x1f]|^ {0,3}>|\]:|\|.*\n(?: *:?-+:? *$| {0,3}\d{1,9}[.)])", re.MULTILINE
 )
 TEXT_PIECES = [
     "|", "a", " ", "   ", "\n", "-", ":", ">", "]", "\t", "---", "| x |", ":-:", "\x00", "1", "2.",
-    "3)", "0",
+    "3)", "0", "\x1f",
 ]  # fmt: skip
 
 

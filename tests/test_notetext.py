@@ -150,3 +150,12 @@ def test_one_line_loses_its_margin_and_trailing_spaces() -> None:
     assert tidy("    Lists the running containers.  ") == "Lists the running containers."
     assert tidy("\t[[Docker|the engine]] runs it ") == "the engine runs it"
     assert tidy(" \t ") == ""
+
+
+def test_copy_labels_are_found_whatever_their_case_or_accents() -> None:
+    # Ruled out early by a line's first letter: a label's own, in either case, or non-ASCII.
+    assert copy_buttons("bash\nÉdit\nls -la") == ("ls -la", "bash")
+    assert copy_buttons("  COPY CODE\nnpm test") == ("npm test", "")
+    assert copy_buttons("bash\nls -la") is None
+    # A label on the second line counts only after a language line.
+    assert copy_buttons("Docker runs containers.\nCopy code") is None

@@ -48,15 +48,18 @@ def _parser() -> MarkdownIt:
 # Tabs, a block quote marker, a reference definition's `]:`, NUL, a line with a `|` over a
 # pipeless `---` (markdown-it-py reads a one-column table, markdown-it.rs a heading) or over
 # an ordered list item (markdown-it-py ends a table at any, markdown-it.rs only at a `1.`):
-# the native tree is not used. Substring tests first, then patterns that start with a literal
-# (searched fast): one pattern of four branches tried at every position was ~10% of a parse.
+# the native tree is not used; nor with a control character from \x1c to \x1f, which
+# Python's `\s` (in markdown-it-py's HTML block patterns) takes for a space and Rust's does
+# not. Substring tests first, then patterns that start with a literal (searched fast): one
+# pattern of four branches tried at every position was ~10% of a parse.
+_SEPARATORS = re.compile(r"[\x1c-\x1f]")
 _QUOTE_START = re.compile(r" {0,3}>")
 _QUOTE = re.compile(r"\n {0,3}>")
 _UNDER_A_PIPE = re.compile(r"\n(?: *:?-+:? *$| {0,3}\d{1,9}[.)])", re.MULTILINE)
 
 
 def _untrusted(text: str) -> bool:
-    if "\t" in text or "\x00" in text or "]:" in text:
+    if "\t" in text or "\x00" in text or "]:" in text or _SEPARATORS.search(text):
         return True
     if ">" in text and (_QUOTE_START.match(text) or _QUOTE.search(text)):
         return True

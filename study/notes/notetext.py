@@ -261,6 +261,8 @@ def copy_buttons(text: str) -> tuple[str, str] | None:
     Outside a code fence a pasted answer's code reads "bash", "CopiarEditar", then the
     command, on lines or paragraphs of their own; None if `text` does not start that way.
     """
+    if not any(_may_fold_to_label(line) for line in text.strip().split("\n", 2)[:2]):
+        return None  # most paragraphs: neither line a label can be on starts like one
     lines = text.strip().split("\n")
     head = [line.strip() for line in lines[:4]]
     start = 1 if head and is_language_line(head[0]) else 0
@@ -271,6 +273,16 @@ def copy_buttons(text: str) -> tuple[str, str] | None:
         return None
     rest = "\n".join(lines[start + labels :]).strip("\n")
     return dedent(rest), head[0].lower() if start else ""
+
+
+# A line folds to a copy label only if it starts with a label's first letter, in either
+# case, or with a character outside ASCII (`fold` makes "É" an "e").
+_LABEL_INITIALS = frozenset(ch for label in COPY_LABELS for ch in (label[0], label[0].upper()))
+
+
+def _may_fold_to_label(line: str) -> bool:
+    first = line.lstrip()[:1]
+    return first in _LABEL_INITIALS or not first.isascii()
 
 
 def only_copy_buttons(text: str) -> bool:

@@ -6,6 +6,8 @@ is not corruption, and only corruption is worth restoring a backup for. A file t
 is only ever opened read-only, and nothing is left beside it (no `-wal`, no `-shm`).
 
 Plain sqlite3 and no SQLModel: `study sync` opens the file through here and must start fast.
+What `study due` calls here (`connect_read_only` and the checks it makes) takes the path as
+text or `Path` and uses `os.path`: pathlib is imported only where a refusal is explained.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ import errno
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
-from pathlib import Path
+from contextlib import closing, contextmanager, suppress
 
 from study.errors import StudyError
 from study.schedule import migrations
 
 TYPE_CHECKING = False  # not typing's: importing typing costs `study due` a few milliseconds
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import TypeVar
 
     T = TypeVar("T")
@@ -41,10 +43,22 @@ def configure(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA synchronous = FULL")
 
 
-def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+# The bytes a `file:` URI keeps as they are (RFC 3986's unreserved ones, and the slashes).
+_URI_PLAIN = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/")
+
+
+def file_uri(path: Path | str) -> str:
+    """The `file:` URI of `path` made absolute, every other byte percent-encoded, as
+    `Path.absolute().as_uri()` writes it, without importing pathlib (and urllib.parse)."""
+    path = os.fspath(path)
+    absolute = os.fsencode(path if os.path.isabs(path) else os.path.join(os.getcwd(), path))
+    return "file://" + "".join(chr(b) if b in _URI_PLAIN else f"%{b:02X}" for b in absolute)
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
     """A configured connection in autocommit mode: each write says `BEGIN IMMEDIATE` itself."""
     if read_only:
-        target, uri = f"{path.absolute().as_uri()}?mode=ro", True
+        target, uri = f"{file_uri(path)}?mode=ro", True
     else:
         target, uri = str(path), False
     connection = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=uri)
@@ -67,8 +81,11 @@ def _nearly_full(folder: Path) -> bool:
     return status.f_bavail * status.f_frsize < 256 * 1024
 
 
-def diagnose(path: Path, error: BaseException) -> StudyError:
+def diagnose(path: Path | str, error: BaseException) -> StudyError:
     """The one line for a sqlite3 error met on `path` (SQLAlchemy's wrapper unwrapped)."""
+    from pathlib import Path
+
+    path = Path(path)
     cause = getattr(error, "orig", None) or error
     code = getattr(cause, "sqlite_errorcode", -1) & 0xFF
     full = code == sqlite3.SQLITE_FULL or getattr(cause, "errno", None) == errno.ENOSPC
@@ -172,7 +189,7 @@ def _why_not_create(path: Path) -> str:
 
 
 @contextmanager
-def translated(path: Path) -> Iterator[None]:
+def translated(path: Path | str) -> Iterator[None]:
     """Any sqlite3 (or SQLAlchemy-wrapped) database error inside becomes its one line."""
     try:
         yield
@@ -190,22 +207,23 @@ def _disk_full(error: BaseException) -> bool:
 
 
 @contextmanager
-def nothing_left_beside(path: Path) -> Iterator[None]:
+def nothing_left_beside(path: Path | str) -> Iterator[None]:
     """On a refusal, remove the empty `-wal`/`-shm` that opening the file just made.
 
     Only files that were not there before and hold no data (an empty write-ahead log; the
     `-shm` is only its index) are removed, so nothing another process uses is touched.
     """
-    extras = [Path(f"{path}-wal"), Path(f"{path}-shm")]
-    existed = [extra.exists() for extra in extras]
+    extras = [f"{path}-wal", f"{path}-shm"]
+    existed = [os.path.exists(extra) for extra in extras]
     try:
         yield
     except StudyError:
         wal = extras[0]
-        if not existed[0] and wal.exists() and wal.stat().st_size == 0:
+        if not existed[0] and os.path.exists(wal) and os.stat(wal).st_size == 0:
             for extra, was_there in zip(extras, existed, strict=True):
                 if not was_there:
-                    extra.unlink(missing_ok=True)
+                    with suppress(FileNotFoundError):
+                        os.unlink(extra)
         raise
 
 
@@ -233,14 +251,14 @@ def _check_file(path: Path, create: bool) -> bool:
     return path.stat().st_size > 0
 
 
-def header_version(path: Path) -> int:
+def header_version(path: Path | str) -> int:
     """The schema version in the file's header, read as bytes (no SQLite, nothing created).
 
     It can lag behind the true one while a change sits in the write-ahead log, never lead
     it: versions only grow. StudyError if the file is not SQLite at all.
     """
     try:
-        with path.open("rb") as file:
+        with open(path, "rb") as file:
             header = file.read(100)
     except OSError as error:
         raise StudyError(f"{path} cannot be read ({error.strerror or error})") from None
@@ -249,7 +267,7 @@ def header_version(path: Path) -> int:
     return int.from_bytes(header[60:64], "big") if len(header) == 100 else 0
 
 
-def _newer(path: Path, version: int) -> StudyError:
+def _newer(path: Path | str, version: int) -> StudyError:
     return StudyError(
         f"{path} was written by a newer study (schema {version}, this release knows "
         f"{len(migrations.MIGRATIONS)}); upgrade study to open it"
@@ -262,16 +280,27 @@ def inspect(path: Path) -> int:
     Refused from its header bytes when that is enough (not SQLite, newer), else read-only
     through SQLite, taking away any empty `-wal`/`-shm` that opening it made.
     """
-    if header_version(path) > len(migrations.MIGRATIONS):
-        raise _newer(path, header_version(path))
+    _refuse_newer_header(path)
     with nothing_left_beside(path), translated(path), closing(connect(path, read_only=True)) as db:
-        try:
-            version = migrations.schema_version(db)
-        except StudyError as error:
-            raise StudyError(f"{path} {error}") from None
-        if version > len(migrations.MIGRATIONS):
-            raise _newer(path, version)
-        return version
+        return _readable_version(path, db)
+
+
+def _refuse_newer_header(path: Path | str) -> None:
+    """Refuse a file a newer study wrote, from its header bytes alone (no SQLite)."""
+    version = header_version(path)
+    if version > len(migrations.MIGRATIONS):
+        raise _newer(path, version)
+
+
+def _readable_version(path: Path | str, db: sqlite3.Connection) -> int:
+    """The schema version of the open `db`; StudyError unless this release can read it."""
+    try:
+        version = migrations.schema_version(db)
+    except StudyError as error:
+        raise StudyError(f"{path} {error}") from None
+    if version > len(migrations.MIGRATIONS):
+        raise _newer(path, version)
+    return version
 
 
 def refuse_if_damaged(path: Path) -> None:
@@ -284,7 +313,7 @@ def refuse_if_damaged(path: Path) -> None:
         raise _corrupt(path, lines[0] if lines else problems[0])
 
 
-def _corrupt(path: Path, what: object) -> StudyError:
+def _corrupt(path: Path | str, what: object) -> StudyError:
     """The one message that advises a backup: only corruption is worth restoring one for."""
     return StudyError(
         f"{path} is corrupt ({what}); {CHECK_ADVICE}, and restore it from a backup "
@@ -312,21 +341,29 @@ def prepare(
             db.execute("PRAGMA journal_mode=WAL")
 
 
-def connect_read_only(db_path: Path) -> sqlite3.Connection:
+def connect_read_only(db_path: Path | str) -> sqlite3.Connection:
     """A read-only connection for the fast read paths (`study due`, reminders), or StudyError
     if the file is missing or not a study database. Nothing is created, migrated or left."""
-    if not db_path.is_file():
+    if not os.path.isfile(db_path):
         raise StudyError(
             f"no study database at {db_path}: run `study drill` to start with the bundled "
             "decks, or `study sync PATH` to add your notes"
         )
-    inspect(db_path)  # the one check of "is this a study database this release can read"
-    with translated(db_path):
+    _refuse_newer_header(db_path)
+    # One connection both checks the file (as `inspect` does) and reads it: a second one
+    # would parse the schema again.
+    with nothing_left_beside(db_path), translated(db_path):
         conn = connect(db_path, read_only=True)
-        tables = {row[0] for row in conn.execute("select name from sqlite_master")}
-    if not {"card", "review", "setting"} <= tables:
-        conn.close()
-        raise StudyError(f"{db_path} is not a study database (no card, review, setting tables)")
+        try:
+            _readable_version(db_path, conn)
+            tables = {row[0] for row in conn.execute("select name from sqlite_master")}
+            if not {"card", "review", "setting"} <= tables:
+                raise StudyError(
+                    f"{db_path} is not a study database (no card, review, setting tables)"
+                )
+        except BaseException:
+            conn.close()
+            raise
     return conn
 
 

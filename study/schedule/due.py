@@ -12,13 +12,11 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from study.errors import StudyError
 from study.notes.lookup import tag_wanted
-from study.paths import db_path as resolve_db_path
+from study.paths import db_file, server_url
 from study.schedule.database import connect_read_only, diagnose, has_json_log
-from study.schedule.dburl import server_url
 from study.schedule.rules import (
     DONE_TODAY,
     LEARNING,
@@ -33,6 +31,8 @@ from study.schedule.schema import State, Status, stamp
 
 TYPE_CHECKING = False  # not typing's: see study.schedule.settings
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from study.schedule.settings import Execute
 
 _FIELDS = ("deck", "learning", "review", "new", "later_today", "tomorrow")
@@ -107,7 +107,7 @@ def _reading(db_path: Path | str | None) -> Iterator[Execute]:
         with open_store(url, create=False) as store:
             yield store.execute
         return
-    path = resolve_db_path(None if db_path is None else Path(db_path))
+    path = db_file(db_path)  # text: pathlib is not imported (see study.paths)
     conn = connect_read_only(path)
     try:
         yield _unmigrated(conn) if has_json_log(conn) else conn.execute

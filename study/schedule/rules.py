@@ -32,7 +32,11 @@ from study.schedule.settings import Stored, read_stored
 
 TYPE_CHECKING = False  # not typing's: see study.schedule.settings
 if TYPE_CHECKING:
+    from typing import Any
+
     from study.schedule.settings import Execute
+
+    Found = tuple[object, str, str, str | None]  # a card taken: sort key, id, deck, version
 
 LEARNING, REVIEW, NEW = "learning", "review", "new"
 PARTS = (LEARNING, REVIEW, NEW)
@@ -128,23 +132,58 @@ class Selection:
     """The cards to study now, in queue order, and per deck what the daily limits held back.
 
     `held[deck][part]` counts about how many cards a limit hid (siblings and buried cards
-    included); only reviews and new cards have limits.
+    included); only reviews and new cards have limits. The queue order (`picks`) is sorted
+    only when asked for: `study due` wants the counts alone, which cost no sort.
     """
 
-    __slots__ = ("held", "picks", "start")
+    __slots__ = ("_found", "_new_cap", "_picks", "_tally", "held", "start")
 
-    def __init__(self, start: datetime) -> None:
+    def __init__(self, start: datetime, new_cap: int | None = None) -> None:
         self.start = start
-        self.picks: list[Pick] = []
         self.held: dict[str, dict[str, int]] = {}
+        # Per part, the cards taken, deck by deck: (sort key, card id, deck, version).
+        self._found: dict[str, list[Found]] = {part: [] for part in PARTS}
+        self._tally: dict[str, dict[str, int]] = {}  # per deck, how many of each part
+        self._new_cap = new_cap  # `study drill --new N`: at most N new cards in all
+        self._picks: list[Pick] | None = None
+
+    def add(self, deck: str, part: str, found: list[Found]) -> None:
+        """One deck's cards of one part, in that deck's queue order."""
+        self._found[part] += found
+        if found:
+            self._tally.setdefault(deck, dict.fromkeys(PARTS, 0))[part] = len(found)
+
+    def _ordered(self, part: str) -> list[Found]:
+        """One part's cards in queue order: by due (new cards: as added), deck order kept
+        between equals (the sort is stable); new cards cut to the session's cap."""
+        found = sorted(self._found[part], key=_sort_key)
+        return found[: self._new_cap] if part == NEW and self._new_cap is not None else found
+
+    @property
+    def picks(self) -> list[Pick]:
+        """The cards in queue order: learning, then reviews, then new cards."""
+        if self._picks is None:
+            self._picks = [
+                Pick(card_id, deck, part, version)
+                for part in PARTS
+                for _, card_id, deck, version in self._ordered(part)
+            ]
+        return self._picks
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per deck, how many of each part it has to study now (decks with none left out)."""
-        tally: dict[str, dict[str, int]] = {}
-        for pick in self.picks:
-            parts = tally.setdefault(pick.deck, dict.fromkeys(PARTS, 0))
-            parts[pick.part] += 1
-        return tally
+        tally = {deck: dict(parts) for deck, parts in self._tally.items()}
+        if self._new_cap is None:
+            return tally
+        for parts in tally.values():
+            parts[NEW] = 0
+        for _, _, deck, _ in self._ordered(NEW):  # the session's cap takes the first in order
+            tally[deck][NEW] += 1
+        return {deck: parts for deck, parts in tally.items() if any(parts.values())}
+
+
+def _sort_key(found: Found) -> Any:
+    return found[0]
 
 
 def select(
@@ -163,7 +202,7 @@ def select(
     """
     stored = read_stored(execute)
     start = day_start(now, int(stored.values()["rollover_hour"]))
-    selection = Selection(start)
+    selection = Selection(start, new_override)
     params = {"now": stamp(now), "start": stamp(start), "end": stamp(start + timedelta(days=1))}
     today: dict[str, object] = {**params, "start_us": epoch_us(start)}
     done = {str(row[0]): (int(row[1]), int(row[2])) for row in execute(DONE_TODAY, today)}
@@ -171,7 +210,6 @@ def select(
     for note, card_id in execute(_ANSWERED, params):
         answered.setdefault(note, set()).add(card_id)
     wanted = tag_wanted(tags)
-    by_part: dict[str, list[tuple[tuple[str, int], Pick]]] = {part: [] for part in PARTS}
     for deck in decks or known_decks(execute):
         limits = _daily_limits(stored, deck, done.get(deck, (0, 0)))
         if new_override is not None:
@@ -180,16 +218,9 @@ def select(
         for part in PARTS:
             limit = limits[part]
             taken = _take(execute, params | {"deck": deck}, part, limit, wanted, notes, count_held)
-            by_part[part] += [
-                (key, Pick(card_id, deck, part, version)) for key, card_id, version in taken.picks
-            ]
+            selection.add(deck, part, taken.picks)
             if taken.held:
                 selection.held.setdefault(deck, {})[part] = taken.held
-    for part in PARTS:
-        ordered = [pick for _, pick in sorted(by_part[part], key=lambda pair: pair[0])]
-        if part == NEW and new_override is not None:
-            ordered = ordered[:new_override]
-        selection.picks += ordered
     return selection
 
 
@@ -208,7 +239,7 @@ class _Taken:
     __slots__ = ("held", "picks")
 
     def __init__(self) -> None:
-        self.picks: list[tuple[tuple[str, int], str, str | None]] = []  # (sort key, id, version)
+        self.picks: list[Found] = []
         self.held = 0
 
 
@@ -248,7 +279,7 @@ def _take(
     count_held: bool,
 ) -> _Taken:
     """One deck's cards of one part, up to `limit`, one per sibling group not in `notes`."""
-    taken = _Taken()
+    taken, deck = _Taken(), params["deck"]
     sql = f"SELECT c.id, c.note, c.tags, {_SORT[part]}, c.last_review FROM card c WHERE {_ELIGIBLE}"
     held: set[str] = set()
     for card_id, note, tags, key, version in execute(f"{sql} AND {_WHERE[part]}", params):
@@ -263,8 +294,8 @@ def _take(
             held.add(note)
             continue
         notes.picked.add(note)
-        order = (key, 0) if isinstance(key, str) else ("", int(key))
-        taken.picks.append((order, card_id, version))
+        # One part's keys are all dues, or all rowids: sorted across decks as they are.
+        taken.picks.append((key, card_id, deck, version))
     taken.held = len(held)
     return taken
 
