@@ -11,6 +11,7 @@ benchmarks/bench_hostile.py.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import sys
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 import study.notes
 from study.notes.parser import parse_text
 from tests import regexwork
+from tests.support import REPO
 
 MARKERS = ["*", "_", "`", "[", "]", ":", "=", "{", "}", "?", "#", ">", "-", "|", "\\", "~", "$"]
 # Work a note may cost: a floor (a note's fixed costs) and so much per character. The real
@@ -105,6 +107,34 @@ def test_four_times_the_note_costs_at_most_five_times_the_work(make: Callable[[i
     small, large = parsing_work(make(250)), parsing_work(make(1000))
     assert large[0] <= 5 * small[0], f"calls {small[0]} -> {large[0]}"
     assert large[1] <= 5 * small[1], f"regex steps {small[1]} -> {large[1]}"
+
+
+def _inline_patterns(tree: ast.Module) -> list[str]:
+    """`re.sub(...)`-style calls, and patterns compiled inside a function: work unrecorded."""
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            callee = node.func if isinstance(node, ast.Call) else None
+            if (
+                isinstance(callee, ast.Attribute)
+                and isinstance(callee.value, ast.Name)
+                and callee.value.id == "re"
+                and callee.attr not in ("escape",)
+            ):
+                found.append(f"{function.name}: re.{callee.attr} on line {node.lineno}")
+    return found
+
+
+def test_every_pattern_of_study_notes_is_a_module_level_one_the_count_sees() -> None:
+    """`regexwork.recorded` swaps module-level patterns; a call of `re.sub` would go uncounted."""
+    inline = {
+        path.name: found
+        for path in sorted((REPO / "study" / "notes").glob("*.py"))
+        if (found := _inline_patterns(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert inline == {}
 
 
 def test_a_line_of_equals_signs_is_no_cloze() -> None:
