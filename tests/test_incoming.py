@@ -8,14 +8,16 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
 from study.collector import collector_paused
 from study.notes.parser import parse_text
-from study.schedule.incoming import Incoming, NoteRows, parsing, read_and_parse
+from study.schedule.incoming import Incoming, NoteRows, _in_order, parsing, read_and_parse
 from study.schedule.syncwrite import CONTENT
 from tests.support import DECKS, FIXTURES, REPO
 
@@ -60,14 +62,42 @@ def test_workers_give_the_notes_in_order(tmp_path: Path) -> None:
         path.write_text(f"# Deck\n\nQuestion {i}?::Answer {i}\n")
         paths.append(str(path))
     keys = [f"notes/n{i}.md" for i in range(7)]
-    with parsing(paths, keys, 1) as serial:
+    with parsing(paths, keys, 0) as serial:
         expected = list(serial)
     assert [note.key for note in expected if isinstance(note, NoteRows)] == keys
-    with parsing(paths, keys, 2) as parallel:
-        assert list(parallel) == expected
+    for workers in (1, 2):
+        with parsing(paths, keys, workers) as parallel:
+            assert list(parallel) == expected
     assert [note.cards[0][4] for note in expected if isinstance(note, NoteRows)] == [
         f"Question {i}?" for i in range(7)
     ]
+
+
+def test_the_caller_parses_the_chunks_no_worker_has_started(tmp_path: Path) -> None:
+    """While a worker still parses the chunk due next, the caller takes the later chunks no
+    worker has started (cancelling them in the pool) and gives every note in order."""
+    paths = []
+    for i in range(4):
+        (tmp_path / f"n{i}.md").write_text(f"# Deck\n\nQuestion {i}?::Answer {i}\n")
+        paths.append(str(tmp_path / f"n{i}.md"))
+    keys = [f"notes/n{i}.md" for i in range(4)]
+    chunks = [(paths[i : i + 1], keys[i : i + 1]) for i in range(4)]
+    futures: list[Future[list[NoteRows | str]]] = [Future() for _ in chunks]
+    assert futures[0].set_running_or_notify_cancel()  # a worker has the first chunk
+    from_worker: list[NoteRows | str] = ["the worker's notes"]
+    finish = threading.Timer(0.3, futures[0].set_result, [from_worker])
+    finish.start()
+    try:
+        given = list(_in_order(futures, chunks))
+    finally:
+        finish.cancel()
+    theirs = [read_and_parse(path, key) for path, key in zip(paths[1:], keys[1:], strict=True)]
+    assert given == ["the worker's notes", *theirs]
+    assert [future.cancelled() for future in futures] == [False, True, True, True]
+    # Nothing started: the caller parses all of it itself, the first chunk too.
+    futures = [Future() for _ in chunks]
+    first = read_and_parse(paths[0], keys[0])
+    assert list(_in_order(futures, chunks)) == [first, *theirs]
 
 
 def test_parsing_makes_no_reference_cycles(tmp_path: Path) -> None:
@@ -115,17 +145,28 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; it only waits for init to collect it
 
 
+# `study sync` with two parse workers, whatever the cores (below PARALLEL_CORES it forks none).
+SYNC_WITH_TWO_WORKERS = """
+import sys
+import study.schedule.sync
+from study.launch import entry
+study.schedule.sync._workers = lambda: 2
+sys.argv = ["study", "sync", sys.argv[1], "--db", sys.argv[2]]
+entry()
+"""
+
+
 def test_a_killed_sync_leaves_no_parse_worker_behind(tmp_path: Path) -> None:
     """Issue 16, finding 7: SIGKILL the sync while its workers parse; none may outlive it."""
     if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
-        pytest.skip("parse workers are forked on Linux with two cores or more")
+        pytest.skip("parse workers are forked on Linux, here with two cores or more")
     notes = tmp_path / "notes"
     notes.mkdir()
     body = "".join(f"## Part {i}\n\nWhat is part {i}?\n\nIt is part {i}.\n\n" for i in range(150))
     for n in range(400):
         (notes / f"n{n}.md").write_text(f"# Note {n}\n\n{body}")
     sync = subprocess.Popen(
-        [sys.executable, "-m", "study", "sync", str(notes), "--db", str(tmp_path / "s.db")],
+        [sys.executable, "-c", SYNC_WITH_TWO_WORKERS, str(notes), str(tmp_path / "s.db")],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=REPO,

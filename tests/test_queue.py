@@ -10,14 +10,16 @@ from pathlib import Path
 import pytest
 
 from study.errors import StudyError
+from study.schedule.answering import answer, open_answers, read_card
 from study.schedule.answers import bury, grade, preview, reviews_of, suspend, undo_last
 from study.schedule.config import set_setting
 from study.schedule.queue import build_queue
-from study.schedule.scheduler import BEFORE
+from study.schedule.scheduler import BEFORE, Settings
 from study.schedule.store import CardRow, Store, open_store
 from tests.pgserver import collection_at
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # the study day began at 04:00 UTC (TZ=UTC)
+NO_FUZZ = Settings(fuzz=False)
 
 SHELL = """---
 tags: [unix]
@@ -228,35 +230,42 @@ def test_a_grade_builds_on_what_another_process_stored(store: Store) -> None:
     assert [r.rating for r in reviews_of(store, card)] == [3, 3]
 
 
-@file_only
-def test_a_grade_of_the_row_shown_goes_by_the_card_as_it_stands_when_written(
-    store: Store,
-) -> None:
-    """The drill hands `grade` the row it showed; another drill answered the card meanwhile
-    (Again), so this Good is graded from that answer's schedule, not the new card shown."""
+def test_a_drills_answer_goes_by_the_card_as_it_stands_when_written(store: Store) -> None:
+    """The drill answers the card it showed; another drill answered it meanwhile (Again), so
+    this Good is graded from that answer's schedule, not the new card shown."""
     card = _ids(store)["What lists files?"]
-    shown = store.card(card)
+    shown = read_card(store.execute, card)
     store.end_read()
-    with open_store(store.path) as other:
+    assert shown is not None and shown.last_review is None
+    with open_store(store.url or store.path) as other:
         grade(other, card, 1, NOW)
-    row = grade(store, card, 3, NOW + timedelta(minutes=1), shown=shown)
+    answers = open_answers(store)
+    try:
+        answered = answer(answers, shown, 3, NOW + timedelta(minutes=1), None, NO_FUZZ)
+    finally:
+        answers.close()
     first, second = reviews_of(store, card)
     assert (first.rating, first.before_last_review) == (1, None)  # it was new
     assert (second.rating, second.before_state, second.before_step) == (3, 1, 0)  # learning
     assert second.before_last_review == 1772452800000000  # the first answer, NOW
     # Again then Good one minute later: the second learning step, 10 minutes on.
-    assert (row.state, row.step, row.due) == (1, 1, NOW + timedelta(minutes=11))
+    after = answered.card
+    assert (after.state, after.step, after.due) == (1, 1, NOW + timedelta(minutes=11))
 
 
-@file_only
-def test_a_grade_of_the_row_shown_unchanged_is_the_grade_of_the_card_read_again(
-    store: Store,
-) -> None:
+def test_a_drills_answer_is_graded_as_grade_does_and_reads_the_next_card(store: Store) -> None:
     ids = _ids(store)
-    shown = store.card(ids["What lists files?"])
+    shown = read_card(store.execute, ids["What lists files?"])
+    following = read_card(store.execute, ids["What removes a file?"])
     store.end_read()
-    given = grade(store, shown.id, 3, NOW, shown=shown)
-    read = grade(store, ids["What removes a file?"], 3, NOW)
+    assert shown is not None and following is not None
+    answers = open_answers(store)
+    try:
+        answered = answer(answers, shown, 3, NOW, 1500, NO_FUZZ, following.id)
+    finally:
+        answers.close()
+    read = grade(store, ids["What prints the working directory?"], 3, NOW, fuzz=False)
+    given = answered.card
     assert (given.state, given.step, given.due, given.last_review) == (
         1,
         1,
@@ -269,3 +278,7 @@ def test_a_grade_of_the_row_shown_unchanged_is_the_grade_of_the_card_read_again(
         NOW + timedelta(minutes=10),
         NOW,
     )
+    assert answered.following == following  # read in the same transaction, unchanged
+    assert not answered.became_leech
+    [logged] = reviews_of(store, shown.id)
+    assert (logged.rating, logged.duration_ms, logged.before_state) == (3, 1500, 1)

@@ -6,15 +6,19 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from study.cli import app
 from study.errors import StudyError
 from study.schedule.config import set_setting
 from study.schedule.rules import day_start
-from study.schedule.scheduler import Settings, load_settings
+from study.schedule.scheduler import Foreseen, Settings, load_settings, make_scheduler, review
+from study.schedule.schema import stamp
 from study.schedule.settings import DEFAULTS, parse_steps, read_stored, validate
 from study.schedule.store import open_store
 from tests.conftest import local_zone
@@ -241,3 +245,63 @@ def test_config_refuses_a_file_that_is_not_a_study_database(tmp_path: Path) -> N
 def test_a_bad_stored_value_is_a_study_error() -> None:
     with pytest.raises(StudyError, match=r"stored setting new_per_day: 'lots' is not a number"):
         Settings.from_text({"new_per_day": "lots"})
+
+
+class _Row(NamedTuple):
+    """A card's schedule as the drill reads it (stamp text for the moments)."""
+
+    id: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: str
+    last_review: str | None
+
+
+def _as_row(state: int, stability: float, difficulty: float, last: datetime | None) -> _Row:
+    step = {1: 0, 2: None, 3: 0}[state]
+    if last is None:  # a new card
+        return _Row("c1", 1, 0, None, None, stamp(NOW), None)
+    return _Row("c1", state, step, stability, difficulty, stamp(last), stamp(last))
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    state=st.sampled_from([1, 2, 3]),
+    stability=st.floats(0.1, 400),
+    difficulty=st.floats(1, 10),
+    since=st.one_of(st.none(), st.integers(0, 90 * 86400)),
+    reading=st.integers(0, 3 * 86400),
+    rating=st.sampled_from([1, 2, 3, 4]),
+)
+def test_the_outcome_foreseen_at_the_back_is_the_one_fsrs_gives_at_the_key(
+    state: int, stability: float, difficulty: float, since: int | None, reading: int, rating: int
+) -> None:
+    """What the drill foresees when the back is shown is, moved on by the time the user read
+    it, what fsrs gives at the key, fuzz on; and it declines (None) whenever fsrs would see
+    another number of whole days since the last review."""
+    shown = NOW + timedelta(seconds=since or 0)
+    row = _as_row(state, stability, difficulty, None if since is None else NOW)
+    scheduler = make_scheduler(Settings(fuzz=True))
+    foreseen = Foreseen(scheduler, row, shown)
+    key = shown + timedelta(seconds=reading)
+    after = foreseen.after(row, rating, key)
+    fresh = review(scheduler, row, rating, key, None)[0]
+    same_days = since is None or (key - NOW).days == (shown - NOW).days
+    assert (after is not None) == same_days
+    if after is not None:
+        fields = ("state", "step", "stability", "difficulty", "due", "last_review")
+        assert [getattr(after, f) for f in fields] == [getattr(fresh, f) for f in fields]
+    assert foreseen.after(row._replace(stability=stability + 1), rating, key) is None
+
+
+def test_foreseen_intervals_are_the_labels() -> None:
+    row = _as_row(1, 0, 0, None)  # new, at NOW: the steps 1m and 10m; Easy 8 days (FSRS-6)
+    foreseen = Foreseen(make_scheduler(Settings(fuzz=False)), row, NOW)
+    assert foreseen.intervals() == {
+        1: timedelta(minutes=1),
+        2: timedelta(minutes=5, seconds=30),  # halfway between the first two steps
+        3: timedelta(minutes=10),
+        4: timedelta(days=8),
+    }

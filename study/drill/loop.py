@@ -1,9 +1,11 @@
 """The drill: the daily loop that shows a card, reveals it, and records the grade.
 
-Everything the drill changes goes through `study.schedule.queue`, which commits each grade at
-once, so a drill killed at any moment loses no answer. The drill itself only decides what to
-show next and how: the keys are read by `study.drill.terminal`, the time comes from an
-injected clock (tests fix it), and the screen is drawn by `study.drill.screen`.
+Each grade is one durable transaction (`study.schedule.answering.answer`), committed before
+the next card is shown, so a drill killed at any moment loses no answer. The drill itself only
+decides what to show next and how: the keys are read by `study.drill.terminal`, the time comes
+from an injected clock (tests fix it), and the screen is drawn by `study.drill.screen`. While
+the user reads a back, the next card is made ready (`study.drill.ahead`): after the key only
+the answer is written and, when the queue takes that card as it was read, its front.
 
 A card in (re)learning is never shown before it is due (unless `learn_ahead` allows it): when
 only such cards are left, the drill counts down to the next one on a terminal (any key ends
@@ -21,49 +23,41 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from study.drill.editor import edit_in_drill
+from study.drill.ahead import Ahead, counts_of, front_of, make_ready, peek
+from study.drill.keys import OtherKeys
 from study.drill.options import Clock, Options
 from study.drill.screen import (
     BUSY,
-    RATINGS,
     Counts,
     Summary,
     countdown,
     print_back,
     print_front,
+    write_drawn,
 )
 from study.drill.summing import sum_up
 from study.drill.terminal import ENTER, ESC, KeyReader
 from study.drill.typed import show_typed
 from study.notes.card import Kind
-from study.notes.cardview import back_markdown, format_interval, front_markdown
+from study.notes.cardview import back_markdown, format_interval
 from study.notes.lookup import resolve_decks
 from study.schedule import queue
+from study.schedule.answering import Answers, Shown, answer, open_answers, read_card, settings_for
 from study.schedule.database import until_written
 from study.schedule.due import no_card_tagged, tagged_decks
-from study.schedule.machine import note_file
 from study.schedule.rules import day_start, known_decks, select
-from study.schedule.scheduler import Settings, load_settings
+from study.schedule.scheduler import Foreseen, Settings, make_scheduler
 from study.schedule.schema import State, Status, from_stamp
 from study.schedule.settings import read_stored
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from study.schedule.store import Store
 
 GOOD = 3
 ACTION_KEYS = "usb!eq"
 
 
-def _answers() -> ModuleType:
-    """`study.schedule.answers`, imported late: the first card is drawn without SQLModel."""
-    from study.schedule import answers
-
-    return answers
-
-
-class Drill:
+class Drill(OtherKeys):
     """One drill session over the cards `study.schedule.queue` says are due.
 
     Made with a store, `run` does it all. Made without one (`store=None`), `start` builds the
@@ -87,7 +81,10 @@ class Drill:
         self.options = options or Options()
         self.reads: queue.Reads | None = None
         self.learn_ahead, self.rollover_hour = timedelta(0), 4  # start() reads the settings
-        self.early: tuple[str, datetime] | None = None  # (card, when) drawn before the store
+        self.early: tuple[str | None, datetime | None] | None = None  # (card, when drawn)
+        self.known: tuple[Shown, Settings] | None = None  # the early card, read and checked
+        self.ahead: Ahead | None = None  # the next card made ready (`study.drill.ahead`)
+        self.answers: Answers | None = None  # opened at the first read after `attach`
         self.pending: deque[str] = deque()
         self.stage: dict[str, str] = {}  # card id -> new / learning / review, for the counts
         self.learning: list[tuple[datetime, str]] = []  # (re)learning cards due later today
@@ -149,6 +146,10 @@ class Drill:
         except KeyboardInterrupt:  # Ctrl-C ends the drill: every grade is already committed
             self.summary.interrupted = True
             self.console.print()
+        finally:
+            if self.answers is not None:
+                self.answers.close()
+                self.answers = None
         if not self.shown:
             self.console.print("Nothing to study now.")
         self.summary.elapsed = self.clock() - start
@@ -156,7 +157,7 @@ class Drill:
         return self.summary
 
     def _loop(self) -> None:
-        while self.options.limit is None or self.summary.seen < self.options.limit:
+        while self._limit_left():
             card_id, drawn = self.early or (self._next(), None)
             self.early = None
             if card_id is None:
@@ -165,6 +166,13 @@ class Drill:
                 continue
             if self._show(card_id, drawn) == "quit":
                 return
+
+    @property
+    def _db(self) -> Answers:
+        """Where the answers are written, and the cards read (`study.schedule.answering`)."""
+        if self.answers is None:
+            self.answers = open_answers(self.store)
+        return self.answers
 
     @property
     def _reads(self) -> queue.Reads:
@@ -215,11 +223,9 @@ class Drill:
 
     def counts(self) -> Counts:
         """New / learning / review still to come today, the card on screen included."""
-        tally = Counter(map(self.stage.get, self.pending))  # in C: thousands, every card
-        if self.current is not None:
-            tally[self.stage.get(self.current)] += 1
-        learning = tally["learning"] + len(self.learning)
-        return Counts(tally["new"] + tally[None], learning, tally["review"])  # None: new
+        behind = Counter(map(self.stage.get, self.pending))  # in C: thousands, every card
+        shown = [] if self.current is None else [self.stage.get(self.current)]
+        return counts_of(behind, shown, len(self.learning))
 
     def _wait_for_learning(self) -> bool:
         """Only (re)learning cards due later are left: count down to the next one (True when it
@@ -239,20 +245,21 @@ class Drill:
         what happened ("quit" ends the drill)."""
         # One read of the card (as stored now: another drill may have answered it meanwhile)
         # and of its deck's settings, for the preview and the grade alike (the grade reads the
-        # card once more, inside its write).
-        row = self.store.card(card_id)
-        settings = load_settings(self.store, row.deck)
-        self.store.session.commit()
-        if row.status != Status.ACTIVE or self._answered_elsewhere(row):
+        # card once more, inside its write); none when the answer before read it (`known`).
+        known, self.known = self.known, None
+        row, settings = known or (read_card(self._db.execute, card_id), None)
+        if row is None or row.status != Status.ACTIVE or self._answered_elsewhere(row):
+            self._db.end_read()
             self.left_out.add(card_id)  # not offered again this session
             return "gone"
+        settings = settings or settings_for(self._db, row.deck)
         self.current = card_id
         try:
             return self._ask(row, settings, drawn)
         finally:
             self.current = None
 
-    def _ask(self, row: Any, settings: Settings, drawn: datetime | None) -> str:
+    def _ask(self, row: Shown, settings: Settings, drawn: datetime | None) -> str:
         shown = drawn or self.clock()
         self.shown += 1
         if drawn is None:
@@ -268,13 +275,14 @@ class Drill:
             key = self._wait(" " + ENTER)
             if key not in (" ", ENTER):
                 return self._act(key, row)
-        previews = _answers().preview(self.store, row.id, self.clock(), row=row, settings=settings)
-        self.store.session.commit()
-        self._back(row, previews, proposed)
+        foreseen = Foreseen(make_scheduler(settings), row, self.clock())
+        self._back(row, foreseen.intervals(), proposed)
+        self.ahead = self._make_ready()
         key = self._wait("1234 " + ENTER)
         if key in "1234 " + ENTER:
             rating = int(key) if key.isdigit() else proposed or GOOD
-            return self._grade(row, rating, shown, settings)
+            return self._grade(row, rating, shown, settings, foreseen)
+        self.ahead = None
         return self._act(key, row)
 
     def _answered_elsewhere(self, row: Any) -> bool:
@@ -294,26 +302,28 @@ class Drill:
                 return key
 
     def _front(self, row: Any) -> None:
-        place = " › ".join(part for part in (row.deck, *row.section.split(" > ")) if part)
-        hint = not (self.options.typed and row.kind == Kind.COMMAND_REVERSE)
-        print_front(self.console, place, self.counts(), front_markdown(row.kind, row.front), hint)
+        place, side, hint = front_of(row, self.options.typed)
+        print_front(self.console, place, self.counts(), side, hint)
 
     def _back(self, row: Any, previews: dict[int, timedelta], proposed: int | None) -> None:
         # A typed answer already showed the command, once.
         side = back_markdown(row.kind, row.back) if proposed is None else None
         print_back(self.console, side, previews, proposed, proposed or GOOD)
 
-    def _grade(self, row: Any, rating: int, shown: datetime, settings: Settings) -> str:
+    def _grade(
+        self, row: Shown, rating: int, shown: datetime, settings: Settings, foreseen: Foreseen
+    ) -> str:
         now = self.clock()
         duration = max(0, int((now - shown).total_seconds() * 1000))
-        was_new, was_leech = row.last_review is None, row.leech
-        updated = until_written(  # busy: the answer waits in memory, the user is told why
-            lambda: _answers().grade(
-                self.store, row.id, rating, now, duration, settings=settings, shown=row
-            ),
+        was_new = row.last_review is None
+        ahead, self.ahead = self.ahead, None
+        following = None if ahead is None else ahead.card.id
+        answered = until_written(  # busy: the answer waits in memory, the user is told why
+            lambda: answer(self._db, row, rating, now, duration, settings, following, foreseen),
             lambda: self.console.print(BUSY),
             f"the answer to card {row.id[:8]}",
         )
+        updated = answered.card
         self.graded.append(row.id)
         self.versions[row.id] = _moment(updated.last_review)
         self.summary.seen += 1
@@ -323,69 +333,52 @@ class Drill:
         due = from_stamp(updated.due)
         if updated.state != State.REVIEW and due < self._day_end(now):
             self.learning.append((due, row.id))
-        if updated.leech and not was_leech:
+        if answered.became_leech:
             return self._leech(row)
+        if ahead is not None and self._limit_left() and ahead.card == answered.following:
+            self._draw_ready(ahead)
         return "graded"
+
+    def _limit_left(self) -> bool:
+        """Whether the session's --limit lets another card be shown."""
+        return self.options.limit is None or self.summary.seen < self.options.limit
+
+    def _make_ready(self) -> Ahead | None:
+        """The next card made ready while the user reads this back (`study.drill.ahead`):
+        None when there is none to make ready, or another drill answered it already."""
+        if self.options.limit is not None and self.summary.seen + 1 >= self.options.limit:
+            return None
+        self.learning.sort()
+        found = peek(self.pending, self.learning, self.clock(), self.learn_ahead)
+        card = None if found is None else read_card(self._db.execute, found[0])
+        if found is None or card is None or self._answered_elsewhere(card):
+            self._db.end_read()
+            return None
+        if card.status != Status.ACTIVE:
+            self._db.end_read()
+            return None
+        settings = settings_for(self._db, card.deck)
+        queued = (self.pending, self.stage, len(self.learning))
+        return make_ready(self.console, card, settings, queued, found[1], self.options.typed)
+
+    def _draw_ready(self, ahead: Ahead) -> None:
+        """Takes the next card from the queue and, when it is the one made ready (and the
+        queue behind it as it was then), writes its front drawn ahead; else leaves the card
+        for `_show` to read and draw."""
+        card_id = self._next()
+        self.early = (card_id, None)
+        if card_id != ahead.card.id or len(self.pending) != ahead.queued:
+            return
+        counts = counts_of(ahead.behind, [self.stage.get(card_id)], len(self.learning))
+        text = ahead.fronts.get(counts)
+        if text is None or self.console.width != ahead.width:
+            return
+        write_drawn(self.console, text)
+        self.early = (card_id, self.clock())
+        self.known = (ahead.card, ahead.settings)
 
     def _day_end(self, now: datetime) -> datetime:
         return day_start(now, self.rollover_hour) + timedelta(days=1)
-
-    def _leech(self, row: Any) -> str:
-        """A card forgotten `leech_lapses` times is suspended; offer to fix its note now."""
-        self.learning = [(due, i) for due, i in self.learning if i != row.id]
-        self.console.print(
-            f"[bold]Leech:[/] forgotten too often, so suspended. e edit the note at line"
-            f" {row.line} · any other key goes on"
-        )
-        if self.reader.key() == "e":
-            self._edit(row)
-        return "leech"
-
-    def _act(self, key: str, row: Any) -> str:
-        """The keys that do something other than grade."""
-        now = self.clock()
-        if key == "q":
-            self.pending.appendleft(row.id)
-            return "quit"
-        if key == "u":
-            return self._undo(row.id)
-        if key == "e":
-            self._edit(row)
-            self.pending.appendleft(row.id)
-            return "edited"
-        self.left_out.add(row.id)
-        if key == "b":
-            _answers().bury(self.store, row.id, now)
-            self.console.print("[dim]buried until tomorrow[/]")
-        elif key == "!":
-            _answers().suspend(self.store, row.id)
-            self.console.print(f"[dim]suspended (`study unsuspend {row.id[:8]}` brings it back)[/]")
-        else:
-            self.console.print("[dim]skipped[/]")
-        return key
-
-    def _undo(self, current: str) -> str:
-        """Takes back the last grade of this drill and shows that card again."""
-        self.pending.appendleft(current)
-        if not self.graded:
-            self.console.print("[dim]nothing to undo[/]")
-            return "undo"
-        last = self.graded.pop()
-        _answers().undo_last(self.store, last)
-        self.versions.pop(last, None)
-        self.learning = [(due, i) for due, i in self.learning if i != last]
-        rating = self.summary.ratings.pop()
-        self.summary.seen -= 1
-        self.summary.again -= rating == 1
-        self.pending.appendleft(last)
-        self.stage |= queue.stages(self.store.execute, [last])
-        self.store.session.commit()
-        self.console.print(f"[dim]undone: {RATINGS[rating]}[/]")
-        return "undo"
-
-    def _edit(self, row: Any) -> None:
-        note = note_file(self.store.execute, row.note_path, row.source)
-        edit_in_drill(self.reader, self.console, note, row.line)
 
     def _sum_up(self, now: datetime) -> None:
         later = len(self._learning_later(now))

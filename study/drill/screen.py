@@ -166,6 +166,22 @@ def print_front(console: Any, place: str, counts: Counts, side: str, hint: bool)
             console.print(_front_hint())
 
 
+def front_text(console: Any, place: str, counts: Counts, side: str, hint: bool) -> str:
+    """What `print_front` would write now, as text: drawn ahead, written later in one go."""
+    with console.capture() as captured:
+        print_front(console, place, counts, side, hint)
+    return str(captured.get())
+
+
+def write_drawn(console: Any, text: str) -> None:
+    """Writes a front `front_text` drew, as rich writes its buffer (one write, flushed)."""
+    try:
+        console.file.write(text)
+        console.file.flush()
+    except BrokenPipeError:
+        console.on_broken_pipe()
+
+
 @cache
 def _front_hint() -> Any:
     from rich.text import Text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from study.drill.firstrun import ensure_cards
 from study.drill.loop import Drill
@@ -22,24 +22,12 @@ from study.drill.screen import Summary, format_summary
 from study.errors import StudyError
 from study.paths import db_path as resolve_db_path
 from study.paths import server_url
+from study.schedule.answering import FileAnswers
 from study.schedule.database import connect_read_only, header_version
 from study.schedule.migrations import LATEST
 
 if TYPE_CHECKING:
     from study.schedule.store import Store
-
-
-class FileReads:
-    """The drill's reads on a read-only connection (autocommit: no read to end)."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-
-    def execute(self, sql: str, params: Any) -> Any:
-        return self.connection.execute(sql, dict(params))
-
-    def end_read(self) -> None:
-        pass
 
 
 def _open_read_only(db: Path | None) -> sqlite3.Connection | None:
@@ -68,7 +56,7 @@ def draw_first_early(drill: Drill, db: Path | None) -> bool:
     if connection is None:
         return False
     try:
-        drill.start(FileReads(connection))
+        drill.start(FileAnswers(connection))  # its reads only
         return drill.draw_first()
     except sqlite3.Error:
         return False  # the store says what is wrong with the file

@@ -281,6 +281,7 @@ def inspect(path: Path) -> int:
     through SQLite, taking away any empty `-wal`/`-shm` that opening it made.
     """
     _refuse_newer_header(path)
+    _roll_back_interrupted_write(path)
     with nothing_left_beside(path), translated(path), closing(connect(path, read_only=True)) as db:
         return _readable_version(path, db)
 
@@ -301,6 +302,22 @@ def _readable_version(path: Path | str, db: sqlite3.Connection) -> int:
     if version > len(migrations.MIGRATIONS):
         raise _newer(path, version)
     return version
+
+
+def _roll_back_interrupted_write(path: Path | str) -> None:
+    """Roll back a write killed in the rollback journal (a first sync, see study.schedule.journal).
+
+    Its `-journal` is then hot, and a read-only connection cannot roll it back: it would
+    refuse the file as read-only. Any writer's first read rolls it back; this opens one, for
+    a study file only (its header holds a schema version) and if it may be written at all.
+    """
+    if not os.path.exists(f"{path}-journal") or header_version(path) < 1:
+        return
+    try:
+        with closing(connect(path)) as db:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass  # not writable, say: the read-only opening says why
 
 
 def refuse_if_damaged(path: Path) -> None:
@@ -350,6 +367,7 @@ def connect_read_only(db_path: Path | str) -> sqlite3.Connection:
             "decks, or `study sync PATH` to add your notes"
         )
     _refuse_newer_header(db_path)
+    _roll_back_interrupted_write(db_path)
     # One connection both checks the file (as `inspect` does) and reads it: a second one
     # would parse the schema again.
     with nothing_left_beside(db_path), translated(db_path):

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from study.errors import StudyError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from study.notes.card import Card
 
 
@@ -100,20 +102,27 @@ _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 def parsing(
     paths: Sequence[str], keys: Sequence[str], workers: int
 ) -> Iterator[Iterator[NoteRows | str]]:
-    """`paths` (with their `keys`) parsed by `workers` processes (1: in this one), in order,
-    each once ready.
+    """`paths` (with their `keys`) parsed in order, each once ready: in this process alone
+    (`workers` 0), or with that many forked workers besides it.
 
+    This process parses too: while the notes it needs next are still with a worker, it takes
+    a later chunk no worker has started rather than wait. On two cores, one worker and this
+    process cost ~12% less CPU than two workers beside it (three busy processes on two cores,
+    and twice the rows pickled across), and finish no later.
     Workers are forked (spawning would re-run an unguarded calling script), all of them on
     entry (a fork-context pool never forks later), so the caller closes every SQLite
     connection before and may open one inside: a connection must never cross a fork.
     """
-    if workers < 2:
+    if workers < 1:
         yield map(read_and_parse, paths, keys)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import study.notes.parser  # noqa: F401  (imported once here, inherited by every worker)
+    # Imported once here, inherited by every worker (yaml: most vaults have front matter).
+    import yaml  # noqa: F401
+
+    import study.notes.parser  # noqa: F401
 
     pool = ProcessPoolExecutor(
         workers,
@@ -122,8 +131,33 @@ def parsing(
         initargs=(os.getpid(),),
     )
     try:
-        # Small chunks: the main process gets work early and the last chunk ends sooner.
-        chunk = max(1, len(paths) // (workers * 32))
-        yield pool.map(read_and_parse, paths, keys, chunksize=chunk)
+        # Small chunks: the caller gets work early and the last chunk ends sooner.
+        size = max(1, len(paths) // ((workers + 1) * 32))
+        chunks = [
+            (paths[at : at + size], keys[at : at + size]) for at in range(0, len(paths), size)
+        ]
+        futures = [pool.submit(_parse_chunk, *chunk) for chunk in chunks]
+        yield _in_order(futures, chunks)
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _parse_chunk(paths: Sequence[str], keys: Sequence[str]) -> list[NoteRows | str]:
+    return list(map(read_and_parse, paths, keys))
+
+
+def _in_order(
+    futures: list[Future[list[NoteRows | str]]], chunks: list[tuple[Sequence[str], Sequence[str]]]
+) -> Iterator[NoteRows | str]:
+    """The chunks' notes in order. While the next chunk is not done, this process parses the
+    first one from there that no worker has started (a future cancelled is one no worker will
+    start); it holds a later chunk's notes until their turn, so at most a chunk or two."""
+    ours: dict[int, list[NoteRows | str]] = {}
+    later = 0  # chunks before this one are done, started by a worker, or ours
+    for index, future in enumerate(futures):
+        later = max(later, index)
+        while not future.done() and later < len(futures):
+            if futures[later].cancel():
+                ours[later] = _parse_chunk(*chunks[later])
+            later += 1
+        yield from ours.pop(index) if index in ours else future.result()

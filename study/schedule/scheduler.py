@@ -8,18 +8,39 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from study.errors import StudyError
-from study.schedule.schema import epoch_us, from_epoch_us, from_stamp
+from study.schedule.schema import epoch_us, from_epoch_us, from_stamp, stamp
 from study.schedule.settings import Stored, parse_parameters, parse_steps, read_stored
 
 if TYPE_CHECKING:
     import fsrs
 
-    from study.schedule.store import CardRow, ReviewRow, Store
+    from study.schedule.store import ReviewRow, Store
+
+
+class Scheduled(Protocol):
+    """A card as fsrs needs it: a store row (`CardRow`) or the drill's plain read (`Shown`);
+    moments as stamp text or datetimes."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def state(self) -> int: ...
+    @property
+    def step(self) -> int | None: ...
+    @property
+    def stability(self) -> float | None: ...
+    @property
+    def difficulty(self) -> float | None: ...
+    @property
+    def due(self) -> Any: ...
+    @property
+    def last_review(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -100,7 +121,7 @@ def _fsrs_card(
     )
 
 
-def to_fsrs(row: CardRow) -> fsrs.Card:
+def to_fsrs(row: Scheduled) -> fsrs.Card:
     """The fsrs view of a card row."""
     last = from_stamp(row.last_review) if row.last_review else None
     return _fsrs_card(row.state, row.step, row.stability, row.difficulty, from_stamp(row.due), last)
@@ -161,7 +182,7 @@ def card_before(review: ReviewRow) -> fsrs.Card:
 
 
 def review(
-    scheduler: fsrs.Scheduler, row: CardRow, rating: int, now: datetime, duration_ms: int | None
+    scheduler: fsrs.Scheduler, row: Scheduled, rating: int, now: datetime, duration_ms: int | None
 ) -> tuple[fsrs.Card, fsrs.ReviewLog]:
     """The card after answering `row` with `rating` (1 Again .. 4 Easy) at `now`, and fsrs'
     log of that review."""
@@ -169,7 +190,8 @@ def review(
 
     if rating not in (1, 2, 3, 4):
         raise StudyError(f"rating must be 1 (Again) to 4 (Easy), not {rating}")
-    with _fuzz_seeded(f"{row.id} {row.last_review} {rating}"):
+    last = "None" if row.last_review is None else stamp(from_stamp(row.last_review))
+    with _fuzz_seeded(f"{row.id} {last} {rating}"):
         return scheduler.review_card(
             to_fsrs(row), fsrs.Rating(rating), now.astimezone(UTC), duration_ms
         )
@@ -190,11 +212,43 @@ def _fuzz_seeded(key: str) -> Iterator[None]:
 
 
 def preview_intervals(
-    scheduler: fsrs.Scheduler, row: CardRow, now: datetime
+    scheduler: fsrs.Scheduler, row: Scheduled, now: datetime
 ) -> dict[int, timedelta]:
     """The wait each rating would give, as Anki labels its buttons."""
-    moment = now.astimezone(UTC)
-    return {
-        rating: review(scheduler, row, rating, moment, None)[0].due - moment
-        for rating in range(1, 5)
-    }
+    return Foreseen(scheduler, row, now).intervals()
+
+
+class Foreseen:
+    """The card after each rating, worked out at `now` (the back is shown), so the grade a
+    moment later need not run fsrs again (`after`)."""
+
+    def __init__(self, scheduler: fsrs.Scheduler, row: Scheduled, now: datetime) -> None:
+        self.row, self.now = row, now.astimezone(UTC)
+        self.cards = {
+            rating: review(scheduler, row, rating, self.now, None)[0] for rating in RATINGS
+        }
+
+    def intervals(self) -> dict[int, timedelta]:
+        return {rating: card.due - self.now for rating, card in self.cards.items()}
+
+    def after(self, row: Scheduled, rating: int, now: datetime) -> fsrs.Card | None:
+        """The card `rating` gives `row` at `now`, from the one foreseen: the same card moved on
+        by the time between, when it is the same card and fsrs sees the same whole days since
+        its last review (the only way fsrs reads an answer's time, besides setting the due and
+        last review from it); None when it must be worked out anew."""
+        last = self.row.last_review
+        if row != self.row or rating not in self.cards:
+            return None
+        moment = now.astimezone(UTC)
+        if (
+            last is not None
+            and (moment - from_stamp(last)).days != (self.now - from_stamp(last)).days
+        ):
+            return None
+        card = copy(self.cards[rating])
+        card.due += moment - self.now
+        card.last_review = moment
+        return card
+
+
+RATINGS = (1, 2, 3, 4)

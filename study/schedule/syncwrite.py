@@ -304,6 +304,11 @@ def _take(taken: Taken, path: str, note: NoteRows, report: SyncReport) -> list[R
     return added
 
 
+def holds_cards(db: Connection) -> bool:
+    """Whether the store has any card: a sync into one with none is a first sync."""
+    return db.execute("SELECT 1 FROM card LIMIT 1").fetchone() is not None
+
+
 class FirstSync:
     """A sync into an empty card table writes each note's cards as soon as the note is parsed.
 
@@ -340,7 +345,7 @@ class FirstSync:
         table without them. The indexes of reviewed cards stay: no new card enters them, and
         building one again would read the whole table for nothing.
         """
-        if db.execute("SELECT 1 FROM card LIMIT 1").fetchone():
+        if holds_cards(db):
             return None
         if not db.in_transaction:
             db.execute("BEGIN")  # DDL outside a transaction would commit on its own
