@@ -38,6 +38,7 @@ INPUTS: dict[str, Callable[[int], str]] = {
     '"{" * 12000': lambda n: "{" * (6 * n),
     '"`" * 12000': lambda n: "`" * (6 * n),
     '"=" * 12000 (one line)': lambda n: "=" * (6 * n),
+    '"[" * 12000 + 40 clozes': lambda n: "[" * (6 * n) + "==a== " * 40,
 }
 FULL = 2000  # the size each input has in issue 16
 

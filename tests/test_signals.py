@@ -8,6 +8,8 @@ accents and emoji) must get the same answer either way.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -65,3 +67,30 @@ def test_plain_fold_of_ascii_text_is_the_general_fold(text: str) -> None:
     text = text.replace("[", "")  # links aside: both ways take them out alike
     general = nt.fold(signals._MARKS.sub(" ", nt.strip_symbols(text)))
     assert signals.plain_fold(text) == general
+
+
+# The link pattern as it was before its target became optional: quadratic on a run of `[`
+# (each `[` re-scanned the rest of the line), but the definition of what it replaces.
+_LINK_AS_IT_WAS = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+BRACKETS = st.lists(st.sampled_from(["[", "]", "(", ")", "!", "\n", "a", " ", "[[", "]]"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(BRACKETS.map("".join))
+def test_the_linear_link_pattern_replaces_what_the_old_one_did(text: str) -> None:
+    assert signals._MD_LINK.sub(signals._link_text, text) == _LINK_AS_IT_WAS.sub(r"\1", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see [the docs](http://x.org) now", "see the docs now"),
+        ("![a diagram](d.png)", "a diagram"),
+        ("[[[not a link", "[[[not a link"),
+        ("[a [b](u) c]", "a [b c]"),  # the first `[` opens it, as it always did
+        ("[x] (y)", "[x] (y)"),
+        ("[x](no close", "[x](no close"),
+    ],
+)
+def test_a_link_gives_its_text_and_a_lone_bracket_stays(text: str, expected: str) -> None:
+    assert signals._MD_LINK.sub(signals._link_text, text) == expected

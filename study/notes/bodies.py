@@ -30,6 +30,7 @@ _SLACK = 60
 _MAX_LEAD_QUESTION = 120
 # A paragraph opening with a bold term, first or after one word (an article): its subject.
 _BOLD_SUBJECT = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\d_]")
+_ITEM_BULLET = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+")
 
 
 class Piece(NamedTuple):
@@ -279,7 +280,7 @@ def _item_source(item: Node, b: Builder) -> str:
 
 
 def _unnumbered(text: str) -> str:
-    return nt.tidy(re.sub(r"^\s*(?:\d+[.)]|[-*+])\s+", "", text, count=1))
+    return nt.tidy(_ITEM_BULLET.sub("", text, count=1))
 
 
 def definition_pieces(term: str, front: str, definition: str, line: int) -> list[Piece]:

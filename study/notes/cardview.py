@@ -15,11 +15,12 @@ from study.words import plural
 # line, never reflowed as prose (two commands on two lines are not one command).
 _CODE_FRONTS = frozenset({"example", "command"})
 _CODE_BACKS = frozenset({"command-reverse"})
+_BACKTICKS = re.compile(r"`+")
 
 
 def as_code(text: str, language: str = "sh") -> str:
     """`text` as a fenced Markdown code block, whatever backticks it holds."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{language}\n{text.strip(chr(10))}\n{fence}"
 

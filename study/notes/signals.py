@@ -30,7 +30,10 @@ _DIAGRAM_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "ditaa
 # Characters ASCII and Unicode box art is drawn with.
 _DRAWING = re.compile(r"[-|+_/\\<>=^v*.:#~\u2500-\u259f\u2190-\u21ff]")
 _MARKS = re.compile(r"[*_`~=>#\[\]()!|\\]+")
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+# A Markdown link or image; its target is optional so that a `[` with no `](...)` after it
+# still matches (and is kept as it is): the search then goes on after the run the `[` began,
+# where a target required would re-scan that run from each `[` in it (quadratic on "[[[[").
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)(\]\([^)\n]*\))?")
 _PRE_TAG = re.compile(r"<pre", re.IGNORECASE)
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -137,10 +140,15 @@ def answer_is_front(card: Card) -> bool:
 def plain_fold(text: str) -> str:
     """Text for comparing: case, accents, Markdown marks, emoji and spacing do not count."""
     if "[" in text:
-        text = _MD_LINK.sub(r"\1", nt.plain_links(text))
+        text = _MD_LINK.sub(_link_text, nt.plain_links(text))
     if text.isascii():  # no accent and no emoji: only marks, case and spacing go
         return " ".join(_MARKS.sub(" ", text).casefold().split())
     return nt.fold(_MARKS.sub(" ", nt.strip_symbols(text)))
+
+
+def _link_text(match: re.Match[str]) -> str:
+    """A link's text, or the match as it was if no `](target)` followed (no link)."""
+    return match.group(1) if match.group(2) else match.group(0)
 
 
 def repeats(cards: Sequence[Card]) -> list[tuple[Card, Card]]:
