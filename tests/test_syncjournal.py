@@ -13,12 +13,14 @@ import sys
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from study.errors import StudyError
 from study.schedule.database import prepare
 from study.schedule.journal import rollback_journal
+from study.schedule.store import open_store
 from study.schedule.sync import sync_paths
 from study.schedule.syncwrite import FirstSync
 from tests.support import REPO
@@ -112,6 +114,7 @@ KILLED_MID_WRITE = """
 import os, signal, sys
 from datetime import UTC, datetime
 from pathlib import Path
+from study.schedule.store import open_store
 from study.schedule.syncwrite import FirstSync
 from study.schedule.sync import sync_paths
 
@@ -154,3 +157,65 @@ def test_a_first_sync_killed_mid_write_leaves_a_whole_file_and_the_next_one_sync
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert sync_paths(db, [notes], NOW).added == 3000
     assert _mode_and_cards(db) == ("wal", 3000)
+
+
+def test_a_file_a_killed_first_sync_left_in_the_rollback_journal_goes_back_to_the_log(
+    tmp_path: Path,
+) -> None:
+    """Killed between `rollback_journal` and `write_ahead`, a first sync leaves the file in the
+    rollback journal; the drill that opens it next (the bundled decks' first run writes
+    through the store, not `sync_paths`) puts it back in the log."""
+    db = tmp_path / "s.db"
+    prepare(db, create=True)
+    with closing(sqlite3.connect(db)) as killed:
+        assert rollback_journal(killed) is True
+    assert db.read_bytes()[18:20] == b"\x01\x01"  # the header: the rollback journal
+    with open_store(db) as store:
+        assert store.execute("SELECT count(*) FROM card", {}).fetchone() == (0,)
+    assert db.read_bytes()[18:20] == b"\x02\x02"  # the write-ahead log
+    assert _mode_and_cards(db) == ("wal", 0)
+
+
+def test_a_file_in_the_rollback_journal_open_elsewhere_is_opened_as_it_is(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    prepare(db, create=True)
+    with closing(sqlite3.connect(db)) as killed:
+        rollback_journal(killed)
+    with closing(sqlite3.connect(db)) as other:
+        other.execute("BEGIN")
+        other.execute("SELECT count(*) FROM card").fetchone()  # a reader holds the file
+        with open_store(db) as store:  # no wait: the mode is left for the next opening
+            assert store.execute("SELECT count(*) FROM card", {}).fetchone() == (0,)
+        other.execute("COMMIT")
+    assert db.read_bytes()[18:20] == b"\x01\x01"
+
+
+def test_study_due_beside_a_first_sync_writing_waits_once_not_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sync writing in the rollback journal has a `-journal` that is not hot: the look
+    for a killed write waits on it only briefly (it waited the whole busy timeout before the
+    read-only opening waited its own: `study due` took 10 s to say "locked for 5 s")."""
+    from study.schedule import database
+
+    db = tmp_path / "s.db"
+    prepare(db, create=True)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.3)
+    waits: list[tuple[str, float]] = []  # each connection opened: how, how long it waits
+    plain = sqlite3.connect
+
+    def spied(target: str, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        waits.append(("read-only" if kwargs.get("uri") else "writable", kwargs["timeout"]))
+        return plain(target, *args, **kwargs)
+
+    with closing(sqlite3.connect(db, isolation_level=None)) as sync:
+        assert rollback_journal(sync) is True
+        sync.execute("BEGIN EXCLUSIVE")
+        sync.execute("CREATE TABLE written (x)")  # the sync's write, uncommitted
+        assert Path(f"{db}-journal").exists()
+        monkeypatch.setattr(database.sqlite3, "connect", spied)
+        with pytest.raises(StudyError, match="is locked by another study"):
+            database.connect_read_only(db)
+        monkeypatch.undo()
+        sync.execute("ROLLBACK")
+    assert waits == [("writable", 0.1), ("read-only", 0.3)]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from study.errors import StudyError
 from study.schedule.database import connect, inspect, prepare, refuse_if_damaged, translated
+from study.schedule.journal import back_to_write_ahead
 from study.schedule.settings import DEFAULTS
 
 INTERVAL = timedelta(days=1)
@@ -95,8 +96,10 @@ def daily_backup(db_path: Path, now: datetime) -> Backup | None:
 
 
 def open_for_writing(db_path: Path, create: bool, now: datetime) -> None:
-    """`study.schedule.database.prepare`, with the daily backup made before any change."""
+    """`study.schedule.database.prepare`, with the daily backup made before any change; a file
+    a killed first sync left in the rollback journal goes back to the log."""
     prepare(db_path, create, lambda path: daily_backup(path, now))
+    back_to_write_ahead(db_path)
 
 
 def copy(source: Path, target: Path, wal: bool = False) -> None:

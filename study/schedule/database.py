@@ -304,17 +304,24 @@ def _readable_version(path: Path | str, db: sqlite3.Connection) -> int:
     return version
 
 
+# Long enough for another process rolling the same hot journal back; a live writer holds on.
+HOT_JOURNAL_WAIT_S = 0.1
+
+
 def _roll_back_interrupted_write(path: Path | str) -> None:
     """Roll back a write killed in the rollback journal (a first sync, see study.schedule.journal).
 
     Its `-journal` is then hot, and a read-only connection cannot roll it back: it would
     refuse the file as read-only. Any writer's first read rolls it back; this opens one, for
     a study file only (its header holds a schema version) and if it may be written at all.
+    A first sync writing now has a `-journal` too, not hot: this waits on it only briefly
+    (`HOT_JOURNAL_WAIT_S`), the read-only opening after it the usual 5 s, not both.
     """
     if not os.path.exists(f"{path}-journal") or header_version(path) < 1:
         return
     try:
-        with closing(connect(path)) as db:
+        # Not `connect`: its first statement already waits the whole busy timeout.
+        with closing(sqlite3.connect(path, timeout=HOT_JOURNAL_WAIT_S)) as db:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error:
         pass  # not writable, say: the read-only opening says why

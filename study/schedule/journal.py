@@ -6,8 +6,12 @@ Plain sqlite3, for `study sync` on a file (a server has no such journal to choos
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
+from pathlib import Path
 
-from study.schedule.database import BUSY_TIMEOUT_S
+from study.schedule.database import BUSY_TIMEOUT_S, connect
+
+WAL_HEADER = 2  # the file format's read and write versions (header bytes 18, 19) in the log
 
 
 def rollback_journal(connection: sqlite3.Connection) -> bool:
@@ -42,3 +46,20 @@ def write_ahead(connection: sqlite3.Connection) -> None:
             connection.execute("PRAGMA journal_mode = WAL")
     except sqlite3.OperationalError:
         pass
+
+
+def back_to_write_ahead(path: Path) -> None:
+    """A file a first sync left in the rollback journal (killed before `write_ahead` ran) put
+    back in the log as it is opened for writing, so a drill does not go on in the rollback
+    journal, where a reader waits for each writer. The header says the mode without opening
+    SQLite; with the file open elsewhere this gives up at once, as `rollback_journal` does."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(20)
+    except OSError:
+        return  # the opening that follows says what is wrong with the file
+    if len(header) < 20 or header[18] == WAL_HEADER:
+        return
+    with closing(connect(path)) as connection:
+        connection.execute("PRAGMA busy_timeout = 0")
+        write_ahead(connection)
