@@ -46,9 +46,8 @@ from study.schedule.answering import Answers, Shown, answer, open_answers, read_
 from study.schedule.database import until_written
 from study.schedule.due import no_card_tagged, tagged_decks
 from study.schedule.rules import day_start, known_decks, select
-from study.schedule.scheduler import Foreseen, Settings, make_scheduler
+from study.schedule.scheduler import Foreseen, Settings, make_scheduler, settings_in_force
 from study.schedule.schema import State, Status, from_stamp
-from study.schedule.settings import read_stored
 
 if TYPE_CHECKING:
     from study.schedule.store import Store
@@ -109,7 +108,7 @@ class Drill(OtherKeys):
 
         StudyError for a deck that does not exist or a tag no card has."""
         self.reads = reads
-        settings = Settings.from_text(read_stored(reads.execute).values())
+        settings = settings_in_force(reads.execute)
         self.learn_ahead = settings.learn_ahead
         self.rollover_hour = settings.rollover_hour
         decks, tags = self.options.decks, self.options.tags

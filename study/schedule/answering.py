@@ -31,11 +31,11 @@ from study.schedule.scheduler import (
     make_scheduler,
     review,
     schedule_of,
+    settings_in_force,
     snapshot,
     to_fsrs,
 )
 from study.schedule.schema import State, Status, epoch_us, stamp
-from study.schedule.settings import read_stored
 
 if TYPE_CHECKING:
     from study.schedule.settings import Execute
@@ -210,7 +210,7 @@ def open_answers(store: Store) -> Answers:
 
 def settings_for(answers: Answers, deck: str) -> Settings:
     """The settings in force for `deck` (its own values over the global ones)."""
-    settings = Settings.from_text(read_stored(answers.execute).values(deck))
+    settings = settings_in_force(answers.execute, deck)
     answers.end_read()
     return settings
 

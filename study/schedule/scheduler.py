@@ -20,6 +20,7 @@ from study.schedule.settings import Stored, parse_parameters, parse_steps, read_
 if TYPE_CHECKING:
     import fsrs
 
+    from study.schedule.settings import Execute
     from study.schedule.store import ReviewRow, Store
 
 
@@ -79,9 +80,15 @@ class Settings:
         )
 
 
+def settings_in_force(execute: Execute, deck: str | None = None) -> Settings:
+    """The settings in force for `deck` (its own values over the global ones), or globally,
+    read through any connection's `execute` (the store's, or the drill's own sqlite3)."""
+    return Settings.from_text(read_stored(execute).values(deck))
+
+
 def load_settings(store: Store, deck: str | None = None) -> Settings:
-    """The settings in force for `deck` (its own values over the global ones), or globally."""
-    return Settings.from_text(read_stored(store.execute).values(deck))
+    """The settings in force for `deck` in `store`."""
+    return settings_in_force(store.execute, deck)
 
 
 def make_scheduler(settings: Settings, fuzz: bool | None = None) -> fsrs.Scheduler:
