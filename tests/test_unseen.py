@@ -778,7 +778,11 @@ def test_lecture_markers_and_linked_tips_are_no_cards() -> None:
     ]
     note = parse_text(LECTURES_FR, "geologie.md")
     assert triples(note) == [
-        ("concept", "Roches — Roche magmatique", "Roche formée quand le magma refroidit et durcit."),
+        (
+            "concept",
+            "Roches — Roche magmatique",
+            "Roche formée quand le magma refroidit et durcit.",
+        ),
         ("concept", "Roches — Roche sédimentaire", "Roche formée de couches de sédiments tassées."),
     ]
 
