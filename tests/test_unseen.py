@@ -714,3 +714,81 @@ def test_the_aspects_under_an_outline_node_ask_about_that_node() -> None:
         ("concept", "Carvalho — Folhas", "Lobadas e caducas"),
         ("concept", "Carvalho — Fruto", "A bolota, uma noz numa cúpula"),
     ]
+
+
+# A bracketed label alone on its line ("[Lecture 2]") marks where a lecture began, and a tip
+# sending the reader to a link is advice on tools: neither makes a card or ends an answer.
+LECTURES_EN = """\
+# Geology
+
+## Editing this note
+
+**Tip:** check the formulas with an online calculator
+https://example.org/calculator
+
+[Lecture 1]
+
+## Rocks
+
+### Igneous rock
+Rock formed when magma or lava cools and hardens.
+
+[Lecture 2]
+
+### Sedimentary rock
+Rock formed from layers of sediment pressed together.
+
+**Tip:** remember that sandstone is sedimentary.
+"""
+
+LECTURES_FR = """\
+# Géologie
+
+**Astuce :** pour réviser, voir [le quiz](https://example.org/quiz)
+
+[Séance 1]
+
+## Roches
+
+### Roche magmatique
+Roche formée quand le magma refroidit et durcit.
+
+[Séance 2]
+
+### Roche sédimentaire
+Roche formée de couches de sédiments tassées.
+"""
+
+
+def test_lecture_markers_and_linked_tips_are_no_cards() -> None:
+    note = parse_text(LECTURES_EN, "geology.md")
+    assert triples(note) == [
+        ("concept", "Rocks — Igneous rock", "Rock formed when magma or lava cools and hardens."),
+        (
+            "concept",
+            "Rocks — Sedimentary rock",
+            "Rock formed from layers of sediment pressed together.\n\n"
+            "**Tip:** remember that sandstone is sedimentary.",
+        ),
+    ]
+    assert [(drop.line, drop.reason) for drop in note.dropped] == [
+        (5, "a tip on tools, with a link"),
+        (8, "marks where a lecture began"),
+        (15, "marks where a lecture began"),
+    ]
+    note = parse_text(LECTURES_FR, "geologie.md")
+    assert triples(note) == [
+        (
+            "concept",
+            "Roches — Roche magmatique",
+            "Roche formée quand le magma refroidit et durcit.",
+        ),
+        ("concept", "Roches — Roche sédimentaire", "Roche formée de couches de sédiments tassées."),
+    ]
+
+
+def test_a_bracketed_line_that_is_a_checkbox_or_a_link_stays() -> None:
+    text = "# Tasks\n\n## Done\n\n[x]\n\n[the map][map]\n\n[map]: https://example.org/map\n"
+    assert triples(parse_text(text, "t.md")) == [
+        ("concept", "Tasks — Done", "[x]\n\n[the map][map]"),
+    ]

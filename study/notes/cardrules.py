@@ -59,7 +59,7 @@ def section_cards(section: Section, b: Builder) -> None:
         if enumeration and rest == blocks[:1]:  # the list became summaries
             _whole(blocks, section, b)
         blocks = rest
-    _concept(_without_sources(_without_orphan_lead_ins(blocks, given, b), b), section, b)
+    _concept(_without_asides(_without_orphan_lead_ins(blocks, given, b), b), section, b)
 
 
 # "Source: Wikipedia", "Font: Viquipèdia", "Quelle: Skript": where the text came from, a
@@ -68,16 +68,41 @@ _SOURCE = re.compile(
     r"(?:sources?|fonts?|fontes?|fuentes?|quellen?|bron(?:nen)?)\s*:(?:\s+[^\s]+){1,6}(?<!\.)",
     re.IGNORECASE,
 )
+# "[Lecture 2]", "[Vorlesung 3]", "[Sessió 4]": a bracketed label on a line of its own marks
+# where a lecture or session began, not content. Not a checkbox ("[ ]", "[x]"), a footnote
+# ("[^1]"), a callout ("[!note]") or a wikilink; a reference link is told apart by its text.
+_MARKER = re.compile(r"\[(?![ xX]?\])(?![\^!\[])[^\[\]\n]+\]")
+# "**Tip:** work it out with WolframAlpha https://...": a tip that sends the reader to a
+# link is advice on tools (an editor, a calculator, a site), not what the note teaches.
+_LINKED_TIP = re.compile(
+    r"[*_]*(?:tips?|tipps?|astuces?|consejos?|dicas?|consigli[oa]?|consells?)\s*:.*"
+    r"(?:https?://|\]\()",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
-def _without_sources(blocks: Blocks, b: Builder) -> Blocks:
-    """The blocks less a line naming the text's source: an attribution has nothing to learn,
-    and alone under a glossary it would be the heading's answer."""
+def _aside(node: Node) -> str | None:
+    """Why a paragraph is an aside with nothing to learn, or None for content."""
+    text = raw_text(node).strip()
+    if not text:
+        return None
+    if _SOURCE.fullmatch(nt.one_line(text)):
+        return "names where the text came from"
+    if _MARKER.fullmatch(text) and node.inline is not None and node.inline.plain().strip() == text:
+        return "marks where a lecture began"
+    if _LINKED_TIP.match(text):
+        return "a tip on tools, with a link"
+    return None
+
+
+def _without_asides(blocks: Blocks, b: Builder) -> Blocks:
+    """The blocks less asides: a line naming the text's source, a lecture marker, a linked
+    tip. None has anything to learn, and alone under a heading it would be its answer."""
     kept_blocks = []
     for node in blocks:
-        text = nt.one_line(raw_text(node)).strip() if node.type == "paragraph" else ""
-        if text and _SOURCE.fullmatch(text):
-            b.dropped.append(Dropped(line_of(node), text, "names where the text came from"))
+        why = _aside(node)
+        if why:
+            b.dropped.append(Dropped(line_of(node), nt.one_line(raw_text(node)), why))
         else:
             kept_blocks.append(node)
     return kept_blocks
