@@ -31,7 +31,13 @@ def data_dir() -> Path:
 
 
 def default_db_path() -> Path:
-    return data_dir() / "study.db"
+    from pathlib import Path
+
+    return Path(_default_db_file())
+
+
+def _default_db_file() -> str:
+    return os.path.join(_data_folder(), "study.db")
 
 
 _SERVER_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+psycopg)?:/+", re.IGNORECASE)
@@ -84,7 +90,7 @@ def db_file(given: Path | str | None) -> str:
     if given is None and os.environ.get("STUDY_DB"):
         given = os.environ["STUDY_DB"]
     if given is None:
-        return os.path.join(_data_folder(), "study.db")
+        return _default_db_file()
     return os.path.expanduser(os.fspath(given))
 
 
