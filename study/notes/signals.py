@@ -35,6 +35,12 @@ _MARKS = re.compile(r"[*_`~=>#\[\]()!|\\]+")
 # where a target required would re-scan that run from each `[` in it (quadratic on "[[[[").
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)(\]\([^)\n]*\))?")
 _PRE_TAG = re.compile(r"<pre", re.IGNORECASE)
+# Typographic dashes and quotes: beyond ASCII, what notes hold most ("Docker — What it is").
+# They have no case, accent or symbol to take off, so text of ASCII and these folds in
+# ASCII's one step; not with ` or ^ in it, which outside ASCII go as symbols, not as spaces.
+_TYPOGRAPHIC = "\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
+# One character class, so a search is one fast scan: ASCII but ^ (5e) and ` (60), and those.
+_NEEDS_UNICODE = re.compile(rf"[^\x00-\x5d\x5f\x61-\x7f{_TYPOGRAPHIC}]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
@@ -141,7 +147,8 @@ def plain_fold(text: str) -> str:
     """Text for comparing: case, accents, Markdown marks, emoji and spacing do not count."""
     if "[" in text:
         text = _MD_LINK.sub(_link_text, nt.plain_links(text))
-    if text.isascii():  # no accent and no emoji: only marks, case and spacing go
+    if text.isascii() or _NEEDS_UNICODE.search(text) is None:
+        # No accent and no emoji: only marks, case and spacing go.
         return " ".join(_MARKS.sub(" ", text).casefold().split())
     return nt.fold(_MARKS.sub(" ", nt.strip_symbols(text)))
 
