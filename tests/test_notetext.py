@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import string
 import textwrap
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from study.notes import notetext
 from study.notes.notetext import (
     CodeSpan,
     clean_code,
@@ -159,3 +161,18 @@ def test_copy_labels_are_found_whatever_their_case_or_accents() -> None:
     assert copy_buttons("bash\nls -la") is None
     # A label on the second line counts only after a language line.
     assert copy_buttons("Docker runs containers.\nCopy code") is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(max_codepoint=127)))
+def test_the_letters_of_ascii_text_are_its_letters_and_digits_in_lower_case(text: str) -> None:
+    expected = "".join(ch.lower() for ch in text if ch in string.ascii_letters + string.digits)
+    assert notetext._letters(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Copy code!", "copycode"), ("GPT-4o_mini", "gpt4omini"), ("Você disse: 🐳", "vocedisse")],
+)
+def test_the_letters_of_a_text_leave_out_case_accents_and_symbols(text: str, expected: str) -> None:
+    assert notetext._letters(text) == expected

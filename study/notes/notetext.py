@@ -230,10 +230,13 @@ def is_junk(text: str) -> bool:
 
 
 def _letters(text: str) -> str:
+    if text.isascii():  # no symbol to strip, no accent to fold: one C pass over the bytes
+        return text.encode().translate(None, _ASCII_NOT_LETTER).lower().decode()
     return _NOT_LETTER.sub("", fold(strip_symbols(text)))
 
 
 _NOT_LETTER = re.compile(r"[\W_]+")
+_ASCII_NOT_LETTER = bytes(code for code in range(128) if not chr(code).isalnum())
 # is_junk() is True only for text whose letters and digits begin like one of these, or are
 # no longer than the longest model label's ("ChatGPT-3.5 turbo").
 _JUNK_STARTS = tuple(_letters(s) for s in (*_CHAT_LABELS, *_OFFER_STATEMENTS, *_OFFER_QUESTIONS))
