@@ -22,6 +22,7 @@ from study.notes.notetext import (
     is_language_line,
     is_question,
     only_copy_buttons,
+    plain_links,
     tidy,
 )
 
@@ -139,6 +140,21 @@ def test_dedent_takes_the_common_margin_off() -> None:
 def test_dedent_is_textwraps(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert dedent(text) == textwrap.dedent(text)
+
+
+def _tidy_by_hand(text: str) -> str:
+    """`tidy` from its definition: dedented, trailing spaces off, one blank line at most."""
+    text = "\n".join(line.rstrip() for line in textwrap.dedent(text).split("\n"))
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return plain_links(text.strip("\n"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\t", "\n", "a", "b c", "\x0c", "\r", "é", "[[L|x]]"])))
+def test_tidy_is_dedent_and_trailing_spaces_and_blank_runs_off(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert tidy(text) == _tidy_by_hand(text)
 
 
 @settings(max_examples=300, deadline=None)
