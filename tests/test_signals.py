@@ -92,10 +92,9 @@ def _fold_by_hand(text: str) -> str:
 # Text of ASCII, the marks, ` and ^ (which ASCII text keeps and other text loses) and the
 # dashes and quotes notes hold most beyond ASCII; some also with accents, combining marks,
 # emoji, variation selectors, or any character at all.
-_TYPOGRAPHIC_TEXT = st.text(
-    st.sampled_from([*"aZ 09-*_`^~=>#]()!|\\\n\t", *"\u2013\u2014\u2018\u2019\u201c\u201d\u2026"]),
-    max_size=20,
-)
+_ASCII_PIECES = [*"aZ 09-*_`^~=>#]()!|\\\n\t\r\x0b\x1c\x1f\x7f"]
+_DASHES_AND_QUOTES = [*"\u2013\u2014\u2018\u2019\u201c\u201d\u2026"]
+_TYPOGRAPHIC_TEXT = st.text(st.sampled_from(_ASCII_PIECES + _DASHES_AND_QUOTES), max_size=20)
 _ANY_TEXT = st.lists(
     _TYPOGRAPHIC_TEXT
     | st.sampled_from([*"éÉçßİ\u0301\u00a0→°✅🐳\ufe0f\u200e"])
