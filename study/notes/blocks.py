@@ -65,6 +65,12 @@ _PLAIN_STRONG = re.compile(r"(?<![^ \t\n])\*\*(?=[^\W_])([^*]*?[^\W_])\*\*(?=[ \
 # Links, images, autolinks, HTML and entities drop or change letters; the other syntax
 # (emphasis, code spans, escapes) only drops marks and changes spacing.
 _LETTER_CHANGING = re.compile(r"[\[<&]")
+# With no reference definitions in the note, a bracket opens a link or image only as
+# `[text](...)`: in a text without `](` then, `[`, `]` and `!` are plain characters (the
+# wikilinks of a note's "[[Related note]]" line are most such texts) and syntax can start
+# only at one of these. (`same_letters` still counts brackets: a paragraph of wikilinks
+# alone says nothing, and `maybe_junk` is what lets the rules look at it.)
+_SYNTAX_BUT_LINKS = re.compile(r"[\\`*_<&]")
 
 
 class Inline:
@@ -82,12 +88,22 @@ class Inline:
     @property
     def plain_source(self) -> bool:
         """True when the text holds no inline syntax at all (most list items and cells)."""
-        return _INLINE_SYNTAX.search(self.content) is None
+        return not self._holds_syntax(self.content)
 
     @property
     def same_letters(self) -> bool:
         """True when the plain text's letters and digits are the source's, in order."""
         return _LETTER_CHANGING.search(self.content) is None
+
+    def _links_possible(self) -> bool:
+        """Whether a bracket in the text can open a link or an image."""
+        return "](" in self.content or bool(self._env.get("references"))
+
+    def _holds_syntax(self, text: str) -> bool:
+        """Whether inline syntax can start in `text`: this one, or it with plain bold dropped."""
+        if _INLINE_SYNTAX.search(text) is None:
+            return False
+        return self._links_possible() or _SYNTAX_BUT_LINKS.search(text) is not None
 
     def maybe_junk(self) -> bool:
         """False when the text surely isn't chat junk (`nt.is_junk`), judged without parsing.
@@ -115,7 +131,7 @@ class Inline:
             words = self.content
             if "**" in words:
                 words = _PLAIN_STRONG.sub(r"\1", words)
-            if _INLINE_SYNTAX.search(words) is None:
+            if not self._holds_syntax(words):
                 # Only text runs, line breaks and plain bold: the source's words.
                 self._plain = " ".join(words.split())
             else:
@@ -135,7 +151,7 @@ class Inline:
 
     def has_image(self) -> bool:
         """An image outside any link or emphasis (a picture is the paragraph's content)."""
-        if "![" not in self.content:
+        if "![" not in self.content or not self._links_possible():
             return False
         depth = 0
         for child in self.tokens():
