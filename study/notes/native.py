@@ -26,11 +26,19 @@ from functools import cache
 from itertools import accumulate
 from typing import Any
 
-from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it_pyrs import MarkdownIt
 from markdown_it_pyrs import Node as RsNode
 
 from study.notes.blocks import Inline, Node, python_blocks
+
+# markdown-it-py's `MD_TRIM_CHARS`, what its `mdTrim` strips from a text (a test says they are
+# the same): importing it would import all of markdown-it-py, which a sync whose notes this
+# module reads need not load at all.
+MD_TRIM_CHARS = (
+    "\t\n\x0b\x0c\r \xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 # Block rules only: texts are parsed lazily by markdown-it-py (`Inline`), as before, and the
 # Rust inline rules are both wasted work here and able to panic on odd emphasis and code runs.
