@@ -146,6 +146,24 @@ def test_an_items_text_is_read_off_its_line_or_its_span_by_hand() -> None:
     assert [inline.content for inline, _ in texts] == ["🐳 one", "two\nmore", "three", "after"]
 
 
+def test_one_line_bullet_items_by_hand() -> None:
+    # Items whose text starts with a letter are read off their line; the others (a number,
+    # a heading, a nested list, an emoji) the tree is asked about: the same blocks either way.
+    text = "- Runs a container.\n* é ação\n+ 🐳 whale\n- 1. one\n- # Title\n-  two spaces\n"
+    assert native_blocks(text) is not None
+    assert_same_blocks(text)
+    top, texts = parse_blocks(text)
+    assert [(node.type, node.map) for node in top] == [
+        ("bullet_list", [0, 1]), ("bullet_list", [1, 2]), ("bullet_list", [2, 3]),
+        ("bullet_list", [3, 6]),
+    ]  # fmt: skip
+    assert [inline.content for inline, _ in texts] == [
+        "Runs a container.", "é ação", "🐳 whale", "one", "Title", "two spaces",
+    ]  # fmt: skip
+    assert [child.type for child in top[3].children[0].children] == ["ordered_list"]
+    assert [child.type for child in top[3].children[1].children] == ["heading"]
+
+
 # Block-level pieces: lists nested and loose, fences, tables, headings of both kinds, HTML,
 # front matter, trailing blank lines, non-ASCII text (byte offsets), and the junk in between.
 BLOCK_PIECES = [

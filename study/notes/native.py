@@ -311,6 +311,10 @@ def _list_item(note: _Note, rs: RsNode) -> Node:
     start, first, after = note.locate(rs)
     line = note.lines[first]
     column = note.column(start, first)
+    if after == first + 1 and line[column] in "-*+":
+        plain = _plain_bullet_item(note, line, first, column)
+        if plain is not None:
+            return plain
     ordered = _ORDERED_MARKER.match(line, column)
     marker_end = ordered.end() if ordered else column + 1
     after_marker = line[marker_end:]
@@ -330,6 +334,23 @@ def _list_item(note: _Note, rs: RsNode) -> Node:
             node.children.append(_tight_paragraph(note, children, indent))
     else:
         _convert(note, children, node.children, indent)
+    return node
+
+
+def _plain_bullet_item(note: _Note, line: str, first: int, column: int) -> Node | None:
+    """A one-line bullet item whose text starts with a letter, or None if it is not one.
+
+    The commonest item ("- Runs a container."), made as `_list_item` would make it with
+    less to work out and nothing asked of the tree: a bullet has no number, one space after
+    it is the whole gap, and no block starts with a letter, so its one line is a tight
+    item's paragraph and nothing else.
+    """
+    if line[column + 1 : column + 2] != " " or not line[column + 2 : column + 3].isalpha():
+        return None
+    if note.depth >= _MAX_DEPTH:
+        return None  # too deep: the general path gives the note up
+    node = Node("list_item", "li", [first, first + 1])
+    node.children.append(_one_line_paragraph(note, first, column + 1))
     return node
 
 
