@@ -69,6 +69,13 @@ _QUOTE = re.compile(r"\n {0,3}>")
 # markdown-it.rs only where one would end a paragraph; a table's rows need no `|`, so the
 # item may be several lines below the last pipe).
 _UNDER_A_PIPE = re.compile(r"\n *(?::?-+:? *$|\d{1,9}[.)]|[-+*] *$)", re.MULTILINE)
+# Nor with a list item holding a `|` right above a line of dashes, pipes and colons: for an
+# item after a list's first, markdown-it.rs lets a table start there and end the list,
+# markdown-it-py keeps the two lines as the item's paragraph. (No nested repeats: a long line
+# of dashes must fail in one pass.)
+_ITEM_OVER_A_ROW = re.compile(
+    r"^ *(?:[-+*]|\d{1,9}[.)]) [^|\n]*\|.*\n[ |:]*-[-| :]*$", re.MULTILINE
+)
 
 
 def _untrusted(text: str) -> bool:
@@ -80,7 +87,8 @@ def _untrusted(text: str) -> bool:
 
 
 def _under_a_pipe(text: str) -> bool:
-    """Whether a line `_UNDER_A_PIPE` looks for is below a `|`, with no blank line between.
+    """Whether a line `_UNDER_A_PIPE` looks for is below a `|`, with no blank line between,
+    or an item holding a `|` is over a delimiter row (`_ITEM_OVER_A_ROW`).
 
     One pass: each run of lines between blank lines is searched once, from its first pipe.
     """
@@ -91,6 +99,9 @@ def _under_a_pipe(text: str) -> bool:
             run_end = len(text)
         line_end = text.find("\n", pipe, run_end)
         if line_end != -1 and _UNDER_A_PIPE.search(text, line_end, run_end):
+            return True
+        line_start = text.rfind("\n", 0, pipe) + 1
+        if line_end != -1 and _ITEM_OVER_A_ROW.search(text, line_start, run_end):
             return True
         pipe = text.find("|", run_end)
     return False
