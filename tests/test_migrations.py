@@ -30,6 +30,8 @@ SHIPPED = {
     "m008_card_leech": "9d1fff2928e5b63c",
     "m009_folders_per_machine": "e9caea27a47adfe0",
     "m010_review_typed": "c13b5e789b97be6c",
+    "m011_reviewed_card_indexes": "4880961867855108",
+    "m012_card_id_unique_index": "896fc2e3fbd7f161",
 }
 
 
@@ -264,3 +266,56 @@ def test_m010_keeps_every_review_in_typed_columns_exact_to_the_microsecond(
 
 def _before(row: tuple[object, ...]) -> dict[str, object]:
     return dict(zip(BEFORE, row[5:], strict=True))
+
+
+def _card_at_m010(db: sqlite3.Connection, card_id: str, last_review: str | None) -> None:
+    db.execute(
+        "INSERT INTO card (id, note, note_path, deck, kind, front, back, source, line, due,"
+        " added, last_review, state, anki_guid) VALUES (?, 'n', 'v/n.md', 'D', 'basic', 'f',"
+        " 'b', '/v/n.md', 1, '2026-03-05 00:00:00.000000', '2026-03-01 00:00:00.000000', ?,"
+        " 2, 'g')",
+        (card_id, last_review),
+    )
+
+
+def test_m011_and_m012_keep_every_card_with_its_rowid_and_every_review(tmp_path: Path) -> None:
+    """The card table rebuilt around a unique index on its id: rows, rowids (what the log
+    names a card by) and the log's join unchanged; the reviewed-only indexes hold only the
+    reviewed card."""
+    db = _connect(tmp_path / "m010.db")
+    for migration in MIGRATIONS[:10]:
+        migration(db)
+    _card_at_m010(db, "new", None)
+    _card_at_m010(db, "gone", None)
+    _card_at_m010(db, "seen", "2026-03-02 09:00:00.000000")
+    db.execute("DELETE FROM card WHERE id = 'gone'")  # rowid 2 left free: a gap kept
+    db.execute("INSERT INTO review (card, rating, reviewed_at) VALUES (3, 3, 1772442000000000)")
+    before = db.execute("SELECT rowid, * FROM card ORDER BY rowid").fetchall()
+
+    MIGRATIONS[10](db)
+    MIGRATIONS[11](db)
+
+    assert db.execute("SELECT rowid, * FROM card ORDER BY rowid").fetchall() == before
+    assert [row[0] for row in before] == [1, 3]
+    joined = "SELECT c.id, r.rating FROM review r JOIN card c ON c.rowid = r.card"
+    assert db.execute(joined).fetchall() == [("seen", 3)]
+    indexes = {row[1]: row[2] for row in db.execute("PRAGMA index_list(card)")}
+    assert indexes == {
+        "ix_card_id": 1,  # unique
+        "ix_card_status_due": 0,
+        "ix_card_deck": 0,
+        "ix_card_note": 0,
+        "ix_card_note_path": 0,
+        "ix_card_new": 0,
+        "ix_card_learning": 0,
+        "ix_card_review": 0,
+        "ix_card_last_review": 0,
+    }
+    for index in ("ix_card_status_due", "ix_card_last_review"):
+        held = f"SELECT id FROM card INDEXED BY {index} WHERE last_review IS NOT NULL"
+        assert db.execute(held).fetchall() == [("seen",)]
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: card"):
+        _card_at_m010(db, "new", None)
+    _card_at_m010(db, "next", None)
+    assert db.execute("SELECT rowid FROM card WHERE id = 'next'").fetchone() == (4,)
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
