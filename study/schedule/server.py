@@ -33,7 +33,7 @@ from study.schedule.serverread import CONNECT_TIMEOUT_S, SESSION_OPTIONS, need_p
 _INDEXES = (
     "CREATE INDEX ix_card_status_due ON card (status, due) WHERE last_review IS NOT NULL",
     "CREATE INDEX ix_card_deck ON card (deck)",
-    "CREATE INDEX ix_card_note ON card (note)",
+    "CREATE INDEX ix_card_note ON card (note) WHERE kind = 'command-reverse'",
     "CREATE INDEX ix_card_note_path ON card (note_path)",
     "CREATE INDEX ix_card_new ON card (deck, status) WHERE last_review IS NULL",
     "CREATE INDEX ix_card_learning ON card (deck, status, due)"
