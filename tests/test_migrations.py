@@ -280,9 +280,9 @@ def _card_at_m010(
 
 
 def test_m011_and_m012_keep_every_card_with_its_rowid_and_every_review(tmp_path: Path) -> None:
-    """The card table rebuilt around a unique index on its id: rows, rowids (what the log
-    names a card by) and the log's join unchanged; the narrowed indexes hold only the cards
-    their queries read (a reviewed card; a command's reverse)."""
+    """A file holding cards: rows, rowids (what the log names a card by) and the log's join
+    unchanged, the id still its primary key; the narrowed indexes hold only the cards their
+    queries read (a reviewed card; a command's reverse)."""
     db = _connect(tmp_path / "m010.db")
     for migration in MIGRATIONS[:10]:
         migration(db)
@@ -302,7 +302,7 @@ def test_m011_and_m012_keep_every_card_with_its_rowid_and_every_review(tmp_path:
     assert db.execute(joined).fetchall() == [("seen", 3)]
     unique = {row[1]: row[2] for row in db.execute("PRAGMA index_list(card)")}
     assert unique == {
-        "ix_card_id": 1,
+        "sqlite_autoindex_card_1": 1,  # the primary key's
         "ix_card_status_due": 0,
         "ix_card_deck": 0,
         "ix_card_note": 0,
@@ -315,7 +315,7 @@ def test_m011_and_m012_keep_every_card_with_its_rowid_and_every_review(tmp_path:
     db.execute("ANALYZE")  # sqlite_stat1: each index's number of entries first (none if empty)
     entries = dict(db.execute("SELECT idx, CAST(stat AS INTEGER) FROM sqlite_stat1"))
     assert entries == {
-        "ix_card_id": 2,
+        "sqlite_autoindex_card_1": 2,
         "ix_card_deck": 2,
         "ix_card_note_path": 2,
         "ix_card_new": 1,
@@ -325,8 +325,36 @@ def test_m011_and_m012_keep_every_card_with_its_rowid_and_every_review(tmp_path:
         "ix_card_review": 1,
         "ix_review_card": 1,
     }
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: card"):
-        _card_at_m010(db, "new", None)
-    _card_at_m010(db, "next", None)
-    assert db.execute("SELECT rowid FROM card WHERE id = 'next'").fetchone() == (4,)
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_m012_gives_an_empty_card_table_an_id_index_a_first_sync_can_drop(
+    tmp_path: Path,
+) -> None:
+    db = _connect(tmp_path / "m011.db")
+    for migration in MIGRATIONS[:11]:
+        migration(db)
+
+    MIGRATIONS[11](db)
+
+    columns = [
+        (row[1], row[2], row[3], row[4], row[5]) for row in db.execute("PRAGMA table_info(card)")
+    ]
+    assert columns[0] == ("id", "TEXT", 1, None, 0)  # NOT NULL, no longer the primary key
+    assert len(columns) == 25
+    unique = {row[1]: row[2] for row in db.execute("PRAGMA index_list(card)")}
+    assert unique == {
+        "ix_card_id": 1,
+        "ix_card_status_due": 0,
+        "ix_card_deck": 0,
+        "ix_card_note": 0,
+        "ix_card_note_path": 0,
+        "ix_card_new": 0,
+        "ix_card_learning": 0,
+        "ix_card_review": 0,
+        "ix_card_last_review": 0,
+    }
+    _card_at_m010(db, "first", None)
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: card"):
+        _card_at_m010(db, "first", None)
+    assert db.execute("SELECT rowid, id FROM card").fetchall() == [(1, "first")]
