@@ -31,7 +31,7 @@ SHIPPED = {
     "m009_folders_per_machine": "e9caea27a47adfe0",
     "m010_review_typed": "c13b5e789b97be6c",
     "m011_leaner_card_indexes": "c7b0248b0a61f4f4",
-    "m012_card_id_unique_index": "c6ac410736c2baba",
+    "m012_card_id_unique_index": "3d963989f2e21c08",
 }
 
 

@@ -370,30 +370,13 @@ def m012_card_id_unique_index(db: Connection) -> None:
 
 _M012_EMPTY_CARD_TABLE = """
 CREATE TABLE card_m012 (
-    id TEXT NOT NULL,
-    note TEXT NOT NULL,
-    note_path TEXT NOT NULL,
-    deck TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    front TEXT NOT NULL,
-    back TEXT NOT NULL,
-    tags TEXT NOT NULL DEFAULT '[]',
-    source TEXT NOT NULL,
-    line INTEGER NOT NULL,
-    section TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'active',
-    buried_until DATETIME,
-    state INTEGER NOT NULL DEFAULT 1,
-    step INTEGER,
-    stability REAL,
-    difficulty REAL,
-    due DATETIME NOT NULL,
-    last_review DATETIME,
-    added DATETIME NOT NULL,
-    retired_from TEXT,
-    anki_guid TEXT,
-    anki_hash TEXT,
-    anki_mod INTEGER,
+    id TEXT NOT NULL, note TEXT NOT NULL, note_path TEXT NOT NULL, deck TEXT NOT NULL,
+    kind TEXT NOT NULL, front TEXT NOT NULL, back TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '[]', source TEXT NOT NULL, line INTEGER NOT NULL,
+    section TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'active',
+    buried_until DATETIME, state INTEGER NOT NULL DEFAULT 1, step INTEGER, stability REAL,
+    difficulty REAL, due DATETIME NOT NULL, last_review DATETIME, added DATETIME NOT NULL,
+    retired_from TEXT, anki_guid TEXT, anki_hash TEXT, anki_mod INTEGER,
     leech BOOLEAN NOT NULL DEFAULT 0
 );
 DROP TABLE card;

@@ -343,11 +343,10 @@ class FirstSync:
         (INDEX_AT): keeping them up to date row by row costs more than the rows themselves,
         the id's unique index most (hashed ids land all over it; on a file made since
         m012_card_id_unique_index it is an index of its own, `ix_card_id`, dropped too; a
-        primary key stays).
-        All of it inside the sync's transaction: a failure or a reader never sees the table
-        without them, and the unique index refuses a repeated id when it is built. The
-        indexes of reviewed cards stay: no new card enters them, and building one again would
-        read the whole table for nothing.
+        primary key stays). All of it inside the sync's transaction: a failure or a reader
+        never sees the table without them, and the unique index refuses a repeated id when
+        it is built. The indexes of reviewed cards stay: no new card enters them, and
+        building one again would read the whole table for nothing.
         """
         if holds_cards(db):
             return None
