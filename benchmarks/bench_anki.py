@@ -14,8 +14,11 @@ speed swings hit both alike:
 - the database's size vs the collection's.
 Also study alone: an unchanged re-sync and a re-sync after one note is edited.
 Anki runs in child processes (benchmarks/anki_side.py). Prints medians and ratios.
+study runs as a user installs it: the wheel `pip install .` builds, its card parser compiled
+by mypyc (benchmarks/compiled.py builds it and unpacks it ahead of the venv's editable study
+on PYTHONPATH); `--pure` times the pure-Python source instead, as an editable install runs.
 
-    .venv/bin/python benchmarks/bench_anki.py [--notes 1000] [--reviews N] [--runs 3]
+    .venv/bin/python benchmarks/bench_anki.py [--notes 1000] [--reviews N] [--runs 3] [--pure]
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_schedule import STUDY, compile_study, drill_session, scripted_drill, timed
+from benchmarks.compiled import build_compiled
 from benchmarks.vault import make_vault
 
 ANKI_SIDE = [sys.executable, str(Path(__file__).with_name("anki_side.py"))]
@@ -224,6 +228,9 @@ def report(args: argparse.Namespace, found: dict[str, dict[str, list[float]]], s
 
 def measure(work: Path, args: argparse.Namespace) -> None:
     env = {**os.environ, "STUDY_HOME": str(work / "home")}
+    if not args.pure:
+        shutil.rmtree(work / "compiled", ignore_errors=True)
+        env["PYTHONPATH"] = str(build_compiled(work / "compiled"))
     shutil.rmtree(work / "vault", ignore_errors=True)
     make_vault(work / "vault", args.notes, args.seed)
     found = {"sync": first_syncs(work, env, args.runs), "resync": resyncs(work, env, args.runs)}
@@ -232,9 +239,10 @@ def measure(work: Path, args: argparse.Namespace) -> None:
     found["due"] = dues(work, env, args.runs * 2)
     found["drill"] = drills(work, env, args.runs, args.grades)
     cards = sqlite3.connect(work / "bench.db").execute("SELECT count() FROM card").fetchone()[0]
+    build = "pure Python (editable)" if args.pure else "the wheel, its parser compiled"
     print(
         f"{args.notes} notes, {cards} cards, {ours} reviews (Anki's revlog {theirs}); "
-        f"medians of {args.runs} runs, interleaved\n"
+        f"medians of {args.runs} runs, interleaved; study as {build}\n"
     )
     report(args, found, sizes(work))
 
@@ -247,6 +255,7 @@ def main() -> None:
     parser.add_argument("--grades", type=int, default=10, help="grades per drill run")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temp dir)")
+    parser.add_argument("--pure", action="store_true", help="study's pure-Python source")
     args = parser.parse_args()
     compile_study()
     work = args.keep or Path(tempfile.mkdtemp(prefix="study-anki-"))

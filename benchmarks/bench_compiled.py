@@ -1,7 +1,7 @@
-"""The card parser compiled by mypyc against its pure-Python source: is compiling it worth it?
+"""The card parser compiled by mypyc (what a wheel installs) against its pure-Python source.
 
-Compiles a copy of the package (benchmarks/compiled.py) and builds the synthetic vault, then,
-in alternate processes so the host's swings hit both alike: the parse of every note (read,
+Builds the compiled wheel (benchmarks/compiled.py) and the synthetic vault, then, in
+alternate processes so the host's swings hit both alike: the parse of every note (read,
 parse, the sync's rows: `incoming.read_and_parse`, one process, its CPU time) and a whole
 first `study sync` (CPU of the process and its parse workers). Prints medians and ratios.
 

@@ -107,6 +107,21 @@ def test_link_references_reach_the_lazy_parse() -> None:
     assert [t.type for t in inline.tokens()] == ["link_open", "text", "link_close"]
 
 
+def test_brackets_that_cannot_make_a_link_are_read_off_the_source() -> None:
+    for text in ("[[Pushing to Docker]]", "See [[Docker]] and [this]!", "![[diagram.png]] [x] [y]"):
+        (inline,) = check_texts(text)
+        fresh = parse_blocks(text)[1][0][0]
+        assert fresh.plain() == text and fresh.text_runs() == [text]
+        assert not fresh.has_image() and fresh._tokens is None  # no inline parse
+    # A link, an image, a reference a definition makes: parsed, as markdown-it reads them
+    (link,) = check_texts("[[Docker]] and [docs](https://docs.docker.com)")
+    assert link.plain() == "[[Docker]] and docs" and link._tokens is not None
+    (image,) = check_texts("![diagram](d.png)")
+    assert image.has_image()
+    (inline,) = check_texts("[[Docker]] [ref]\n\n[ref]: https://r.org\n")
+    assert inline.plain() == "[[Docker]] ref" and inline._tokens is not None
+
+
 def test_image_only_at_the_top_level_counts() -> None:
     def image(text: str) -> bool:
         _, texts = parse_blocks(text)

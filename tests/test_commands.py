@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from study.notes.builder import leading_commands
 from study.notes.card import card_id
+from study.notes.commands import _line_pair, _may_pair, _rule_line
 from study.notes.parser import parse_text
 from tests.support import triples
 
@@ -156,3 +161,43 @@ def test_a_callout_of_pairs_gives_a_card_a_line_under_its_title() -> None:
     assert [(item.text, item.reason) for item in note.dropped] == [
         ("Italiano — Plurali", "the answer is only a callout left beside its section's cards")
     ]
+
+
+# What a plain line is made of: words, code spans, arrows, separators and rule characters.
+_LINE_PIECES = ["ls", "Uomo", "uomini", " ", "\t", "`", "``", "-", ">", "->", "=>", "→", "=",
+                ":", "—", "–", ";", "<f>", "\\", "ー", "x"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=14).map("".join))
+def test_the_cheap_tests_before_the_line_regexes_never_turn_a_pair_away(line: str) -> None:
+    # line_pairs skips a paragraph _may_pair rejects, and _line_pair looks for a code span
+    # only at a backtick: neither may miss a line the regexes would pair.
+    if _line_pair(line, 0) is not None:
+        assert _may_pair(line)
+    if not line.startswith("`"):
+        assert leading_commands(line) is None
+
+
+def test_only_code_spans_and_arrows_can_pair_a_line() -> None:
+    assert _may_pair("prose, then `ls`")
+    assert _may_pair("Uomo -> uomini")
+    assert _may_pair("a => b")
+    assert _may_pair("먹다→안 먹다")
+    assert not _may_pair("C major - A minor: the relative step")
+    assert not _may_pair("a > b = c")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="-ーa ", max_size=6))
+def test_a_rule_line_is_one_character_repeated_three_times_or_more(line: str) -> None:
+    assert _rule_line(line) == (len(line) >= 3 and len(set(line)) == 1)
+
+
+def test_rule_lines() -> None:
+    assert _rule_line("-----")
+    assert _rule_line("ーーーー")
+    assert _rule_line("===")
+    assert not _rule_line("--")
+    assert not _rule_line("-=-")
+    assert not _rule_line("")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import string
 import textwrap
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from study.notes import notetext
 from study.notes.notetext import (
     CodeSpan,
     clean_code,
@@ -20,6 +22,7 @@ from study.notes.notetext import (
     is_language_line,
     is_question,
     only_copy_buttons,
+    plain_links,
     tidy,
 )
 
@@ -139,6 +142,21 @@ def test_dedent_is_textwraps(pieces: list[str]) -> None:
     assert dedent(text) == textwrap.dedent(text)
 
 
+def _tidy_by_hand(text: str) -> str:
+    """`tidy` from its definition: dedented, trailing spaces off, one blank line at most."""
+    text = "\n".join(line.rstrip() for line in textwrap.dedent(text).split("\n"))
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return plain_links(text.strip("\n"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\t", "\n", "a", "b c", "\x0c", "\r", "é", "[[L|x]]"])))
+def test_tidy_is_dedent_and_trailing_spaces_and_blank_runs_off(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert tidy(text) == _tidy_by_hand(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=" \t\x0bab[]|\\*", max_size=12))
 def test_one_line_is_tidied_as_the_same_line_in_a_text_is(line: str) -> None:
@@ -159,3 +177,18 @@ def test_copy_labels_are_found_whatever_their_case_or_accents() -> None:
     assert copy_buttons("bash\nls -la") is None
     # A label on the second line counts only after a language line.
     assert copy_buttons("Docker runs containers.\nCopy code") is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(max_codepoint=127)))
+def test_the_letters_of_ascii_text_are_its_letters_and_digits_in_lower_case(text: str) -> None:
+    expected = "".join(ch.lower() for ch in text if ch in string.ascii_letters + string.digits)
+    assert notetext._letters(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Copy code!", "copycode"), ("GPT-4o_mini", "gpt4omini"), ("Você disse: 🐳", "vocedisse")],
+)
+def test_the_letters_of_a_text_leave_out_case_accents_and_symbols(text: str, expected: str) -> None:
+    assert notetext._letters(text) == expected

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from study.notes import signals
 from study.notes.builder import Dropped
 from study.notes.card import MAX_ANSWER_CHARS, Card, card_id
 from study.notes.parser import parse_text
-from study.notes.prune import prune
+from study.notes.prune import _Folded, _repeats_question, prune
 from tests.support import triples
 
 ASTRONOMY = """\
@@ -229,3 +229,27 @@ def test_what_prune_keeps_asks_each_question_once_and_shows_no_junk(
     assert [card for card in pruned.cards if signals.card_signals(card)] == []
     kept_ids = [card.id for card in pruned.cards]
     assert set(kept_ids) <= {card.id for card in given_cards}
+
+
+# Pieces an answer and its question share or not: case, accents, marks, links and emoji that
+# the comparison sets aside, and words that start alike.
+_PIECES = st.sampled_from(
+    ["Io", "io", "IO", "Éo", "eo", "7", "**", "_", "`", "^", "[[Io]]", "[[x|Io]]", "[Io](u)",
+     "✅", "—", " ", "\n", "-", "Mars", "mars", "ma"]
+)  # fmt: skip
+_TEXT = st.lists(_PIECES, max_size=6).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXT, _TEXT)
+@example("Io", "io")
+@example("[[x|Io]]", "Io")
+@example("io", "Io**")
+@example("Éo", "eo")
+def test_the_repeated_question_shortcuts_give_the_full_comparison(front: str, back: str) -> None:
+    """An answer that starts with a letter or digit starts its fold with it: the first-letter
+    and first-word looks rule out only answers the full comparison tells apart (all these
+    are short enough for it)."""
+    assume(back[:1].isalnum())
+    card = _card(front, back, 1)
+    assert _repeats_question(card, _Folded()) == signals.answer_is_front(card)

@@ -9,6 +9,7 @@ accents and emoji) must get the same answer either way.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -67,6 +68,59 @@ def test_plain_fold_of_ascii_text_is_the_general_fold(text: str) -> None:
     text = text.replace("[", "")  # links aside: both ways take them out alike
     general = nt.fold(signals._MARKS.sub(" ", nt.strip_symbols(text)))
     assert signals.plain_fold(text) == general
+
+
+# plain_fold spelled out from its definition, one character at a time, for link-free text:
+# outside ASCII text emoji and other symbols go (in ASCII text `^` and ` stay), Markdown
+# marks become spaces, then case and accents go and spacing is evened.
+_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Cn", "Cf", "Me"})
+_MARK_CHARACTERS = frozenset("*_`~=>#[]()!|\\")
+
+
+def _fold_by_hand(text: str) -> str:
+    if not text.isascii():
+        text = "".join(
+            ch
+            for ch in text
+            if unicodedata.category(ch) not in _SYMBOL_CATEGORIES and ch not in "\ufe0e\ufe0f"
+        )
+    text = "".join(" " if ch in _MARK_CHARACTERS else ch for ch in text)
+    text = unicodedata.normalize("NFD", text.casefold())
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Mn").split())
+
+
+# Text of ASCII, the marks, ` and ^ (which ASCII text keeps and other text loses) and the
+# dashes and quotes notes hold most beyond ASCII; some also with accents, combining marks,
+# emoji, variation selectors, or any character at all.
+_ASCII_PIECES = [*"aZ 09-*_`^~=>#]()!|\\\n\t\r\x0b\x1c\x1f\x7f"]
+_DASHES_AND_QUOTES = [*"\u2013\u2014\u2018\u2019\u201c\u201d\u2026"]
+_TYPOGRAPHIC_TEXT = st.text(st.sampled_from(_ASCII_PIECES + _DASHES_AND_QUOTES), max_size=20)
+_ANY_TEXT = st.lists(
+    _TYPOGRAPHIC_TEXT
+    | st.sampled_from([*"éÉçßİ\u0301\u00a0→°✅🐳\ufe0f\u200e"])
+    | st.characters(exclude_characters="["),
+    max_size=4,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TYPOGRAPHIC_TEXT | _ANY_TEXT)
+def test_plain_fold_is_its_definition_on_any_text(text: str) -> None:
+    assert signals.plain_fold(text) == _fold_by_hand(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Docker — What It Is", "docker — what it is"),
+        ("“Quoted” – *bold*…", "“quoted” – bold …"),
+        ("a^b — `c`", "ab — c"),  # beyond ASCII, ^ and ` are symbols and go
+        ("a^b - `c`", "a^b - c"),  # in ASCII text ^ stays and ` is a mark
+        ("Café — Ñandú ✅", "cafe — nandu"),
+    ],
+)
+def test_plain_fold_of_typographic_text(text: str, expected: str) -> None:
+    assert signals.plain_fold(text) == expected
 
 
 # The link pattern as it was before its target became optional: quadratic on a run of `[`

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from study.notes import notetext as nt
 from study.notes.card import card_id
 from study.notes.parser import parse_text
+from study.notes.tables import gives_away
 from tests.support import triples
 
 CHEMISTRY = """\
@@ -219,3 +226,32 @@ def test_a_command_column_keys_the_rows_over_a_first_column_of_step_numbers() ->
         ("command", "cargo run", "Compila y ejecuta"),
         ("command-reverse", "Compila y ejecuta", "cargo run"),
     ]
+
+
+def test_a_reverse_gives_away_its_answer_when_the_question_holds_one_of_its_words() -> None:
+    assert gives_away("Element", nt.fold("Sodium chloride"), "Sodium")
+    assert gives_away("Computers", nt.fold("fast ones"), "Computer")  # a plural is the word
+    assert gives_away("Capital", nt.fold("São Paulo"), "Sao Paulo state")
+    assert not gives_away("Group", nt.fold("Noble gas"), "Neon")
+    assert not gives_away("Is", nt.fold("it"), "it")  # under three letters: no word of note
+
+
+# Words that fold (case, accents, ß, a final sigma), with the separators of cells.
+_TABLE_PIECES = ["Gas", "gases", "São", "Sao", "PAULO", "Strasse", "Straße", "ΟΔΟΣ", "οδοσ",
+                 "e\u0301te", "ete", "it", "x_y", " ", ":", "-", "/", "🚢"]  # fmt: skip
+_table_text = st.lists(st.sampled_from(_TABLE_PIECES), max_size=6).map("".join)
+
+
+def _words(text: str) -> list[str]:
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"[^\W_]+", text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_table_text, _table_text, _table_text)
+def test_folding_a_question_in_parts_finds_the_words_folding_it_whole(
+    attribute: str, cell: str, answer: str
+) -> None:
+    # The question "attribute: cell" as it was checked before the cell came folded.
+    asked = set(_words(nt.fold(f"{attribute}: {cell}")))
+    answered = {w for w in _words(nt.fold(answer)) if len(w) >= 3}
+    assert gives_away(attribute, nt.fold(cell), answer) == bool(asked & answered)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
 
 from study.errors import StudyError
-from study.notes.vault import NoteLimits, find_notes, load_cards, read_note
+from study.notes.vault import NoteLimits, _read_up_to, find_notes, load_cards, read_note
 from tests.support import DECKS
 
 COMMANDS = "## Shell\n\n- `ls` — lists files\n- `pwd` — prints the folder\n"
@@ -162,6 +163,16 @@ def test_a_note_over_the_size_limit_is_skipped_with_one_line(
     loaded = load_cards([big, small])
     assert [card.source for card in loaded.cards] == [str(small)]
     assert len(loaded.failures) == 1 and "big.md: is larger than" in loaded.failures[0]
+
+
+def test_a_note_that_grew_since_it_was_opened_is_read_on_up_to_the_limit() -> None:
+    # The read asks for the size the note had when opened; what was written since still
+    # counts, so a note grown past the limit is still seen as too big.
+    grown = b"# Note\n\nmore text written after the stat\n"
+    assert _read_up_to(io.BytesIO(grown), 8, 1000) == grown
+    assert _read_up_to(io.BytesIO(grown), 8, 20) == grown[:20]
+    assert _read_up_to(io.BytesIO(grown), len(grown), 1000) == grown
+    assert _read_up_to(io.BytesIO(grown), 100, 1000) == grown  # it shrank
 
 
 def test_the_default_size_limit_is_a_few_megabytes() -> None:

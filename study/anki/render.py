@@ -28,6 +28,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 
 from study.anki.code import highlight_blocks
+from study.notes.blocks import quiet_markdown_it_logs
 from study.notes.cloze import highlight_spans
 
 # Maps a media reference as written in the note (an image, a sound) to the name Anki should
@@ -60,6 +61,7 @@ for _name, _delimiters in (
     ("math_block_eqno", ("\\[", "\\]\n")),
 ):
     _MD.add_render_rule(_name, _math(*_delimiters))
+quiet_markdown_it_logs()  # an export renders every card: skip the rules' debug calls
 
 _TAGS = set(nh3.ALLOWED_TAGS)
 _ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}

@@ -15,42 +15,52 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import inline as inline_rule
-from markdown_it.rules_core import text_join
-from markdown_it.rules_core.state_core import StateCore
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from study.notes import notetext as nt
 
-# Built once: making a MarkdownIt compiles its rule chains.
-_MD = (
-    MarkdownIt("commonmark")
-    .enable("table")
-    .use(front_matter_plugin)
-    .disable(["inline", "text_join"])  # run per text by Inline.tokens(), when needed
-)
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    """markdown-it-py, imported and built when first needed, then kept.
+
+    Importing it is ~15 ms of a `study sync`'s start-up, and most syncs never need it: the
+    compiled parser reads the blocks of most notes (`native`) and most texts are judged from
+    their source. Building one compiles its rule chains: done once.
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    markdown = (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .use(front_matter_plugin)
+        .disable(["inline", "text_join"])  # run per text by Inline.tokens(), when needed
+    )
+    quiet_markdown_it_logs()
+    return markdown
 
 
 def _ignore(*args: object, **kwargs: object) -> None:
     return None
 
 
-def _quiet_rule_logs() -> None:
+def quiet_markdown_it_logs() -> None:
     """Skip markdown-it's debug logging, which no study command ever shows.
 
     Each block rule logs every attempt at DEBUG ("entering list: ..."): ~350 calls a note,
-    each two function calls in `logging` even with nobody listening, ~6% of a parse.
+    each two function calls in `logging` even with nobody listening, ~6% of a parse. The
+    loggers are markdown-it-py's modules': call this once it is imported.
     """
     for name, logger in list(logging.root.manager.loggerDict.items()):
         if name.startswith("markdown_it.") and isinstance(logger, logging.Logger):
             logger.debug = _ignore  # type: ignore[method-assign]
 
-
-_quiet_rule_logs()
 
 # The characters at which one of the enabled inline rules (escape, code, emphasis, link,
 # image, autolink, html, entity) can start; newlines only give line breaks. Text without
@@ -65,6 +75,12 @@ _PLAIN_STRONG = re.compile(r"(?<![^ \t\n])\*\*(?=[^\W_])([^*]*?[^\W_])\*\*(?=[ \
 # Links, images, autolinks, HTML and entities drop or change letters; the other syntax
 # (emphasis, code spans, escapes) only drops marks and changes spacing.
 _LETTER_CHANGING = re.compile(r"[\[<&]")
+# With no reference definitions in the note, a bracket opens a link or image only as
+# `[text](...)`: in a text without `](` then, `[`, `]` and `!` are plain characters (the
+# wikilinks of a note's "[[Related note]]" line are most such texts) and syntax can start
+# only at one of these. (`same_letters` still counts brackets: a paragraph of wikilinks
+# alone says nothing, and `maybe_junk` is what lets the rules look at it.)
+_SYNTAX_BUT_LINKS = re.compile(r"[\\`*_<&]")
 
 
 class Inline:
@@ -82,12 +98,22 @@ class Inline:
     @property
     def plain_source(self) -> bool:
         """True when the text holds no inline syntax at all (most list items and cells)."""
-        return _INLINE_SYNTAX.search(self.content) is None
+        return not self._holds_syntax(self.content)
 
     @property
     def same_letters(self) -> bool:
         """True when the plain text's letters and digits are the source's, in order."""
         return _LETTER_CHANGING.search(self.content) is None
+
+    def _links_possible(self) -> bool:
+        """Whether a bracket in the text can open a link or an image."""
+        return "](" in self.content or bool(self._env.get("references"))
+
+    def _holds_syntax(self, text: str) -> bool:
+        """Whether inline syntax can start in `text`: this one, or it with plain bold dropped."""
+        if _INLINE_SYNTAX.search(text) is None:
+            return False
+        return self._links_possible() or _SYNTAX_BUT_LINKS.search(text) is not None
 
     def maybe_junk(self) -> bool:
         """False when the text surely isn't chat junk (`nt.is_junk`), judged without parsing.
@@ -102,11 +128,7 @@ class Inline:
     def tokens(self) -> list[Token]:
         """markdown-it's inline tokens for this text, exactly as `md.parse` would give them."""
         if self._tokens is None:
-            token = Token("inline", "", 0, content=self.content, map=self._map)
-            state = StateCore(self.content, _MD, self._env, [token])
-            inline_rule(state)
-            text_join(state)
-            self._tokens = token.children or []
+            self._tokens = _parse_inline(self.content, self._map, self._env)
         return self._tokens
 
     def plain(self) -> str:
@@ -115,7 +137,7 @@ class Inline:
             words = self.content
             if "**" in words:
                 words = _PLAIN_STRONG.sub(r"\1", words)
-            if _INLINE_SYNTAX.search(words) is None:
+            if not self._holds_syntax(words):
                 # Only text runs, line breaks and plain bold: the source's words.
                 self._plain = " ".join(words.split())
             else:
@@ -135,7 +157,7 @@ class Inline:
 
     def has_image(self) -> bool:
         """An image outside any link or emphasis (a picture is the paragraph's content)."""
-        if "![" not in self.content:
+        if "![" not in self.content or not self._links_possible():
             return False
         depth = 0
         for child in self.tokens():
@@ -143,6 +165,19 @@ class Inline:
                 return True
             depth += child.nesting
         return False
+
+
+def _parse_inline(content: str, line_map: list[int] | None, env: dict[str, Any]) -> list[Token]:
+    """The core `inline` and `text_join` rules `_markdown()` leaves out, on one text."""
+    from markdown_it.rules_core import inline, text_join
+    from markdown_it.rules_core.state_core import StateCore
+    from markdown_it.token import Token
+
+    token = Token("inline", "", 0, content=content, map=line_map)
+    state = StateCore(content, _markdown(), env, [token])
+    inline(state)
+    text_join(state)
+    return token.children or []
 
 
 def _plain_into(tokens: list[Token], parts: list[str]) -> None:
@@ -180,7 +215,7 @@ def python_blocks(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]]:
     the notes the compiled parser's tree cannot be trusted on.
     """
     env: dict[str, Any] = {}
-    tokens = _MD.parse(text, env)
+    tokens = _markdown().parse(text, env)
     top: list[Node] = []
     stack: list[Node] = []
     texts: list[tuple[Inline, bool]] = []

@@ -96,31 +96,44 @@ class Builder:
         deck = deck or self.deck
         id_path = () if kind == "command" else path
         hashed = id_key(key)
-        cid = first = keyed_id(deck, kind, id_path, hashed)
-        if cid in self._at and kind == "command":
-            self._merge_command(cid, back, line)
-            return cid
+        first = keyed_id(deck, kind, id_path, hashed)
+        if kind == "command" and first in self._at:
+            self._merge_command(first, back, line)
+            return first
+        cid, hashed = self._unrepeated(first, key, hashed, deck, kind, id_path)
+        self._put(cid, note or cid, kind, front, back, line, path, deck)
+        if reverse:
+            asked, answer = reverse[0].strip(), reverse[1].strip()
+            if asked and answer:
+                rid = keyed_id(deck, f"{kind}-reverse", id_path, hashed)  # the key, once made
+                self._put(rid, cid, f"{kind}-reverse", asked, answer, reverse[2], path, deck)
+        return cid
+
+    def _unrepeated(
+        self, first: str, key: str, hashed: bytes, deck: str, kind: str, id_path: tuple[str, ...]
+    ) -> tuple[str, bytes]:
+        """An id no card has yet, and the key it hashes: the key's own id, else that of its
+        next repeat (the key numbered: 2, 3, ...)."""
+        if first not in self._at:
+            return first, hashed  # nearly every key is asked once: nothing to count
         n = self._repeats.get(first, 1)  # a key repeated k times costs k ids, not k * k / 2
+        cid = first
         while cid in self._at:
             n += 1
             hashed = id_key(f"{key}\x1f{n}")
             cid = keyed_id(deck, kind, id_path, hashed)
         self._repeats[first] = n
-        self._put(cid, note or cid, kind, front, back, line, path, deck)
-        if reverse and reverse[0].strip() and reverse[1].strip():
-            rid = keyed_id(deck, f"{kind}-reverse", id_path, hashed)  # the same key, once made
-            self._put(rid, cid, f"{kind}-reverse", reverse[0], reverse[1], reverse[2], path, deck)
-        return cid
+        return cid, hashed
 
     def _put(
         self, cid: str, note: str, kind: str, front: str, back: str, line: int,
         path: tuple[str, ...], deck: str,
     ) -> None:  # fmt: skip
+        """Store a card whose front and back `add` has already stripped."""
         self._at[cid] = len(self._cards)
         # Positional: a note makes ~100 cards, and keywords take twice as long.
         card = Card(
-            cid, note, deck, kind, front.strip(), back.strip(), self.source, line, path,
-            self.tags, self.related,
+            cid, note, deck, kind, front, back, self.source, line, path, self.tags, self.related
         )  # fmt: skip
         self._cards.append(card)
 

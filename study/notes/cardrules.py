@@ -86,11 +86,19 @@ def _aside(node: Node) -> str | None:
     text = raw_text(node).strip()
     if not text:
         return None
-    if _SOURCE.fullmatch(nt.one_line(text)):
+    # Cheap tests first: a source line and a tip name theirs after a colon, and a marker is
+    # bracketed; most paragraphs are none of these and need no regex.
+    colon = ":" in text
+    if colon and _SOURCE.fullmatch(nt.one_line(text)):
         return "names where the text came from"
-    if _MARKER.fullmatch(text) and node.inline is not None and node.inline.plain().strip() == text:
+    if (
+        text.startswith("[")
+        and _MARKER.fullmatch(text)
+        and node.inline is not None
+        and node.inline.plain().strip() == text
+    ):
         return "marks where a lecture began"
-    if _LINKED_TIP.match(text):
+    if colon and _LINKED_TIP.match(text):
         return "a tip on tools, with a link"
     return None
 
@@ -111,6 +119,8 @@ def _without_asides(blocks: Blocks, b: Builder) -> Blocks:
 def _without_orphan_lead_ins(blocks: Blocks, given: Blocks, b: Builder) -> Blocks:
     """The blocks left for the section's own card, less each lead-in ("The two kinds are:")
     whose list or table an earlier rule made cards of: alone it introduces nothing."""
+    if not blocks or len(blocks) == len(given):
+        return blocks  # the rules keep what they leave in order: none took a block here
     left = {id(node) for node in blocks}
     orphans = {
         id(node)

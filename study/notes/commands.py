@@ -80,12 +80,14 @@ def _command_list(node: Node, nxt: Node | None, section: Section, b: Builder) ->
 
 def _command_item(item: Node, b: Builder) -> tuple[str, str, int, int] | None:
     """`cmd` — what it does, `cmd`: what, or `cmd` with the description indented under it."""
-    if not item.children or item.children[0].type != "paragraph":
+    children = item.children
+    if not children or children[0].type != "paragraph":
         return None
-    first, more = item.children[0], item.children[1:]
-    raw = raw_text(first).strip()
-    if "`" not in raw and not more:
+    first = children[0]
+    raw = raw_text(first)
+    if len(children) == 1 and "`" not in raw:
         return None  # no code span and no block under the item: no command (most items)
+    more, raw = children[1:], raw.strip()
     wrap = "" if raw[:1] not in ("*", "_") else _wrap(raw)
     found = leading_commands(raw, len(wrap))
     if found is not None:
@@ -128,8 +130,10 @@ def _tldr_item(item: Node, nxt: Node) -> tuple[str, str, int, int] | None:
     if len(item.children) != 1 or item.children[0].type != "paragraph":
         return None
     text = raw_text(item.children[0]).strip()
+    if not text.endswith(":"):
+        return None  # most last items: no lead-in, so no need to read the block after
     command = _command_block(nxt)
-    if not text.endswith(":") or not command:
+    if not command:
         return None
     return command, nt.tidy(text[:-1]).strip(), line_of(nxt), line_of(item)
 
@@ -186,6 +190,8 @@ def line_pairs(text: str, titled: bool = False) -> list[Pair]:
     `titled`: the text is a callout's, whose first line is its title: a lead-in unless a
     pair itself, and a callout of one pair is one card (an example box: "Taberu -> Comer").
     """
+    if not _may_pair(text):
+        return []  # no line can pair: most paragraphs, whose lines need not be read one by one
     lines = [line.rstrip().removesuffix("\\").strip() for line in text.split("\n")]
     pairs = []
     for offset, line in enumerate(lines):
@@ -202,7 +208,16 @@ def line_pairs(text: str, titled: bool = False) -> list[Pair]:
 
 def _rule_line(line: str) -> bool:
     """A line drawn to part the pairs: one character repeated ("-----", "ーーーー")."""
-    return len(line) >= 3 and len(set(line)) == 1
+    return len(line) >= 3 and not line.strip(line[0])
+
+
+def _may_pair(text: str) -> bool:
+    """False when no line of `text` can be a pair: a pair needs a code span or an arrow.
+
+    A cheap test before `_line_pair`'s regexes, which it must never contradict: whatever
+    `_line_pair` pairs passes it.
+    """
+    return "`" in text or "->" in text or "=>" in text or "→" in text
 
 
 def _command_like(pair: Pair) -> bool:
@@ -210,7 +225,7 @@ def _command_like(pair: Pair) -> bool:
 
 
 def _line_pair(line: str, offset: int) -> Pair | None:
-    found = leading_commands(line)
+    found = leading_commands(line) if line.startswith("`") else None  # a span opens it
     if found is not None:
         command, end = found
         sep = _AFTER_CODE.match(line, end)

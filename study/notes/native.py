@@ -12,8 +12,9 @@ parsed by markdown-it-py when a rule asks (`blocks.Inline`), as before.
 What the adapter does not reproduce, a cheap look at the text rules out first and the caller
 parses the note with markdown-it-py instead: tabs (columns and partial tabs), block quotes
 (their `>` prefixes and lazy lines), link reference definitions (the inline parse needs them
-in `env`), NUL characters (replaced differently), and a table row over a pipeless delimiter
-or an ordered item (the two parsers end a table differently there).
+in `env`), NUL characters (replaced differently), and a table over a pipeless delimiter or
+a list item that could not interrupt a paragraph (the two parsers end a table differently
+there).
 """
 
 from __future__ import annotations
@@ -25,11 +26,19 @@ from functools import cache
 from itertools import accumulate
 from typing import Any
 
-from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it_pyrs import MarkdownIt
 from markdown_it_pyrs import Node as RsNode
 
 from study.notes.blocks import Inline, Node, python_blocks
+
+# markdown-it-py's `MD_TRIM_CHARS`, what its `mdTrim` strips from a text (a test says they are
+# the same): importing it would import all of markdown-it-py, which a sync whose notes this
+# module reads need not load at all.
+MD_TRIM_CHARS = (
+    "\t\n\x0b\x0c\r \xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 # Block rules only: texts are parsed lazily by markdown-it-py (`Inline`), as before, and the
 # Rust inline rules are both wasted work here and able to panic on odd emphasis and code runs.
@@ -45,17 +54,21 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("zero").enable_many(_BLOCK_RULES)
 
 
-# Tabs, a block quote marker, a reference definition's `]:`, NUL, a line with a `|` over a
-# pipeless `---` (markdown-it-py reads a one-column table, markdown-it.rs a heading) or over
-# an ordered list item (markdown-it-py ends a table at any, markdown-it.rs only at a `1.`):
-# the native tree is not used; nor with a control character from \x1c to \x1f, which
-# Python's `\s` (in markdown-it-py's HTML block patterns) takes for a space and Rust's does
-# not. Substring tests first, then patterns that start with a literal (searched fast): one
-# pattern of four branches tried at every position was ~10% of a parse.
+# Tabs, a block quote marker, a reference definition's `]:`, NUL: the native tree is not
+# used; nor with a control character from \x1c to \x1f, which Python's `\s` (in
+# markdown-it-py's HTML block patterns) takes for a space and Rust's does not. Substring tests
+# first, then patterns that start with a literal (searched fast): one pattern of four branches
+# tried at every position was ~10% of a parse.
 _SEPARATORS = re.compile(r"[\x1c-\x1f]")
 _QUOTE_START = re.compile(r" {0,3}>")
 _QUOTE = re.compile(r"\n {0,3}>")
-_UNDER_A_PIPE = re.compile(r"\n(?: *:?-+:? *$| {0,3}\d{1,9}[.)])", re.MULTILINE)
+# Nor with one of these lines below a line with a `|`, no blank line between: that may be a
+# table, whose end the two parsers see differently. A pipeless `---` (markdown-it-py reads a
+# one-column table, markdown-it.rs a heading); a list item that may not interrupt a paragraph,
+# one numbered other than 1 or an empty one (markdown-it-py ends a table at any list item,
+# markdown-it.rs only where one would end a paragraph; a table's rows need no `|`, so the
+# item may be several lines below the last pipe).
+_UNDER_A_PIPE = re.compile(r"\n *(?::?-+:? *$|\d{1,9}[.)]|[-+*] *$)", re.MULTILINE)
 
 
 def _untrusted(text: str) -> bool:
@@ -63,12 +76,23 @@ def _untrusted(text: str) -> bool:
         return True
     if ">" in text and (_QUOTE_START.match(text) or _QUOTE.search(text)):
         return True
-    if "|" not in text:
-        return False
-    for line in _UNDER_A_PIPE.finditer(text):
-        start = line.start()
-        if "|" in text[text.rfind("\n", 0, start) + 1 : start]:
+    return _under_a_pipe(text)
+
+
+def _under_a_pipe(text: str) -> bool:
+    """Whether a line `_UNDER_A_PIPE` looks for is below a `|`, with no blank line between.
+
+    One pass: each run of lines between blank lines is searched once, from its first pipe.
+    """
+    pipe = text.find("|")
+    while pipe != -1:
+        run_end = text.find("\n\n", pipe)
+        if run_end == -1:
+            run_end = len(text)
+        line_end = text.find("\n", pipe, run_end)
+        if line_end != -1 and _UNDER_A_PIPE.search(text, line_end, run_end):
             return True
+        pipe = text.find("|", run_end)
     return False
 
 
@@ -287,6 +311,10 @@ def _list_item(note: _Note, rs: RsNode) -> Node:
     start, first, after = note.locate(rs)
     line = note.lines[first]
     column = note.column(start, first)
+    if after == first + 1 and line[column] in "-*+":
+        plain = _plain_bullet_item(note, line, first, column)
+        if plain is not None:
+            return plain
     ordered = _ORDERED_MARKER.match(line, column)
     marker_end = ordered.end() if ordered else column + 1
     after_marker = line[marker_end:]
@@ -306,6 +334,23 @@ def _list_item(note: _Note, rs: RsNode) -> Node:
             node.children.append(_tight_paragraph(note, children, indent))
     else:
         _convert(note, children, node.children, indent)
+    return node
+
+
+def _plain_bullet_item(note: _Note, line: str, first: int, column: int) -> Node | None:
+    """A one-line bullet item whose text starts with a letter, or None if it is not one.
+
+    The commonest item ("- Runs a container."), made as `_list_item` would make it with
+    less to work out and nothing asked of the tree: a bullet has no number, one space after
+    it is the whole gap, and no block starts with a letter, so its one line is a tight
+    item's paragraph and nothing else.
+    """
+    if line[column + 1 : column + 2] != " " or not line[column + 2 : column + 3].isalpha():
+        return None
+    if note.depth >= _MAX_DEPTH:
+        return None  # too deep: the general path gives the note up
+    node = Node("list_item", "li", [first, first + 1])
+    node.children.append(_one_line_paragraph(note, first, column + 1))
     return node
 
 

@@ -230,10 +230,13 @@ def is_junk(text: str) -> bool:
 
 
 def _letters(text: str) -> str:
+    if text.isascii():  # no symbol to strip, no accent to fold: one C pass over the bytes
+        return text.encode().translate(None, _ASCII_NOT_LETTER).lower().decode()
     return _NOT_LETTER.sub("", fold(strip_symbols(text)))
 
 
 _NOT_LETTER = re.compile(r"[\W_]+")
+_ASCII_NOT_LETTER = bytes(code for code in range(128) if not chr(code).isalnum())
 # is_junk() is True only for text whose letters and digits begin like one of these, or are
 # no longer than the longest model label's ("ChatGPT-3.5 turbo").
 _JUNK_STARTS = tuple(_letters(s) for s in (*_CHAT_LABELS, *_OFFER_STATEMENTS, *_OFFER_QUESTIONS))
@@ -345,12 +348,14 @@ def tidy(markdown: str) -> str:
     """Markdown source made presentable: dedented, trailing spaces and blank runs removed."""
     if "\n" not in markdown:  # one line (most descriptions and cells): only its ends go
         return plain_links(markdown.lstrip(" \t").rstrip())
-    lines = [line.rstrip() for line in dedent_lines(markdown.split("\n"))]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return plain_links("\n".join(out).strip("\n"))
+    lines = markdown.split("\n")
+    if markdown[:1] in (" ", "\t", "\n"):  # else the first line has no margin: none is common
+        lines = dedent_lines(lines)
+    text = "\n".join([line.rstrip() for line in lines]).strip("\n")
+    return plain_links(_BLANK_LINES.sub("\n\n", text))
+
+
+_BLANK_LINES = re.compile(r"\n\n\n+")  # two blank lines or more, once trailing spaces are gone
 
 
 def one_line(text: str) -> str:

@@ -168,6 +168,9 @@ def _repeats_question(card: Card, folded: _Folded) -> bool:
     its question (marks, links and emoji aside) says more than the question's words."""
     if len(card.back) > 2 * len(card.front) + _MARKUP_ALLOWANCE:
         return False
+    start = card.back[:1]  # an ASCII letter or digit starts the answer's fold, lower case
+    if start.isascii() and start.isalnum() and not folded[card.front].startswith(start.lower()):
+        return False
     if "[[" not in card.back:  # no link alias can put other words first: compare those first
         first = _WORD.search(card.back)
         if first is None:

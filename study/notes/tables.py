@@ -211,12 +211,9 @@ def _reverse(
     answer's words. `folded` is the cell's own text as its peers are (`nt.fold`).
     """
     unique = peers.count(folded) == 1
-    if not unique or not distinctive(cell.text, attribute):
+    if not unique or not distinctive(cell.text, attribute) or gives_away(attribute, folded, thing):
         return None
-    question = f"{attribute}: {cell.text}"
-    if gives_away(question, thing):
-        return None
-    return question, thing
+    return f"{attribute}: {cell.text}", thing
 
 
 def distinctive(text: str, attribute: str = "") -> bool:
@@ -237,12 +234,22 @@ def _letter_runs(attribute: str) -> frozenset[str]:
     return frozenset(_LETTERS.findall(nt.fold(attribute)))
 
 
-def gives_away(question: str, answer: str) -> bool:
-    """True when a word of the answer (three letters or more) is already in the question."""
+def gives_away(attribute: str, folded_cell: str, answer: str) -> bool:
+    """True when a word of the answer (three letters or more) is already in the question
+    "attribute: cell". The cell comes folded (`nt.fold`), as its caller compared it with its
+    peers: folding the parts apart finds the words folding the question would."""
     answered = _answer_stems(answer)
-    return bool(answered) and any(
-        _stem(word) in answered for word in _WORD.findall(nt.fold(question))
-    )
+    if not answered:
+        return False
+    if not answered.isdisjoint(_stems(attribute)):
+        return True
+    return not answered.isdisjoint(map(_stem, _WORD.findall(folded_cell)))
+
+
+@lru_cache(maxsize=1024)
+def _stems(attribute: str) -> frozenset[str]:
+    # A row's or column's name is in the question of each of its cells: its words, once.
+    return frozenset(_stem(word) for word in _WORD.findall(nt.fold(attribute)))
 
 
 @lru_cache(maxsize=1024)

@@ -12,6 +12,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from study.errors import StudyError
 from study.notes.card import Card
@@ -199,13 +200,27 @@ def read_note_bytes(path: Path, limits: NoteLimits | None = None) -> bytes:
             raise _too_big(path, limits)
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(descriptor, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            opened = os.fstat(file.fileno())
+            if not stat.S_ISREG(opened.st_mode):
                 raise StudyError(f"{path}: is not a regular file; skipped")
-            data = file.read(limits.max_bytes + 1)
+            data = _read_up_to(file, opened.st_size, limits.max_bytes + 1)
     except OSError as error:
         raise StudyError(f"{path}: cannot be read ({error.strerror or error})") from None
     if len(data) > limits.max_bytes:
         raise _too_big(path, limits)  # it grew since the stat
+    return data
+
+
+def _read_up_to(file: BinaryIO, size: int, most: int) -> bytes:
+    """At most `most` bytes of a file whose size was `size` when it was opened.
+
+    A read asks for the size it expects (plus one byte, to see the file grew) rather than
+    for `most`: a read of n bytes sets aside n bytes first, and the limit is 8 MB for a
+    note of a few kilobytes. Only a file that grew since is read on, still up to `most`.
+    """
+    data = file.read(min(size, most - 1) + 1)
+    if len(data) > size and len(data) < most:
+        data += file.read(most - len(data))
     return data
 
 
