@@ -30,6 +30,8 @@ SHIPPED = {
     "m008_card_leech": "9d1fff2928e5b63c",
     "m009_folders_per_machine": "e9caea27a47adfe0",
     "m010_review_typed": "c13b5e789b97be6c",
+    "m011_leaner_card_indexes": "c7b0248b0a61f4f4",
+    "m012_card_id_unique_index": "3d963989f2e21c08",
 }
 
 
@@ -264,3 +266,95 @@ def test_m010_keeps_every_review_in_typed_columns_exact_to_the_microsecond(
 
 def _before(row: tuple[object, ...]) -> dict[str, object]:
     return dict(zip(BEFORE, row[5:], strict=True))
+
+
+def _card_at_m010(
+    db: sqlite3.Connection, card_id: str, last_review: str | None, kind: str = "basic"
+) -> None:
+    db.execute(
+        "INSERT INTO card (id, note, note_path, deck, kind, front, back, source, line, due,"
+        " added, last_review, state, anki_guid) VALUES (?, 'n', 'v/n.md', 'D', ?, 'f', 'b',"
+        " '/v/n.md', 1, '2026-03-05 00:00:00.000000', '2026-03-01 00:00:00.000000', ?, 2, 'g')",
+        (card_id, kind, last_review),
+    )
+
+
+def test_m011_and_m012_keep_every_card_with_its_rowid_and_every_review(tmp_path: Path) -> None:
+    """A file holding cards: rows, rowids (what the log names a card by) and the log's join
+    unchanged, the id still its primary key; the narrowed indexes hold only the cards their
+    queries read (a reviewed card; a command's reverse)."""
+    db = _connect(tmp_path / "m010.db")
+    for migration in MIGRATIONS[:10]:
+        migration(db)
+    _card_at_m010(db, "new", None)
+    _card_at_m010(db, "gone", None)
+    _card_at_m010(db, "seen", "2026-03-02 09:00:00.000000", kind="command-reverse")
+    db.execute("DELETE FROM card WHERE id = 'gone'")  # rowid 2 left free: a gap kept
+    db.execute("INSERT INTO review (card, rating, reviewed_at) VALUES (3, 3, 1772442000000000)")
+    before = db.execute("SELECT rowid, * FROM card ORDER BY rowid").fetchall()
+
+    MIGRATIONS[10](db)
+    MIGRATIONS[11](db)
+
+    assert db.execute("SELECT rowid, * FROM card ORDER BY rowid").fetchall() == before
+    assert [row[0] for row in before] == [1, 3]
+    joined = "SELECT c.id, r.rating FROM review r JOIN card c ON c.rowid = r.card"
+    assert db.execute(joined).fetchall() == [("seen", 3)]
+    unique = {row[1]: row[2] for row in db.execute("PRAGMA index_list(card)")}
+    assert unique == {
+        "sqlite_autoindex_card_1": 1,  # the primary key's
+        "ix_card_status_due": 0,
+        "ix_card_deck": 0,
+        "ix_card_note": 0,
+        "ix_card_note_path": 0,
+        "ix_card_new": 0,
+        "ix_card_learning": 0,
+        "ix_card_review": 0,
+        "ix_card_last_review": 0,
+    }
+    db.execute("ANALYZE")  # sqlite_stat1: each index's number of entries first (none if empty)
+    entries = dict(db.execute("SELECT idx, CAST(stat AS INTEGER) FROM sqlite_stat1"))
+    assert entries == {
+        "sqlite_autoindex_card_1": 2,
+        "ix_card_deck": 2,
+        "ix_card_note_path": 2,
+        "ix_card_new": 1,
+        "ix_card_status_due": 1,
+        "ix_card_last_review": 1,
+        "ix_card_note": 1,
+        "ix_card_review": 1,
+        "ix_review_card": 1,
+    }
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_m012_gives_an_empty_card_table_an_id_index_a_first_sync_can_drop(
+    tmp_path: Path,
+) -> None:
+    db = _connect(tmp_path / "m011.db")
+    for migration in MIGRATIONS[:11]:
+        migration(db)
+
+    MIGRATIONS[11](db)
+
+    columns = [
+        (row[1], row[2], row[3], row[4], row[5]) for row in db.execute("PRAGMA table_info(card)")
+    ]
+    assert columns[0] == ("id", "TEXT", 1, None, 0)  # NOT NULL, no longer the primary key
+    assert len(columns) == 25
+    unique = {row[1]: row[2] for row in db.execute("PRAGMA index_list(card)")}
+    assert unique == {
+        "ix_card_id": 1,
+        "ix_card_status_due": 0,
+        "ix_card_deck": 0,
+        "ix_card_note": 0,
+        "ix_card_note_path": 0,
+        "ix_card_new": 0,
+        "ix_card_learning": 0,
+        "ix_card_review": 0,
+        "ix_card_last_review": 0,
+    }
+    _card_at_m010(db, "first", None)
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: card"):
+        _card_at_m010(db, "first", None)
+    assert db.execute("SELECT rowid, id FROM card").fetchall() == [(1, "first")]

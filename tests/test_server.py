@@ -508,6 +508,51 @@ def test_a_server_made_before_the_typed_review_log_is_upgraded_in_place(
     assert shown.exit_code == 0, shown.output
 
 
+def test_a_server_made_before_the_leaner_card_indexes_gets_them_in_place(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """m011 on a server: three indexes of every card become indexes of the cards their queries
+    read, every card kept; m012 leaves the server's primary key on the id as it is."""
+    import psycopg
+
+    from tests.test_dbcopy import _collection
+
+    assert runner.invoke(app, ["db", "copy", str(_collection(tmp_path)), pg_url]).exit_code == 0
+    plain = pg_url.replace("postgresql+psycopg", "postgresql")
+    card_indexes = (
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'card'"
+        " AND indexname IN ('card_pkey', 'ix_card_status_due', 'ix_card_last_review',"
+        " 'ix_card_note')"
+        " ORDER BY indexname"
+    )
+    with psycopg.connect(plain) as conn:
+        cards = conn.execute("SELECT rowid, id FROM card ORDER BY rowid").fetchall()
+        assert len(cards) > 0
+        for statement in (
+            "DROP INDEX ix_card_status_due",
+            "DROP INDEX ix_card_last_review",
+            "DROP INDEX ix_card_note",
+            "CREATE INDEX ix_card_status_due ON card (status, due)",
+            "CREATE INDEX ix_card_last_review ON card (last_review)",
+            "CREATE INDEX ix_card_note ON card (note)",
+            "DELETE FROM migration WHERE name IN"
+            " ('m011_leaner_card_indexes', 'm012_card_id_unique_index')",
+        ):
+            conn.execute(statement)
+    with open_store(pg_url) as store:
+        names = [row[0] for row in store.execute("SELECT name FROM migration", {})]
+    assert names[-2:] == ["m011_leaner_card_indexes", "m012_card_id_unique_index"]
+    with psycopg.connect(plain) as conn:
+        assert conn.execute("SELECT rowid, id FROM card ORDER BY rowid").fetchall() == cards
+        indexes = [(name, sql.split(" USING ")[1]) for name, sql in conn.execute(card_indexes)]
+    assert indexes == [
+        ("card_pkey", "btree (id)"),
+        ("ix_card_last_review", "btree (last_review) WHERE (last_review IS NOT NULL)"),
+        ("ix_card_note", "btree (note) WHERE ((kind)::text = 'command-reverse'::text)"),
+        ("ix_card_status_due", "btree (status, due) WHERE (last_review IS NOT NULL)"),
+    ]
+
+
 def test_undo_restores_the_card_exactly_on_both(tmp_path: Path, db_target: Path | str) -> None:
     from study.schedule.answers import grade, reviews_of, undo_last
     from study.schedule.store import CardRow

@@ -60,6 +60,8 @@ def test_open_creates_a_migrated_wal_database(tmp_path: Path) -> None:
         "m008_card_leech",
         "m009_folders_per_machine",
         "m010_review_typed",
+        "m011_leaner_card_indexes",
+        "m012_card_id_unique_index",
     ]
 
 

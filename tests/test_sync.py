@@ -686,7 +686,8 @@ def test_a_first_sync_writes_what_the_general_path_writes(
 def test_a_first_sync_rebuilds_only_the_indexes_its_cards_enter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """New cards have no review: the indexes of reviewed cards stay, empty, never rebuilt."""
+    """New cards have no review: the indexes of reviewed cards stay, empty, never rebuilt.
+    The id's unique index is rebuilt with the others, and still refuses a repeated id."""
     statements: list[str] = []
     connect = study.schedule.sync.connect_to
 
@@ -700,17 +701,25 @@ def test_a_first_sync_rebuilds_only_the_indexes_its_cards_enter(
     dropped = sorted(s.split('"')[1] for s in statements if s.startswith("DROP INDEX"))
     assert dropped == [
         "ix_card_deck",
-        "ix_card_last_review",
+        "ix_card_id",
         "ix_card_new",
         "ix_card_note",
         "ix_card_note_path",
-        "ix_card_status_due",
     ]
-    assert len([s for s in statements if s.startswith("CREATE INDEX")]) == 6
+    built = sorted(s.split(" ON ")[0] for s in statements if s.startswith("CREATE "))
+    assert built == [
+        "CREATE INDEX ix_card_deck",
+        "CREATE INDEX ix_card_new",
+        "CREATE INDEX ix_card_note",
+        "CREATE INDEX ix_card_note_path",
+        "CREATE UNIQUE INDEX ix_card_id",
+    ]
     with sqlite3.connect(tmp_path / "study.db") as raw:
         kept = "SELECT count(*) FROM card INDEXED BY ix_card_new WHERE last_review IS NULL"
         assert raw.execute(kept).fetchone() == (6,)
         assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: card"):
+            raw.execute("INSERT INTO card SELECT * FROM card LIMIT 1")
 
 
 def test_syncing_makes_no_reference_cycles(tmp_path: Path) -> None:

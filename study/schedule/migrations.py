@@ -34,6 +34,8 @@ MIGRATIONS: list[Migration] = [
     steps.m008_card_leech,
     steps.m009_folders_per_machine,
     steps.m010_review_typed,
+    steps.m011_leaner_card_indexes,
+    steps.m012_card_id_unique_index,
 ]
 LATEST = len(MIGRATIONS)
 

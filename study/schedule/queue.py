@@ -97,6 +97,8 @@ def stages(execute: Execute, ids: Sequence[str]) -> dict[str, str]:
     return {str(i): str(part) for i, part in execute(_STAGES, {"ids": json.dumps(list(ids))})}
 
 
+# `s.kind = ...` repeats the WHERE of the partial index ix_card_note word for word: that is how
+# SQLite knows it may look the reverse up there.
 _TYPED_SIBLING = f"""
 SELECT s.id, c.id FROM card c JOIN card s ON s.note = c.note AND s.kind = '{Kind.COMMAND_REVERSE}'
 WHERE c.id IN (SELECT value FROM json_each(:ids)) AND c.kind = '{Kind.COMMAND}'

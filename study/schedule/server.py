@@ -28,11 +28,12 @@ from study.schedule.dburl import is_server_error, refuse_password, server_error,
 from study.schedule.serverdb import ServerConnection
 from study.schedule.serverread import CONNECT_TIMEOUT_S, SESSION_OPTIONS, need_psycopg
 
-# The indexes of m001, m005 and m010 as they stand today (the partial ones lead with the deck).
+# The indexes of m001, m005, m010 and m011 as they stand today (the partial ones of the queue
+# lead with the deck).
 _INDEXES = (
-    "CREATE INDEX ix_card_status_due ON card (status, due)",
+    "CREATE INDEX ix_card_status_due ON card (status, due) WHERE last_review IS NOT NULL",
     "CREATE INDEX ix_card_deck ON card (deck)",
-    "CREATE INDEX ix_card_note ON card (note)",
+    "CREATE INDEX ix_card_note ON card (note) WHERE kind = 'command-reverse'",
     "CREATE INDEX ix_card_note_path ON card (note_path)",
     "CREATE INDEX ix_card_new ON card (deck, status) WHERE last_review IS NULL",
     "CREATE INDEX ix_card_learning ON card (deck, status, due)"
@@ -42,7 +43,7 @@ _INDEXES = (
     # m010's: the review log by card, each card's last review; the log names a card by its
     # rowid (as on a file), so a review finds its card.
     "CREATE INDEX ix_review_card ON review (card)",
-    "CREATE INDEX ix_card_last_review ON card (last_review)",
+    "CREATE INDEX ix_card_last_review ON card (last_review) WHERE last_review IS NOT NULL",
     "CREATE UNIQUE INDEX ix_card_rowid ON card (rowid)",
 )
 # The first server databases were made at this schema (today's tables, every name up to it

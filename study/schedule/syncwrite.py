@@ -114,7 +114,7 @@ def reviewed_only(index_sql: str) -> bool:
 
 
 def _known_ids(db: Connection, ids: Sequence[str]) -> list[str]:
-    """Which of `ids` the store has: one scan of the primary key beats many IN queries."""
+    """Which of `ids` the store has: one scan of the id's index beats many IN queries."""
     if len(ids) < 5 * _CHUNK:
         return list(ids)
     known = {row[0] for row in db.execute("SELECT id FROM card")}
@@ -340,9 +340,12 @@ class FirstSync:
         """Begin one, or None when the store holds cards.
 
         The card table's indexes are dropped, to be built in one go once most cards are in
-        (INDEX_AT): keeping six of them up to date row by row costs ~40% of inserting 100,000
-        cards. All of it inside the sync's transaction: a failure or a reader never sees the
-        table without them. The indexes of reviewed cards stay: no new card enters them, and
+        (INDEX_AT): keeping them up to date row by row costs more than the rows themselves,
+        the id's unique index most (hashed ids land all over it; on a file made since
+        m012_card_id_unique_index it is an index of its own, `ix_card_id`, dropped too; a
+        primary key stays). All of it inside the sync's transaction: a failure or a reader
+        never sees the table without them, and the unique index refuses a repeated id when
+        it is built. The indexes of reviewed cards stay: no new card enters them, and
         building one again would read the whole table for nothing.
         """
         if holds_cards(db):
