@@ -76,6 +76,11 @@ _UNDER_A_PIPE = re.compile(r"\n *(?::?-+:? *$|\d{1,9}[.)]|[-+*] *$)", re.MULTILI
 _ITEM_OVER_A_ROW = re.compile(
     r"^ *(?:[-+*]|\d{1,9}[.)]) [^|\n]*\|.*\n[ |:]*-[-| :]*$", re.MULTILINE
 )
+# Nor with a line holding a `|` that starts with a space other than the ASCII space, tab or
+# line break (no-break, em, vertical tab...): markdown-it-py's table rule strips it as a
+# space, markdown-it.rs's reads the line as a paragraph's text.
+_ODD_SPACE = "\x0b\x0c" + "".join(c for c in MD_TRIM_CHARS if not c.isascii())
+_ODD_SPACE_BEFORE_A_PIPE = re.compile(f"^[{_ODD_SPACE}][ {_ODD_SPACE}]*\\|", re.MULTILINE)
 
 
 def _untrusted(text: str) -> bool:
@@ -88,7 +93,8 @@ def _untrusted(text: str) -> bool:
 
 def _under_a_pipe(text: str) -> bool:
     """Whether a line `_UNDER_A_PIPE` looks for is below a `|`, with no blank line between,
-    or an item holding a `|` is over a delimiter row (`_ITEM_OVER_A_ROW`).
+    an item holding a `|` is over a delimiter row (`_ITEM_OVER_A_ROW`), or a line starts with
+    an odd space before a `|` (`_ODD_SPACE_BEFORE_A_PIPE`).
 
     One pass: each run of lines between blank lines is searched once, from its first pipe.
     """
@@ -102,6 +108,8 @@ def _under_a_pipe(text: str) -> bool:
             return True
         line_start = text.rfind("\n", 0, pipe) + 1
         if line_end != -1 and _ITEM_OVER_A_ROW.search(text, line_start, run_end):
+            return True
+        if _ODD_SPACE_BEFORE_A_PIPE.search(text, line_start, run_end):
             return True
         pipe = text.find("|", run_end)
     return False
