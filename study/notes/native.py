@@ -69,13 +69,10 @@ _QUOTE = re.compile(r"\n {0,3}>")
 # markdown-it.rs only where one would end a paragraph; a table's rows need no `|`, so the
 # item may be several lines below the last pipe).
 _UNDER_A_PIPE = re.compile(r"\n *(?::?-+:? *$|\d{1,9}[.)]|[-+*] *$)", re.MULTILINE)
-# Nor with a list item holding a `|` right above a line of dashes, pipes and colons: for an
-# item after a list's first, markdown-it.rs lets a table start there and end the list,
-# markdown-it-py keeps the two lines as the item's paragraph. (No nested repeats: a long line
-# of dashes must fail in one pass.)
-_ITEM_OVER_A_ROW = re.compile(
-    r"^ *(?:[-+*]|\d{1,9}[.)]) [^|\n]*\|.*\n[ |:]*-[-| :]*$", re.MULTILINE
-)
+# Nor with a list item holding a `|` right above a line of dashes, pipes and colons: after a
+# list's first item, markdown-it.rs starts a table there, markdown-it-py reads on the item's
+# paragraph. (No nested repeats: a long line of dashes must fail in one pass.)
+_ITEM_OVER_A_ROW = re.compile(r"^ *(?:[-+*]|\d{1,9}[.)]) [^|\n]*\|.*\n[ |:]*-[-| :]*$", re.M)
 # Nor with a line holding a `|` that starts with a space other than the ASCII space, tab or
 # line break (no-break, em, vertical tab...): markdown-it-py's table rule strips it as a
 # space, markdown-it.rs's reads the line as a paragraph's text.
