@@ -279,6 +279,20 @@ def _card_at_m010(
     )
 
 
+# The card table's indexes after m011, each with whether it is unique (none is): what the id's
+# uniqueness rests on differs with the file (its primary key, or m012's `ix_card_id`).
+CARD_INDEXES = {
+    "ix_card_status_due": 0,
+    "ix_card_deck": 0,
+    "ix_card_note": 0,
+    "ix_card_note_path": 0,
+    "ix_card_new": 0,
+    "ix_card_learning": 0,
+    "ix_card_review": 0,
+    "ix_card_last_review": 0,
+}
+
+
 def test_m011_and_m012_keep_every_card_with_its_rowid_and_every_review(tmp_path: Path) -> None:
     """A file holding cards: rows, rowids (what the log names a card by) and the log's join
     unchanged, the id still its primary key; the narrowed indexes hold only the cards their
@@ -301,17 +315,7 @@ def test_m011_and_m012_keep_every_card_with_its_rowid_and_every_review(tmp_path:
     joined = "SELECT c.id, r.rating FROM review r JOIN card c ON c.rowid = r.card"
     assert db.execute(joined).fetchall() == [("seen", 3)]
     unique = {row[1]: row[2] for row in db.execute("PRAGMA index_list(card)")}
-    assert unique == {
-        "sqlite_autoindex_card_1": 1,  # the primary key's
-        "ix_card_status_due": 0,
-        "ix_card_deck": 0,
-        "ix_card_note": 0,
-        "ix_card_note_path": 0,
-        "ix_card_new": 0,
-        "ix_card_learning": 0,
-        "ix_card_review": 0,
-        "ix_card_last_review": 0,
-    }
+    assert unique == {"sqlite_autoindex_card_1": 1, **CARD_INDEXES}  # 1: the primary key's
     db.execute("ANALYZE")  # sqlite_stat1: each index's number of entries first (none if empty)
     entries = dict(db.execute("SELECT idx, CAST(stat AS INTEGER) FROM sqlite_stat1"))
     assert entries == {
@@ -343,17 +347,7 @@ def test_m012_gives_an_empty_card_table_an_id_index_a_first_sync_can_drop(
     assert columns[0] == ("id", "TEXT", 1, None, 0)  # NOT NULL, no longer the primary key
     assert len(columns) == 25
     unique = {row[1]: row[2] for row in db.execute("PRAGMA index_list(card)")}
-    assert unique == {
-        "ix_card_id": 1,
-        "ix_card_status_due": 0,
-        "ix_card_deck": 0,
-        "ix_card_note": 0,
-        "ix_card_note_path": 0,
-        "ix_card_new": 0,
-        "ix_card_learning": 0,
-        "ix_card_review": 0,
-        "ix_card_last_review": 0,
-    }
+    assert unique == {"ix_card_id": 1, **CARD_INDEXES}
     _card_at_m010(db, "first", None)
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: card"):
         _card_at_m010(db, "first", None)
