@@ -141,10 +141,33 @@ def test_a_blank_last_line_without_a_newline_is_no_line() -> None:
     ]  # fmt: skip
 
 
+def test_setext_headings_and_empty_items_by_hand() -> None:
+    text = "Title\nmore\n===\n- \n-\n  x\n- y\n  ---\n"
+    scanned = scan_blocks(text)
+    assert scanned is not None
+    top, texts = scanned
+    assert tree(top) == [
+        ("heading", [0, 3], "", "Title\nmore", []),
+        ("bullet_list", [3, 8], "", None, [
+            ("list_item", [3, 4], "", None, []),  # the next line is no blank: read on, not in
+            ("list_item", [4, 6], "", None, [("paragraph", [5, 6], "", "x", [])]),
+            ("list_item", [6, 8], "", None, [("heading", [6, 8], "", "y", [])]),
+        ]),
+    ]  # fmt: skip
+    assert [(inline._map, heading) for inline, heading in texts] == [
+        ([0, 2], True), ([5, 6], False), ([6, 7], True),
+    ]  # fmt: skip
+    assert [top[0].tag, top[1].children[2].children[0].tag] == ["h1", "h2"]
+    assert assert_none_or_same(text)
+    assert tree(scan_blocks("- a\n-\n\nb\n")[0])[0] == (  # type: ignore[index]
+        "bullet_list", [0, 3], "", None, [
+            ("list_item", [0, 1], "", None, [("paragraph", [0, 1], "", "a", [])]),
+            ("list_item", [1, 3], "", None, []),  # a blank line after it: two lines, empty
+        ],
+    )  # fmt: skip
+
+
 REFUSED = [
-    "Title\n===\n",  # setext headings
-    "text\n---\n",
-    "text\n- \n",
     "<div>\nx\n</div>\n",  # HTML
     "a <b>\n<i>x</i>\n",
     "    code\n",  # indented code
@@ -152,8 +175,6 @@ REFUSED = [
     "- a\n> b\n",
     "- a\nlazy\n",  # lazy continuation lines
     "1. a\n  b\n",
-    "-\n  x\n",  # empty items
-    "- a\n-\n",
     "-      code\n",  # code in an item
     "a\tb\n",  # tabs
     "a\r\nb\n",  # line ends markdown-it-py rewrites
@@ -161,7 +182,8 @@ REFUSED = [
     "```\nunclosed\n",  # a fence to the end
     "- ```\n  x\nout\n",  # a fence ended by a less indented line
     "text\n2. two\n",  # items that are a paragraph's text
-    "text\n-\n",
+    "text\n*\n",
+    "- Title\nlazy\n===\n",  # a setext underline in an item, under a lazy line
     "---\nx: 1\n...\n",  # front matter closed by a YAML end, or by an odd fence
     "---\nx: 1\n----\n",
     "--- \nx: 1\n---\n",
@@ -186,6 +208,7 @@ PIECES = [
     "   - sub\n", "- # H\n", "- ```\n", "- - -\n", "|a|b|\n", "|-|-|\n", "x|y\n", "--|--\n",
     "# a | b\n", "-  b\n", "*  c\n", "\\|x\\|\n", "a \\| b | c\n", "```a`b\n", "___\n", "=\n",
     "\xa0\n", "\xa0x\n", "#######\n", "a", " ", "-", "1.", "...\n", "----\n", "      x\n",
+    "-\n", "- \n", "2)\n", "===\n", "  ---\n", "--\n", "- - x\n", "    - z\n", "10) r\n",
 ]  # fmt: skip
 NOTES_OF_PIECES = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
 

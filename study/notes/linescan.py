@@ -150,7 +150,11 @@ def _front_matter(scan: _Scan, out: list[Node]) -> int:
 
 
 def _paragraph(scan: _Scan, line: int, indent: int, list_indent: int, out: list[Node]) -> int:
-    """markdown-it's paragraph (and the setext heading it gives up to), from `line` on."""
+    """markdown-it's paragraph from `line` on, or the setext heading its lines underline.
+
+    markdown-it tries the heading first, over the same lines with the same terminators: the
+    first underline met before the paragraph ends makes them a heading.
+    """
     lines, shift = scan.lines, scan.shift
     end = line + 1
     while end < scan.count:
@@ -161,7 +165,7 @@ def _paragraph(scan: _Scan, line: int, indent: int, list_indent: int, out: list[
             end += 1  # indented: the paragraph's text, not code
             continue
         if column >= indent and is_underline(text, column):
-            raise Refused("setext heading")
+            return _setext_heading(scan, line, end, indent, out)
         if _interrupts(scan, end, indent, list_indent):
             break
         if column < indent:
@@ -172,6 +176,14 @@ def _paragraph(scan: _Scan, line: int, indent: int, list_indent: int, out: list[
     scan.text(node, scan.source(line, end, indent), line_map, False)
     out.append(node)
     return end
+
+
+def _setext_heading(scan: _Scan, line: int, underline: int, indent: int, out: list[Node]) -> int:
+    level = 1 if scan.lines[underline][scan.shift[underline]] == "=" else 2
+    node = Node("heading", f"h{level}", [line, underline + 1])
+    scan.text(node, scan.source(line, underline, indent), [line, underline], True)
+    out.append(node)
+    return underline + 1
 
 
 def _interrupts(scan: _Scan, line: int, indent: int, list_indent: int) -> bool:
@@ -239,8 +251,8 @@ def _list(scan: _Scan, line: int, indent: int, after_marker: int, out: list[Node
     first = line
     while True:
         line = _item(scan, line, indent, after_marker, ordered, node.children)
-        if line >= scan.count:
-            break
+        if line >= scan.count or scan.blank(line):
+            break  # (only after an empty item does an item end before a blank line)
         text, column = lines[line], shift[line]
         if column < indent or column - indent >= 4 or _ends_list(text, column):
             break
@@ -272,7 +284,7 @@ def _item(
     while content < len(text) and text[content] == " ":
         content += 1
     if content >= len(text):
-        raise Refused("empty list item")
+        return _empty_item(scan, line, indent, after_marker, ordered, items)
     if content - after_marker > 4:
         raise Refused("indented code in a list item")
     info = text[shift[line] : after_marker - 1] if ordered else ""
@@ -282,6 +294,25 @@ def _item(
     shift[line] = content
     end = _blocks(scan, line, content, indent, node.children)
     shift[line] = column
+    node.map = [line, end]
+    return end
+
+
+def _empty_item(
+    scan: _Scan, line: int, indent: int, after_marker: int, ordered: bool, items: list[Node]
+) -> int:
+    """An item with nothing after its marker: empty if the next line is blank, else that
+    line on, when indented past the marker, is its content."""
+    info = scan.lines[line][scan.shift[line] : after_marker - 1] if ordered else ""
+    node = Node("list_item", "li", None, "", info)
+    items.append(node)
+    if line + 1 >= scan.count or scan.blank(line + 1):
+        end = min(line + 2, scan.count)
+    else:
+        column = scan.shift[line]
+        scan.shift[line] = len(scan.lines[line])  # the marker line is blank to the item
+        end = _blocks(scan, line, after_marker + 1, indent, node.children)
+        scan.shift[line] = column
     node.map = [line, end]
     return end
 
