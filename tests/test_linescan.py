@@ -167,11 +167,32 @@ def test_setext_headings_and_empty_items_by_hand() -> None:
     )  # fmt: skip
 
 
+def test_a_quote_of_plain_lines_by_hand() -> None:
+    text = "# tar\n\n> Archiving utility.\n> More: <https://x.org>.\n\n- a\n"
+    scanned = scan_blocks(text)
+    assert scanned is not None
+    assert tree(scanned[0]) == [
+        ("heading", [0, 1], "", "tar", []),
+        ("blockquote", [2, 4], "", None, [
+            ("paragraph", [2, 4], "", "Archiving utility.\nMore: <https://x.org>.", []),
+        ]),
+        ("bullet_list", [5, 6], "", None, [
+            ("list_item", [5, 6], "", None, [("paragraph", [5, 6], "", "a", [])]),
+        ]),
+    ]  # fmt: skip
+
+
 REFUSED = [
     "<div>\nx\n</div>\n",  # HTML
     "a <b>\n<i>x</i>\n",
     "    code\n",  # indented code
-    "> quote\n",  # block quotes
+    ">quote\n",  # block quotes but of plain lines
+    ">  quote\n",
+    "> quote\nlazy\n",
+    "> - item\n",
+    "> a\n>\n> b\n",
+    "- > a\n",
+    "text\n> quote\n",
     "- a\n> b\n",
     "- a\nlazy\n",  # lazy continuation lines
     "1. a\n  b\n",
@@ -208,6 +229,7 @@ PIECES = [
     "   - sub\n", "- # H\n", "- ```\n", "- - -\n", "|a|b|\n", "|-|-|\n", "x|y\n", "--|--\n",
     "# a | b\n", "-  b\n", "*  c\n", "\\|x\\|\n", "a \\| b | c\n", "```a`b\n", "___\n", "=\n",
     "\xa0\n", "\xa0x\n", "#######\n", "a", " ", "-", "1.", "...\n", "----\n", "      x\n",
+    "> quote\n", "> Quote *x*\n", "> a | b\n", ">\n", "> - x\n", "> 1. y\n",
     "-\n", "- \n", "2)\n", "===\n", "  ---\n", "--\n", "- - x\n", "    - z\n", "10) r\n",
 ]  # fmt: skip
 NOTES_OF_PIECES = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)

@@ -122,3 +122,13 @@ def cells(row: str) -> list[str]:
     if cells and not cells[-1]:
         cells.pop()
     return cells
+
+
+def ends_list(text: str, column: int) -> bool:
+    """A list's terminators: a fence, a block quote or a thematic break."""
+    char = text[column]
+    if char == ">":
+        raise Refused("block quote")
+    if (char == "`" or char == "~") and fence_length(text, column):
+        return True
+    return (char == "*" or char == "-" or char == "_") and is_break(text, column)
