@@ -125,7 +125,7 @@ def test_markdown_it_py_is_imported_only_for_a_note_that_needs_it() -> None:
         "print('markdown_it' in sys.modules)\n"
     )
     note = "# Git\n\n[[Version control]]\n\n## Commit\n\nA **commit** is a snapshot.\n\n- a\n- b\n"
-    for text, imported in ((note, "False"), (f"> a quote\n\n{note}", "True")):
+    for text, imported in ((note, "False"), (f"> - a quoted item\n\n{note}", "True")):
         done = subprocess.run(
             [sys.executable, "-c", code, text], capture_output=True, text=True, cwd=REPO
         )

@@ -30,15 +30,8 @@ from markdown_it_pyrs import MarkdownIt
 from markdown_it_pyrs import Node as RsNode
 
 from study.notes.blocks import Inline, Node, python_blocks
-
-# markdown-it-py's `MD_TRIM_CHARS`, what its `mdTrim` strips from a text (a test says they are
-# the same): importing it would import all of markdown-it-py, which a sync whose notes this
-# module reads need not load at all.
-MD_TRIM_CHARS = (
-    "\t\n\x0b\x0c\r \xa0\u1680"
-    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000"
-)
+from study.notes.linescan import scan_blocks
+from study.notes.lineshapes import MD_TRIM_CHARS, atx_text
 
 # Block rules only: texts are parsed lazily by markdown-it-py (`Inline`), as before, and the
 # Rust inline rules are both wasted work here and able to panic on odd emphasis and code runs.
@@ -194,8 +187,12 @@ class _Note:
 
 
 def parse_blocks(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]]:
-    """The note's top-level blocks, and every text in order (True for a heading's)."""
-    return native_blocks(text) or python_blocks(text)
+    """The note's top-level blocks, and every text in order (True for a heading's).
+
+    Read line by line where the note holds only the shapes `linescan` reads, else from
+    markdown-it.rs' tree where that can be trusted, else by markdown-it-py.
+    """
+    return scan_blocks(text) or native_blocks(text) or python_blocks(text)
 
 
 def native_blocks(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]] | None:
@@ -309,18 +306,9 @@ def _heading(note: _Note, rs: RsNode, name: str, indent: int) -> Node:
     if name == "lheading":
         content = note.lines_text(start, end - 1, column, indent)
     else:
-        content = _atx_text(note.lines[start][column + level :])
+        content = atx_text(note.lines[start][column + level :])
     note.inline(node, content, [start, start + 1 if name == "heading" else end - 1], True)
     return node
-
-
-def _atx_text(rest: str) -> str:
-    """markdown-it-py's heading text: trailing spaces and a closing `#` run dropped."""
-    text = rest.rstrip(" \t")
-    bare = text.rstrip("#")
-    if len(bare) < len(text) and bare and bare[-1] in " \t":
-        text = bare
-    return text.strip(MD_TRIM_CHARS)
 
 
 def _list_item(note: _Note, rs: RsNode) -> Node:
