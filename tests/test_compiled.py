@@ -26,6 +26,7 @@ from benchmarks.vault import make_vault
 from tests.compiled_child import parsed
 from tests.support import DECKS, FIXTURES
 from tests.test_hostile import HOSTILE
+from tests.test_linescan import NOTES_OF_PIECES
 from tests.test_native import NOTELIKE
 from tests.test_parser import MARKDOWNISH
 from tests.test_sections import SHAPES
@@ -129,6 +130,7 @@ FRONT_MATTER = st.builds(
         st.text(max_size=300),
         MARKDOWNISH,
         NOTELIKE,
+        NOTES_OF_PIECES,  # the line scanner's shapes: loose items, fences in items, quotes
         FRONT_MATTER,
         st.lists(st.sampled_from(SHAPES), max_size=40).map("\n".join),
     )
