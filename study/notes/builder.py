@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node
 from study.notes.card import Card, card_id, id_key, keyed_id
 
 Blocks = list[Node]
-LISTS = ("bullet_list", "ordered_list")
-CODE = ("fence", "code_block")
-TERM_PATTERNS = (
+LISTS: Final = ("bullet_list", "ordered_list")
+CODE: Final = ("fence", "code_block")
+TERM_PATTERNS: Final = (
     re.compile(r"(\*\*|__)([^*_]{1,80}?):\1\s*(.+)", re.DOTALL),
     re.compile(r"(\*\*|__)([^*_]{1,80}?)\1\s*(?:=|:|—|–|->|→|-(?=\s))\s*(.+)", re.DOTALL),
     re.compile(r"()([^=`\n]{1,80}?)\s+(?:=|->|→)\s+(.+)", re.DOTALL),
@@ -29,7 +29,9 @@ TERM_PATTERNS = (
 
 
 # What joins two commands for one thing: `less` / `more`, `top` or `htop`, `a`, `b`.
-_ALTERNATIVE = re.compile(r"[ \t]*[/,|][ \t]*|[ \t]+(?:or|ou|o|y|e|and)[ \t]+", re.IGNORECASE)
+_ALTERNATIVE: Final = re.compile(
+    r"[ \t]*[/,|][ \t]*|[ \t]+(?:or|ou|o|y|e|and)[ \t]+", re.IGNORECASE
+)
 
 
 class Dropped(NamedTuple):

@@ -6,7 +6,7 @@ import hashlib
 import unicodedata
 from enum import StrEnum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 
 class Kind(StrEnum):
@@ -32,7 +32,7 @@ class Kind(StrEnum):
 # The longest answer a card may have, in characters of its Markdown text: past this a student
 # cannot grade it honestly. The card rules split or drop longer answers (see
 # benchmarks/quality.py, which measures against the same number).
-MAX_ANSWER_CHARS = 400
+MAX_ANSWER_CHARS: Final = 400
 
 
 class Card(NamedTuple):

@@ -13,25 +13,25 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.builder import Blocks, Builder, Section, code_only, line_of
 
 # A cell that is only a number, a range or a quantity with a sign ("10", "3.5", "1-4", "50%").
-_NUMBER = re.compile(r"[\d\s.,:/%+\-–—x×]+")
+_NUMBER: Final = re.compile(r"[\d\s.,:/%+\-–—x×]+")
 # Cells that say yes or no, or nothing ("-", "n/a"), in the notes' languages.
-_YES_NO = frozenset(
+_YES_NO: Final = frozenset(
     {"yes", "no", "y", "n", "sim", "nao", "si", "oui", "non", "true", "false", "verdadeiro",
      "falso", "verdadero", "vrai", "faux", "ok", "x", "-", "n/a", "na", "none"}
 )  # fmt: skip
-_WORD = re.compile(r"[^\W_]+")
-_LETTERS = re.compile(r"[^\W\d_]+")
+_WORD: Final = re.compile(r"[^\W_]+")
+_LETTERS: Final = re.compile(r"[^\W\d_]+")
 # Headers of a column that only counts the rows (1, 2, 3): never their key.
-_COUNTING = frozenset({"#", "Column 1", "No", "No."})
+_COUNTING: Final = frozenset({"#", "Column 1", "No", "No."})
 # Fewer letters than this and a cell identifies nothing ("C", "ab").
-_MIN_LETTERS = 3
+_MIN_LETTERS: Final = 3
 
 
 class Cell(NamedTuple):
