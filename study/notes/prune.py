@@ -165,7 +165,8 @@ def _paths(answers: dict[int, list[Card]]) -> frozenset[tuple[str, ...]]:
 
 
 def _question(card: Card, folded: _Folded) -> tuple[str, str]:
-    return _name_key(card.deck), _fold_of(folded, card.front)
+    # The deck's fold too comes from the note's folds: one dict lookup a card, not a call.
+    return _fold_of(folded, card.deck), _fold_of(folded, card.front)
 
 
 def _repeats_question(card: Card, folded: _Folded) -> bool:
