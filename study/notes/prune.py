@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from typing import Final, NamedTuple
 
 from study.notes import notetext as nt
@@ -47,9 +46,9 @@ def prune(cards: list[Card]) -> Pruned:
     dropped: list[Dropped] = []
     kept = []
     carded = Counter(card.path for card in cards)
-    # Per section, not per card: which sections are named as a table of contents.
-    contents = {path for path in carded if path and _name_key(path[-1]) in _CONTENTS}
     folded: _Folded = {}
+    # Per section, not per card: which sections are named as a table of contents.
+    contents = {path for path in carded if path and _fold_of(folded, path[-1]) in _CONTENTS}
     for card in cards:
         reason = nothing_to_learn(card, folded) or _left_over(
             card, cards, carded[card.path] > 1, card.path in contents
@@ -186,10 +185,6 @@ def _repeats_question(card: Card, folded: _Folded) -> bool:
         if not question.startswith(word.lower() if word.isascii() else nt.fold(word)):
             return False
     return signals.plain_fold(card.back) == question
-
-
-# A note's cards share one deck and a few headings: fold each name once, not once a card.
-_name_key = lru_cache(maxsize=1024)(signals.plain_fold)
 
 
 def _fold(

@@ -243,7 +243,8 @@ def gives_away(attribute: str, folded_cell: str, answer: str) -> bool:
         return False
     if not answered.isdisjoint(_stems(attribute)):
         return True
-    return not answered.isdisjoint(map(_stem, _WORD.findall(folded_cell)))
+    # A loop the compiled module runs itself, not map() calling back into it per word.
+    return any(_stem(word) in answered for word in _WORD.findall(folded_cell))
 
 
 @lru_cache(maxsize=1024)
