@@ -224,8 +224,19 @@ def distinctive(text: str, attribute: str = "") -> bool:
     words = nt.fold(nt.strip_symbols(text)).strip(" .()[]")
     if words in _YES_NO or _NUMBER.fullmatch(words or "0"):
         return False
-    named = _letter_runs(attribute)
-    return sum(len(run) for run in _LETTERS.findall(words) if run not in named) >= _MIN_LETTERS
+    return _letters_beyond(words, _letter_runs(attribute)) >= _MIN_LETTERS
+
+
+def _letters_beyond(words: str, named: frozenset[str]) -> int:
+    """The letters of `words` outside the runs `named`, counted up to `_MIN_LETTERS`: one run
+    of a cell's first word mostly settles it, where finding every run of a sentence took
+    most of the time of the reverse cards."""
+    total, at = 0, 0
+    while total < _MIN_LETTERS and (run := _LETTERS.search(words, at)) is not None:
+        letters = run.group()
+        total += len(letters) if letters not in named else 0
+        at = run.end()
+    return total
 
 
 @lru_cache(maxsize=1024)
