@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 import textwrap
 
@@ -127,6 +128,25 @@ def test_a_code_span_opening_at_a_place() -> None:
     assert code_span_at("**`git add -p`**: stage hunks", 2) == CodeSpan(2, 14, "git add -p")
     assert code_span_at("``a``", 1) is None  # inside a backtick string, nothing opens
     assert code_span_at("`unclosed", 0) is None
+
+
+def _span_at_by_regex(text: str, pos: int) -> CodeSpan | None:
+    # CommonMark's rule as a regex: the backtick string at `pos` (not inside a longer one),
+    # closed by the next string of the same length.
+    opener = re.compile(r"`+").match(text, pos)
+    if opener is None or (pos and text[pos - 1] == "`"):
+        return None
+    for run in re.finditer(r"`+", text[opener.end() :]):
+        if len(run.group()) == opener.end() - pos:
+            start, end = opener.end() + run.start(), opener.end() + run.end()
+            return CodeSpan(pos, end, text[opener.end() : start])
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="`a `\n", max_size=14), st.integers(min_value=0, max_value=15))
+def test_a_code_span_at_a_place_is_the_one_commonmark_reads(text: str, pos: int) -> None:
+    assert code_span_at(text, pos) == _span_at_by_regex(text, pos)
 
 
 def test_dedent_takes_the_common_margin_off() -> None:

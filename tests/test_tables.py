@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from study.notes import notetext as nt
 from study.notes.card import card_id
 from study.notes.parser import parse_text
-from study.notes.tables import gives_away
+from study.notes.tables import _YES_NO, distinctive, gives_away
 from tests.support import triples
 
 CHEMISTRY = """\
@@ -255,3 +255,17 @@ def test_folding_a_question_in_parts_finds_the_words_folding_it_whole(
     asked = set(_words(nt.fold(f"{attribute}: {cell}")))
     answered = {w for w in _words(nt.fold(answer)) if len(w) >= 3}
     assert gives_away(attribute, nt.fold(cell), answer) == bool(asked & answered)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_table_text, _table_text)
+def test_a_cell_is_distinctive_with_three_letters_outside_its_column_name(
+    cell: str, attribute: str
+) -> None:
+    # Every letter run of the cell counted, as before the count stopped at three letters.
+    words = nt.fold(nt.strip_symbols(cell)).strip(" .()[]")
+    named = set(re.findall(r"[^\W\d_]+", nt.fold(attribute)))
+    letters = sum(len(run) for run in re.findall(r"[^\W\d_]+", words) if run not in named)
+    number = re.fullmatch(r"[\d\s.,:/%+\-–—x×]+", words or "0")
+    expected = words not in _YES_NO and not number and letters >= 3
+    assert distinctive(cell, attribute) == expected

@@ -13,7 +13,7 @@ sentences) is packed in order into cards under the limit. Every part has a key o
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
@@ -23,14 +23,14 @@ from study.notes.labels import bold_label, lead_in
 from study.notes.terms import MAX_TERM_WORDS, label_of, line_term, node_name, term_of
 
 # Where a paragraph may be cut: after a sentence's end, before the next sentence's start.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?…])\s+(?=[\"'(¿¡]?[^\W\d_])")
 # How far past an even share of the paragraph a part may run to end at a sentence.
-_SLACK = 60
+_SLACK: Final = 60
 # A lead-in sentence longer than this says more than a question: it stays with the flow.
-_MAX_LEAD_QUESTION = 120
+_MAX_LEAD_QUESTION: Final = 120
 # A paragraph opening with a bold term, first or after one word (an article): its subject.
-_BOLD_SUBJECT = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\d_]")
-_ITEM_BULLET = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+")
+_BOLD_SUBJECT: Final = re.compile(r"(?:[^\s*_]+\s+)?(\*\*|__)([^*_\n]{1,60}?)\1\s+[^\W\d_]")
+_ITEM_BULLET: Final = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+")
 
 
 class Piece(NamedTuple):

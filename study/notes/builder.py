@@ -9,17 +9,17 @@ is the last pass over the cards they made.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Inline, Node
 from study.notes.card import Card, card_id, id_key, keyed_id
 
 Blocks = list[Node]
-LISTS = ("bullet_list", "ordered_list")
-CODE = ("fence", "code_block")
-TERM_PATTERNS = (
+_new_tuple: Final = tuple.__new__
+LISTS: Final = ("bullet_list", "ordered_list")
+CODE: Final = ("fence", "code_block")
+TERM_PATTERNS: Final = (
     re.compile(r"(\*\*|__)([^*_]{1,80}?):\1\s*(.+)", re.DOTALL),
     re.compile(r"(\*\*|__)([^*_]{1,80}?)\1\s*(?:=|:|—|–|->|→|-(?=\s))\s*(.+)", re.DOTALL),
     re.compile(r"()([^=`\n]{1,80}?)\s+(?:=|->|→)\s+(.+)", re.DOTALL),
@@ -29,7 +29,9 @@ TERM_PATTERNS = (
 
 
 # What joins two commands for one thing: `less` / `more`, `top` or `htop`, `a`, `b`.
-_ALTERNATIVE = re.compile(r"[ \t]*[/,|][ \t]*|[ \t]+(?:or|ou|o|y|e|and)[ \t]+", re.IGNORECASE)
+_ALTERNATIVE: Final = re.compile(
+    r"[ \t]*[/,|][ \t]*|[ \t]+(?:or|ou|o|y|e|and)[ \t]+", re.IGNORECASE
+)
 
 
 class Dropped(NamedTuple):
@@ -40,18 +42,25 @@ class Dropped(NamedTuple):
     reason: str  # why, in a few words: "repeats line 12", "answer too long to grade", ...
 
 
-@dataclass
 class Section:
-    """The blocks under one heading (path () is the text before the first heading)."""
+    """The blocks under one heading (path () is the text before the first heading).
 
-    path: tuple[str, ...]
-    line: int
-    aspect: bool = False  # an aspect sub-heading ("What it is") whose whole body is one card
-    label: bool = False  # a bold label or numbered title line standing for a sub-heading
-    chat: bool = False  # text after a pasted chat answer's closing offer, before a heading
-    # The text of a note with no heading but its title: the note itself, not a preface.
-    whole: bool = False
-    blocks: Blocks = field(default_factory=list)
+    A plain class, not a dataclass: compiled, a dataclass is built through a dict of keyword
+    arguments, and a note makes a section for every heading and bold label.
+    """
+
+    def __init__(
+        self, path: tuple[str, ...], line: int, aspect: bool = False, label: bool = False,
+        chat: bool = False, whole: bool = False,
+    ) -> None:  # fmt: skip
+        self.path = path
+        self.line = line
+        self.aspect = aspect  # an aspect sub-heading ("What it is") whose whole body is one card
+        self.label = label  # a bold label or numbered title line standing for a sub-heading
+        self.chat = chat  # text after a pasted chat answer's closing offer, before a heading
+        # The text of a note with no heading but its title: the note itself, not a preface.
+        self.whole = whole
+        self.blocks: Blocks = []
 
 
 class Builder:
@@ -131,10 +140,12 @@ class Builder:
     ) -> None:  # fmt: skip
         """Store a card whose front and back `add` has already stripped."""
         self._at[cid] = len(self._cards)
-        # Positional: a note makes ~100 cards, and keywords take twice as long.
-        card = Card(
-            cid, note, deck, kind, front, back, self.source, line, path, self.tags, self.related
-        )  # fmt: skip
+        # Every field, in order, through the tuple constructor: a note makes ~100 cards, and
+        # a named tuple's own constructor is a Python function, three times as long to run.
+        card = _new_tuple(
+            Card,
+            (cid, note, deck, kind, front, back, self.source, line, path, self.tags, self.related),
+        )
         self._cards.append(card)
 
     def _merge_command(self, cid: str, description: str, line: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Final
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
@@ -64,17 +65,17 @@ def section_cards(section: Section, b: Builder) -> None:
 
 # "Source: Wikipedia", "Font: Viquipèdia", "Quelle: Skript": where the text came from, a
 # name or a title of a few words, not a sentence ("Source: the pin that feeds the current.").
-_SOURCE = re.compile(
+_SOURCE: Final = re.compile(
     r"(?:sources?|fonts?|fontes?|fuentes?|quellen?|bron(?:nen)?)\s*:(?:\s+[^\s]+){1,6}(?<!\.)",
     re.IGNORECASE,
 )
 # "[Lecture 2]", "[Vorlesung 3]", "[Sessió 4]": a bracketed label on a line of its own marks
 # where a lecture or session began, not content. Not a checkbox ("[ ]", "[x]"), a footnote
 # ("[^1]"), a callout ("[!note]") or a wikilink; a reference link is told apart by its text.
-_MARKER = re.compile(r"\[(?![ xX]?\])(?![\^!\[])[^\[\]\n]+\]")
+_MARKER: Final = re.compile(r"\[(?![ xX]?\])(?![\^!\[])[^\[\]\n]+\]")
 # "**Tip:** work it out with WolframAlpha https://...": a tip that sends the reader to a
 # link is advice on tools (an editor, a calculator, a site), not what the note teaches.
-_LINKED_TIP = re.compile(
+_LINKED_TIP: Final = re.compile(
     r"[*_]*(?:tips?|tipps?|astuces?|consejos?|dicas?|consigli[oa]?|consells?)\s*:.*"
     r"(?:https?://|\]\()",
     re.IGNORECASE | re.DOTALL,
@@ -136,7 +137,7 @@ def _without_orphan_lead_ins(blocks: Blocks, given: Blocks, b: Builder) -> Block
 
 
 # Hugo, Zola, Jekyll and Hexo end a post's teaser (the summary shown in lists) with this.
-_MORE = re.compile(r"<!--\s*more\s*-->\s*", re.IGNORECASE)
+_MORE: Final = re.compile(r"<!--\s*more\s*-->\s*", re.IGNORECASE)
 
 
 def _after_teaser(section: Section) -> Blocks:

@@ -14,6 +14,7 @@ markdown-it-mark's flanking rule: `==` opens before a non-space and closes after
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from study.notes import notetext as nt
 from study.notes.builder import Dropped
@@ -21,11 +22,11 @@ from study.notes.builder import Dropped
 # A text with more blanks than this is a list to split, not one fact; the deletions past it
 # stay visible in every card (and are reported), so a note of `==a== ` x 6000 makes 20 cards
 # of the paragraph, not 6,000.
-MAX_DELETIONS = 20
+MAX_DELETIONS: Final = 20
 
 Span = tuple[int, int, str, str, str]  # start, end, group, answer, hint
-_EQUALS = re.compile(r"=+")
-_ANKI_OPEN = re.compile(r"\{\{c(\d+)::")
+_EQUALS: Final = re.compile(r"=+")
+_ANKI_OPEN: Final = re.compile(r"\{\{c(\d+)::")
 
 
 def too_many(line: int, text: str, count: int) -> Dropped:

@@ -5,7 +5,7 @@ a callout; lines pairing words (`Uomo -> uomini`) give term cards the same way."
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
@@ -22,15 +22,15 @@ from study.notes.builder import (
 )
 
 # What parts a command from its description on a plain line: `cmd` - what, `cmd`: what.
-_AFTER_CODE = re.compile(r"[ \t]*(?:->|→|=>|:|—|–|-)[ \t]+")
+_AFTER_CODE: Final = re.compile(r"[ \t]*(?:->|→|=>|:|—|–|-)[ \t]+")
 # Without a code span only an arrow does: "ls -> lists files" ("a - b" and "a: b" are prose);
 # "→" even unspaced ("食べる→食べない"), "->" only between spaces (`a->b` is code).
-_ARROW = re.compile(r"[ \t]+(?:->|=>)[ \t]+|[ \t]*→[ \t]*")
+_ARROW: Final = re.compile(r"[ \t]+(?:->|=>)[ \t]+|[ \t]*→[ \t]*")
 # A callout's type mark, "[!list]" (and its fold sign) before its title.
-_CALLOUT_MARK = re.compile(r"\A\[![^\]\n]+\][-+]?[ \t]*")
+_CALLOUT_MARK: Final = re.compile(r"\A\[![^\]\n]+\][-+]?[ \t]*")
 # A key written like a command: a lowercase word, a <placeholder>, a path or an option.
-_COMMAND_LIKE = re.compile(r"[a-z<.~/:\-\[]")
-_MAX_KEY = 60
+_COMMAND_LIKE: Final = re.compile(r"[a-z<.~/:\-\[]")
+_MAX_KEY: Final = 60
 
 
 class Pair(NamedTuple):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Final
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node, code_node
@@ -19,16 +20,16 @@ from study.notes.builder import CODE, Blocks, Builder, Section, code_only, line_
 from study.notes.labels import bold_label, lead_in
 
 # Names in code and prose: words of three letters or more, with the marks names carry.
-_WORD = re.compile(r"[^\W\d_][\w.\-/]{2,}")
-_FIRST_WORD = re.compile(r"[^\W\d_]+")
+_WORD: Final = re.compile(r"[^\W\d_][\w.\-/]{2,}")
+_FIRST_WORD: Final = re.compile(r"[^\W\d_]+")
 # How a sentence after code points back at it, in the languages of the notes.
-_POINTING_BACK = frozenset(
+_POINTING_BACK: Final = frozenset(
     {"this", "these", "that", "here", "it", "isso", "isto", "esse", "este", "esta", "esto",
      "eso", "aqui", "ceci", "cela", "ici", "cette", "ce", "il", "elle"}
 )  # fmt: skip
 # A lead-in this short names a step ("Para Windows:", "Add the key with:") rather than
 # saying what the code does.
-_LABEL_WORDS = 4
+_LABEL_WORDS: Final = 4
 
 
 def example_cards(blocks: Blocks, section: Section, b: Builder, front: Callable[[], str]) -> Blocks:

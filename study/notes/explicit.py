@@ -14,16 +14,17 @@ writes are not part of an answer.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from study.notes import cloze
 from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.builder import LISTS, Blocks, Builder, Dropped, Section, raw_text
 
-_LEADING_TAG = re.compile(r"#([^\s#]*[^\s#\d][^\s#]*)[ \t]*\n?")
-_SCHEDULE = re.compile(r"<!--SR:[^>\n]{0,2000}-->")
-_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
-_DECK_ROOT = "flashcards"  # the plugin's default flashcard tag: its decks are beneath it
+_LEADING_TAG: Final = re.compile(r"#([^\s#]*[^\s#\d][^\s#]*)[ \t]*\n?")
+_SCHEDULE: Final = re.compile(r"<!--SR:[^>\n]{0,2000}-->")
+_SETEXT: Final = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
+_DECK_ROOT: Final = "flashcards"  # the plugin's default flashcard tag: its decks are beneath it
 
 
 def explicit_cards(blocks: Blocks, section: Section, b: Builder) -> Blocks:
@@ -121,7 +122,7 @@ def _no_card(blocks: Blocks, i: int, rest: Blocks, front: str, line: int, b: Bui
     return i + 1
 
 
-_NO_NEIGHBOUR = "a `?` line needs the question right above it and the answer right below"
+_NO_NEIGHBOUR: Final = "a `?` line needs the question right above it and the answer right below"
 
 
 def _touches(above: Node, below: Node) -> bool:

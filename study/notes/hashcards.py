@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from study.notes import cloze
 from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.builder import Builder, Dropped, Section
 
-_MARKS = ("Q:", "A:", "C:")
-_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_MARKS: Final = ("Q:", "A:", "C:")
+_HEADING: Final = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_FENCE: Final = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
 class Found(NamedTuple):
@@ -39,7 +39,10 @@ class Found(NamedTuple):
     deletions: tuple[cloze.Span, ...]
 
 
-_REASONS = {"Q:": "a `Q:` question with no `A:` answer", "C:": "a `C:` text with no [deletion]"}
+_REASONS: Final = {
+    "Q:": "a `Q:` question with no `A:` answer",
+    "C:": "a `C:` text with no [deletion]",
+}
 
 
 class _Reader:

@@ -11,17 +11,18 @@ with ":") are judged here too: they introduce what follows them.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from study.notes import notetext as nt
 from study.notes.blocks import Node
 from study.notes.builder import CODE, raw_text
 
 # The whole paragraph is one bold run, with an optional colon inside or after it.
-_BOLD_LABEL = re.compile(r"(\*\*|__)(?P<label>[^*_\n]{1,120}?)\1\s*:?")
-_MAX_LABEL_WORDS = 12
+_BOLD_LABEL: Final = re.compile(r"(\*\*|__)(?P<label>[^*_\n]{1,120}?)\1\s*:?")
+_MAX_LABEL_WORDS: Final = 12
 # A title line does not end as a sentence or a lead-in does.
-_SENTENCE_ENDS = (".", ":", ";", ",", "!")
-_CLAUSE_ENDS = (".", ";", ",", "!")  # a bold label may end with a colon, not these
+_SENTENCE_ENDS: Final = (".", ":", ";", ",", "!")
+_CLAUSE_ENDS: Final = (".", ";", ",", "!")  # a bold label may end with a colon, not these
 
 
 def block_labels(node: Node, after: Node | None) -> list[str]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
 # Code spans live in their own module; notetext is where the rules look for text helpers.
 from study.notes.codespans import CodeSpan, code_span_at, code_spans  # noqa: F401
 
 # Sub-headings that name an aspect of the concept above them. Matched without case or
 # accents; shown in sentence case ("What It Is:" -> "What it is").
-ASPECTS = frozenset(
+ASPECTS: Final = frozenset(
     {
         # English
         "what it is", "what is it", "definition", "meaning", "characteristics", "features",
@@ -40,7 +41,7 @@ ASPECTS = frozenset(
 
 # First header cells saying "the rows are attributes, the columns are the things compared".
 # Not "#", "item" or "category": over a column of numbers or of names, they head the rows.
-ATTRIBUTE_HEADERS = frozenset(
+ATTRIBUTE_HEADERS: Final = frozenset(
     {
         "", "vs", "vs.", "x", "feature", "features", "aspect", "aspects", "property",
         "attribute", "characteristic", "characteristics", "criteria", "criterion", "comparison",
@@ -51,32 +52,32 @@ ATTRIBUTE_HEADERS = frozenset(
 )  # fmt: skip
 
 # The buttons a chat page puts above its code, copied along with the code.
-COPY_LABELS = frozenset(
+COPY_LABELS: Final = frozenset(
     {
         "copiareditar", "copiar editar", "copyedit", "copy edit", "copy code", "copy",
         "edit", "copiar", "editar", "copiar codigo", "copy lines", "copied!", "copiado!",
     }
 )  # fmt: skip
-_LANGUAGE = re.compile(r"[A-Za-z][\w+#.\-]{0,24}")
+_LANGUAGE: Final = re.compile(r"[A-Za-z][\w+#.\-]{0,24}")
 
 # A chat model's label pasted between answers ("4o", "o3-mini", "GPT-4o").
-_MODEL_LABEL = re.compile(
+_MODEL_LABEL: Final = re.compile(
     r"(chat)?(gpt[- ]?)?(3\.5|4|4o|4\.1|4\.5|5|o1|o3|o4)([- ]?(mini|pro|high|turbo))?",
     re.IGNORECASE,
 )
-_CHAT_LABELS = frozenset(
+_CHAT_LABELS: Final = frozenset(
     {"chatgpt said:", "you said:", "o chatgpt disse:", "voce disse:", "chatgpt dijo:",
      "tu dijiste:", "chatgpt", "thought for a few seconds"}
 )  # fmt: skip
 # The assistant's closing offer: a question it asks back ...
-_OFFER_QUESTIONS = (
+_OFFER_QUESTIONS: Final = (
     "would you like", "do you want me", "do you want a", "do you want to see", "want me to",
     "should i ", "shall i ", "would it help", "need help with", "quer que eu", "voce gostaria",
     "gostaria que eu", "gostaria de ver", "deseja que eu", "quer ver", "posso te ajudar",
     "quieres que", "te gustaria", "deseas que", "quieres ver", "necesitas ayuda",
 )  # fmt: skip
 # ... or an offer that does not end in a question mark.
-_OFFER_STATEMENTS = (
+_OFFER_STATEMENTS: Final = (
     "let me know if", "if you'd like, i can", "if you want, i can", "i can also",
     "se quiser, posso", "se quiser posso", "posso tambem", "me avise se",
     "si quieres, puedo", "si quieres puedo", "tambien puedo", "avisame si",
@@ -86,21 +87,21 @@ _OFFER_STATEMENTS = (
     "con esto ya", "con esto puedes", "con esto, ya", "con esto, puedes", "ahora ya puedes",
 )  # fmt: skip
 
-_TAG = re.compile(r"(?:^|(?<=\s))#([\w/\-]*[^\W\d][\w/\-]*)")
+_TAG: Final = re.compile(r"(?:^|(?<=\s))#([\w/\-]*[^\W\d][\w/\-]*)")
 # A link to another note; an embed (![[image.png]]) is content and stays as written.
-_WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]\n]+?)\]\]")
-_NUMBERING = re.compile(
+_WIKILINK: Final = re.compile(r"(?<!!)\[\[([^\[\]\n]+?)\]\]")
+_NUMBERING: Final = re.compile(
     r"^(?:\d\ufe0f?\u20e3|\d+(?:\.\d+)*[.):]|\d+\s*[-–—]\s|[IVXLC]+\.|[A-Z][.)])\s*"
 )
-_KEYCAP = re.compile(r"^\d\ufe0f?\u20e3")
+_KEYCAP: Final = re.compile(r"^\d\ufe0f?\u20e3")
 
 
 # fold() and strip_symbols() run on every heading and short paragraph, so they look up
 # Unicode categories only for the characters that can have them: non-ASCII ones (ASCII has
 # no accents, and only `^` and ` are symbols).
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_SYMBOLS = ("So", "Sk", "Cs", "Co", "Cn", "Cf", "Me")
-_MAYBE_SYMBOL = re.compile(r"[^\x00-\x7f]+|[\^`]")
+_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]+")
+_SYMBOLS: Final = ("So", "Sk", "Cs", "Co", "Cn", "Cf", "Me")
+_MAYBE_SYMBOL: Final = re.compile(r"[^\x00-\x7f]+|[\^`]")
 
 
 def fold(text: str) -> str:
@@ -206,7 +207,7 @@ def without_links(text: str) -> str:
 
 
 # LaTeX control words and nothing else ("\\newpage", "\\pagebreak \\clearpage").
-_LAYOUT = re.compile(r"(?:\\[A-Za-z]+\*?\s*)+")
+_LAYOUT: Final = re.compile(r"(?:\\[A-Za-z]+\*?\s*)+")
 
 
 def only_layout(text: str) -> bool:
@@ -235,14 +236,16 @@ def _letters(text: str) -> str:
     return _NOT_LETTER.sub("", fold(strip_symbols(text)))
 
 
-_NOT_LETTER = re.compile(r"[\W_]+")
-_ASCII_NOT_LETTER = bytes(code for code in range(128) if not chr(code).isalnum())
+_NOT_LETTER: Final = re.compile(r"[\W_]+")
+_ASCII_NOT_LETTER: Final = bytes(code for code in range(128) if not chr(code).isalnum())
 # is_junk() is True only for text whose letters and digits begin like one of these, or are
 # no longer than the longest model label's ("ChatGPT-3.5 turbo").
-_JUNK_STARTS = tuple(_letters(s) for s in (*_CHAT_LABELS, *_OFFER_STATEMENTS, *_OFFER_QUESTIONS))
-_LABEL_LETTERS = len("chatgpt35turbo")
+_JUNK_STARTS: Final = tuple(
+    _letters(s) for s in (*_CHAT_LABELS, *_OFFER_STATEMENTS, *_OFFER_QUESTIONS)
+)
+_LABEL_LETTERS: Final = len("chatgpt35turbo")
 # ... or end like a copy button ("python" then "CopiarEditar"), which kept() drops.
-_COPY_ENDS = tuple(_letters(label) for label in COPY_LABELS)
+_COPY_ENDS: Final = tuple(_letters(label) for label in COPY_LABELS)
 
 
 def could_be_junk(text: str) -> bool:
@@ -280,7 +283,9 @@ def copy_buttons(text: str) -> tuple[str, str] | None:
 
 # A line folds to a copy label only if it starts with a label's first letter, in either
 # case, or with a character outside ASCII (`fold` makes "É" an "e").
-_LABEL_INITIALS = frozenset(ch for label in COPY_LABELS for ch in (label[0], label[0].upper()))
+_LABEL_INITIALS: Final = frozenset(
+    ch for label in COPY_LABELS for ch in (label[0], label[0].upper())
+)
 
 
 def _may_fold_to_label(line: str) -> bool:
@@ -355,7 +360,9 @@ def tidy(markdown: str) -> str:
     return plain_links(_BLANK_LINES.sub("\n\n", text))
 
 
-_BLANK_LINES = re.compile(r"\n\n\n+")  # two blank lines or more, once trailing spaces are gone
+_BLANK_LINES: Final = re.compile(
+    r"\n\n\n+"
+)  # two blank lines or more, once trailing spaces are gone
 
 
 def one_line(text: str) -> str:

@@ -9,12 +9,13 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from study.notes.blocks import Node
 from study.notes.builder import Section
 
-_SKIP = re.compile(r"<!--\s*study\s*:\s*skip\s*-->", re.IGNORECASE)
-_FALSE = ("false", "no", "off")
+_SKIP: Final = re.compile(r"<!--\s*study\s*:\s*skip\s*-->", re.IGNORECASE)
+_FALSE: Final = ("false", "no", "off")
 
 
 def note_left_out(meta: dict[str, object]) -> bool:

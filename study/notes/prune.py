@@ -12,28 +12,27 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from study.notes import notetext as nt
 from study.notes import signals
 from study.notes.builder import Dropped
 from study.notes.card import MAX_ANSWER_CHARS, Card
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD: Final = re.compile(r"[^\W_]+")
 # Characters of marks, link targets and emoji an answer may hold beyond its question's words.
-_MARKUP_ALLOWANCE = 40
+_MARKUP_ALLOWANCE: Final = 40
 # Rounds of folding repeats: a question named after its section can read as another one.
-_PASSES = 3
-_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*")
-_CONTENTS = frozenset(
+_PASSES: Final = 3
+_LIST_ITEM: Final = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*")
+_CONTENTS: Final = frozenset(
     {"contents", "table of contents", "toc", "index", "indice", "sumario", "conteudo",
      "tabla de contenidos", "contenido", "table des matieres", "sommaire"}
 )  # fmt: skip
 # An Obsidian/GitHub callout and nothing else: "> [!warning] ..." and its quoted lines.
-_CALLOUT = re.compile(r"\s*>\s*\[![^\]\n]+\][-+]?[^\n]*(?:\n\s*>[^\n]*)*\s*")
+_CALLOUT: Final = re.compile(r"\s*>\s*\[![^\]\n]+\][-+]?[^\n]*(?:\n\s*>[^\n]*)*\s*")
 # Two answers sharing this share of the shorter one's words say the same thing.
-_RESTATED = 0.8
+_RESTATED: Final = 0.8
 
 
 class Pruned(NamedTuple):
@@ -47,9 +46,9 @@ def prune(cards: list[Card]) -> Pruned:
     dropped: list[Dropped] = []
     kept = []
     carded = Counter(card.path for card in cards)
+    folded: _Folded = {}
     # Per section, not per card: which sections are named as a table of contents.
-    contents = {path for path in carded if path and _name_key(path[-1]) in _CONTENTS}
-    folded = _Folded()
+    contents = {path for path in carded if path and _fold_of(folded, path[-1]) in _CONTENTS}
     for card in cards:
         reason = nothing_to_learn(card, folded) or _left_over(
             card, cards, carded[card.path] > 1, card.path in contents
@@ -88,12 +87,17 @@ def _last_word(cards: list[Card], folded: _Folded, dropped: list[Dropped]) -> li
     return kept
 
 
-class _Folded(dict[str, str]):
-    """Each text's `signals.plain_fold`, made once a note: a front is compared twice or more."""
+# Each text's `signals.plain_fold`, made once a note: a front is compared twice or more.
+# A plain dict and a function, not a dict subclass with `__missing__`: the compiled parser
+# looks a plain dict up natively, a subclass through Python's generic item lookup.
+_Folded = dict[str, str]
 
-    def __missing__(self, text: str) -> str:
-        self[text] = folded = signals.plain_fold(text)
-        return folded
+
+def _fold_of(folded: _Folded, text: str) -> str:
+    found = folded.get(text)
+    if found is None:
+        found = folded[text] = signals.plain_fold(text)
+    return found
 
 
 def nothing_to_learn(card: Card, folded: _Folded | None = None) -> str | None:
@@ -105,7 +109,7 @@ def nothing_to_learn(card: Card, folded: _Folded | None = None) -> str | None:
         return f"the answer is only {empty}"
     if signals.lead_in_alone(card.back):
         return "the answer is only a lead-in with nothing after it"
-    if _repeats_question(card, _Folded() if folded is None else folded):
+    if _repeats_question(card, {} if folded is None else folded):
         return "the answer repeats the question"
     if signals.too_long(card):
         return f"answer too long to grade ({len(card.back)} characters, over {MAX_ANSWER_CHARS})"
@@ -160,7 +164,8 @@ def _paths(answers: dict[int, list[Card]]) -> frozenset[tuple[str, ...]]:
 
 
 def _question(card: Card, folded: _Folded) -> tuple[str, str]:
-    return _name_key(card.deck), folded[card.front]
+    # The deck's fold too comes from the note's folds: one dict lookup a card, not a call.
+    return _fold_of(folded, card.deck), _fold_of(folded, card.front)
 
 
 def _repeats_question(card: Card, folded: _Folded) -> bool:
@@ -168,21 +173,18 @@ def _repeats_question(card: Card, folded: _Folded) -> bool:
     its question (marks, links and emoji aside) says more than the question's words."""
     if len(card.back) > 2 * len(card.front) + _MARKUP_ALLOWANCE:
         return False
+    question = _fold_of(folded, card.front)
     start = card.back[:1]  # an ASCII letter or digit starts the answer's fold, lower case
-    if start.isascii() and start.isalnum() and not folded[card.front].startswith(start.lower()):
+    if start.isascii() and start.isalnum() and not question.startswith(start.lower()):
         return False
     if "[[" not in card.back:  # no link alias can put other words first: compare those first
         first = _WORD.search(card.back)
         if first is None:
             return False
         word = first.group()  # letters and digits: ASCII ones fold to their lower case
-        if not folded[card.front].startswith(word.lower() if word.isascii() else nt.fold(word)):
+        if not question.startswith(word.lower() if word.isascii() else nt.fold(word)):
             return False
-    return signals.plain_fold(card.back) == folded[card.front]
-
-
-# A note's cards share one deck and a few headings: fold each name once, not once a card.
-_name_key = lru_cache(maxsize=1024)(signals.plain_fold)
+    return signals.plain_fold(card.back) == question
 
 
 def _fold(

@@ -8,40 +8,43 @@ so a card rule can also ask it before making a card.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Sequence
+from typing import Final
 
 from study.notes import notetext as nt
 from study.notes.card import MAX_ANSWER_CHARS, Card
 
 # The signals, in the order reports list them; the harness's table has one column each.
-SIGNALS = ("duplicate", "too-long", "empty-answer", "empty-front", "answer-is-front")
+SIGNALS: Final = ("duplicate", "too-long", "empty-answer", "empty-front", "answer-is-front")
 
-_IMAGE = r"(?:!\[[^\]\n]*\]\([^)\n]*\)|!\[\[[^\]\n]+\]\]|<img\b[^>\n]*>)"
-_LINK = r"(?:\[[^\]\n]*\]\([^)\n]*\)|\[\[[^\]\n]+\]\]|<https?://[^>\s]+>|https?://\S+)"
+_IMAGE: Final = r"(?:!\[[^\]\n]*\]\([^)\n]*\)|!\[\[[^\]\n]+\]\]|<img\b[^>\n]*>)"
+_LINK: Final = r"(?:\[[^\]\n]*\]\([^)\n]*\)|\[\[[^\]\n]+\]\]|<https?://[^>\s]+>|https?://\S+)"
 # Matched against stripped lines, so one image follows another over one run of spaces: a
 # pattern with a single way to match stays linear on hostile input (50,000 spaces).
-_ONLY_IMAGE = re.compile(rf"{_IMAGE}(?:\s*{_IMAGE})*")
-_ONLY_LINK = re.compile(rf"{_LINK}[.,;]?")
+_ONLY_IMAGE: Final = re.compile(rf"{_IMAGE}(?:\s*{_IMAGE})*")
+_ONLY_LINK: Final = re.compile(rf"{_LINK}[.,;]?")
 # A list or quote marker before an item: "- ", "1. ", "> ", "- [ ] ".
-_ITEM_MARK = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)?")
-_FENCE = re.compile(r"\s*(`{3,}|~{3,})([^\n]*)\n(.*?)\n?\1\s*", re.DOTALL)
-_PRE = re.compile(r"\s*<pre\b[^>]*>(.*?)</pre>\s*", re.DOTALL | re.IGNORECASE)
-_DIAGRAM_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "ditaa", "svgbob"})
+_ITEM_MARK: Final = re.compile(r"^\s*(?:>\s*)*(?:(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)?")
+_FENCE: Final = re.compile(r"\s*(`{3,}|~{3,})([^\n]*)\n(.*?)\n?\1\s*", re.DOTALL)
+_PRE: Final = re.compile(r"\s*<pre\b[^>]*>(.*?)</pre>\s*", re.DOTALL | re.IGNORECASE)
+_DIAGRAM_LANGUAGES: Final = frozenset({"mermaid", "plantuml", "dot", "graphviz", "ditaa", "svgbob"})
 # Characters ASCII and Unicode box art is drawn with.
-_DRAWING = re.compile(r"[-|+_/\\<>=^v*.:#~\u2500-\u259f\u2190-\u21ff]")
-_MARKS = re.compile(r"[*_`~=>#\[\]()!|\\]+")
+_DRAWING: Final = re.compile(r"[-|+_/\\<>=^v*.:#~\u2500-\u259f\u2190-\u21ff]")
+_MARKS: Final = re.compile(r"[*_`~=>#\[\]()!|\\]+")
 # A Markdown link or image; its target is optional so that a `[` with no `](...)` after it
 # still matches (and is kept as it is): the search then goes on after the run the `[` began,
 # where a target required would re-scan that run from each `[` in it (quadratic on "[[[[").
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)(\]\([^)\n]*\))?")
-_PRE_TAG = re.compile(r"<pre", re.IGNORECASE)
+_MD_LINK: Final = re.compile(r"!?\[([^\]\n]*)(\]\([^)\n]*\))?")
+_PRE_TAG: Final = re.compile(r"<pre", re.IGNORECASE)
 # Typographic dashes and quotes: beyond ASCII, what notes hold most ("Docker — What it is").
 # They have no case, accent or symbol to take off, so text of ASCII and these folds in
 # ASCII's one step; not with ` or ^ in it, which outside ASCII go as symbols, not as spaces.
-_TYPOGRAPHIC = "\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
+_TYPOGRAPHIC: Final = "\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
 # One character class, so a search is one fast scan: ASCII but ^ (5e) and ` (60), and those.
-_NEEDS_UNICODE = re.compile(rf"[^\x00-\x5d\x5f\x61-\x7f{_TYPOGRAPHIC}]")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NEEDS_UNICODE: Final = re.compile(rf"[^\x00-\x5d\x5f\x61-\x7f{_TYPOGRAPHIC}]")
+_ASCII_LETTER: Final = re.compile(r"[A-Za-z]")
+_ASCII_LETTERS: Final = frozenset(string.ascii_letters)
 
 
 def _plain_byte(code: int) -> int:
@@ -54,7 +57,7 @@ def _plain_byte(code: int) -> int:
 
 
 # One table over the bytes: a regular expression's sub and str.casefold took five times longer.
-_PLAIN_BYTES = bytes(map(_plain_byte, range(256)))
+_PLAIN_BYTES: Final = bytes(map(_plain_byte, range(256)))
 
 
 def too_long(card: Card) -> bool:
@@ -63,7 +66,7 @@ def too_long(card: Card) -> bool:
 
 
 # A line ending with a colon and this short introduces; a longer one may state a fact.
-_LEAD_IN_WORDS = 8
+_LEAD_IN_WORDS: Final = 8
 
 
 def empty_answer(back: str) -> str | None:
@@ -140,7 +143,8 @@ def _is_box_art(body: str) -> bool:
 
 def empty_front(front: str) -> bool:
     """A question with no letter in it: a symbol ("$", "✅") or a number fragment ("0", "10.")."""
-    if "[[" not in front and _ASCII_LETTER.search(front):
+    # Most questions start with an ASCII letter: a set lookup, not a regex search, says so.
+    if "[[" not in front and (front[:1] in _ASCII_LETTERS or _ASCII_LETTER.search(front)):
         return False  # taking symbols away leaves ASCII letters: only a link can hide one
     return _no_letter(front)
 

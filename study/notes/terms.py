@@ -8,6 +8,7 @@ on the lines under its name. Each gives the term (a card's key and question) and
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from study.notes import notetext as nt
 from study.notes.builder import TERM_PATTERNS
@@ -15,20 +16,20 @@ from study.notes.labels import bold_label
 
 # `Term - definition` and `Term (definition)` with a plain term: only a short term (a name,
 # not a clause) counts.
-_DASH_TERM = re.compile(r"()([^-`\n]{1,60}?)\s+-\s+(.+)", re.DOTALL)
-_GLOSS_TERM = re.compile(
+_DASH_TERM: Final = re.compile(r"()([^-`\n]{1,60}?)\s+-\s+(.+)", re.DOTALL)
+_GLOSS_TERM: Final = re.compile(
     r"()([^()`\n]{1,40}?)\s+\(([^()]*(?:\([^()]*\)[^()]*)*\s[^()]*)\)", re.DOTALL
 )
-_SHORT_TERMS = (_DASH_TERM, _GLOSS_TERM)
+_SHORT_TERMS: Final = (_DASH_TERM, _GLOSS_TERM)
 # A plain label standing alone on its line: `Term:`.
-_PLAIN_LABEL = re.compile(r"([^:`\n]{1,60}?)\s*:")
-MAX_TERM_WORDS = 6
+_PLAIN_LABEL: Final = re.compile(r"([^:`\n]{1,60}?)\s*:")
+MAX_TERM_WORDS: Final = 6
 # An outline's node: a name of a few words, with nothing that makes it a sentence or code.
-_OUTLINE_WORDS = 4
-_NOT_A_NAME = re.compile(r"[.,;:!?`\[\]<>=]")
+_OUTLINE_WORDS: Final = 4
+_NOT_A_NAME: Final = re.compile(r"[.,;:!?`\[\]<>=]")
 # An outline's node with its facts on the lines under it: a title, not a sentence that wraps.
-_MAX_NODE_WORDS = 8
-_SENTENCE_TAIL = re.compile(r"[.,;:!?]\s*$|^\W*$")
+_MAX_NODE_WORDS: Final = 8
+_SENTENCE_TAIL: Final = re.compile(r"[.,;:!?]\s*$|^\W*$")
 
 
 def term_of(raw: str) -> tuple[str, str] | None:
