@@ -257,7 +257,7 @@ def _write_notes(
     db.executemany(
         _NOTE,
         [
-            (machine, path, note.key, note.deck, todo.present[path], stamp, *stamp_row(todo, path))
+            (machine, path, note.key, note.deck, note.content_hash, stamp, *stamp_row(todo, path))
             for path, note in notes.items()
         ],
     )
