@@ -2,8 +2,10 @@
 
 As git's index does, each note's size and modification time (ns) are kept with its content
 hash: a note whose stamp is the one recorded is not read at all; a changed stamp costs one
-read and hash, and a note whose hash is unchanged is not parsed again. So an unchanged
-re-sync is only this: list the files, stat them, compare with the `note` table.
+read and hash, and a note whose hash is unchanged is not parsed again. A note no sync
+recorded is not read here at all: it is parsed whatever its hash, and hashed from the bytes
+the parse reads (a first sync reads each note once). So an unchanged re-sync is only this:
+list the files, stat them, compare with the `note` table.
 `quick_check` answers that with plain sqlite3 (no SQLModel import).
 
 A stamp is recorded only for a note last modified well before the sync began (`RACY_NS`):
