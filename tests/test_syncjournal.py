@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from study.errors import StudyError
-from study.schedule.database import connect, prepare
+from study.schedule.database import prepare
 from study.schedule.journal import rollback_journal
 from study.schedule.store import open_store
 from study.schedule.sync import sync_paths
@@ -219,17 +219,3 @@ def test_study_due_beside_a_first_sync_writing_waits_once_not_twice(
         monkeypatch.undo()
         sync.execute("ROLLBACK")
     assert waits == [("writable", 0.1), ("read-only", 0.3)]
-
-
-def test_the_sync_transaction_keeps_its_statement_journals_in_memory(tmp_path: Path) -> None:
-    """A statement adding many cards journals the pages it changes (to undo it alone): set
-    before the transaction begins, temp_store keeps that journal out of a temporary file."""
-    from study.schedule.sync import _as_writer
-
-    db_path = tmp_path / "s.db"
-    prepare(db_path, create=True)
-    with closing(connect(db_path)) as db:
-        _as_writer(db, "this-machine")
-        assert db.in_transaction
-        assert db.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
-        db.execute("ROLLBACK")

@@ -17,7 +17,15 @@ VISIBLE = ("note", "deck", "kind", "front", "back", "tags", "section")
 # The card columns a note decides (the rest is the schedule, which sync never touches).
 CONTENT = (*VISIBLE, "note_path", "source", "line")
 
-_INTO = "INSERT INTO card (id, " + ", ".join(CONTENT) + ", due, added, status, state, step, leech)"
+# OR FAIL: a statement adding many rows that may stop part way (NOT NULL, a repeated id)
+# would otherwise keep the pages it changes in a statement journal, to undo itself alone:
+# a copy of every index page it touches (a first sync: ~50,000 writes to a temporary file).
+# A failing sync rolls its whole transaction back anyway. The server says INSERT.
+_INTO = (
+    "INSERT OR FAIL INTO card (id, "
+    + ", ".join(CONTENT)
+    + ", due, added, status, state, step, leech)"
+)
 _VALUES = (
     "("
     + ", ".join("?" * (len(CONTENT) + 1))

@@ -310,10 +310,6 @@ def _as_writer(db: Connection, machine: str) -> Connection:
     if isinstance(db, ServerConnection):
         lock_for_sync(db)
     elif not db.in_transaction:
-        # Set before the transaction, which fixes where its statement journals go: a statement
-        # adding many cards (study.schedule.cardinsert) keeps the pages it changes in one, to
-        # undo it alone; in memory, not a temporary file (~60,000 writes in a first sync).
-        db.execute("PRAGMA temp_store = MEMORY")
         db.execute("BEGIN IMMEDIATE")
     for table in ("root", "note"):
         db.execute(f"UPDATE {table} SET machine = ? WHERE machine = ?", (machine, UNCLAIMED))
