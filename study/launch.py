@@ -77,9 +77,14 @@ def _sync(words: list[str], flags: Given, db: str | None) -> int:
     from pathlib import Path
 
     from study.clock import current_time
-    from study.schedule.sync import sync_paths
+    from study.collector import collector_off_to_the_end
 
-    report = sync_paths(_as_path(db), [Path(p) for p in words], current_time())
+    # As `study due`: the process ends with the sync, so nothing the imports and the sync
+    # leave alive is walked again by collections, at its exit least of all.
+    with collector_off_to_the_end():
+        from study.schedule.sync import sync_paths
+
+        report = sync_paths(_as_path(db), [Path(p) for p in words], current_time())
     print(report.render())
     for line in [*report.skipped, *report.failures]:
         print(f"study: {line}", file=sys.stderr)

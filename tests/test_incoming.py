@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from study import __version__
 from study.collector import collector_paused
 from study.notes.parser import parse_text
 from study.schedule.incoming import Incoming, NoteRows, _in_order, parsing, read_and_parse
@@ -32,6 +34,9 @@ def test_rows_are_the_cards_in_insert_column_order(tmp_path: Path) -> None:
     assert rows.key == "notes/shell.md"
     cards = parse_text(NOTE, source=str(note)).cards
     assert rows.deck == "Shell"
+    # The hash recorded for the note is of the very bytes parsed, with the release in it.
+    expected = hashlib.sha256(__version__.encode() + b"\0" + NOTE.encode()).hexdigest()
+    assert rows.content_hash == expected
     assert Incoming._fields == ("id", *CONTENT)  # sync's INSERT binds rows in this order
     for row, card in zip(rows.cards, cards, strict=True):
         incoming = Incoming._make(row)

@@ -166,6 +166,33 @@ def test_study_due_loads_none_of_the_heavy_modules(tmp_path: Path) -> None:
     assert done.stderr == "[]\n"
 
 
+def test_study_sync_runs_with_the_collector_off_and_freezes_what_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As `study due`: from its first import on, no collection walks what a sync made (its
+    exit included); a caller that goes on gets the collector back."""
+    import gc
+
+    import study.schedule.sync
+    from study.launch import entry
+    from tests.support import collector_states
+
+    (tmp_path / "git.md").write_text(NOTE, encoding="utf-8")
+    monkeypatch.setenv("STUDY_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", ["study", "sync", str(tmp_path / "git.md")])
+    seen = collector_states(monkeypatch, study.schedule.sync, "sync_paths")
+    gc.unfreeze()
+    try:
+        entry()
+        assert (seen, gc.isenabled()) == ([False], True)
+        assert gc.get_freeze_count() > 1000  # the modules, their functions, ...
+    finally:
+        gc.unfreeze()
+    assert capsys.readouterr().out == (
+        "2 added, 0 updated, 0 moved, 0 retired, 0 restored (1 note parsed, 0 unchanged)\n"
+    )
+
+
 def test_study_due_runs_with_the_collector_off_and_freezes_what_it_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

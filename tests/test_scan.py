@@ -87,8 +87,22 @@ def _recorded(folder: Path, names: list[str]) -> dict[str, Known]:
     done = plan([str(folder)], {}, explicit=True, now=NOW)
     assert done.stamps == {str(folder / n): (os.stat(folder / n).st_size, OLD_NS) for n in names}
     return {
-        path: Known(done.present[path], *done.stamps[path], __version__) for path in done.present
-    }  # type: ignore[misc]
+        path: Known(content_hash(Path(path).read_bytes()), *done.stamps[path], __version__)  # type: ignore[misc]
+        for path in done.present
+    }
+
+
+def test_a_new_note_is_not_read_by_the_plan(tmp_path: Path, reads: list[str]) -> None:
+    # It is parsed whatever its hash, and hashed from the bytes the parse reads: read once.
+    _note(tmp_path, "new.md", "Q :: A\n")
+    _note(tmp_path, "old.md", "R :: B\n")
+    known = {str(tmp_path / "old.md"): Known(content_hash(b"R :: B\n"))}  # no stamp yet
+    done = plan([str(tmp_path)], known, explicit=True, now=NOW)
+    assert reads == ["old.md"]
+    assert done.changed == [str(tmp_path / "new.md")]
+    assert done.present[str(tmp_path / "new.md")] is None
+    assert done.stamps[str(tmp_path / "new.md")] == (7, OLD_NS)
+    assert (done.unchanged, done.restamped) == (1, [str(tmp_path / "old.md")])
 
 
 def test_an_unchanged_stamp_means_the_note_is_not_read(tmp_path: Path, reads: list[str]) -> None:

@@ -45,6 +45,9 @@ def test_statements_are_translated_in_one_place() -> None:
         "DELETE FROM note WHERE path = %s"
     )
     assert server_statement("PRAGMA cache_size = -2000") is None
+    assert server_statement("INSERT OR FAIL INTO card (id, line) VALUES (?, ?), (?, ?)") == (
+        "INSERT INTO card (id, line) VALUES (%s, %s), (%s, %s)"
+    )
 
 
 def test_a_parallel_first_sync_on_the_server_makes_the_files_cards(

@@ -22,6 +22,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 import study.notes.vault
+import study.schedule.incoming
 import study.schedule.scan
 import study.schedule.sync
 from study.cli import app
@@ -763,16 +764,18 @@ def test_a_resync_reads_only_the_note_whose_stamp_moved(
         (folder / name).write_text(text)
         os.utime(folder / name, ns=(settled, settled))
     db = tmp_path / "study.db" if on == "sqlite" else Path(request.getfixturevalue("pg_url"))
-    assert sync_paths(db, [folder], NOW).added == 2
     read: list[str] = []
     real = study.notes.vault.read_note_bytes
 
-    def spy(path: Path, limits: NoteLimits | None = None) -> bytes:
+    def spy(path: Path | str, limits: NoteLimits | None = None) -> bytes:
         read.append(Path(path).name)
         return real(path, limits)
 
-    monkeypatch.setattr(study.notes.vault, "read_note_bytes", spy)  # what parsing reads with
+    monkeypatch.setattr(study.schedule.incoming, "read_note_bytes", spy)  # what parsing reads with
     monkeypatch.setattr(study.schedule.scan, "read_note_bytes", spy)  # what hashing reads with
+    assert sync_paths(db, [folder], NOW).added == 2
+    assert read == ["a.md", "b.md"]  # new notes: parsed and hashed from one read
+    read.clear()
     assert sync_paths(db, [], LATER).unchanged == 2
     assert read == []
     (folder / "b.md").write_text("# B\n\nQb::Ac\n")  # same size; its time moves

@@ -184,7 +184,7 @@ def note_paths(
     return notes
 
 
-def read_note_bytes(path: Path, limits: NoteLimits | None = None) -> bytes:
+def read_note_bytes(path: Path | str, limits: NoteLimits | None = None) -> bytes:
     """A note's bytes, read only from a regular file no bigger than the limit.
 
     A device (`/dev/zero` never ends), a FIFO (blocks until someone writes) or a socket is
@@ -224,7 +224,7 @@ def _read_up_to(file: BinaryIO, size: int, most: int) -> bytes:
     return data
 
 
-def _too_big(path: Path, limits: NoteLimits) -> StudyError:
+def _too_big(path: Path | str, limits: NoteLimits) -> StudyError:
     megabytes = round(limits.max_bytes / (1024 * 1024), 3)
     return StudyError(
         f"{path}: is larger than {megabytes:g} MB, the limit for a note; skipped "
@@ -234,7 +234,11 @@ def _too_big(path: Path, limits: NoteLimits) -> StudyError:
 
 def read_note(path: Path, limits: NoteLimits | None = None) -> str:
     """The text of a note, or a StudyError naming the file when it is not UTF-8 text."""
-    data = read_note_bytes(path, limits)
+    return note_text(path, read_note_bytes(path, limits))
+
+
+def note_text(path: Path | str, data: bytes) -> str:
+    """The text of the note `path` whose bytes are `data` (`read_note` once they are read)."""
     if b"\x00" in data:
         raise StudyError(f"{path}: is a binary file, not a Markdown note; skipped")
     try:

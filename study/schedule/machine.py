@@ -82,8 +82,8 @@ def note_key(path: str, roots: Mapping[str, str]) -> str:
     if not holders:
         return path  # under no root of this machine (kept as it was)
     root = min(holders, key=len)
-    inside = os.path.relpath(path, root)
-    return roots[root] if inside == "." else f"{roots[root]}/{Path(inside).as_posix()}"
+    inside = os.path.relpath(path, root)  # normalised: only its separators to make "/"
+    return roots[root] if inside == "." else f"{roots[root]}/{inside.replace(os.sep, '/')}"
 
 
 Execute = Callable[[str, Mapping[str, object]], Iterable[Sequence[object]]]  # Store.execute

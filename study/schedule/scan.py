@@ -2,8 +2,10 @@
 
 As git's index does, each note's size and modification time (ns) are kept with its content
 hash: a note whose stamp is the one recorded is not read at all; a changed stamp costs one
-read and hash, and a note whose hash is unchanged is not parsed again. So an unchanged
-re-sync is only this: list the files, stat them, compare with the `note` table.
+read and hash, and a note whose hash is unchanged is not parsed again. A note no sync
+recorded is not read here at all: it is parsed whatever its hash, and hashed from the bytes
+the parse reads (a first sync reads each note once). So an unchanged re-sync is only this:
+list the files, stat them, compare with the `note` table.
 `quick_check` answers that with plain sqlite3 (no SQLModel import).
 
 A stamp is recorded only for a note last modified well before the sync began (`RACY_NS`):
@@ -67,7 +69,8 @@ class Plan:
     """Which notes under the roots are new or changed, gone, unchanged or unreadable."""
 
     roots: list[str]
-    present: dict[str, str] = field(default_factory=dict)  # absolute path -> hash
+    # Absolute path -> hash; None for a new note, hashed only as it is parsed (read once).
+    present: dict[str, str | None] = field(default_factory=dict)
     # The stamp to record for each present note; None while it is too recent to trust.
     stamps: dict[str, Stamp | None] = field(default_factory=dict)
     restamped: list[str] = field(default_factory=list)  # unchanged, with a new stamp to record
@@ -127,7 +130,7 @@ def plan(
                 result.failures.append(f"{error} (its cards are kept)")
                 protected.append(path)
     for path, digest in result.present.items():
-        if path not in known or known[path].content_hash != digest:
+        if digest is None or known[path].content_hash != digest:
             result.changed.append(path)
     result.unchanged = len(result.present) - len(result.changed)
     result.gone = [
@@ -143,7 +146,10 @@ def plan(
 def _look(
     plan: Plan, path: str, known: Known | None, settled: int | None, limits: NoteLimits
 ) -> None:
-    """One note into the plan: its stat first; read and hashed only if its stamp moved."""
+    """One note into the plan: its stat first; read and hashed only if it was synced before
+    and its stamp moved. A new note is changed whatever its hash: it is read when parsed.
+
+    The stamp is taken before any read, so a note edited since is hashed again next time."""
     try:
         info = os.stat(path)
     except OSError as error:
@@ -153,10 +159,13 @@ def _look(
     if known is not None and (*stamp, __version__) == known[1:]:
         plan.present[path], plan.stamps[path] = known.content_hash, stamp
         return
-    plan.present[path] = digest = content_hash(read_note_bytes(Path(path), limits))
     trusted = settled is not None and info.st_mtime_ns < settled
     plan.stamps[path] = stamp if trusted else None
-    if trusted and known is not None and known.content_hash == digest:
+    if known is None:
+        plan.present[path] = None
+        return
+    plan.present[path] = digest = content_hash(read_note_bytes(path, limits))
+    if trusted and known.content_hash == digest:
         plan.restamped.append(path)
 
 

@@ -4,8 +4,9 @@ The sync's SQL is written once, in SQLite's words (`?` and `:name` parameters, a
 the page cache, `sqlite_master` for the card table's indexes), and runs as it is on the file,
 the fast path. On a server the same statement texts go through `ServerConnection`, which
 translates them here, in one place: parameters to psycopg's `%s` / `%(name)s`, the catalogue
-query to `pg_indexes`, and the file-only tuning (PRAGMA) to nothing. `executemany` is
-psycopg's, which sends the rows in one pipeline instead of one round trip each.
+query to `pg_indexes`, SQLite's `INSERT OR FAIL` to INSERT, and the file-only tuning
+(PRAGMA) to nothing. `executemany` is psycopg's, which sends the rows in one pipeline
+instead of one round trip each.
 
 No psycopg import: the connection is handed over by the Store's engine.
 """
@@ -57,7 +58,7 @@ def server_statement(sql: str) -> str | None:
     """A sync statement as psycopg takes it; None for one the server has no use for."""
     if sql.startswith("PRAGMA"):  # page cache tuning of the file: the server has its own
         return None
-    sql = _SERVER_WORDS.get(sql, sql).replace("%", "%%")
+    sql = _SERVER_WORDS.get(sql, sql).replace("%", "%%").replace("INSERT OR FAIL ", "INSERT ")
     return _NAMED.sub(r"%(\1)s", sql).replace("?", "%s")
 
 

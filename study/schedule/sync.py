@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from study.collector import collector_paused
 from study.errors import StudyError
-from study.notes.vault import check_markdown, find_notes
+from study.notes.vault import check_markdown, note_paths
 from study.paths import db_path as resolve_db_path
 from study.paths import server_url
 from study.schedule.backup import open_for_writing
@@ -82,7 +82,7 @@ def sync_paths(
             return sync(store, paths, now, forget, vault)
     db_path = resolve_db_path(db_path)
     if paths and not db_path.exists():
-        find_notes([Path(root) for root in resolve_roots(paths)])  # an empty folder makes none
+        note_paths([Path(root) for root in resolve_roots(paths)])  # an empty folder makes none
     machine = machine_id()
     quick = not forget and not vault
     scanned = quick_check(db_path, resolve_roots(paths), machine, now) if quick else None

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 
+from study.schedule.cardinsert import CONTENT, VISIBLE, CardInserts
 from study.schedule.incoming import Incoming, NoteRows
 from study.schedule.match import match_cards
 from study.schedule.scan import Plan, stamp_row
-from study.schedule.schema import State, Status
+from study.schedule.schema import Status
 from study.schedule.schema import stamp as text_stamp
 from study.schedule.serverdb import Connection
 from study.words import plural
@@ -66,10 +67,6 @@ class SyncReport:
         return "\n".join([self.summary(), *forgot, *merged, *hints])
 
 
-# A change to one of these is reported as an update; a shifted line alone is not.
-VISIBLE = ("note", "deck", "kind", "front", "back", "tags", "section")
-# The card columns a note decides (the rest is the schedule, which sync never touches).
-CONTENT = (*VISIBLE, "note_path", "source", "line")
 _ROW = (
     "SELECT id, status, retired_from, "
     + ", ".join(CONTENT)
@@ -87,25 +84,6 @@ _NOTE = (
     "INSERT INTO note (machine, path, note_key, deck, content_hash, synced_at, size, mtime_ns,"
     " stamped_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-# Positional, in `Incoming`'s order: binding a tuple costs half a dict.
-_INSERT = (
-    "INSERT INTO card (id, "
-    + ", ".join(CONTENT)
-    + ", due, added, status, state, step, leech) VALUES ("
-    + ", ".join("?" * (len(CONTENT) + 1))
-    + ", {stamp}, {stamp}"
-    + f", '{Status.ACTIVE}', {State.LEARNING}, 0, FALSE)"  # FALSE: 0 to SQLite, a bool to a server
-)
-
-
-def _insert(stamp: str) -> str:
-    """The statement adding new cards as the workers send them, due and added at `stamp`.
-
-    The stamp is written into the statement once rather than bound on every row: each row
-    is then the worker's tuple itself, not a copy with two more values (a first sync inserts
-    100,000; ~7% of the inserting).
-    """
-    return _INSERT.format(stamp="'" + stamp.replace("'", "''") + "'")
 
 
 def reviewed_only(index_sql: str) -> bool:
@@ -242,7 +220,7 @@ class Changes:
         )
         # New cards are added in note and line order: their rowid is the order they are studied.
         inserts = sorted(self.inserts, key=lambda pair: (pair[0], pair[1].line))
-        db.executemany(_insert(stamp), [card for _, card in inserts])
+        CardInserts(stamp).write(db, [card for _, card in inserts])
         _write_notes(db, notes, todo, stamp, machine)
         db.execute("PRAGMA cache_size = -2000")  # SQLite's default
 
@@ -257,7 +235,7 @@ def _write_notes(
     db.executemany(
         _NOTE,
         [
-            (machine, path, note.key, note.deck, todo.present[path], stamp, *stamp_row(todo, path))
+            (machine, path, note.key, note.deck, note.content_hash, stamp, *stamp_row(todo, path))
             for path, note in notes.items()
         ],
     )
@@ -326,7 +304,7 @@ class FirstSync:
 
     def __init__(self, db: Connection, todo: Plan, stamp: str, keys: dict[str, str], machine: str):
         self.db, self.stamp, self.machine = db, stamp, machine
-        self.insert = _insert(stamp)
+        self.inserts = CardInserts(stamp)
         self.indexes: list[tuple[str, str]] = []
         self.taken: Taken = {}
         self.order = sorted(todo.changed, key=keys.__getitem__)  # the order cards are added in
@@ -374,7 +352,7 @@ class FirstSync:
         self.waiting[path] = sorted(cards, key=itemgetter(_LINE))
         while self.written < len(self.order) and self.order[self.written] in self.waiting:
             cards = self.waiting.pop(self.order[self.written])
-            self.db.executemany(self.insert, cards)
+            self.inserts.write(self.db, cards)
             self.written += 1
             if self.written >= len(self.order) * self.INDEX_AT:
                 self._build_indexes()
