@@ -171,16 +171,27 @@ def test_study_sync_runs_with_the_collector_off_and_freezes_what_it_made(
 ) -> None:
     """As `study due`: from its first import on, no collection walks what a sync made (its
     exit included); a caller that goes on gets the collector back."""
-    import gc
 
     import study.schedule.sync
-    from study.launch import entry
     from tests.support import collector_states
 
     (tmp_path / "git.md").write_text(NOTE, encoding="utf-8")
     monkeypatch.setenv("STUDY_HOME", str(tmp_path))
     monkeypatch.setattr(sys, "argv", ["study", "sync", str(tmp_path / "git.md")])
     seen = collector_states(monkeypatch, study.schedule.sync, "sync_paths")
+    _entry_with_the_collector_off_and_frozen(seen)
+    assert capsys.readouterr().out == (
+        "2 added, 0 updated, 0 moved, 0 retired, 0 restored (1 note parsed, 0 unchanged)\n"
+    )
+
+
+def _entry_with_the_collector_off_and_frozen(seen: list[bool]) -> None:
+    """Run the launcher: the collector was off in the command (`seen`), is back on after,
+    and what the command left alive is frozen."""
+    import gc
+
+    from study.launch import entry
+
     gc.unfreeze()
     try:
         entry()
@@ -188,9 +199,6 @@ def test_study_sync_runs_with_the_collector_off_and_freezes_what_it_made(
         assert gc.get_freeze_count() > 1000  # the modules, their functions, ...
     finally:
         gc.unfreeze()
-    assert capsys.readouterr().out == (
-        "2 added, 0 updated, 0 moved, 0 retired, 0 restored (1 note parsed, 0 unchanged)\n"
-    )
 
 
 def test_study_due_runs_with_the_collector_off_and_freezes_what_it_made(
@@ -198,9 +206,7 @@ def test_study_due_runs_with_the_collector_off_and_freezes_what_it_made(
 ) -> None:
     """Python's exit then walks no object `study due` made (~3 ms of it); a caller that goes
     on gets the collector back."""
-    import gc
 
-    from study.launch import entry
     from study.schedule import duereport
     from tests.support import collector_states
 
@@ -210,11 +216,5 @@ def test_study_due_runs_with_the_collector_off_and_freezes_what_it_made(
     monkeypatch.setenv("STUDY_NOW", "2026-11-27T12:00:00+00:00")
     monkeypatch.setattr(sys, "argv", ["study", "due", "--brief"])
     seen = collector_states(monkeypatch, duereport, "run")
-    gc.unfreeze()
-    try:
-        entry()
-        assert (seen, gc.isenabled()) == ([False], True)
-        assert gc.get_freeze_count() > 1000  # the modules, their functions, ...
-    finally:
-        gc.unfreeze()
+    _entry_with_the_collector_off_and_frozen(seen)
     assert capsys.readouterr().out == "git:1\n"
