@@ -26,12 +26,12 @@ def texts_of(texts: list[tuple[Inline, bool]]) -> list[tuple[str, object, bool]]
 
 def assert_none_or_same(text: str) -> bool:
     """Whether the scanner answered; when it did, its answer is markdown-it-py's."""
-    scanned = scan_blocks(text)
-    if scanned is None:
+    answer = scan_blocks(text)
+    if answer is None:
         return False
     expected = python_blocks(text)
-    assert shape(scanned[0]) == shape(expected[0])
-    assert texts_of(scanned[1]) == texts_of(expected[1])
+    assert shape(answer[0]) == shape(expected[0])
+    assert texts_of(answer[1]) == texts_of(expected[1])
     return True
 
 
@@ -60,14 +60,19 @@ def tree(nodes: list[Node]) -> list[object]:
     ]  # fmt: skip
 
 
+def scanned(text: str) -> tuple[list[Node], list[tuple[Inline, bool]]]:
+    """The scanner's blocks and texts of a note it must read (None fails the test)."""
+    answer = scan_blocks(text)
+    assert answer is not None
+    return answer
+
+
 def test_a_note_like_the_first_users_by_hand() -> None:
     text = (
         "---\ndeck: d\n---\n\n# T\n\nSome *text*\nmore\n\n"
         "- `cmd`\n    \n    Runs it.\n    \n- b\n\n---\n"
     )
-    scanned = scan_blocks(text)
-    assert scanned is not None
-    top, texts = scanned
+    top, texts = scanned(text)
     assert tree(top) == [
         ("front_matter", [0, 3], "", None, []),
         ("heading", [4, 5], "", "T", []),
@@ -90,9 +95,7 @@ def test_a_note_like_the_first_users_by_hand() -> None:
 
 def test_ordered_items_a_nested_list_and_a_fence_in_an_item_by_hand() -> None:
     text = "1. one\n   - sub\n\n   ```sh\n   ls\n   ```\n2) two\n"
-    scanned = scan_blocks(text)
-    assert scanned is not None
-    top, _ = scanned
+    top, _ = scanned(text)
     assert tree(top) == [
         ("ordered_list", [0, 6], "", None, [
             ("list_item", [0, 6], "1", None, [
@@ -112,9 +115,7 @@ def test_ordered_items_a_nested_list_and_a_fence_in_an_item_by_hand() -> None:
 
 def test_a_table_by_hand() -> None:
     text = "| a | b \\| c |\n|:--|--:|\n| 1 |\n\nafter\n"
-    scanned = scan_blocks(text)
-    assert scanned is not None
-    top, texts = scanned
+    top, texts = scanned(text)
     assert tree(top) == [
         ("table", [0, 3], "", None, [
             ("thead", [0, 1], "", None, [
@@ -132,9 +133,7 @@ def test_a_table_by_hand() -> None:
 
 
 def test_a_blank_last_line_without_a_newline_is_no_line() -> None:
-    scanned = scan_blocks("- a\n  ")
-    assert scanned is not None
-    assert tree(scanned[0]) == [
+    assert tree(scanned("- a\n  ")[0]) == [
         ("bullet_list", [0, 1], "", None, [
             ("list_item", [0, 1], "", None, [("paragraph", [0, 1], "", "a", [])]),
         ]),
@@ -143,9 +142,7 @@ def test_a_blank_last_line_without_a_newline_is_no_line() -> None:
 
 def test_setext_headings_and_empty_items_by_hand() -> None:
     text = "Title\nmore\n===\n- \n-\n  x\n- y\n  ---\n"
-    scanned = scan_blocks(text)
-    assert scanned is not None
-    top, texts = scanned
+    top, texts = scanned(text)
     assert tree(top) == [
         ("heading", [0, 3], "", "Title\nmore", []),
         ("bullet_list", [3, 8], "", None, [
@@ -169,9 +166,7 @@ def test_setext_headings_and_empty_items_by_hand() -> None:
 
 def test_a_quote_of_plain_lines_by_hand() -> None:
     text = "# tar\n\n> Archiving utility.\n> More: <https://x.org>.\n\n- a\n"
-    scanned = scan_blocks(text)
-    assert scanned is not None
-    assert tree(scanned[0]) == [
+    assert tree(scanned(text)[0]) == [
         ("heading", [0, 1], "", "tar", []),
         ("blockquote", [2, 4], "", None, [
             ("paragraph", [2, 4], "", "Archiving utility.\nMore: <https://x.org>.", []),
@@ -247,6 +242,5 @@ def test_generated_notes_give_none_or_the_same_blocks_and_cards(text: str) -> No
 
 
 def test_the_first_users_note_is_read_whole() -> None:
-    scanned = scan_blocks((DECKS / "docker.md").read_text(encoding="utf-8"))
-    assert scanned is not None
-    assert len(scanned[0]) > 50 and len(scanned[1]) > 100
+    top, texts = scanned((DECKS / "docker.md").read_text(encoding="utf-8"))
+    assert len(top) > 50 and len(texts) > 100
